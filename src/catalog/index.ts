@@ -1,0 +1,15 @@
+export { deprecationNotice } from './deprecation.js';
+export { MODELS } from './models.js';
+export * from './platforms.js';
+export { costOfUsage, isRegionalTarget, REGIONAL_PREMIUM, type TokenUsage } from './pricing.js';
+export {
+  bedrockModelId,
+  CatalogError,
+  deriveIds,
+  findModel,
+  listModels,
+  modelIdForTarget,
+  type ResolvedModel,
+  resolveModel,
+} from './resolve.js';
+export * from './types.js';

@@ -1,0 +1,188 @@
+import type { BedrockScope, Geo, Platform } from './types.js';
+
+/*
+ * Platform facts that are not per model: beta support, API versions, hosts,
+ * regions and their geographies, body limits. Edit here; code asks, it does
+ * not branch on names.
+ */
+
+export const FINE_GRAINED_TOOL_STREAMING_BETA = 'fine-grained-tool-streaming-2025-05-14';
+
+/** Betas the platforms share (what Bedrock's and Vertex's Claude pages list). */
+const SHARED_BETAS = [
+  'computer-use-2024-10-22',
+  'computer-use-2025-01-24',
+  'computer-use-2025-11-24',
+  'token-efficient-tools-2025-02-19',
+  'interleaved-thinking-2025-05-14',
+  'output-128k-2025-02-19',
+  'dev-full-thinking-2025-05-14',
+  'context-1m-2025-08-07',
+  'context-management-2025-06-27',
+  'effort-2025-11-24',
+  'tool-search-tool-2025-10-19',
+  'tool-examples-2025-10-29',
+  FINE_GRAINED_TOOL_STREAMING_BETA,
+];
+
+/** First-party features the cloud platforms do not serve: their betas are rejected there. */
+const FIRST_PARTY_ONLY_BETAS = [
+  'files-api-2025-04-14',
+  'mcp-client-2025-04-04',
+  'mcp-client-2025-11-20',
+  'code-execution-2025-05-22',
+  'code-execution-2025-08-25',
+  'web-fetch-2025-09-10',
+  'web-search-2025-03-05',
+  'skills-2025-10-02',
+  'oauth-2025-04-20',
+  'message-batches-2024-09-24',
+];
+
+export interface BetaSupport {
+  /** Betas the platform is known to accept. */
+  accepted: readonly string[];
+  /** Betas the platform is known to reject: the adapters drop them and say so. */
+  rejected: readonly string[];
+  /**
+   * What the platform itself does with a beta in neither list. The adapters
+   * forward unknown betas anyway (a new beta must work with no code change) and
+   * learn from the rejection; the emulator uses this to answer as the platform does.
+   */
+  unknown: 'accept' | 'reject';
+}
+
+export const BETA_SUPPORT: Record<Platform, BetaSupport> = {
+  anthropic: { accepted: [...SHARED_BETAS, ...FIRST_PARTY_ONLY_BETAS], rejected: [], unknown: 'accept' },
+  foundry: { accepted: [...SHARED_BETAS, ...FIRST_PARTY_ONLY_BETAS], rejected: [], unknown: 'accept' },
+  bedrock: { accepted: SHARED_BETAS, rejected: FIRST_PARTY_ONLY_BETAS, unknown: 'reject' },
+  vertex: { accepted: SHARED_BETAS, rejected: FIRST_PARTY_ONLY_BETAS, unknown: 'reject' },
+};
+
+/**
+ * `anthropic_version` values each platform takes in the body (Bedrock and
+ * Vertex) or header (first party). The first entry is the platform's own and
+ * the one the adapters write; dated API versions listed after it are accepted
+ * too (the official SDKs ≥ 1.0 copy their `anthropic-version` header, 2026-10-21,
+ * into the Bedrock and Vertex body).
+ */
+export const ANTHROPIC_VERSIONS: Record<Platform, readonly string[]> = {
+  anthropic: ['2023-06-01', '2026-10-21'],
+  foundry: ['2023-06-01', '2026-10-21'],
+  bedrock: ['bedrock-2023-05-31', '2026-10-21'],
+  vertex: ['vertex-2023-10-16', '2026-10-21'],
+};
+
+/** Largest request body each platform takes, in bytes. */
+export const MAX_BODY_BYTES: Record<Platform, number> = {
+  anthropic: 32 * 1024 * 1024,
+  foundry: 32 * 1024 * 1024,
+  bedrock: 25_000_000,
+  vertex: 30 * 1024 * 1024,
+};
+
+/** Default public endpoints. Every one is overridable in configuration. */
+export const ENDPOINTS = {
+  anthropic: 'https://api.anthropic.com',
+  bedrockRuntime: (region: string) => `https://bedrock-runtime.${region}.amazonaws.com`,
+  bedrockControl: (region: string) => `https://bedrock.${region}.amazonaws.com`,
+  sts: (region: string) => `https://sts.${region}.amazonaws.com`,
+  foundry: (resource: string) => `https://${resource}.services.ai.azure.com/anthropic`,
+  vertex: (location: string) => {
+    if (location === 'global') return 'https://aiplatform.googleapis.com';
+    if (location === 'us' || location === 'eu') return `https://aiplatform.${location}.rep.googleapis.com`;
+    return `https://${location}-aiplatform.googleapis.com`;
+  },
+  googleToken: 'https://oauth2.googleapis.com/token',
+} as const;
+
+/**
+ * AWS regions from which each inference-profile scope can be called. A `us.`
+ * profile called in `eu-west-1` is rejected by Bedrock as an invalid model id.
+ */
+export const BEDROCK_SCOPE_SOURCE_REGIONS: Record<Exclude<BedrockScope, 'global'>, readonly string[]> = {
+  us: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'],
+  eu: [
+    'eu-central-1',
+    'eu-central-2',
+    'eu-west-1',
+    'eu-west-2',
+    'eu-west-3',
+    'eu-north-1',
+    'eu-south-1',
+    'eu-south-2',
+  ],
+  jp: ['ap-northeast-1', 'ap-northeast-3'],
+  apac: [
+    'ap-south-1',
+    'ap-south-2',
+    'ap-southeast-1',
+    'ap-southeast-2',
+    'ap-northeast-1',
+    'ap-northeast-2',
+    'ap-northeast-3',
+  ],
+  au: ['ap-southeast-2', 'ap-southeast-4'],
+};
+
+/** Every AWS region the catalog knows Bedrock in. */
+export const BEDROCK_REGIONS: readonly string[] = [
+  ...new Set(Object.values(BEDROCK_SCOPE_SOURCE_REGIONS).flat()),
+  'ca-central-1',
+  'sa-east-1',
+];
+
+/** The default AWS region for each scope, used when a route names only a scope. */
+export const BEDROCK_SCOPE_HOME_REGION: Record<BedrockScope, string> = {
+  global: 'us-east-1',
+  us: 'us-east-1',
+  eu: 'eu-central-1',
+  jp: 'ap-northeast-1',
+  apac: 'ap-southeast-1',
+  au: 'ap-southeast-2',
+};
+
+/** The geography where a Bedrock scope keeps the data. */
+export function geoOfBedrockScope(scope: BedrockScope): Geo {
+  return scope;
+}
+
+/** The geography of a single AWS region (`eu-west-1` → `eu`). */
+export function geoOfAwsRegion(region: string): Geo | undefined {
+  if (region.startsWith('us-')) return 'us';
+  if (region.startsWith('eu-')) return 'eu';
+  if (region === 'ap-northeast-1' || region === 'ap-northeast-3') return 'jp';
+  if (region === 'ap-southeast-2' || region === 'ap-southeast-4') return 'au';
+  if (region.startsWith('ap-')) return 'apac';
+  return undefined;
+}
+
+/** Vertex locations the catalog knows; any `{region}` of Google Cloud is accepted by the adapters. */
+export const VERTEX_LOCATIONS: readonly string[] = [
+  'global',
+  'us',
+  'eu',
+  'us-east5',
+  'us-central1',
+  'us-east1',
+  'us-east4',
+  'us-west1',
+  'europe-west1',
+  'europe-west4',
+  'europe-west3',
+  'asia-east1',
+  'asia-southeast1',
+  'asia-northeast1',
+  'australia-southeast1',
+];
+
+/** The geography of a Vertex location (`europe-west1` → `eu`, `global` → `global`). */
+export function geoOfVertexLocation(location: string): Geo | undefined {
+  if (location === 'global') return 'global';
+  if (location === 'us' || location.startsWith('us-') || location.startsWith('northamerica-')) return 'us';
+  if (location === 'eu' || location.startsWith('europe-')) return 'eu';
+  if (location === 'asia-northeast1') return 'jp';
+  if (location.startsWith('australia-')) return 'au';
+  if (location.startsWith('asia-')) return 'apac';
+  return undefined;
+}

@@ -1,0 +1,215 @@
+import { MODELS } from './models.js';
+import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type Platform, type Target } from './types.js';
+
+/** A name the caller gave, resolved against the catalog. */
+export interface ResolvedModel {
+  /** The name as the caller gave it. */
+  requested: string;
+  /** The catalog entry, when the name is known. */
+  model: ModelEntry | undefined;
+  /** Each platform's id: from the catalog, or derived by the platforms' naming rules for unknown names. */
+  ids: { anthropic: string; bedrockBase: string; vertex: string; foundry: string };
+  /** A Bedrock scope prefix the name carried (`us.anthropic…` → `us`). */
+  bedrockScope?: BedrockScope;
+  /** The region of a Bedrock ARN the name was given as. */
+  arnRegion?: string;
+  /** Set when the name is only meaningful on one platform (an application inference profile ARN). */
+  onlyOn?: Platform;
+}
+
+/** A catalog lookup that cannot be answered, e.g. a scope the model lacks. */
+export class CatalogError extends Error {
+  override name = 'CatalogError';
+  constructor(
+    message: string,
+    readonly code: 'SCOPE_NOT_AVAILABLE' | 'PLATFORM_NOT_AVAILABLE',
+    readonly available: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const INDEX = buildIndex(MODELS);
+
+function buildIndex(models: readonly ModelEntry[]): Map<string, ModelEntry> {
+  const index = new Map<string, ModelEntry>();
+  for (const model of models) {
+    const names = [model.name, model.anthropicId, model.bedrock.baseId, model.vertexId, ...model.aliases];
+    if (model.foundryId) names.push(model.foundryId);
+    for (const scope of model.bedrock.scopes) names.push(`${scope}.${model.bedrock.baseId}`);
+    for (const name of names) {
+      const key = name.toLowerCase();
+      const existing = index.get(key);
+      if (existing && existing !== model) throw new Error(`catalog: ${name} names two models`);
+      index.set(key, model);
+    }
+  }
+  return index;
+}
+
+const ARN =
+  /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):\d*:(inference-profile|foundation-model|application-inference-profile)\/(.+)$/;
+const SCOPE_PREFIX = new RegExp(`^(${BEDROCK_SCOPES.join('|')})\\.(anthropic\\..+)$`);
+const BEDROCK_ID = /^anthropic\.(claude-[a-z0-9.-]+?)(?:-v(\d+)(?::(\d+))?)?$/;
+const DATED = /^(claude-[a-z0-9.-]+?)-(\d{8})$/;
+const VERTEX_DATED = /^(claude-[a-z0-9.-]+?)@(\d{8})$/;
+
+/**
+ * Resolves any name a client may send (alias, canonical name, dated id, a Bedrock
+ * id with or without a scope prefix, a Bedrock ARN, a Vertex id) to one model.
+ * Unknown names are never rejected: they pass through with ids derived by each
+ * platform's naming rules.
+ *
+ * @example
+ * resolveModel('us.anthropic.claude-sonnet-4-5-20250929-v1:0').model?.name // 'claude-sonnet-4-5'
+ * resolveModel('claude-opus-4-6').ids.bedrockBase // 'anthropic.claude-opus-4-6-v1'
+ */
+export function resolveModel(requested: string): ResolvedModel {
+  let name = requested.trim();
+  if (/%[0-9a-f]{2}/i.test(name)) {
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      // keep the name as given
+    }
+  }
+  const result: Partial<ResolvedModel> = {};
+  const arn = ARN.exec(name);
+  if (arn) {
+    result.arnRegion = arn[1] || undefined;
+    if (arn[2] === 'application-inference-profile') {
+      return {
+        requested,
+        model: undefined,
+        ids: sameEverywhere(name),
+        arnRegion: result.arnRegion,
+        onlyOn: 'bedrock',
+      };
+    }
+    name = arn[3] ?? name;
+  }
+  const scoped = SCOPE_PREFIX.exec(name);
+  if (scoped) {
+    result.bedrockScope = scoped[1] as BedrockScope;
+    name = scoped[2] ?? name;
+  }
+  const model = INDEX.get(name.toLowerCase());
+  const ids = model ? idsOf(model) : deriveIds(name);
+  return { requested, model, ids, ...result };
+}
+
+/** Looks a model up by any of its names; undefined when the catalog does not know it. */
+export function findModel(name: string): ModelEntry | undefined {
+  return resolveModel(name).model;
+}
+
+function idsOf(model: ModelEntry): ResolvedModel['ids'] {
+  return {
+    anthropic: model.anthropicId,
+    bedrockBase: model.bedrock.baseId,
+    vertex: model.vertexId,
+    foundry: model.foundryId ?? model.name,
+  };
+}
+
+function sameEverywhere(name: string): ResolvedModel['ids'] {
+  return { anthropic: name, bedrockBase: name, vertex: name, foundry: name };
+}
+
+/**
+ * Ids for a model the catalog does not know, by the platforms' conventions:
+ * `claude-x-20260101` ↔ `anthropic.claude-x-20260101-v1:0` ↔ `claude-x@20260101`,
+ * and undated newer models `claude-opus-4-6` ↔ `anthropic.claude-opus-4-6-v1` ↔ `claude-opus-4-6`.
+ */
+export function deriveIds(name: string): ResolvedModel['ids'] {
+  const bedrock = BEDROCK_ID.exec(name);
+  if (bedrock) {
+    const stem = bedrock[1] ?? name;
+    const dated = DATED.exec(stem);
+    return {
+      anthropic: stem,
+      bedrockBase: name,
+      vertex: dated ? `${dated[1]}@${dated[2]}` : stem,
+      foundry: dated ? (dated[1] ?? stem) : stem,
+    };
+  }
+  const vertex = VERTEX_DATED.exec(name);
+  if (vertex) {
+    const anthropic = `${vertex[1]}-${vertex[2]}`;
+    return {
+      anthropic,
+      bedrockBase: `anthropic.${anthropic}-v1:0`,
+      vertex: name,
+      foundry: vertex[1] ?? name,
+    };
+  }
+  const dated = DATED.exec(name);
+  if (dated) {
+    return {
+      anthropic: name,
+      bedrockBase: `anthropic.${name}-v1:0`,
+      vertex: `${dated[1]}@${dated[2]}`,
+      foundry: dated[1] ?? name,
+    };
+  }
+  if (name.startsWith('claude-')) {
+    return { anthropic: name, bedrockBase: `anthropic.${name}-v1`, vertex: name, foundry: name };
+  }
+  return sameEverywhere(name);
+}
+
+/**
+ * The Bedrock model id for a scope: `us.anthropic.claude-…`, or the base id
+ * when no scope is given. Asking for a scope the model lacks throws a
+ * CatalogError that lists the scopes that exist.
+ *
+ * @example
+ * bedrockModelId(resolveModel('claude-opus-4-1'), 'us') // 'us.anthropic.claude-opus-4-1-20250805-v1:0'
+ * bedrockModelId(resolveModel('claude-opus-4-1'), 'eu') // throws: … scopes that exist: us
+ */
+export function bedrockModelId(resolved: ResolvedModel, scope: BedrockScope | undefined): string {
+  const base = resolved.ids.bedrockBase;
+  if (resolved.onlyOn === 'bedrock') return resolved.requested;
+  if (!scope) return base;
+  const model = resolved.model;
+  if (model && !model.bedrock.scopes.includes(scope)) {
+    throw new CatalogError(
+      `${model.displayName} has no \`${scope}\` inference profile on Amazon Bedrock; ` +
+        `scopes that exist: ${model.bedrock.scopes.join(', ') || 'none (use the base model id)'}`,
+      'SCOPE_NOT_AVAILABLE',
+      model.bedrock.scopes,
+    );
+  }
+  return `${scope}.${base}`;
+}
+
+/**
+ * The upstream model id for one target.
+ *
+ * @example
+ * modelIdForTarget(resolveModel('sonnet'), { platform: 'vertex', region: 'global' }) // 'claude-sonnet-4-5@20250929'
+ */
+export function modelIdForTarget(resolved: ResolvedModel, target: Target): string {
+  if (resolved.onlyOn && resolved.onlyOn !== target.platform) {
+    throw new CatalogError(
+      `${resolved.requested} exists only on ${resolved.onlyOn}; it cannot be sent to ${target.platform}`,
+      'PLATFORM_NOT_AVAILABLE',
+      [resolved.onlyOn],
+    );
+  }
+  switch (target.platform) {
+    case 'bedrock':
+      return bedrockModelId(resolved, target.scope);
+    case 'vertex':
+      return resolved.ids.vertex;
+    case 'foundry':
+      return resolved.ids.foundry;
+    case 'anthropic':
+      return resolved.ids.anthropic;
+  }
+}
+
+/** Every model in the catalog, newest first within each family as listed. */
+export function listModels(): readonly ModelEntry[] {
+  return MODELS;
+}
