@@ -1,0 +1,4 @@
+export * from './bedrock-chunk.js';
+export * from './eventstream.js';
+export * from './json.js';
+export * from './sse.js';
