@@ -1,0 +1,161 @@
+/**
+ * The gateway's own errors, each with a stable code, declared in this one
+ * table (as Fastify declares `FST_ERR_*`). Logs, metrics and tests match on
+ * the code, never on the prose.
+ *
+ * A message is a template: `{name}` is replaced by the parameter of that
+ * name, and the parameters a code needs are checked at compile time.
+ */
+
+import type { KnownAnthropicErrorType } from './types.js';
+
+/** One code's HTTP status, Anthropic error type and message template. */
+export interface GatewayErrorCodeDefinition {
+  status: number;
+  type: KnownAnthropicErrorType;
+  message: string;
+}
+
+export const GATEWAY_ERROR_CODES = {
+  INVALID_JSON: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request body is not valid JSON: {reason}',
+  },
+  INVALID_REQUEST: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'Invalid request: {reason}',
+  },
+  MISSING_MODEL: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request names no model. Set `model` to a Claude model, for example "claude-sonnet-4-5".',
+  },
+  NO_ROUTE: {
+    status: 404,
+    type: 'not_found_error',
+    message: 'No platform can serve model "{model}": {reason}',
+  },
+  NOT_FOUND: {
+    status: 404,
+    type: 'not_found_error',
+    message: 'Nothing is served at {method} {path}.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    type: 'invalid_request_error',
+    message: 'Method {method} is not allowed on {path}.',
+  },
+  REQUEST_TOO_LARGE: {
+    status: 413,
+    type: 'request_too_large',
+    message: 'The request body is larger than the limit of {limit} bytes.',
+  },
+  MISSING_API_KEY: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'No gateway key was sent. Send it in the x-api-key header or as "Authorization: Bearer <key>".',
+  },
+  INVALID_API_KEY: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'The gateway key is not valid. Check the key, or create one with `claude-gateway keys create`.',
+  },
+  MODEL_NOT_ALLOWED: {
+    status: 403,
+    type: 'permission_error',
+    message: 'This gateway key may not use model "{model}".',
+  },
+  PERMISSION_DENIED: {
+    status: 403,
+    type: 'permission_error',
+    message: 'Permission denied: {reason}',
+  },
+  BUDGET_EXCEEDED: {
+    status: 402,
+    type: 'billing_error',
+    message: 'This gateway key has spent its budget of {budget}. Raise the budget or wait for {resetsAt}.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'This gateway key exceeded its rate limit of {limit}. Retry later, or ask for a higher limit.',
+  },
+  PLATFORM_CREDENTIALS_UNAVAILABLE: {
+    status: 500,
+    type: 'api_error',
+    message: 'The gateway has no usable credentials for {platform}: {reason}',
+  },
+  UPSTREAM_UNREACHABLE: {
+    status: 502,
+    type: 'api_error',
+    message: 'Could not reach {platform}: {reason}',
+  },
+  UPSTREAM_TIMEOUT: {
+    status: 504,
+    type: 'timeout_error',
+    message: '{platform} did not answer within {seconds} seconds.',
+  },
+  UPSTREAM_STREAM_INTERRUPTED: {
+    status: 502,
+    type: 'api_error',
+    message: 'The {platform} stream ended before the message was complete: {reason}',
+  },
+  CLIENT_CLOSED_REQUEST: {
+    status: 499,
+    type: 'api_error',
+    message: 'The client closed the connection before the response was complete.',
+  },
+  SHUTTING_DOWN: {
+    status: 503,
+    type: 'overloaded_error',
+    message: 'The gateway is shutting down. Retry the request.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    type: 'api_error',
+    message: 'Internal gateway error: {reason}',
+  },
+} as const satisfies Record<string, GatewayErrorCodeDefinition>;
+
+/** A stable gateway error code, such as `'INVALID_JSON'`. */
+export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_CODES;
+
+/** The `{name}` placeholders of a message template, as a union of names. */
+export type TemplateParameterNames<Template extends string> =
+  Template extends `${string}{${infer Name}}${infer Rest}` ? Name | TemplateParameterNames<Rest> : never;
+
+/** The parameters a code's message template needs. */
+export type GatewayErrorCodeParameters<Code extends GatewayErrorCode> = Record<
+  TemplateParameterNames<(typeof GATEWAY_ERROR_CODES)[Code]['message']>,
+  string | number
+>;
+
+/**
+ * Whether a string is one of the declared gateway error codes.
+ *
+ * @example
+ * isGatewayErrorCode('INVALID_JSON'); // true
+ * isGatewayErrorCode('NOPE'); // false
+ */
+export function isGatewayErrorCode(code: string): code is GatewayErrorCode {
+  return Object.hasOwn(GATEWAY_ERROR_CODES, code);
+}
+
+/**
+ * Fills a message template's `{name}` placeholders; a placeholder without a
+ * parameter stays as written, so a missing value is visible, not silent.
+ *
+ * @example
+ * formatErrorMessage('No route for "{model}".', { model: 'opus' }); // 'No route for "opus".'
+ */
+export function formatErrorMessage(
+  template: string,
+  parameters: Readonly<Record<string, string | number>> = {},
+): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    const value = Object.hasOwn(parameters, name) ? parameters[name] : undefined;
+    return value === undefined ? placeholder : String(value);
+  });
+}
