@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * What the emulator's model should answer. Every field is optional; without a
+ * script the model answers with text derived from the last user message.
+ *
+ * A script reaches the model three ways, first match wins:
+ * 1. queued through the control API (`POST /_emulator/scripts`),
+ * 2. the `x-emulator-script` request header (JSON),
+ * 3. the last user message, as text that starts with `@emulator ` followed by JSON.
+ */
+export const scriptSchema = z
+  .object({
+    /** Exact reply text. */
+    text: z.string().optional(),
+    /** Tool calls to make, in order, after any text. `raw_input` streams as given, valid JSON or not. */
+    tool_use: z
+      .union([
+        z.object({ name: z.string(), input: z.unknown().optional(), raw_input: z.string().optional() }),
+        z.array(
+          z.object({ name: z.string(), input: z.unknown().optional(), raw_input: z.string().optional() }),
+        ),
+      ])
+      .optional(),
+    /** Thinking text to produce (also without `thinking` in the request). */
+    thinking: z.string().optional(),
+    /** Overrides the stop reason (e.g. `refusal`, `pause_turn`). */
+    stop_reason: z.string().optional(),
+    /** Milliseconds between stream events. */
+    delay_ms: z.number().int().min(0).max(60_000).optional(),
+    /** Characters per text delta. */
+    chunk_chars: z.number().int().min(1).max(10_000).optional(),
+    /** Repeat the derived text until it has at least this many characters (for large answers). */
+    min_chars: z.number().int().min(0).max(50_000_000).optional(),
+  })
+  .strict();
+
+export type EmulatorScript = z.infer<typeof scriptSchema>;
+
+export interface ScriptedToolCall {
+  name: string;
+  input?: unknown;
+  raw_input?: string;
+}
+
+/** The tool calls of a script as a list. */
+export function toolCallsOf(script: EmulatorScript): ScriptedToolCall[] {
+  if (!script.tool_use) return [];
+  return Array.isArray(script.tool_use) ? script.tool_use : [script.tool_use];
+}
+
+const MARKER = '@emulator';
+
+/**
+ * Parses a script from JSON text. Returns an error message that says what is
+ * wrong, so the emulator can answer 400 instead of guessing.
+ */
+export function parseScript(text: string): { script: EmulatorScript } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { error: `the emulator script is not valid JSON: ${(error as Error).message}` };
+  }
+  const parsed = scriptSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      error: `the emulator script is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unknown'}`,
+    };
+  }
+  return { script: parsed.data };
+}
+
+/**
+ * Finds an `@emulator {…}` script in the last user message's text blocks.
+ * Claude Code adds reminder blocks around the prompt, so every text block of
+ * the last message is searched.
+ */
+export function scriptInMessages(
+  messages: unknown,
+): { script: EmulatorScript } | { error: string } | undefined {
+  if (!Array.isArray(messages) || messages.length === 0) return undefined;
+  const last = messages[messages.length - 1] as { role?: unknown; content?: unknown } | undefined;
+  if (last?.role !== 'user') return undefined;
+  const texts =
+    typeof last.content === 'string'
+      ? [last.content]
+      : Array.isArray(last.content)
+        ? last.content.flatMap((block) =>
+            block && typeof block === 'object' && (block as { type?: unknown }).type === 'text'
+              ? [String((block as { text?: unknown }).text ?? '')]
+              : [],
+          )
+        : [];
+  for (const text of texts) {
+    const at = text.indexOf(MARKER);
+    if (at === -1) continue;
+    const json = text.slice(at + MARKER.length).trim();
+    const end = lastClosingBrace(json);
+    return parseScript(end === -1 ? json : json.slice(0, end + 1));
+  }
+  return undefined;
+}
+
+function lastClosingBrace(text: string): number {
+  return text.lastIndexOf('}');
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * The emulator's tokenizer: deterministic and cheap, not Claude's. One token
+ * is up to four UTF-8 bytes of text; structured parts count by their JSON.
+ * count_tokens and message usage use the same function, so they agree.
+ */
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const encoder = new TextEncoder();
+
+/** Tokens in a piece of text. */
+export function tokensInText(text: string): number {
+  if (text.length === 0) return 0;
+  return Math.ceil(encoder.encode(text).length / 4);
+}
+
+const IMAGE_TOKENS = 1_500;
+const DOCUMENT_BASE_TOKENS = 2_000;
+const PER_MESSAGE_OVERHEAD = 4;
+const TOOLS_OVERHEAD = 300;
+const REQUEST_OVERHEAD = 3;
+
+/** Tokens of one content block as it appears in a request. */
+export function tokensInBlock(block: unknown): number {
+  if (typeof block === 'string') return tokensInText(block);
+  if (!block || typeof block !== 'object') return 0;
+  const record = block as Record<string, unknown>;
+  switch (record['type']) {
+    case 'text':
+      return tokensInText(String(record['text'] ?? ''));
+    case 'thinking':
+      return tokensInText(String(record['thinking'] ?? ''));
+    case 'redacted_thinking':
+      return tokensInText(String(record['data'] ?? '')) / 4;
+    case 'image':
+      return IMAGE_TOKENS;
+    case 'document': {
+      const source = record['source'] as Record<string, unknown> | undefined;
+      if (source?.['type'] === 'text')
+        return DOCUMENT_BASE_TOKENS + tokensInText(String(source['data'] ?? ''));
+      return DOCUMENT_BASE_TOKENS;
+    }
+    case 'tool_use':
+      return tokensInText(String(record['name'] ?? '')) + tokensInText(JSON.stringify(record['input'] ?? {}));
+    case 'tool_result': {
+      const content = record['content'];
+      if (Array.isArray(content)) return content.reduce<number>((sum, part) => sum + tokensInBlock(part), 0);
+      return tokensInText(typeof content === 'string' ? content : JSON.stringify(content ?? ''));
+    }
+    default:
+      return tokensInText(JSON.stringify(stripCacheControl(record)));
+  }
+}
+
+function stripCacheControl(record: Record<string, unknown>): Record<string, unknown> {
+  const { cache_control: _ignored, ...rest } = record;
+  return rest;
+}
+
+/** The content of one message or system prompt as a list of blocks. */
+export function blocksOf(content: unknown): unknown[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return Array.isArray(content) ? content : [];
+}
+
+/** A cache breakpoint: the tokens up to it and a digest of the prompt prefix it closes. */
+export interface CacheBreakpoint {
+  tokens: number;
+  digest: string;
+}
+
+/**
+ * The input tokens of a Messages request body, in the order a prompt cache
+ * sees it (tools, system, messages), with the running total and a digest of
+ * the prefix at each `cache_control` breakpoint, so the prompt cache can split
+ * cached from uncached tokens.
+ */
+export function countInputTokens(body: Record<string, unknown>): {
+  total: number;
+  breakpoints: CacheBreakpoint[];
+} {
+  let total = REQUEST_OVERHEAD;
+  const breakpoints: CacheBreakpoint[] = [];
+  const prefix = createHash('sha256');
+  const visit = (part: unknown, tokens: number) => {
+    total += tokens;
+    prefix.update(JSON.stringify(part) ?? '');
+    if (hasCacheControl(part))
+      breakpoints.push({ tokens: Math.ceil(total), digest: prefix.copy().digest('hex') });
+  };
+  const tools = Array.isArray(body['tools']) ? (body['tools'] as Json[]) : [];
+  if (tools.length > 0) total += TOOLS_OVERHEAD;
+  for (const tool of tools) visit(tool, tokensInText(JSON.stringify(tool)));
+  for (const block of blocksOf(body['system'])) visit(block, tokensInBlock(block));
+  const messages = Array.isArray(body['messages']) ? body['messages'] : [];
+  for (const message of messages) {
+    total += PER_MESSAGE_OVERHEAD;
+    const record = message && typeof message === 'object' ? (message as Record<string, unknown>) : {};
+    prefix.update(String(record['role']));
+    for (const block of blocksOf(record['content'])) visit(block, tokensInBlock(block));
+  }
+  return { total: Math.ceil(total), breakpoints };
+}
+
+function hasCacheControl(value: unknown): boolean {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    'cache_control' in value &&
+    !!(value as { cache_control: unknown }).cache_control
+  );
+}

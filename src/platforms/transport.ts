@@ -1,0 +1,166 @@
+import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
+import type { Platform } from '../catalog/types.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
+import type { UpstreamRequest } from './types.js';
+
+/** Timeouts and pool sizes for upstream calls; every one is configurable. */
+export interface TransportOptions {
+  /** TCP + TLS connect. */
+  connectTimeoutMs?: number;
+  /** From the request being sent to the response headers (the first byte). */
+  firstByteTimeoutMs?: number;
+  /** Between two chunks of a response body: a stream that stalls longer is cut. */
+  idleTimeoutMs?: number;
+  /** How long an unused keep-alive connection stays open. */
+  keepAliveTimeoutMs?: number;
+  /** Connections per origin. */
+  connectionsPerOrigin?: number;
+}
+
+export const DEFAULT_TRANSPORT_OPTIONS: Required<TransportOptions> = {
+  connectTimeoutMs: 10_000,
+  firstByteTimeoutMs: 600_000,
+  idleTimeoutMs: 300_000,
+  keepAliveTimeoutMs: 30_000,
+  connectionsPerOrigin: 256,
+};
+
+/** An upstream answer whose body has not been read yet. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  /** The body, chunk by chunk as the network delivers it. */
+  body: AsyncIterable<Uint8Array>;
+  /** Reads the whole body as text. */
+  text(): Promise<string>;
+  /** Stops reading and closes the connection's body (the client went away, or a retry starts). */
+  discard(): void;
+}
+
+/**
+ * Sends upstream requests over undici keep-alive pools, one pool per origin,
+ * and turns connection failures and timeouts into GatewayErrors that say
+ * which platform failed and how.
+ */
+export class HttpTransport {
+  private readonly agent: Agent;
+  readonly options: Required<TransportOptions>;
+
+  constructor(options: TransportOptions = {}) {
+    this.options = { ...DEFAULT_TRANSPORT_OPTIONS, ...options };
+    this.agent = new Agent({
+      connect: { timeout: this.options.connectTimeoutMs },
+      headersTimeout: this.options.firstByteTimeoutMs,
+      bodyTimeout: this.options.idleTimeoutMs,
+      keepAliveTimeout: this.options.keepAliveTimeoutMs,
+      connections: this.options.connectionsPerOrigin,
+      pipelining: 1,
+    });
+  }
+
+  /**
+   * Sends one request.
+   *
+   * @example
+   * const response = await transport.send(request, 'bedrock', signal);
+   * if (response.status !== 200) throw adapter.parseError(response.status, response.headers, await response.text());
+   */
+  async send(request: UpstreamRequest, platform: Platform, signal?: AbortSignal): Promise<UpstreamResponse> {
+    let answer: Awaited<ReturnType<typeof undiciRequest>>;
+    try {
+      answer = await undiciRequest(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal,
+        dispatcher: this.agent,
+      });
+    } catch (error) {
+      throw transportError(error, platform, this.options);
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const body = answer.body;
+    const options = this.options;
+    return {
+      status: answer.statusCode,
+      headers,
+      body: {
+        async *[Symbol.asyncIterator]() {
+          try {
+            for await (const chunk of body) yield chunk as Uint8Array;
+          } catch (error) {
+            throw transportError(error, platform, options);
+          }
+        },
+      },
+      text: async () => {
+        try {
+          return await body.text();
+        } catch (error) {
+          throw transportError(error, platform, options);
+        }
+      },
+      discard: () => {
+        body.destroy();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+const PLATFORM_NAMES: Record<Platform, string> = {
+  anthropic: 'The Anthropic API',
+  bedrock: 'Amazon Bedrock',
+  vertex: 'Vertex AI',
+  foundry: 'Microsoft Foundry',
+};
+
+/** Maps a network-level failure to a retryable GatewayError naming the platform and the cause. */
+export function transportError(
+  error: unknown,
+  platform: Platform,
+  options: Required<TransportOptions>,
+): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const name = PLATFORM_NAMES[platform];
+  if (error instanceof undiciErrors.HeadersTimeoutError) {
+    return GatewayError.fromCode(
+      'UPSTREAM_TIMEOUT',
+      { platform: name, seconds: String(options.firstByteTimeoutMs / 1000) },
+      { platform, cause: error },
+    );
+  }
+  if (error instanceof undiciErrors.BodyTimeoutError) {
+    return GatewayError.fromCode(
+      'UPSTREAM_STREAM_INTERRUPTED',
+      { platform: name, reason: `no data for ${options.idleTimeoutMs / 1000} seconds` },
+      { platform, cause: error },
+    );
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return GatewayError.fromCode(
+      'UPSTREAM_UNREACHABLE',
+      { platform: name, reason: `connect timed out after ${options.connectTimeoutMs / 1000} seconds` },
+      { platform, cause: error },
+    );
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    return GatewayError.fromCode('CLIENT_CLOSED_REQUEST', {}, { platform, cause: error });
+  }
+  const code =
+    (error as { code?: string; cause?: { code?: string } })?.code ??
+    (error as { cause?: { code?: string } })?.cause?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return GatewayError.fromCode(
+    'UPSTREAM_UNREACHABLE',
+    { platform: name, reason: code ? `${code} (${message})` : message },
+    { platform, cause: error },
+  );
+}
