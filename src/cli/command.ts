@@ -1,0 +1,18 @@
+/** What a command gets from the CLI: output, and a way to wait for Ctrl-C or SIGTERM. */
+export interface CommandContext {
+  out(line: string): void;
+  error(line: string): void;
+  /** Resolves on SIGINT or SIGTERM. */
+  untilStopped(): Promise<NodeJS.Signals>;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A user error: printed as one line without a stack trace, exit code 2 (bad usage) or 1. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}

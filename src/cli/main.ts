@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CliError, type CommandContext } from './command.js';
+import { EMULATE_HELP, runEmulate } from './emulate.js';
+
+const HELP = `Usage: claude-gateway <command> [options]
+
+Run Claude on Amazon Bedrock, Google Vertex AI, Microsoft Foundry and the Anthropic API.
+
+Commands:
+  emulate    run the local platform emulator (offline development and tests)
+
+Run "claude-gateway <command> --help" for a command's options.`;
+
+type Command = { run: (argv: string[], context: CommandContext) => Promise<number>; help: string };
+
+const COMMANDS: Record<string, Command> = {
+  emulate: { run: runEmulate, help: EMULATE_HELP },
+};
+
+function processContext(): CommandContext {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    error: (line) => process.stderr.write(`${line}\n`),
+    env: process.env,
+    untilStopped: () =>
+      new Promise((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve(signal);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      }),
+  };
+}
+
+/** Runs the CLI; returns the exit code. Errors are one clear line, never a stack trace. */
+export async function main(argv: string[], context: CommandContext = processContext()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    context.out(HELP);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    context.out(process.env['npm_package_version'] ?? '0.1.0');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    context.error(
+      `claude-gateway: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.`,
+    );
+    return 2;
+  }
+  try {
+    return await command.run(rest, context);
+  } catch (error) {
+    if (error instanceof CliError) {
+      context.error(`claude-gateway ${name}: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      context.error(`claude-gateway ${name}: ${error.message}. Run "claude-gateway ${name} --help".`);
+      return 2;
+    }
+    context.error(`claude-gateway ${name}: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`claude-gateway: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
