@@ -1,0 +1,170 @@
+import {
+  type ApiKeyRecord,
+  type AttemptOutcome,
+  type AttemptRecord,
+  type Dialect,
+  RESIDENCIES,
+  type RequestRecord,
+  type Residency,
+} from './types.js';
+
+/** A row as a driver returns it: column name → value. */
+export type StoredRow = Record<string, unknown>;
+
+const DIALECTS: readonly Dialect[] = ['anthropic', 'bedrock', 'vertex'];
+const OUTCOMES: readonly AttemptOutcome[] = ['success', 'retried', 'failed-over', 'failed', 'cancelled'];
+
+/**
+ * A request record from a stored row of either backend (SQLite 0/1 booleans
+ * and JSON text, Postgres booleans, jsonb and int8 strings). Null columns are
+ * left out of the record.
+ *
+ * @example
+ * decodeRequest({ id: 'req_1', time: 1718000000000, stream: 1, changes: '[]', … }).stream // true
+ */
+export function decodeRequest(row: StoredRow): RequestRecord {
+  return withoutUndefined({
+    id: text(row.id) ?? '',
+    time: number(row.time) ?? 0,
+    keyId: text(row.key_id),
+    keyName: text(row.key_name),
+    sessionId: text(row.session_id),
+    dialect: oneOf(text(row.dialect), DIALECTS) ?? 'anthropic',
+    operation: text(row.operation) ?? '',
+    requestedModel: text(row.requested_model),
+    model: text(row.model),
+    platform: text(row.platform),
+    region: text(row.region),
+    scope: text(row.scope),
+    upstreamModelId: text(row.upstream_model_id),
+    stream: flag(row.stream),
+    status: number(row.status) ?? 0,
+    errorType: text(row.error_type),
+    errorMessage: text(row.error_message),
+    stopReason: text(row.stop_reason),
+    inputTokens: number(row.input_tokens) ?? 0,
+    outputTokens: number(row.output_tokens) ?? 0,
+    cacheReadTokens: number(row.cache_read_tokens) ?? 0,
+    cacheWriteTokens: number(row.cache_write_tokens) ?? 0,
+    costUsd: number(row.cost_usd),
+    ttfbMs: number(row.ttfb_ms),
+    durationMs: number(row.duration_ms),
+    attemptCount: number(row.attempt_count) ?? 0,
+    changes: stringList(json(row.changes)) ?? [],
+    requestBody: text(row.request_body),
+    responseBody: text(row.response_body),
+    clientAddress: text(row.client_address),
+    userAgent: text(row.user_agent),
+    clientDisconnected: flag(row.client_disconnected),
+  });
+}
+
+/**
+ * An attempt record from a stored row of either backend.
+ *
+ * @example
+ * decodeAttempt({ request_id: 'req_1', attempt: 1, outcome: 'success', … }).attempt // 1
+ */
+export function decodeAttempt(row: StoredRow): AttemptRecord {
+  return withoutUndefined({
+    requestId: text(row.request_id) ?? '',
+    attempt: number(row.attempt) ?? 0,
+    time: number(row.time) ?? 0,
+    platform: text(row.platform) ?? '',
+    region: text(row.region),
+    scope: text(row.scope),
+    upstreamModelId: text(row.upstream_model_id) ?? '',
+    status: number(row.status),
+    errorType: text(row.error_type),
+    errorMessage: text(row.error_message),
+    outcome: oneOf(text(row.outcome), OUTCOMES) ?? 'failed',
+    ttfbMs: number(row.ttfb_ms),
+    durationMs: number(row.duration_ms),
+    inputTokens: number(row.input_tokens) ?? 0,
+    outputTokens: number(row.output_tokens) ?? 0,
+    cacheReadTokens: number(row.cache_read_tokens) ?? 0,
+    cacheWriteTokens: number(row.cache_write_tokens) ?? 0,
+    costUsd: number(row.cost_usd),
+  });
+}
+
+/**
+ * A key record from a stored row of either backend.
+ *
+ * @example
+ * decodeKey({ id: 'key_1', name: 'ci', allowed_models: '["claude-sonnet-4-5"]', … }).allowedModels // ['claude-sonnet-4-5']
+ */
+export function decodeKey(row: StoredRow): ApiKeyRecord {
+  const metadata = json(row.metadata);
+  return withoutUndefined({
+    id: text(row.id) ?? '',
+    name: text(row.name) ?? '',
+    prefix: text(row.prefix) ?? '',
+    hash: text(row.hash) ?? '',
+    createdAt: number(row.created_at) ?? 0,
+    revokedAt: number(row.revoked_at),
+    allowedModels: stringList(json(row.allowed_models)),
+    residency: oneOf<Residency>(text(row.residency), RESIDENCIES),
+    monthlyBudgetUsd: number(row.monthly_budget_usd),
+    requestsPerMinute: number(row.requests_per_minute),
+    tokensPerMinute: number(row.tokens_per_minute),
+    metadata: isRecord(metadata) ? metadata : undefined,
+  });
+}
+
+/**
+ * A number from a driver value: SQLite numbers, Postgres int8 and numeric
+ * strings, bigints. Null and unparsable values give undefined.
+ *
+ * @example
+ * number('1718000000000') // 1718000000000
+ */
+export function number(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+function text(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'string' ? value : String(value);
+}
+
+function flag(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || value === 't';
+}
+
+function json(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function oneOf<Value extends string>(
+  value: string | undefined,
+  allowed: readonly Value[],
+): Value | undefined {
+  return allowed.find((candidate) => candidate === value);
+}
+
+function withoutUndefined<Value extends object>(value: Value): Value {
+  for (const key of Object.keys(value) as (keyof Value)[]) {
+    if (value[key] === undefined) delete value[key];
+  }
+  return value;
+}

@@ -1,0 +1,55 @@
+import type { BatchTuning } from './batch-writer.js';
+import { openPostgresStore } from './postgres-store.js';
+import { DEFAULT_SQLITE_PATH, openSqliteStore } from './sqlite-store.js';
+import { redactUrl, StoreError } from './store-error.js';
+import type { Store, StoreLogger } from './types.js';
+
+/** The store URL the gateway uses unless configured. */
+export const DEFAULT_STORE_URL = `sqlite://${DEFAULT_SQLITE_PATH}`;
+
+export interface OpenStoreOptions {
+  logger?: StoreLogger;
+  batch?: BatchTuning;
+}
+
+const EXPECTED_FORMS =
+  'sqlite://./path/to/gateway.db (relative), sqlite:///absolute/path/gateway.db, sqlite::memory:, ' +
+  'or postgres://user:password@host:5432/database[?schema=name] (also postgresql://)';
+
+/**
+ * Opens the store a URL names:
+ * - `sqlite://./relative/path.db`, `sqlite:///absolute/path.db`: SQLite file
+ *   (add `?writer=inline` to write on the main thread instead of a worker);
+ * - `sqlite::memory:`: an in-memory SQLite database, for tests;
+ * - `postgres://…` or `postgresql://…` (with `?schema=name`): Postgres.
+ *
+ * @example
+ * const store = await openStore('sqlite://./.claude-gateway/gateway.db');
+ * const shared = await openStore('postgres://gateway@db:5432/gateway?schema=claude_gateway');
+ */
+export async function openStore(
+  url: string = DEFAULT_STORE_URL,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
+  const trimmed = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return openPostgresStore({ url: trimmed, ...options });
+  if (trimmed === 'sqlite::memory:' || trimmed === 'sqlite://:memory:') {
+    return openSqliteStore({ path: ':memory:', ...options });
+  }
+  const sqlite = /^sqlite:(?:\/\/)?([^?]+)(?:\?(.*))?$/i.exec(trimmed);
+  if (sqlite?.[1]) {
+    const parameters = new URLSearchParams(sqlite[2] ?? '');
+    const writer = parameters.get('writer') ?? 'worker';
+    if (writer !== 'worker' && writer !== 'inline') {
+      throw new StoreError(
+        `The store URL says writer=${writer}; use writer=worker or writer=inline.`,
+        'BAD_STORE_URL',
+      );
+    }
+    return openSqliteStore({ path: decodeURIComponent(sqlite[1]), writer, ...options });
+  }
+  throw new StoreError(
+    `The store URL ${JSON.stringify(redactUrl(trimmed))} is not one claude-gateway knows. Expected ${EXPECTED_FORMS}.`,
+    'BAD_STORE_URL',
+  );
+}

@@ -1,0 +1,138 @@
+import type postgres from 'postgres';
+import { StoreError } from './store-error.js';
+
+/**
+ * Numbered migrations, each given the quoted schema name: the n-th takes the
+ * schema from version n to n + 1. Never edit one that has shipped; add one.
+ */
+export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
+  (schema) => `
+  CREATE TABLE ${schema}.requests (
+    id TEXT PRIMARY KEY,
+    time BIGINT NOT NULL,
+    key_id TEXT,
+    key_name TEXT,
+    session_id TEXT,
+    dialect TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    requested_model TEXT,
+    model TEXT,
+    platform TEXT,
+    region TEXT,
+    scope TEXT,
+    upstream_model_id TEXT,
+    stream BOOLEAN NOT NULL DEFAULT FALSE,
+    status INTEGER NOT NULL DEFAULT 0,
+    error_type TEXT,
+    error_message TEXT,
+    stop_reason TEXT,
+    input_tokens BIGINT NOT NULL DEFAULT 0,
+    output_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_read_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_write_tokens BIGINT NOT NULL DEFAULT 0,
+    cost_usd DOUBLE PRECISION,
+    ttfb_ms DOUBLE PRECISION,
+    duration_ms DOUBLE PRECISION,
+    attempt_count INTEGER NOT NULL DEFAULT 0,
+    changes JSONB NOT NULL DEFAULT '[]',
+    request_body TEXT,
+    response_body TEXT,
+    client_address TEXT,
+    user_agent TEXT,
+    client_disconnected BOOLEAN NOT NULL DEFAULT FALSE
+  );
+  CREATE INDEX requests_time ON ${schema}.requests (time);
+  CREATE INDEX requests_key_time ON ${schema}.requests (key_id, time);
+  CREATE INDEX requests_session_time ON ${schema}.requests (session_id, time);
+  CREATE TABLE ${schema}.attempts (
+    request_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    time BIGINT NOT NULL,
+    platform TEXT NOT NULL,
+    region TEXT,
+    scope TEXT,
+    upstream_model_id TEXT NOT NULL,
+    status INTEGER,
+    error_type TEXT,
+    error_message TEXT,
+    outcome TEXT NOT NULL,
+    ttfb_ms DOUBLE PRECISION,
+    duration_ms DOUBLE PRECISION,
+    input_tokens BIGINT NOT NULL DEFAULT 0,
+    output_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_read_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_write_tokens BIGINT NOT NULL DEFAULT 0,
+    cost_usd DOUBLE PRECISION,
+    PRIMARY KEY (request_id, attempt)
+  );
+  CREATE INDEX attempts_time ON ${schema}.attempts (time);
+  CREATE TABLE ${schema}.api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    allowed_models JSONB,
+    residency TEXT,
+    monthly_budget_usd DOUBLE PRECISION,
+    requests_per_minute INTEGER,
+    tokens_per_minute INTEGER,
+    metadata JSONB
+  );
+  CREATE UNIQUE INDEX api_keys_active_name ON ${schema}.api_keys (name) WHERE revoked_at IS NULL;
+  CREATE INDEX api_keys_prefix ON ${schema}.api_keys (prefix);
+  `,
+];
+
+/**
+ * Creates the schema and brings it to the latest version inside one
+ * transaction, holding an advisory lock so replicas starting together migrate
+ * once. Refuses a schema written by a newer version.
+ *
+ * @example
+ * await migratePostgres(sql, 'claude_gateway') // 1 (the schema version now)
+ */
+export async function migratePostgres(
+  sql: postgres.Sql,
+  schema: string,
+  migrations = POSTGRES_MIGRATIONS,
+): Promise<number> {
+  const quotedSchema = quoteIdentifier(schema);
+  return sql.begin(async (transaction) => {
+    await transaction.unsafe('SELECT pg_advisory_xact_lock(hashtext($1))', [`claude-gateway ${schema}`]);
+    const existing = await transaction.unsafe('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (existing.length === 0) await transaction.unsafe(`CREATE SCHEMA ${quotedSchema}`);
+    await transaction.unsafe(
+      `CREATE TABLE IF NOT EXISTS ${quotedSchema}.schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+    );
+    const [row] = await transaction.unsafe(
+      `SELECT MAX(version) AS version FROM ${quotedSchema}.schema_version`,
+    );
+    const current = Number(row?.version ?? 0);
+    if (current > migrations.length) {
+      throw new StoreError(
+        `The activity schema ${quotedSchema} has version ${current}, newer than this claude-gateway knows (${migrations.length}). Upgrade claude-gateway or use another schema.`,
+        'SCHEMA_TOO_NEW',
+      );
+    }
+    for (let version = current + 1; version <= migrations.length; version += 1) {
+      await transaction.unsafe(migrations[version - 1]?.(quotedSchema) ?? '');
+      await transaction.unsafe(
+        `INSERT INTO ${quotedSchema}.schema_version (version, applied_at) VALUES ($1, $2)`,
+        [version, Date.now()],
+      );
+    }
+    return migrations.length;
+  });
+}
+
+/**
+ * A Postgres identifier in double quotes.
+ *
+ * @example
+ * quoteIdentifier('claude_gateway') // '"claude_gateway"'
+ */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

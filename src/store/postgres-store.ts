@@ -1,0 +1,328 @@
+import postgres from 'postgres';
+import {
+  assembleSummary,
+  POSTGRES_PLACEHOLDER,
+  type SummaryGrouping,
+  selectRequests,
+  summarySql,
+  upsertSql,
+} from './activity-sql.js';
+import { type BatchTuning, BatchWriter } from './batch-writer.js';
+import {
+  ATTEMPT_COLUMNS,
+  type ColumnSpec,
+  encodeRow,
+  KEY_COLUMNS,
+  POSTGRES_ENCODING,
+  REQUEST_COLUMNS,
+} from './columns.js';
+import { decodeAttempt, decodeKey, decodeRequest, number, type StoredRow } from './decode-rows.js';
+import { pickKeyByReference } from './key-reference.js';
+import { hashSecret } from './key-secrets.js';
+import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
+import { buildNewKey } from './new-key.js';
+import { migratePostgres, quoteIdentifier } from './postgres-schema.js';
+import { redactUrl, StoreError } from './store-error.js';
+import { writeStoreLogToStderr } from './store-logger.js';
+import type {
+  ActivityFilter,
+  ActivityQuery,
+  ApiKeyRecord,
+  AttemptRecord,
+  CreatedApiKey,
+  NewApiKey,
+  RequestRecord,
+  RequestSummary,
+  Store,
+  StoreLogger,
+  WriteStats,
+} from './types.js';
+
+/** The schema the tables live in unless the URL (`?schema=`) or the options name another. */
+export const DEFAULT_POSTGRES_SCHEMA = 'claude_gateway';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:5432/database[?schema=name]` (or `postgresql://`). */
+  url: string;
+  /** The schema for the tables (created if missing); wins over `?schema=`. Default `claude_gateway`. */
+  schema?: string;
+  /** Connections in the pool. Default 10. */
+  maxConnections?: number;
+  logger?: StoreLogger;
+  batch?: BatchTuning;
+}
+
+/** Rows per INSERT statement, well under Postgres's 65 535 parameters. */
+const ROWS_PER_STATEMENT = 1000;
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+
+/**
+ * Opens the Postgres activity log and key store, for several gateway replicas
+ * sharing one log: creates and migrates its schema, then batches log writes
+ * into multi-row inserts, one transaction per batch.
+ *
+ * @example
+ * const store = await openPostgresStore({ url: 'postgres://gateway@db:5432/gateway?schema=claude_gateway' });
+ * await store.recordRequest(record);
+ * await store.close(); // flushes first
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const { url, schema } = splitSchema(options.url, options.schema);
+  const sql = postgres(url, {
+    max: options.maxConnections ?? 10,
+    connect_timeout: 10,
+    idle_timeout: 60,
+    onnotice: () => {},
+  });
+  try {
+    await migratePostgres(sql, schema);
+  } catch (error) {
+    await sql.end({ timeout: 0 }).catch(() => {});
+    throw describeOpenError(error, options.url);
+  }
+  return new PostgresStore(sql, schema, options);
+}
+
+class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly #sql: postgres.Sql;
+  readonly #requests: string;
+  readonly #attempts: string;
+  readonly #keys: string;
+  readonly #batch: BatchWriter<LogItem>;
+  #closed = false;
+
+  constructor(sql: postgres.Sql, schema: string, options: PostgresStoreOptions) {
+    this.#sql = sql;
+    const quoted = quoteIdentifier(schema);
+    this.#requests = `${quoted}.requests`;
+    this.#attempts = `${quoted}.attempts`;
+    this.#keys = `${quoted}.api_keys`;
+    this.#batch = new BatchWriter<LogItem>({
+      ...options.batch,
+      logger: options.logger ?? writeStoreLogToStderr,
+      sizeOf: logItemSize,
+      write: (items) => this.#write(items),
+    });
+  }
+
+  async recordRequest(record: RequestRecord): Promise<void> {
+    this.#batch.push({ kind: 'request', record });
+  }
+
+  async recordAttempts(records: readonly AttemptRecord[]): Promise<void> {
+    for (const record of records) this.#batch.push({ kind: 'attempt', record });
+  }
+
+  async queryRequests(query: ActivityQuery = {}): Promise<RequestRecord[]> {
+    const sql = selectRequests(this.#requests, query, POSTGRES_PLACEHOLDER);
+    return (await this.#all(sql.text, sql.parameters)).map(decodeRequest);
+  }
+
+  async getRequest(id: string): Promise<RequestRecord | undefined> {
+    const [row] = await this.#all(`SELECT * FROM ${this.#requests} WHERE id = $1`, [id]);
+    return row ? decodeRequest(row) : undefined;
+  }
+
+  async attemptsOf(requestId: string): Promise<AttemptRecord[]> {
+    const rows = await this.#all(`SELECT * FROM ${this.#attempts} WHERE request_id = $1 ORDER BY attempt`, [
+      requestId,
+    ]);
+    return rows.map(decodeAttempt);
+  }
+
+  async summarize(filter: ActivityFilter = {}): Promise<RequestSummary> {
+    const rows = (grouping: SummaryGrouping) => {
+      const sql = summarySql(this.#requests, filter, grouping, POSTGRES_PLACEHOLDER);
+      return this.#all(sql.text, sql.parameters);
+    };
+    const [total, key, model, platform] = await Promise.all([
+      rows('total'),
+      rows('key'),
+      rows('model'),
+      rows('platform'),
+    ]);
+    return assembleSummary(filter, { total, key, model, platform });
+  }
+
+  async spendSince(keyId: string, sinceMs: number): Promise<number> {
+    const [row] = await this.#all(
+      `SELECT SUM(cost_usd) AS total FROM ${this.#requests} WHERE key_id = $1 AND time >= $2`,
+      [keyId, sinceMs],
+    );
+    return number(row?.total) ?? 0;
+  }
+
+  async prune(olderThanMs: number): Promise<number> {
+    this.#assertOpen();
+    return this.#sql.begin(async (transaction) => {
+      const requests = await transaction.unsafe(`DELETE FROM ${this.#requests} WHERE time < $1`, [
+        olderThanMs,
+      ]);
+      const attempts = await transaction.unsafe(`DELETE FROM ${this.#attempts} WHERE time < $1`, [
+        olderThanMs,
+      ]);
+      return requests.count + attempts.count;
+    });
+  }
+
+  async createKey(input: NewApiKey): Promise<CreatedApiKey> {
+    const created = buildNewKey(input);
+    try {
+      await this.#all(
+        insertSql(this.#keys, KEY_COLUMNS, 1),
+        encodeRow(KEY_COLUMNS, created.record, POSTGRES_ENCODING),
+      );
+    } catch (error) {
+      if (error instanceof postgres.PostgresError && error.constraint_name === 'api_keys_active_name') {
+        throw new StoreError(
+          `An active key is already named ${created.record.name}; pick another name or revoke that key first.`,
+          'KEY_NAME_TAKEN',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    return created;
+  }
+
+  async listKeys(options: { includeRevoked?: boolean } = {}): Promise<ApiKeyRecord[]> {
+    const where = options.includeRevoked ? '' : 'WHERE revoked_at IS NULL';
+    return (await this.#all(`SELECT * FROM ${this.#keys} ${where} ORDER BY created_at, name, id`, [])).map(
+      decodeKey,
+    );
+  }
+
+  async revokeKey(reference: string): Promise<ApiKeyRecord | undefined> {
+    const candidates = await this.#all(
+      `SELECT * FROM ${this.#keys} WHERE revoked_at IS NULL AND (id = $1 OR name = $1 OR prefix = $1)`,
+      [reference],
+    );
+    const key = pickKeyByReference(candidates.map(decodeKey), reference);
+    if (!key) return undefined;
+    const [row] = await this.#all(
+      `UPDATE ${this.#keys} SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING *`,
+      [Date.now(), key.id],
+    );
+    return row ? decodeKey(row) : undefined;
+  }
+
+  async findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = await this.#all(`SELECT * FROM ${this.#keys} WHERE hash = $1 AND revoked_at IS NULL`, [
+      hashSecret(secret),
+    ]);
+    return row ? decodeKey(row) : undefined;
+  }
+
+  stats(): WriteStats {
+    return this.#batch.stats();
+  }
+
+  flush(): Promise<void> {
+    return this.#batch.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#batch.close();
+    this.#closed = true;
+    await this.#sql.end({ timeout: 5 });
+  }
+
+  async #write(items: LogItem[]): Promise<void> {
+    const { requests, attempts } = splitLogItems(items);
+    await this.#sql.begin(async (transaction) => {
+      for (const [table, columns, conflict, records] of [
+        [this.#requests, REQUEST_COLUMNS, ['id'], requests],
+        [this.#attempts, ATTEMPT_COLUMNS, ['request_id', 'attempt'], attempts],
+      ] as const) {
+        for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
+          const chunk = records.slice(start, start + ROWS_PER_STATEMENT);
+          const names = (columns as readonly ColumnSpec<object>[]).map((column) => column.name);
+          const parameters = chunk.flatMap((record) =>
+            encodeRow(columns as readonly ColumnSpec<object>[], record, POSTGRES_ENCODING),
+          );
+          await transaction.unsafe(
+            upsertSql(table, names, conflict, chunk.length, POSTGRES_PLACEHOLDER),
+            parameters as postgres.ParameterOrJSON<never>[],
+          );
+        }
+      }
+    });
+  }
+
+  async #all(text: string, parameters: readonly unknown[]): Promise<StoredRow[]> {
+    this.#assertOpen();
+    const rows = await this.#sql.unsafe(text, parameters as postgres.ParameterOrJSON<never>[]);
+    return [...rows];
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreError('The activity store is closed.', 'STORE_CLOSED');
+  }
+}
+
+function insertSql<Row>(table: string, columns: readonly ColumnSpec<Row>[], rowCount: number): string {
+  const names = columns.map((column) => column.name);
+  const rows = Array.from(
+    { length: rowCount },
+    (_, row) =>
+      `(${names.map((_, index) => POSTGRES_PLACEHOLDER(row * names.length + index + 1)).join(', ')})`,
+  );
+  return `INSERT INTO ${table} (${names.join(', ')}) VALUES ${rows.join(', ')}`;
+}
+
+/** The URL without `?schema=`, and the schema to use. */
+function splitSchema(url: string, schemaOption: string | undefined): { url: string; schema: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new StoreError(
+      `The Postgres store URL ${redactUrl(url)} cannot be parsed; expected postgres://user:password@host:5432/database[?schema=name].`,
+      'BAD_STORE_URL',
+      { cause: error },
+    );
+  }
+  const schema = schemaOption ?? parsed.searchParams.get('schema') ?? DEFAULT_POSTGRES_SCHEMA;
+  parsed.searchParams.delete('schema');
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreError(
+      `The Postgres schema name ${JSON.stringify(schema)} is not allowed; use letters, digits and _ (up to 63, not starting with a digit).`,
+      'BAD_STORE_URL',
+    );
+  }
+  return { url: parsed.toString(), schema };
+}
+
+function describeOpenError(error: unknown, url: string): Error {
+  if (error instanceof StoreError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const reason = error instanceof Error ? error.message : String(error);
+  if (CONNECTION_ERRORS.has(code) || error instanceof AggregateError) {
+    return new StoreError(
+      `Cannot reach Postgres at ${redactUrl(url)} (${code || reason}). Check store.url and that the server is running.`,
+      'STORE_UNREACHABLE',
+      { cause: error },
+    );
+  }
+  return new StoreError(
+    `Cannot open the Postgres activity store at ${redactUrl(url)}: ${reason}`,
+    'STORE_UNREACHABLE',
+    {
+      cause: error,
+    },
+  );
+}

@@ -1,0 +1,121 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from './store-error.js';
+
+/**
+ * Numbered migrations: the n-th entry takes the schema from version n to n + 1.
+ * Never edit one that has shipped; add a new one (e.g. `ALTER TABLE requests
+ * ADD COLUMN …`) and read the new column as optional.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE requests (
+    id TEXT PRIMARY KEY NOT NULL,
+    time INTEGER NOT NULL,
+    key_id TEXT,
+    key_name TEXT,
+    session_id TEXT,
+    dialect TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    requested_model TEXT,
+    model TEXT,
+    platform TEXT,
+    region TEXT,
+    scope TEXT,
+    upstream_model_id TEXT,
+    stream INTEGER NOT NULL DEFAULT 0,
+    status INTEGER NOT NULL DEFAULT 0,
+    error_type TEXT,
+    error_message TEXT,
+    stop_reason TEXT,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL,
+    ttfb_ms REAL,
+    duration_ms REAL,
+    attempt_count INTEGER NOT NULL DEFAULT 0,
+    changes TEXT NOT NULL DEFAULT '[]',
+    request_body TEXT,
+    response_body TEXT,
+    client_address TEXT,
+    user_agent TEXT,
+    client_disconnected INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX requests_time ON requests (time);
+  CREATE INDEX requests_key_time ON requests (key_id, time);
+  CREATE INDEX requests_session_time ON requests (session_id, time);
+  CREATE TABLE attempts (
+    request_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    platform TEXT NOT NULL,
+    region TEXT,
+    scope TEXT,
+    upstream_model_id TEXT NOT NULL,
+    status INTEGER,
+    error_type TEXT,
+    error_message TEXT,
+    outcome TEXT NOT NULL,
+    ttfb_ms REAL,
+    duration_ms REAL,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL,
+    PRIMARY KEY (request_id, attempt)
+  );
+  CREATE INDEX attempts_time ON attempts (time);
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    allowed_models TEXT,
+    residency TEXT,
+    monthly_budget_usd REAL,
+    requests_per_minute INTEGER,
+    tokens_per_minute INTEGER,
+    metadata TEXT
+  );
+  CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
+  CREATE INDEX api_keys_prefix ON api_keys (prefix);
+  `,
+];
+
+/**
+ * Brings a database to the latest schema: creates `schema_version`, then runs
+ * the migrations it has not seen, each in the same immediate transaction (so
+ * two processes opening one file do not both migrate). Refuses a database
+ * written by a newer version.
+ *
+ * @example
+ * migrateSqlite(new Database('gateway.db')) // 1 (the schema version now)
+ */
+export function migrateSqlite(database: Database.Database, migrations = SQLITE_MIGRATIONS): number {
+  const migrate = database.transaction(() => {
+    database.exec(
+      'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    const row = database.prepare('SELECT MAX(version) AS version FROM schema_version').get() as
+      | { version: number | null }
+      | undefined;
+    const current = row?.version ?? 0;
+    if (current > migrations.length) {
+      throw new StoreError(
+        `The activity database has schema version ${current}, newer than this claude-gateway knows (${migrations.length}). Upgrade claude-gateway or use another database.`,
+        'SCHEMA_TOO_NEW',
+      );
+    }
+    const record = database.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
+    for (let version = current + 1; version <= migrations.length; version += 1) {
+      database.exec(migrations[version - 1] ?? '');
+      record.run(version, Date.now());
+    }
+    return migrations.length;
+  });
+  return migrate.immediate();
+}

@@ -1,0 +1,107 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { request, T0 } from './__fixtures__/records.js';
+import { DEFAULT_SQLITE_PATH, openSqliteStore } from './sqlite-store.js';
+import { StoreError } from './store-error.js';
+
+describe('SQLite store', () => {
+  let folder = '';
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'claude-gateway-sqlite-'));
+  });
+  afterEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('defaults to ./.claude-gateway/gateway.db and creates missing folders', async () => {
+    expect(DEFAULT_SQLITE_PATH).toBe('./.claude-gateway/gateway.db');
+    const path = join(folder, 'nested', 'deeper', 'gateway.db');
+    const store = await openSqliteStore({ path });
+    await store.close();
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('uses WAL and records the schema version, once', async () => {
+    const path = join(folder, 'gateway.db');
+    await (await openSqliteStore({ path })).close();
+    await (await openSqliteStore({ path })).close();
+    const database = new Database(path, { readonly: true });
+    try {
+      expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+      const versions = database.prepare('SELECT version FROM schema_version').all();
+      expect(versions).toEqual([{ version: 1 }]);
+      const indexes = database
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL",
+        )
+        .all();
+      expect(indexes.map((row) => (row as { name: string }).name).sort()).toEqual([
+        'requests_key_time',
+        'requests_session_time',
+        'requests_time',
+      ]);
+    } finally {
+      database.close();
+    }
+  });
+
+  it('refuses a database written by a newer version, saying so', async () => {
+    const path = join(folder, 'gateway.db');
+    await (await openSqliteStore({ path })).close();
+    const database = new Database(path);
+    database.prepare('INSERT INTO schema_version (version, applied_at) VALUES (99, 0)').run();
+    database.close();
+    const error = await openSqliteStore({ path }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({
+      code: 'SCHEMA_TOO_NEW',
+      message: expect.stringContaining('schema version 99'),
+    });
+  });
+
+  it('says where it could not open the database', async () => {
+    const blocker = join(folder, 'a-file');
+    await (await openSqliteStore({ path: blocker })).close();
+    const error = await openSqliteStore({ path: join(blocker, 'gateway.db') }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: 'STORE_UNREACHABLE', message: expect.stringContaining(blocker) });
+  });
+
+  it('keeps no key secret anywhere in the database files', async () => {
+    const path = join(folder, 'gateway.db');
+    const store = await openSqliteStore({ path });
+    const { secret } = await store.createKey({ name: 'ci' });
+    await store.recordRequest(request({ keyId: 'k', time: T0 }));
+    await store.flush();
+    const files = [path, `${path}-wal`]
+      .filter(existsSync)
+      .map((file) => readFileSync(file).toString('latin1'));
+    expect(files.join('')).toContain('ci');
+    for (const file of files) expect(file).not.toContain(secret.slice(4));
+    await store.close();
+  });
+
+  it('writes from the worker thread are visible to reads on the main connection after flush', async () => {
+    const path = join(folder, 'gateway.db');
+    const store = await openSqliteStore({ path, writer: 'worker' });
+    for (let round = 0; round < 3; round += 1) {
+      await store.recordRequest(request({ id: `r${round}`, time: T0 + round }));
+      await store.flush();
+      expect(await store.queryRequests()).toHaveLength(round + 1);
+    }
+    expect(store.stats()).toMatchObject({ written: 3, dropped: 0, failedWrites: 0 });
+    await store.close();
+  });
+
+  it('works in memory (writes on the main thread)', async () => {
+    const store = await openSqliteStore({ path: ':memory:' });
+    await store.recordRequest(request());
+    await store.flush();
+    expect(await store.queryRequests()).toHaveLength(1);
+    await store.close();
+  });
+});

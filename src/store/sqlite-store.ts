@@ -1,0 +1,279 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  assembleSummary,
+  SQLITE_PLACEHOLDER,
+  type SummaryGrouping,
+  selectRequests,
+  summarySql,
+  upsertSql,
+} from './activity-sql.js';
+import { type BatchTuning, BatchWriter } from './batch-writer.js';
+import { ATTEMPT_COLUMNS, encodeRow, KEY_COLUMNS, REQUEST_COLUMNS, SQLITE_ENCODING } from './columns.js';
+import { decodeAttempt, decodeKey, decodeRequest, type StoredRow } from './decode-rows.js';
+import { pickKeyByReference } from './key-reference.js';
+import { hashSecret } from './key-secrets.js';
+import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
+import { buildNewKey } from './new-key.js';
+import { migrateSqlite } from './sqlite-schema.js';
+import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
+import type { SqliteWriterStatements } from './sqlite-writer-core.js';
+import { StoreError } from './store-error.js';
+import { writeStoreLogToStderr } from './store-logger.js';
+import type {
+  ActivityFilter,
+  ActivityQuery,
+  ApiKeyRecord,
+  AttemptRecord,
+  CreatedApiKey,
+  NewApiKey,
+  RequestRecord,
+  RequestSummary,
+  Store,
+  StoreLogger,
+  WriteStats,
+} from './types.js';
+
+/** Where the gateway keeps its SQLite database unless told otherwise. */
+export const DEFAULT_SQLITE_PATH = './.claude-gateway/gateway.db';
+
+export interface SqliteStoreOptions {
+  /** The database file (its folder is created), or `:memory:`. Default `./.claude-gateway/gateway.db`. */
+  path?: string;
+  /**
+   * Where log writes run: `worker` (default for files), a thread with its own
+   * connection, or `inline` on the main thread (always for `:memory:`).
+   */
+  writer?: 'worker' | 'inline';
+  logger?: StoreLogger;
+  batch?: BatchTuning;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+const PRUNE_CHUNK_ROWS = 5000;
+
+/*
+ * Why a writer thread. Measured on this machine (Node 20, better-sqlite3 12,
+ * WAL, synchronous=NORMAL), main-thread time per batch, writing inline vs.
+ * posting the same rows to a worker that writes them:
+ *   500 rows, no bodies:        2.1 ms inline   vs 0.4 ms posted
+ *   500 rows, 2 KB bodies:     14.9 ms          vs 2.3 ms
+ *   100 rows, 50 KB bodies:    32.3 ms          vs 4.9 ms
+ *    10 rows, 1 MB bodies:     78.7 ms          vs 11.8–25.7 ms
+ * Claude Code sends the whole conversation with every request, so bodies of
+ * hundreds of KB are the normal case; inline writes would stall every stream
+ * on the event loop for tens of ms per flush. Posting costs about a copy of the
+ * strings (encoding them to bytes to transfer instead was slower, 24.7 ms for
+ * the 1 MB case), and the byte cap on batches (8 MiB) bounds that copy. The
+ * batching itself (`BatchWriter`) stays on the main thread, shared with Postgres.
+ */
+
+/**
+ * Opens (creating and migrating) the SQLite activity log and key store.
+ * WAL mode, one connection for reads and key changes on the calling thread,
+ * log writes batched and written by a worker thread with its own connection.
+ *
+ * @example
+ * const store = await openSqliteStore({ path: './.claude-gateway/gateway.db' });
+ * await store.recordRequest(record);
+ * await store.close(); // flushes first
+ */
+export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
+  return new SqliteStore(options);
+}
+
+class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly #database: Database.Database;
+  readonly #writer: SqliteWriter;
+  readonly #batch: BatchWriter<LogItem>;
+  readonly #statements = new Map<string, Database.Statement>();
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    const path = options.path ?? DEFAULT_SQLITE_PATH;
+    const inMemory = path === ':memory:';
+    this.#database = openDatabase(path, inMemory);
+    this.#database.pragma('journal_mode = WAL');
+    this.#database.pragma('synchronous = NORMAL');
+    this.#database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    migrateSqlite(this.#database);
+    const statements = writerStatements();
+    this.#writer =
+      inMemory || options.writer === 'inline'
+        ? inlineSqliteWriter(this.#database, statements)
+        : new WorkerSqliteWriter(path, statements);
+    this.#batch = new BatchWriter<LogItem>({
+      ...options.batch,
+      logger: options.logger ?? writeStoreLogToStderr,
+      sizeOf: logItemSize,
+      write: (items) => {
+        const { requests, attempts } = splitLogItems(items);
+        return this.#writer.write({
+          requests: requests.map((record) => encodeRow(REQUEST_COLUMNS, record, SQLITE_ENCODING)),
+          attempts: attempts.map((record) => encodeRow(ATTEMPT_COLUMNS, record, SQLITE_ENCODING)),
+        });
+      },
+    });
+  }
+
+  async recordRequest(record: RequestRecord): Promise<void> {
+    this.#batch.push({ kind: 'request', record });
+  }
+
+  async recordAttempts(records: readonly AttemptRecord[]): Promise<void> {
+    for (const record of records) this.#batch.push({ kind: 'attempt', record });
+  }
+
+  async queryRequests(query: ActivityQuery = {}): Promise<RequestRecord[]> {
+    const sql = selectRequests('requests', query, SQLITE_PLACEHOLDER);
+    return this.#all(sql.text, sql.parameters).map(decodeRequest);
+  }
+
+  async getRequest(id: string): Promise<RequestRecord | undefined> {
+    const row = this.#all('SELECT * FROM requests WHERE id = ?', [id])[0];
+    return row ? decodeRequest(row) : undefined;
+  }
+
+  async attemptsOf(requestId: string): Promise<AttemptRecord[]> {
+    return this.#all('SELECT * FROM attempts WHERE request_id = ? ORDER BY attempt', [requestId]).map(
+      decodeAttempt,
+    );
+  }
+
+  async summarize(filter: ActivityFilter = {}): Promise<RequestSummary> {
+    const rows = (grouping: SummaryGrouping) => {
+      const sql = summarySql('requests', filter, grouping, SQLITE_PLACEHOLDER);
+      return this.#all(sql.text, sql.parameters);
+    };
+    return assembleSummary(filter, {
+      total: rows('total'),
+      key: rows('key'),
+      model: rows('model'),
+      platform: rows('platform'),
+    });
+  }
+
+  async spendSince(keyId: string, sinceMs: number): Promise<number> {
+    const row = this.#all('SELECT SUM(cost_usd) AS total FROM requests WHERE key_id = ? AND time >= ?', [
+      keyId,
+      sinceMs,
+    ])[0];
+    return typeof row?.total === 'number' ? row.total : 0;
+  }
+
+  async prune(olderThanMs: number): Promise<number> {
+    this.#assertOpen();
+    return this.#writer.prune(olderThanMs);
+  }
+
+  async createKey(input: NewApiKey): Promise<CreatedApiKey> {
+    this.#assertOpen();
+    const created = buildNewKey(input);
+    const columns = KEY_COLUMNS.map((column) => column.name);
+    try {
+      this.#statement(
+        `INSERT INTO api_keys (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      ).run(encodeRow(KEY_COLUMNS, created.record, SQLITE_ENCODING));
+    } catch (error) {
+      if (error instanceof Database.SqliteError && /api_keys\.name/.test(error.message)) {
+        throw new StoreError(
+          `An active key is already named ${created.record.name}; pick another name or revoke that key first.`,
+          'KEY_NAME_TAKEN',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    return created;
+  }
+
+  async listKeys(options: { includeRevoked?: boolean } = {}): Promise<ApiKeyRecord[]> {
+    const where = options.includeRevoked ? '' : 'WHERE revoked_at IS NULL';
+    return this.#all(`SELECT * FROM api_keys ${where} ORDER BY created_at, name, id`, []).map(decodeKey);
+  }
+
+  async revokeKey(reference: string): Promise<ApiKeyRecord | undefined> {
+    this.#assertOpen();
+    const revoke = this.#database.transaction(() => {
+      const candidates = this.#all(
+        'SELECT * FROM api_keys WHERE revoked_at IS NULL AND (id = ? OR name = ? OR prefix = ?)',
+        [reference, reference, reference],
+      ).map(decodeKey);
+      const key = pickKeyByReference(candidates, reference);
+      if (!key) return undefined;
+      const revokedAt = Date.now();
+      this.#statement('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(revokedAt, key.id);
+      return { ...key, revokedAt };
+    });
+    return revoke.immediate();
+  }
+
+  async findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.#all('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL', [
+      hashSecret(secret),
+    ])[0];
+    return row ? decodeKey(row) : undefined;
+  }
+
+  stats(): WriteStats {
+    return this.#batch.stats();
+  }
+
+  flush(): Promise<void> {
+    return this.#batch.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#batch.close();
+    this.#closed = true;
+    await this.#writer.close();
+    this.#database.close();
+  }
+
+  #all(text: string, parameters: readonly unknown[]): StoredRow[] {
+    this.#assertOpen();
+    return this.#statement(text).all(...parameters) as StoredRow[];
+  }
+
+  #statement(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#database.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreError('The activity store is closed.', 'STORE_CLOSED');
+  }
+}
+
+function writerStatements(): SqliteWriterStatements {
+  const requestColumns = REQUEST_COLUMNS.map((column) => column.name);
+  const attemptColumns = ATTEMPT_COLUMNS.map((column) => column.name);
+  return {
+    pragmas: ['synchronous = NORMAL', `busy_timeout = ${BUSY_TIMEOUT_MS}`],
+    insertRequest: upsertSql('requests', requestColumns, ['id'], 1, SQLITE_PLACEHOLDER),
+    insertAttempt: upsertSql('attempts', attemptColumns, ['request_id', 'attempt'], 1, SQLITE_PLACEHOLDER),
+    pruneRequests: `DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests WHERE time < ? LIMIT ${PRUNE_CHUNK_ROWS})`,
+    pruneAttempts: `DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE time < ? LIMIT ${PRUNE_CHUNK_ROWS})`,
+  };
+}
+
+function openDatabase(path: string, inMemory: boolean): Database.Database {
+  try {
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    return new Database(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(
+      `Cannot open the SQLite activity database at ${path}: ${reason}. Check that the folder is writable, or set store.url.`,
+      'STORE_UNREACHABLE',
+      { cause: error },
+    );
+  }
+}

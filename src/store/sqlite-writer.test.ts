@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateSqlite } from './sqlite-schema.js';
+import { WorkerSqliteWriter } from './sqlite-writer.js';
+import type { SqliteWriterStatements } from './sqlite-writer-core.js';
+
+const STATEMENTS: SqliteWriterStatements = {
+  pragmas: ['synchronous = NORMAL'],
+  insertRequest: "INSERT INTO requests (id, time, dialect, operation) VALUES (?, ?, 'anthropic', 'messages')",
+  insertAttempt:
+    "INSERT INTO attempts (request_id, attempt, time, platform, upstream_model_id, outcome) VALUES (?, ?, ?, 'bedrock', 'm', 'success')",
+  pruneRequests: 'DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests WHERE time < ? LIMIT 2)',
+  pruneAttempts: 'DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE time < ? LIMIT 2)',
+};
+
+describe('WorkerSqliteWriter', () => {
+  let folder = '';
+  let path = '';
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'claude-gateway-writer-'));
+    path = join(folder, 'gateway.db');
+    const database = new Database(path);
+    database.pragma('journal_mode = WAL');
+    migrateSqlite(database);
+    database.close();
+  });
+  afterEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  function count(table: string): number {
+    const database = new Database(path, { readonly: true });
+    try {
+      return (database.prepare(`SELECT COUNT(*) AS count FROM ${table}`).get() as { count: number }).count;
+    } finally {
+      database.close();
+    }
+  }
+
+  it('writes batches in its thread and prunes in small transactions', async () => {
+    const writer = new WorkerSqliteWriter(path, STATEMENTS);
+    await writer.write({
+      requests: [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+        ['d', 10],
+      ],
+      attempts: [['a', 1, 1]],
+    });
+    expect(count('requests')).toBe(4);
+    expect(await writer.prune(5)).toBe(4);
+    expect(count('requests')).toBe(1);
+    await writer.close();
+  });
+
+  it('rejects a failed batch with the database message and writes none of it', async () => {
+    const writer = new WorkerSqliteWriter(path, STATEMENTS);
+    const failed = writer.write({
+      requests: [
+        ['a', 1],
+        ['a', 2],
+      ],
+      attempts: [],
+    });
+    await expect(failed).rejects.toThrow(/UNIQUE constraint failed: requests\.id/);
+    expect(count('requests')).toBe(0);
+    await writer.write({ requests: [['b', 1]], attempts: [] });
+    expect(count('requests')).toBe(1);
+    await writer.close();
+  });
+
+  it('reports a thread that cannot start, and starts a new one for the next call', async () => {
+    const writer = new WorkerSqliteWriter(path, {
+      ...STATEMENTS,
+      insertRequest: 'INSERT INTO nowhere VALUES (?)',
+    });
+    await expect(writer.write({ requests: [], attempts: [] })).rejects.toThrow(/no such table: nowhere/);
+    await expect(writer.write({ requests: [], attempts: [] })).rejects.toThrow(/no such table: nowhere/);
+    await writer.close();
+  });
+
+  it('refuses work once closed', async () => {
+    const writer = new WorkerSqliteWriter(path, STATEMENTS);
+    await writer.write({ requests: [['a', 1]], attempts: [] });
+    await writer.close();
+    await expect(writer.write({ requests: [], attempts: [] })).rejects.toMatchObject({
+      code: 'STORE_CLOSED',
+    });
+  });
+});

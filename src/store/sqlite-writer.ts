@@ -1,0 +1,138 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import {
+  type SqliteWriteBatch,
+  type SqliteWriterStatements,
+  sqliteWriterCore,
+} from './sqlite-writer-core.js';
+import { sqliteWriterThread, type WriterReply, type WriterRequest } from './sqlite-writer-thread.js';
+import { StoreError } from './store-error.js';
+
+/** The write side of the SQLite store, on the main thread or in a worker. */
+export interface SqliteWriter {
+  write(batch: SqliteWriteBatch): Promise<void>;
+  prune(before: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A writer on the caller's connection and thread: for `:memory:` databases
+ * (a worker cannot share them) and for tools that write little.
+ *
+ * @example
+ * const writer = inlineSqliteWriter(database, statements);
+ * await writer.write({ requests: [row], attempts: [] });
+ */
+export function inlineSqliteWriter(
+  database: Database.Database,
+  statements: SqliteWriterStatements,
+): SqliteWriter {
+  const core = sqliteWriterCore(database, statements);
+  return {
+    write: async (batch) => core.write(batch),
+    prune: async (before) => core.prune(before),
+    close: async () => {},
+  };
+}
+
+type Pending = { resolve: (value: number) => void; reject: (error: Error) => void };
+
+/**
+ * A writer thread that owns its own connection to the database file; the main
+ * thread only encodes rows and posts them. The thread does not keep the
+ * process alive while idle, and is started again if it dies.
+ *
+ * @example
+ * const writer = new WorkerSqliteWriter('./gateway.db', statements);
+ * await writer.write({ requests: [row], attempts: [] });
+ * await writer.close();
+ */
+export class WorkerSqliteWriter implements SqliteWriter {
+  readonly #file: string;
+  readonly #statements: SqliteWriterStatements;
+  #worker: Worker | undefined;
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closed = false;
+
+  constructor(file: string, statements: SqliteWriterStatements) {
+    this.#file = file;
+    this.#statements = statements;
+  }
+
+  async write(batch: SqliteWriteBatch): Promise<void> {
+    await this.#request((id) => ({ id, type: 'write', batch }));
+  }
+
+  prune(before: number): Promise<number> {
+    return this.#request((id) => ({ id, type: 'prune', before }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const worker = this.#worker;
+    if (worker) {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      await this.#request((id) => ({ id, type: 'close' })).catch(() => worker.terminate());
+      await exited;
+    }
+    this.#closed = true;
+  }
+
+  #request(build: (id: number) => WriterRequest): Promise<number> {
+    if (this.#closed) return Promise.reject(new StoreError('The activity store is closed.', 'STORE_CLOSED'));
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise<number>((resolve, reject) => {
+      if (this.#pending.size === 0) worker.ref();
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage(build(id));
+    });
+  }
+
+  #start(): Worker {
+    const source = [
+      "const { parentPort, workerData } = require('node:worker_threads');",
+      `(${sqliteWriterThread.toString()})(require, parentPort, workerData, ${sqliteWriterCore.toString()});`,
+    ].join('\n');
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: {
+        driverPath: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file: this.#file,
+        statements: this.#statements,
+      },
+    });
+    worker.unref();
+    worker.on('message', (reply: WriterReply) => this.#settle(reply));
+    // A thread that failed or exited is forgotten (the next call starts another); only the
+    // current thread's failure fails the pending calls.
+    const lost = (error: Error) => {
+      if (this.#worker !== worker) return;
+      this.#worker = undefined;
+      this.#failAll(error);
+    };
+    worker.on('error', (error: unknown) =>
+      lost(error instanceof Error ? error : new Error(`the SQLite writer thread failed: ${String(error)}`)),
+    );
+    worker.on('exit', (code) => lost(new Error(`the SQLite writer thread exited (code ${code})`)));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #settle(reply: WriterReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#worker?.unref();
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(new Error(reply.message));
+  }
+
+  #failAll(error: Error): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const entry of pending) entry.reject(error);
+  }
+}

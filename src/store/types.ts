@@ -1,0 +1,216 @@
+import type { Geo } from '../catalog/types.js';
+
+/** The client dialect a request arrived in. */
+export type Dialect = 'anthropic' | 'bedrock' | 'vertex';
+
+/** One request the gateway answered (or tried to): a row of the activity log. */
+export interface RequestRecord {
+  /** The gateway request id, also sent to the client. */
+  id: string;
+  /** Arrival time, ms since the epoch. */
+  time: number;
+  keyId?: string;
+  keyName?: string;
+  /** `x-claude-code-session-id` or `metadata.user_id`. */
+  sessionId?: string;
+  dialect: Dialect;
+  operation: 'messages' | 'count_tokens' | 'models' | (string & {});
+  /** The model name as the client sent it. */
+  requestedModel?: string;
+  /** The catalog's canonical name, when the model is known. */
+  model?: string;
+  /** The platform that answered (or the last one tried). */
+  platform?: string;
+  region?: string;
+  scope?: string;
+  upstreamModelId?: string;
+  stream: boolean;
+  /** The HTTP status sent to the client; 499 when the client went away. */
+  status: number;
+  errorType?: string;
+  errorMessage?: string;
+  stopReason?: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Cost in USD from the catalog; undefined when the price is unknown. */
+  costUsd?: number;
+  /** Time to the first byte sent to the client. */
+  ttfbMs?: number;
+  durationMs?: number;
+  attemptCount: number;
+  /** What the gateway changed: `dropped-beta:web-search-2025-03-05`, `failover:bedrock/global→vertex/global`. */
+  changes: string[];
+  requestBody?: string;
+  responseBody?: string;
+  clientAddress?: string;
+  userAgent?: string;
+  clientDisconnected: boolean;
+}
+
+/** How one upstream attempt ended. */
+export type AttemptOutcome = 'success' | 'retried' | 'failed-over' | 'failed' | 'cancelled';
+
+/** One upstream attempt of a request. */
+export interface AttemptRecord {
+  requestId: string;
+  /** 1-based. */
+  attempt: number;
+  time: number;
+  platform: string;
+  region?: string;
+  scope?: string;
+  upstreamModelId: string;
+  /** The upstream HTTP status; undefined for connection errors. */
+  status?: number;
+  errorType?: string;
+  errorMessage?: string;
+  outcome: AttemptOutcome;
+  ttfbMs?: number;
+  durationMs?: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd?: number;
+}
+
+/** Which requests to read. Times are ms since the epoch: `since` inclusive, `until` exclusive. */
+export interface ActivityFilter {
+  since?: number;
+  until?: number;
+  keyId?: string;
+  sessionId?: string;
+  /** Matches the canonical name or the name the client sent. */
+  model?: string;
+  platform?: string;
+  status?: number;
+  /** Only requests answered with a status of 400 or more. */
+  errorsOnly?: boolean;
+}
+
+/** A read of the activity log, newest first. */
+export interface ActivityQuery extends ActivityFilter {
+  /** At most this many rows; 100 by default. */
+  limit?: number;
+  /** Include request and response bodies (left out by default: they can be large). */
+  includeBodies?: boolean;
+}
+
+/** Counts and sums over a set of requests. */
+export interface UsageTotals {
+  requests: number;
+  /** Requests answered with a status of 400 or more (499 included). */
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Sum of the known costs. */
+  costUsd: number;
+  /** Requests whose cost is unknown (not in `costUsd`). */
+  unpricedRequests: number;
+}
+
+/** Usage over a time range, in total and grouped by key, model and platform (highest cost first). */
+export interface RequestSummary {
+  since?: number;
+  until?: number;
+  total: UsageTotals;
+  byKey: (UsageTotals & { keyId?: string; keyName?: string })[];
+  /** Grouped by canonical name, or the requested name for models the catalog does not know. */
+  byModel: (UsageTotals & { model?: string })[];
+  byPlatform: (UsageTotals & { platform?: string })[];
+}
+
+/** A data-residency geography a key can be held to. */
+export type Residency = Exclude<Geo, 'global'>;
+
+export const RESIDENCIES: readonly Residency[] = ['us', 'eu', 'jp', 'apac', 'au'];
+
+/** A gateway API key. The secret itself is never stored, only its hash. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** The first 8 characters of the secret, for display. */
+  prefix: string;
+  /** sha256 of the secret, lowercase hex. */
+  hash: string;
+  createdAt: number;
+  revokedAt?: number;
+  allowedModels?: string[];
+  residency?: Residency;
+  monthlyBudgetUsd?: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/** What a caller chooses when creating a key. */
+export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'prefix' | 'hash' | 'createdAt' | 'revokedAt'>;
+
+/** A new key and its secret, which is shown once and never stored. */
+export interface CreatedApiKey {
+  record: ApiKeyRecord;
+  secret: string;
+}
+
+/** A message from the store's background work (failed writes, dropped rows). */
+export interface StoreLogEntry {
+  level: 'warn' | 'error';
+  message: string;
+  error?: unknown;
+  /** Rows given up on by this event. */
+  dropped?: number;
+}
+
+/** Where the store reports its background problems; it never throws them at callers. */
+export type StoreLogger = (entry: StoreLogEntry) => void;
+
+/** Counters of the background writer. */
+export interface WriteStats {
+  /** Rows waiting to be written. */
+  queued: number;
+  /** Rows written. */
+  written: number;
+  /** Rows given up on (after a retry, or refused because the queue was full or the store closed). */
+  dropped: number;
+  /** Write calls that failed (each retried once). */
+  failedWrites: number;
+}
+
+/**
+ * The activity log and the key store. Log writes are queued and batched off
+ * the request path: `recordRequest` and `recordAttempts` never throw and
+ * resolve once the rows are queued; `flush()` resolves when every row queued
+ * before it is written (or counted in `stats().dropped`).
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Queues a request row (kept by reference until written: do not change it afterwards). Recording an id again replaces the row. */
+  recordRequest(record: RequestRecord): Promise<void>;
+  recordAttempts(records: readonly AttemptRecord[]): Promise<void>;
+  /** Requests matching the query, newest first. */
+  queryRequests(query?: ActivityQuery): Promise<RequestRecord[]>;
+  /** One request with its bodies. */
+  getRequest(id: string): Promise<RequestRecord | undefined>;
+  /** The attempts of one request, in order. */
+  attemptsOf(requestId: string): Promise<AttemptRecord[]>;
+  summarize(filter?: ActivityFilter): Promise<RequestSummary>;
+  /** Sum of the known costs of a key's requests since a time (ms epoch). */
+  spendSince(keyId: string, sinceMs: number): Promise<number>;
+  /** Removes requests and attempts from before `olderThanMs` (ms epoch); returns the number of rows removed. */
+  prune(olderThanMs: number): Promise<number>;
+  /** Creates a key; the secret (`cgw_…`) is returned once and only its hash is kept. */
+  createKey(input: NewApiKey): Promise<CreatedApiKey>;
+  listKeys(options?: { includeRevoked?: boolean }): Promise<ApiKeyRecord[]>;
+  /** Revokes the active key with this id, prefix or name; undefined when none matches. */
+  revokeKey(reference: string): Promise<ApiKeyRecord | undefined>;
+  /** The active key whose secret this is; revoked keys are not found. */
+  findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined>;
+  stats(): WriteStats;
+  flush(): Promise<void>;
+  /** Flushes, then releases connections and threads. */
+  close(): Promise<void>;
+}
