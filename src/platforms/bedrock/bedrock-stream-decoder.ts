@@ -1,0 +1,115 @@
+import type { StreamEvent } from '../../wire/anthropic-events.js';
+import { type BedrockFrame, decodeBedrockFrame, INVOCATION_METRICS_KEY } from '../../wire/bedrock-chunk.js';
+import { errorFromBedrockException } from '../../wire/errors/bedrock.js';
+import { GatewayError } from '../../wire/errors/gateway-error.js';
+import { EventStreamDecoder } from '../../wire/eventstream.js';
+import type { StreamDecoder, UpstreamMetrics, UpstreamStreamItem } from '../types.js';
+import { metricsFromInvocationMetrics } from './bedrock-metrics.js';
+
+/**
+ * Decodes a Bedrock `invoke-with-response-stream` answer (AWS event-stream
+ * frames), fed one network chunk at a time:
+ * - `chunk` events become `{ kind: 'event' }` items. The
+ *   `amazon-bedrock-invocationMetrics` key Bedrock adds to the last event is
+ *   taken out of the event and its JSON (an Anthropic-dialect client must not
+ *   see it) and exposed by the {@link BedrockStreamDecoder.metrics} getter;
+ *   a Bedrock-dialect encoder adds it back.
+ * - exception frames (all six of the service model, serviceUnavailableException
+ *   included) and error frames become `{ kind: 'error' }` items that keep
+ *   AWS's message.
+ * - keep-alive chunks and frames of unknown types are skipped.
+ * - corrupted bytes, a frame cut off at the end, or a stream that ends without
+ *   `message_stop` or an exception become an UPSTREAM_STREAM_INTERRUPTED error
+ *   item; after corrupted bytes the rest of the input is ignored.
+ *
+ * @example
+ * const decoder = new BedrockStreamDecoder();
+ * for await (const chunk of response.body) for (const item of decoder.push(chunk)) handle(item);
+ * for (const item of decoder.end()) handle(item);
+ * decoder.metrics; // { inputTokens: 12, outputTokens: 40, invocationLatencyMs: 900, firstByteLatencyMs: 300 }
+ */
+export class BedrockStreamDecoder implements StreamDecoder {
+  readonly #frames = new EventStreamDecoder();
+  #metrics: UpstreamMetrics | undefined;
+  #broken = false;
+  #finished = false;
+
+  /** The invocation metrics of the stream's last chunk, once it has passed; undefined before. */
+  get metrics(): UpstreamMetrics | undefined {
+    return this.#metrics;
+  }
+
+  push(chunk: Uint8Array): UpstreamStreamItem[] {
+    if (this.#broken) return [];
+    const items: UpstreamStreamItem[] = [];
+    try {
+      this.#frames.push(chunk, (message) => {
+        const item = this.#itemOf(decodeBedrockFrame(message));
+        if (item) items.push(item);
+      });
+    } catch (error) {
+      this.#broken = true;
+      items.push({ kind: 'error', error: interrupted(error) });
+    }
+    return items;
+  }
+
+  end(): UpstreamStreamItem[] {
+    if (this.#broken) return [];
+    try {
+      this.#frames.end();
+    } catch (error) {
+      this.#broken = true;
+      return [{ kind: 'error', error: interrupted(error) }];
+    }
+    if (!this.#finished) {
+      this.#broken = true;
+      return [{ kind: 'error', error: interrupted(new Error('the stream ended without message_stop')) }];
+    }
+    return [];
+  }
+
+  #itemOf(frame: BedrockFrame): UpstreamStreamItem | undefined {
+    switch (frame.kind) {
+      case 'event':
+        if (frame.event.type === 'message_stop') this.#finished = true;
+        return this.#withoutMetrics(frame.event, frame.json);
+      case 'exception': {
+        this.#finished = true;
+        const original =
+          frame.originalMessage && frame.originalMessage !== frame.message
+            ? ` (the model answered${frame.originalStatusCode ? ` ${frame.originalStatusCode}` : ''}: ${frame.originalMessage})`
+            : '';
+        return {
+          kind: 'error',
+          error: errorFromBedrockException(frame.exceptionType, `${frame.message}${original}`),
+        };
+      }
+      case 'error':
+        this.#finished = true;
+        return {
+          kind: 'error',
+          error: GatewayError.fromBedrock({ name: frame.code, message: frame.message || undefined }),
+        };
+      case 'keep-alive':
+      case 'unknown':
+        return undefined;
+    }
+  }
+
+  #withoutMetrics(event: StreamEvent, json: string): UpstreamStreamItem {
+    if (!Object.hasOwn(event, INVOCATION_METRICS_KEY)) return { kind: 'event', event, json };
+    const { [INVOCATION_METRICS_KEY]: metrics, ...rest } = event as Record<string, unknown>;
+    this.#metrics = metricsFromInvocationMetrics(metrics) ?? this.#metrics;
+    const stripped = rest as StreamEvent;
+    return { kind: 'event', event: stripped, json: JSON.stringify(stripped) };
+  }
+}
+
+function interrupted(error: unknown): GatewayError {
+  return GatewayError.fromCode(
+    'UPSTREAM_STREAM_INTERRUPTED',
+    { platform: 'Amazon Bedrock', reason: error instanceof Error ? error.message : String(error) },
+    { platform: 'bedrock', cause: error },
+  );
+}
