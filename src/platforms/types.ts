@@ -84,6 +84,9 @@ export interface PlatformAdapter {
   readonly platform: Platform;
   readonly streamFraming: StreamFraming;
 
+  /** Resolves what the adapter needs before preparing requests (a Vertex project id); optional. */
+  ready?(): Promise<void>;
+
   /** The Messages request (streaming or not) for a target. Throws GatewayError for a call the platform cannot take. */
   prepareMessages(call: MessagesCall, target: ResolvedTarget): PreparedRequest;
   /** The count-tokens request for a target. */

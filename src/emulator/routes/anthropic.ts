@@ -6,6 +6,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { anthropicAuthErrorResponse } from '../auth/anthropic-api-key.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
+import { isExtraModel } from '../extra-models.js';
 import {
   clientConnection,
   type EmulatorContext,
@@ -29,7 +30,7 @@ const invalidRequest = (platform: Platform) => (message: string) =>
 function findFirstPartyModel(state: EmulatorState, name: string): ModelEntry | 'extra' | undefined {
   const model = resolveModel(name).model;
   if (model) return model;
-  return state.options.extraModels.includes(name) ? 'extra' : undefined;
+  return isExtraModel(state.options.extraModels, name) ? 'extra' : undefined;
 }
 
 /**

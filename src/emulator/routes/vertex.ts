@@ -11,6 +11,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
 import { googleAuthErrorResponse } from '../auth/google-tokens.js';
+import { isExtraModel } from '../extra-models.js';
 import {
   clientConnection,
   type EmulatorEnv,
@@ -41,7 +42,7 @@ function vertexModel(state: EmulatorState, id: string): ModelEntry | 'extra' | u
     (candidate) => candidate.vertexId === id || candidate.vertexId.split('@')[0] === id,
   );
   if (model) return model;
-  return state.options.extraModels.includes(id) ? 'extra' : undefined;
+  return isExtraModel(state.options.extraModels, id) ? 'extra' : undefined;
 }
 
 /** The Claude endpoints of Vertex AI: rawPredict, streamRawPredict and count-tokens:rawPredict. */

@@ -1,0 +1,50 @@
+import { listModels } from '../catalog/resolve.js';
+import type { Emulator } from '../emulator/server.js';
+import type { PlatformsConfig, RouteConfig } from './schema.js';
+
+/**
+ * Every platform pointed at a running emulator with the emulator's own
+ * credentials: what `serve --emulate` runs on.
+ */
+export function emulatedPlatforms(emulator: Pick<Emulator, 'baseUrl' | 'auth'>): PlatformsConfig {
+  const credentials = emulator.auth.credentials;
+  const url = emulator.baseUrl;
+  return {
+    anthropic: { apiKey: credentials.anthropicApiKey, baseUrl: url },
+    bedrock: {
+      region: 'us-east-1',
+      accessKeyId: credentials.awsAccessKeyId,
+      secretAccessKey: credentials.awsSecretAccessKey,
+      endpoint: url,
+      controlEndpoint: url,
+      stsEndpoint: url,
+    },
+    vertex: {
+      projectId: credentials.vertexProjectId,
+      region: 'global',
+      endpoint: url,
+      credentials: { ...emulator.auth.serviceAccountJson(`${url}/token`) },
+      tokenUrl: `${url}/token`,
+    },
+    foundry: { baseUrl: `${url}/anthropic`, apiKey: credentials.anthropicApiKey },
+  };
+}
+
+/**
+ * Routes for every catalog model in emulate mode: Bedrock's global profile
+ * when the model has one (else its first scope), then Vertex global, then the
+ * Anthropic API. Names nothing matches (newer models Claude Code asks for) go
+ * to the default targets.
+ */
+export function emulatedRoutes(): RouteConfig[] {
+  return listModels().map((model) => {
+    const scope = model.bedrock.scopes.includes('global') ? 'global' : model.bedrock.scopes[0];
+    return {
+      models: [model.name],
+      targets: [...(scope ? [`bedrock/${scope}`] : []), 'vertex/global', 'anthropic'],
+    };
+  });
+}
+
+/** Targets for names no route matches, in emulate mode. */
+export const EMULATED_DEFAULT_TARGETS = ['anthropic', 'bedrock/global', 'vertex/global'];

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+/*
+ * The configuration file (`claude-gateway.yaml`), validated at start. Every
+ * key is documented in the README's configuration reference; keep the two in
+ * step. Values may use `${VAR}` or `${VAR:-default}` from the environment.
+ */
+
+const port = z.number().int().min(0).max(65_535);
+const milliseconds = z.number().int().min(0);
+const url = z.string().url();
+
+const anthropicSchema = z
+  .object({
+    apiKey: z.string().min(1).optional(),
+    authToken: z.string().min(1).optional(),
+    baseUrl: url.optional(),
+  })
+  .strict();
+
+const bedrockSchema = z
+  .object({
+    region: z.string().min(1).optional(),
+    profile: z.string().min(1).optional(),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    sessionToken: z.string().min(1).optional(),
+    /** A Bedrock API key (what AWS_BEARER_TOKEN_BEDROCK holds). */
+    apiKey: z.string().min(1).optional(),
+    /** Runtime endpoint; may contain `{region}`. */
+    endpoint: z.string().min(1).optional(),
+    /** Control-plane endpoint (ListFoundationModels); may contain `{region}`. */
+    controlEndpoint: z.string().min(1).optional(),
+    /** STS endpoint for `doctor`; may contain `{region}`. */
+    stsEndpoint: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((value) => !value.accessKeyId === !value.secretAccessKey, {
+    message: 'accessKeyId and secretAccessKey go together: set both or neither',
+  });
+
+const vertexSchema = z
+  .object({
+    projectId: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+    /** Path of a Google credentials JSON file (service account, gcloud user, external account). */
+    keyFile: z.string().min(1).optional(),
+    credentials: z.record(z.string(), z.unknown()).optional(),
+    accessToken: z.string().min(1).optional(),
+    quotaProjectId: z.string().min(1).optional(),
+    /** Replaces the Vertex host (Private Service Connect, the emulator); may contain `{location}`. */
+    endpoint: z.string().min(1).optional(),
+    /** Replaces Google's token endpoint. */
+    tokenUrl: url.optional(),
+  })
+  .strict();
+
+const foundrySchema = z
+  .object({
+    resource: z.string().min(1).optional(),
+    baseUrl: url.optional(),
+    apiKey: z.string().min(1).optional(),
+    /** A Microsoft Entra ID token for https://ai.azure.com/.default. */
+    entraToken: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const platformsSchema = z
+  .object({
+    anthropic: anthropicSchema.optional(),
+    bedrock: bedrockSchema.optional(),
+    vertex: vertexSchema.optional(),
+    foundry: foundrySchema.optional(),
+  })
+  .strict();
+
+const targetSpec = z
+  .string()
+  .regex(
+    /^(anthropic|foundry|vertex(\/[a-z0-9-]+)?|bedrock(\/[a-z0-9-]+(@[a-z0-9-]+)?)?)$/,
+    'a target is "anthropic", "foundry", "vertex/<location>" or "bedrock/<scope>[@region]" or "bedrock/<region>"',
+  );
+
+export const routeSchema = z
+  .object({
+    models: z.array(z.string().min(1)).min(1),
+    targets: z.array(targetSpec).min(1),
+    strategy: z.enum(['priority', 'weighted']).optional(),
+    weights: z.array(z.number().min(0)).optional(),
+    /** Serve the request with this model instead of the one asked for. */
+    model: z.string().min(1).optional(),
+    /** Non-streaming answers whose tool input is not valid JSON: pass the raw text (default) or wrap it. */
+    invalidToolInput: z.enum(['raw', 'wrap']).optional(),
+  })
+  .strict()
+  .refine((route) => !route.weights || route.weights.length === route.targets.length, {
+    message: 'weights must have one number per target',
+  });
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(4000),
+        /** Key for the admin API (`/admin/…`); without it the admin API is off. */
+        adminKey: z.string().min(16, 'adminKey must be at least 16 characters').optional(),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(32 * 1024 * 1024),
+        shutdownGraceMs: milliseconds.default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        url: z.string().min(1).default('sqlite://./.claude-gateway/gateway.db'),
+        retentionDays: z.number().int().min(1).default(30),
+        /** What of each request and answer to keep: everything, sizes only, or nothing. */
+        bodies: z.enum(['full', 'metadata', 'none']).default('full'),
+      })
+      .strict()
+      .prefault({}),
+    platforms: platformsSchema.prefault({}),
+    routes: z.array(routeSchema).default([]),
+    /** Targets for model names no route matches, in order. Default: every configured platform. */
+    defaultTargets: z.array(targetSpec).optional(),
+    retry: z
+      .object({
+        attemptsPerTarget: z.number().int().min(1).max(10).optional(),
+        baseDelayMs: milliseconds.optional(),
+        maxDelayMs: milliseconds.optional(),
+        maxRetryAfterMs: milliseconds.optional(),
+      })
+      .strict()
+      .prefault({}),
+    timeouts: z
+      .object({
+        connectMs: milliseconds.optional(),
+        firstByteMs: milliseconds.optional(),
+        idleMs: milliseconds.optional(),
+      })
+      .strict()
+      .prefault({}),
+    sessions: z
+      .object({
+        /** Share session stickiness between replicas through Redis. */
+        redisUrl: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type PlatformsConfig = z.infer<typeof platformsSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;

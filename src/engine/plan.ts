@@ -1,0 +1,148 @@
+import { CatalogError, modelIdForTarget, type ResolvedModel } from '../catalog/resolve.js';
+import type { Geo, Platform, Target } from '../catalog/types.js';
+import type { ResolvedTarget } from '../platforms/types.js';
+import { geoOfTarget, targetKey } from './targets.js';
+
+/** One routing rule: requested model names → ordered targets. */
+export interface Route {
+  /** Names that select this route: any name of a catalog model, an exact string, a glob (`claude-opus-*`), or `*`. */
+  models: readonly string[];
+  targets: readonly Target[];
+  /** `priority` (default): try targets in order. `weighted`: shuffle by weight, then fail over in that order. */
+  strategy?: 'priority' | 'weighted';
+  weights?: readonly number[];
+  /** Opaque per-route options read by callers (e.g. how to return invalid tool input). */
+  options?: Readonly<Record<string, unknown>>;
+}
+
+export interface PlanInput {
+  resolved: ResolvedModel;
+  routes: readonly Route[];
+  /** Targets for names no route matches, in order. */
+  defaultTargets: readonly Target[];
+  /** Platforms the engine has adapters for. */
+  platforms: ReadonlySet<Platform>;
+  /** Only targets inside this geography (a key's residency rule). */
+  residency?: Geo;
+  /** The target that served this session last, by `targetKey`. */
+  stickyTarget?: string;
+  random?: () => number;
+}
+
+export interface Plan {
+  targets: ResolvedTarget[];
+  /** Why targets were left out, for the error when none remain. */
+  skipped: { target: string; reason: string }[];
+  route?: Route;
+}
+
+function globMatches(pattern: string, name: string): boolean {
+  if (pattern === '*') return true;
+  if (!pattern.includes('*')) return false;
+  const expression = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 'i');
+  return expression.test(name);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The first route whose names select the requested model. */
+export function findRoute(
+  routes: readonly Route[],
+  resolved: ResolvedModel,
+  resolveName: (name: string) => ResolvedModel,
+): Route | undefined {
+  return routes.find((route) =>
+    route.models.some((name) => {
+      if (name === resolved.requested || globMatches(name, resolved.requested)) return true;
+      const model = resolved.model;
+      return model !== undefined && resolveName(name).model === model;
+    }),
+  );
+}
+
+function weightedOrder<T>(
+  items: readonly T[],
+  weights: readonly number[] | undefined,
+  random: () => number,
+): T[] {
+  const pool = items.map((item, index) => ({ item, weight: Math.max(0, weights?.[index] ?? 1) }));
+  const ordered: T[] = [];
+  while (pool.length > 0) {
+    const total = pool.reduce((sum, entry) => sum + entry.weight, 0);
+    let pick = total > 0 ? random() * total : 0;
+    let index = pool.findIndex((entry) => {
+      pick -= entry.weight;
+      return pick < 0;
+    });
+    if (index === -1) index = 0;
+    const [chosen] = pool.splice(index, 1);
+    if (chosen) ordered.push(chosen.item);
+  }
+  return ordered;
+}
+
+/** Whether a platform offers the model at all (unknown models are assumed to be offered). */
+function availability(resolved: ResolvedModel, target: Target): string | undefined {
+  const model = resolved.model;
+  if (!model) return undefined;
+  if (target.platform === 'foundry' && !model.foundryId)
+    return `${model.displayName} is not offered on Microsoft Foundry`;
+  return undefined;
+}
+
+/**
+ * Orders the targets for one request: the matching route's targets (or the
+ * defaults), without targets outside the caller's residency, without targets
+ * where the model does not exist (a scope it lacks, a platform that does not
+ * offer it), with the session's last target first.
+ */
+export function planTargets(input: PlanInput, resolveName: (name: string) => ResolvedModel): Plan {
+  const route = findRoute(input.routes, input.resolved, resolveName);
+  const random = input.random ?? Math.random;
+  let candidates = route ? [...route.targets] : [...input.defaultTargets];
+  if (route?.strategy === 'weighted') candidates = weightedOrder(candidates, route.weights, random);
+  const skipped: Plan['skipped'] = [];
+  const targets: ResolvedTarget[] = [];
+  const seen = new Set<string>();
+  for (const target of candidates) {
+    const key = targetKey(target);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!input.platforms.has(target.platform)) {
+      skipped.push({ target: key, reason: `${target.platform} is not configured` });
+      continue;
+    }
+    if (input.residency) {
+      const geo = geoOfTarget(target);
+      if (geo !== input.residency) {
+        skipped.push({
+          target: key,
+          reason: `outside the ${input.residency.toUpperCase()} residency (${geo ?? 'unknown'})`,
+        });
+        continue;
+      }
+    }
+    const missing = availability(input.resolved, target);
+    if (missing) {
+      skipped.push({ target: key, reason: missing });
+      continue;
+    }
+    try {
+      targets.push({
+        ...target,
+        modelId: modelIdForTarget(input.resolved, target),
+        resolved: input.resolved,
+      });
+    } catch (error) {
+      if (!(error instanceof CatalogError)) throw error;
+      skipped.push({ target: key, reason: error.message });
+    }
+  }
+  if (input.stickyTarget) {
+    const index = targets.findIndex((target) => targetKey(target) === input.stickyTarget);
+    if (index > 0) targets.unshift(...targets.splice(index, 1));
+  }
+  return { targets, skipped, ...(route ? { route } : {}) };
+}
