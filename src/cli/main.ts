@@ -3,12 +3,14 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, type CommandContext } from './command.js';
 import { EMULATE_HELP, runEmulate } from './emulate.js';
+import { runServe, SERVE_HELP } from './serve.js';
 
 const HELP = `Usage: claude-gateway <command> [options]
 
 Run Claude on Amazon Bedrock, Google Vertex AI, Microsoft Foundry and the Anthropic API.
 
 Commands:
+  serve      run the gateway (add --emulate to run it offline against the emulator)
   emulate    run the local platform emulator (offline development and tests)
 
 Run "claude-gateway <command> --help" for a command's options.`;
@@ -16,6 +18,7 @@ Run "claude-gateway <command> --help" for a command's options.`;
 type Command = { run: (argv: string[], context: CommandContext) => Promise<number>; help: string };
 
 const COMMANDS: Record<string, Command> = {
+  serve: { run: runServe, help: SERVE_HELP },
   emulate: { run: runEmulate, help: EMULATE_HELP },
 };
 

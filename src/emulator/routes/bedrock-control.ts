@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
-import { BEDROCK_SCOPE_SOURCE_REGIONS } from '../../catalog/platforms.js';
+import { foundationModelSummary, inferenceProfiles } from '../../catalog/bedrock-listings.js';
 import { listModels, resolveModel } from '../../catalog/resolve.js';
-import type { BedrockScope, ModelEntry } from '../../catalog/types.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
@@ -10,64 +9,6 @@ import { journalHeaders } from '../journal.js';
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
 import { signedRequestOf } from './bedrock-runtime.js';
-
-const SCOPE_LABEL: Record<BedrockScope, string> = {
-  global: 'Global',
-  us: 'US',
-  eu: 'EU',
-  jp: 'JP',
-  apac: 'APAC',
-  au: 'AU',
-};
-
-/** Bedrock's model dates: the start of life from the id's date. */
-function startOfLife(model: ModelEntry): string {
-  const date = /(\d{4})(\d{2})(\d{2})/.exec(model.anthropicId);
-  return date ? `${date[1]}-${date[2]}-${date[3]}T00:00:00Z` : '2025-01-01T00:00:00Z';
-}
-
-function foundationModelSummary(model: ModelEntry, region: string) {
-  const needsProfile = model.bedrock.scopes.includes('global') || model.regionalPremium;
-  return {
-    modelArn: `arn:aws:bedrock:${region}::foundation-model/${model.bedrock.baseId}`,
-    modelId: model.bedrock.baseId,
-    modelName: model.displayName,
-    providerName: 'Anthropic',
-    inputModalities: ['TEXT', 'IMAGE'],
-    outputModalities: ['TEXT'],
-    responseStreamingSupported: true,
-    customizationsSupported: [],
-    inferenceTypesSupported: needsProfile ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', 'INFERENCE_PROFILE'],
-    modelLifecycle: { status: model.deprecated ? 'LEGACY' : 'ACTIVE', startOfLifeTime: startOfLife(model) },
-  };
-}
-
-/** The system-defined inference profiles callable from a region, as Bedrock lists them. */
-function inferenceProfiles(region: string, account: string) {
-  const profiles = [];
-  for (const model of listModels()) {
-    for (const scope of model.bedrock.scopes) {
-      const sources = scope === 'global' ? [region] : BEDROCK_SCOPE_SOURCE_REGIONS[scope];
-      if (!sources.includes(region)) continue;
-      const id = `${scope}.${model.bedrock.baseId}`;
-      const destinations = scope === 'global' ? [region] : sources;
-      profiles.push({
-        inferenceProfileName: `${SCOPE_LABEL[scope]} ${model.displayName}`,
-        description: `Routes requests to ${model.displayName} in ${scope === 'global' ? 'any commercial region' : destinations.join(', ')}.`,
-        createdAt: startOfLife(model),
-        updatedAt: startOfLife(model),
-        inferenceProfileArn: `arn:aws:bedrock:${region}:${account}:inference-profile/${id}`,
-        models: destinations.map((destination) => ({
-          modelArn: `arn:aws:bedrock:${destination}::foundation-model/${model.bedrock.baseId}`,
-        })),
-        inferenceProfileId: id,
-        status: 'ACTIVE',
-        type: 'SYSTEM_DEFINED',
-      });
-    }
-  }
-  return profiles;
-}
 
 /** Bedrock's control plane: ListFoundationModels, GetFoundationModel, ListInferenceProfiles, GetInferenceProfile. */
 export function mountBedrockControlRoutes(

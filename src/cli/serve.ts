@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms, emulatedRoutes } from '../config/emulated-platforms.js';
+import { ConfigError, effectivePlatforms, loadConfigFile } from '../config/load.js';
+import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
+import { type RunningEmulator, startEmulator } from '../emulator/server.js';
+import { type RunningGateway, StartupError, startGateway } from '../gateway/server.js';
+import { checkCredentials } from '../platforms/preflight.js';
+import { CliError, type CommandContext } from './command.js';
+import { parsePort } from './emulate.js';
+
+export const SERVE_HELP = `Usage: claude-gateway serve [options]
+
+Runs the gateway: the Anthropic Messages API, Bedrock InvokeModel and Vertex
+rawPredict on one port, routed to the configured platforms, with the activity log.
+
+Options:
+  --config FILE        configuration file (default ./claude-gateway.yaml when present)
+  --host H             address to listen on (default 127.0.0.1, or server.host)
+  --port N             port (default 4000, or server.port; 0 picks a free one)
+  --emulate            start the platform emulator in-process and send every platform to it
+                       (no cloud account needed)
+  --emulator-port M    the emulator's port with --emulate (default: a free port)
+  -h, --help           show this help
+
+Without --emulate, each configured platform's credentials are looked up at start
+(the AWS default chain, Google Application Default Credentials, API keys), and a
+platform whose credentials cannot be found stops the start with what to fix.`;
+
+function clientHints(url: string): string[] {
+  return [
+    'Point clients at it:',
+    `  Anthropic SDK / Claude Code:  ANTHROPIC_BASE_URL=${url}`,
+    `  Claude Code on Bedrock:       CLAUDE_CODE_USE_BEDROCK=1 ANTHROPIC_BEDROCK_BASE_URL=${url} CLAUDE_CODE_SKIP_BEDROCK_AUTH=1`,
+    `  Claude Code on Vertex:        CLAUDE_CODE_USE_VERTEX=1 ANTHROPIC_VERTEX_BASE_URL=${url}/v1 CLAUDE_CODE_SKIP_VERTEX_AUTH=1 CLOUD_ML_REGION=global ANTHROPIC_VERTEX_PROJECT_ID=any`,
+    `  AWS SDK:                      new BedrockRuntimeClient({ endpoint: '${url}' })`,
+  ];
+}
+
+/** `claude-gateway serve`: the gateway in the foreground until SIGINT/SIGTERM, then a graceful stop. */
+export async function runServe(argv: string[], context: CommandContext): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      emulate: { type: 'boolean', default: false },
+      'emulator-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    context.out(SERVE_HELP);
+    return 0;
+  }
+  let config: GatewayConfig;
+  let file: string | undefined;
+  try {
+    ({ config, file } = loadConfigFile(values.config, context.env));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, 1);
+    throw error;
+  }
+  if (values.host) config.server.host = values.host;
+  if (values.port !== undefined) config.server.port = parsePort(values.port, '--port');
+  if (values['emulator-port'] !== undefined && !values.emulate) {
+    throw new CliError('--emulator-port only makes sense with --emulate');
+  }
+
+  let emulator: RunningEmulator | undefined;
+  let platforms: PlatformsConfig;
+  if (values.emulate) {
+    emulator = await startEmulator({
+      port: values['emulator-port'] !== undefined ? parsePort(values['emulator-port'], '--emulator-port') : 0,
+      // Serve any Claude model name, so newer names (what Claude Code asks for) work offline too.
+      extraModels: ['claude-*'],
+    });
+    platforms = emulatedPlatforms(emulator);
+    if (config.routes.length === 0) config.routes = emulatedRoutes();
+    config.defaultTargets ??= EMULATED_DEFAULT_TARGETS;
+  } else {
+    const effective = effectivePlatforms(config.platforms, context.env);
+    platforms = effective.platforms;
+    const configured = Object.keys(platforms);
+    if (configured.length === 0) {
+      throw new CliError(
+        "no platform is configured. Add platforms to claude-gateway.yaml (see the README), set the platforms' usual " +
+          'variables (AWS_PROFILE or AWS_REGION, ANTHROPIC_VERTEX_PROJECT_ID, ANTHROPIC_API_KEY, ANTHROPIC_FOUNDRY_RESOURCE), ' +
+          'or run with --emulate to try it offline.',
+        1,
+      );
+    }
+    const checks = await checkCredentials(platforms);
+    const missing = checks.filter((check) => !check.ok);
+    for (const check of checks) {
+      const source = effective.sources[check.platform] === 'environment' ? ' (from the environment)' : '';
+      context.out(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.platform}${source}: ${check.detail}`);
+    }
+    if (missing.length > 0) {
+      throw new CliError(
+        `cannot start: no usable credentials for ${missing.map((check) => check.platform).join(', ')} (details above). ` +
+          'Fix them, or remove the platform from the configuration; the gateway never falls back to the emulator silently.',
+        1,
+      );
+    }
+  }
+
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({ config, platforms });
+  } catch (error) {
+    await emulator?.close();
+    if (error instanceof StartupError) throw new CliError(error.message, 1);
+    throw error;
+  }
+  context.out(`claude-gateway listening on ${gateway.url}${file ? ` (config ${file})` : ''}`);
+  if (emulator) {
+    context.out(
+      `  emulator on ${emulator.url} (control API: ${emulator.url}/_emulator/, credentials: ${emulator.url}/_emulator/credentials)`,
+    );
+  }
+  context.out(
+    `  platforms: ${Object.keys(platforms).join(', ')}; activity log: ${config.store.url} (${config.store.retentionDays} days)`,
+  );
+  if (!(await gateway.context.callers.keysRequired())) {
+    context.out(
+      '  no gateway keys yet: any local caller is accepted (create one with `claude-gateway keys create`)',
+    );
+  }
+  for (const line of clientHints(gateway.url)) context.out(line);
+  const signal = await context.untilStopped();
+  context.out(`claude-gateway: ${signal} received, finishing in-flight requests…`);
+  await gateway.stop();
+  await emulator?.close();
+  context.out('claude-gateway: stopped, activity log flushed');
+  return 0;
+}

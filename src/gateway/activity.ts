@@ -1,0 +1,189 @@
+import { costOfUsage, type TokenUsage } from '../catalog/pricing.js';
+import { resolveModel } from '../catalog/resolve.js';
+import type { AttemptReport } from '../engine/engine.js';
+import type { ResolvedTarget } from '../platforms/types.js';
+import type { ApiKeyRecord, AttemptRecord, RequestRecord, Store } from '../store/types.js';
+import type { GatewayError } from '../wire/errors/gateway-error.js';
+import type { Dialect } from './dialect.js';
+
+export type BodyPolicy = 'full' | 'metadata' | 'none';
+
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+function usageNumbers(usage: TokenUsage | undefined) {
+  return {
+    inputTokens: usage?.input_tokens ?? 0,
+    outputTokens: usage?.output_tokens ?? 0,
+    cacheReadTokens: usage?.cache_read_input_tokens ?? 0,
+    cacheWriteTokens: usage?.cache_creation_input_tokens ?? 0,
+  };
+}
+
+/**
+ * One request's row in the activity log, filled in as the request goes and
+ * written exactly once, whatever happens (success, error, client gone,
+ * shutdown): nothing is lost.
+ */
+export class ActivityEntry {
+  private readonly record: RequestRecord;
+  private attempts: AttemptReport[] = [];
+  private written = false;
+  private target: ResolvedTarget | undefined;
+  private usage: TokenUsage | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bodies: BodyPolicy,
+    init: {
+      id: string;
+      dialect: Dialect;
+      operation: RequestRecord['operation'];
+      clientAddress?: string;
+      userAgent?: string;
+    },
+  ) {
+    this.record = {
+      id: init.id,
+      time: Date.now(),
+      dialect: init.dialect,
+      operation: init.operation,
+      stream: false,
+      status: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      attemptCount: 0,
+      changes: [],
+      clientDisconnected: false,
+      ...(init.clientAddress ? { clientAddress: init.clientAddress } : {}),
+      ...(init.userAgent ? { userAgent: init.userAgent } : {}),
+    };
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  caller(key: ApiKeyRecord | undefined): void {
+    if (!key) return;
+    this.record.keyId = key.id;
+    this.record.keyName = key.name;
+  }
+
+  request(fields: {
+    requestedModel: string;
+    stream: boolean;
+    session?: string;
+    operation: RequestRecord['operation'];
+    body?: Buffer;
+  }): void {
+    this.record.requestedModel = fields.requestedModel;
+    this.record.stream = fields.stream;
+    this.record.operation = fields.operation;
+    const model = resolveModel(fields.requestedModel).model;
+    if (model) this.record.model = model.name;
+    if (fields.session) this.record.sessionId = fields.session;
+    if (fields.body) this.record.requestBody = this.keepBody(fields.body.toString('utf8'));
+  }
+
+  served(target: ResolvedTarget, attempts: AttemptReport[], changes: string[]): void {
+    this.target = target;
+    this.attempts = attempts;
+    this.record.platform = target.platform;
+    if (target.region) this.record.region = target.region;
+    if (target.scope) this.record.scope = target.scope;
+    this.record.upstreamModelId = target.modelId;
+    if (target.resolved.model) this.record.model = target.resolved.model.name;
+    this.addChanges(changes);
+  }
+
+  failedAttempts(attempts: AttemptReport[], changes: string[]): void {
+    this.attempts = attempts;
+    this.addChanges(changes);
+  }
+
+  addChanges(changes: readonly string[]): void {
+    for (const change of changes) if (!this.record.changes.includes(change)) this.record.changes.push(change);
+  }
+
+  firstByte(): void {
+    if (this.record.ttfbMs === undefined) this.record.ttfbMs = Date.now() - this.record.time;
+  }
+
+  answered(
+    usage: TokenUsage | undefined,
+    stopReason: string | null | undefined,
+    responseBody?: string,
+  ): void {
+    this.usage = usage;
+    Object.assign(this.record, usageNumbers(usage));
+    if (stopReason) this.record.stopReason = stopReason;
+    if (responseBody !== undefined) this.record.responseBody = this.keepBody(responseBody);
+  }
+
+  /** The cost of the answer so far, from the catalog (regional premium included). */
+  cost(): number | undefined {
+    if (!this.target || !this.usage) return undefined;
+    return costOfUsage(this.usage, this.target.resolved.model, this.target);
+  }
+
+  /** Seconds since the request arrived. */
+  elapsedSeconds(): number {
+    return (Date.now() - this.record.time) / 1000;
+  }
+
+  clientGone(): void {
+    this.record.clientDisconnected = true;
+  }
+
+  /** Writes the row and its attempts; later calls do nothing. */
+  finish(status: number, error?: GatewayError): void {
+    if (this.written) return;
+    this.written = true;
+    this.record.status = this.record.clientDisconnected && status < 400 ? 499 : status;
+    if (error) {
+      this.record.errorType = error.upstreamCode ? `${error.type} (${error.upstreamCode})` : error.type;
+      this.record.errorMessage = error.message;
+    }
+    this.record.durationMs = Date.now() - this.record.time;
+    this.record.attemptCount = this.attempts.length;
+    const cost = this.cost();
+    if (cost !== undefined) this.record.costUsd = cost;
+    void this.store.recordRequest(this.record);
+    if (this.attempts.length > 0)
+      void this.store.recordAttempts(this.attempts.map((attempt) => this.attemptRecord(attempt)));
+  }
+
+  private attemptRecord(attempt: AttemptReport): AttemptRecord {
+    const succeeded = attempt.outcome === 'success';
+    const usage = succeeded ? usageNumbers(this.usage) : usageNumbers(undefined);
+    const cost = succeeded ? this.cost() : undefined;
+    return {
+      requestId: this.record.id,
+      attempt: attempt.attempt,
+      time: attempt.startedAt,
+      platform: attempt.target.platform,
+      ...(attempt.target.region ? { region: attempt.target.region } : {}),
+      ...(attempt.target.scope ? { scope: attempt.target.scope } : {}),
+      upstreamModelId: attempt.target.modelId,
+      ...(attempt.status !== undefined ? { status: attempt.status } : {}),
+      ...(attempt.error
+        ? { errorType: attempt.error.upstreamCode ?? attempt.error.type, errorMessage: attempt.error.message }
+        : {}),
+      outcome: attempt.outcome,
+      ...(attempt.ttfbMs !== undefined ? { ttfbMs: attempt.ttfbMs } : {}),
+      ...(attempt.durationMs !== undefined ? { durationMs: attempt.durationMs } : {}),
+      ...usage,
+      ...(cost !== undefined ? { costUsd: cost } : {}),
+    };
+  }
+
+  private keepBody(text: string): string | undefined {
+    if (this.bodies === 'none') return undefined;
+    if (this.bodies === 'metadata') return `(${Buffer.byteLength(text)} bytes not kept)`;
+    return text.length > BODY_LIMIT
+      ? `${text.slice(0, BODY_LIMIT)}…(${text.length - BODY_LIMIT} more characters)`
+      : text;
+  }
+}

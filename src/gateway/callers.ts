@@ -1,0 +1,94 @@
+import { resolveModel } from '../catalog/resolve.js';
+import type { ApiKeyRecord, Store } from '../store/types.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
+import type { Exchange } from './exchange.js';
+
+/** Who is calling: a gateway key, or anyone when the gateway runs without keys. */
+export interface Caller {
+  key?: ApiKeyRecord;
+}
+
+const KEY_CACHE_MS = 30_000;
+
+/**
+ * The credential a client sent, in whichever place its SDK puts one:
+ * `x-api-key`, `Authorization: Bearer` (Anthropic SDKs, Claude Code, a Bedrock
+ * API key, a Vertex access token), or the access key id of a SigV4
+ * `Authorization` header (the AWS SDK with AWS_ACCESS_KEY_ID set to a gateway
+ * key; the gateway cannot check the signature without the secret, so the key
+ * id itself is the credential, as a bearer token is).
+ */
+export function presentedCredential(exchange: Exchange): string | undefined {
+  const apiKey = exchange.header('x-api-key')?.trim();
+  if (apiKey) return apiKey;
+  const authorization = exchange.header('authorization')?.trim() ?? '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  if (bearer) return bearer;
+  const sigv4 = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//i.exec(authorization)?.[1];
+  return sigv4 || undefined;
+}
+
+function globMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return false;
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  ).test(name);
+}
+
+/** Whether a key may use a model: by any of the model's names, an exact string, or a glob. */
+export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
+  const allowed = key.allowedModels;
+  if (!allowed || allowed.length === 0) return true;
+  const model = resolveModel(requested).model;
+  return allowed.some(
+    (name) =>
+      name === requested ||
+      globMatches(name, requested) ||
+      (model !== undefined && resolveModel(name).model === model),
+  );
+}
+
+/**
+ * Gateway keys: looks a presented secret up (by hash, cached briefly), and
+ * knows whether keys are required at all (they are once one exists).
+ */
+export class CallerAuth {
+  private readonly cache = new Map<string, { key: ApiKeyRecord | undefined; expires: number }>();
+  private keysExist: boolean | undefined;
+
+  constructor(private readonly store: Store) {}
+
+  /** Whether any active key exists; without one the gateway is open (and bound to loopback). */
+  async keysRequired(): Promise<boolean> {
+    if (this.keysExist === undefined)
+      this.keysExist = (await this.store.listKeys({ includeRevoked: false })).length > 0;
+    return this.keysExist;
+  }
+
+  /** Forget cached lookups after keys change (create, revoke). */
+  invalidate(): void {
+    this.cache.clear();
+    this.keysExist = undefined;
+  }
+
+  /** Identifies the caller, or throws the dialect-neutral error to answer with. */
+  async identify(exchange: Exchange): Promise<Caller> {
+    const secret = presentedCredential(exchange);
+    if (!(await this.keysRequired())) return {};
+    if (!secret) throw GatewayError.fromCode('MISSING_API_KEY');
+    const now = Date.now();
+    const cached = this.cache.get(secret);
+    let key = cached && cached.expires > now ? cached.key : undefined;
+    if (!cached || cached.expires <= now) {
+      key = await this.store.findKeyBySecret(secret);
+      this.cache.set(secret, { key, expires: now + KEY_CACHE_MS });
+      if (this.cache.size > 10_000) this.cache.clear();
+    }
+    if (!key) throw GatewayError.fromCode('INVALID_API_KEY');
+    return { key };
+  }
+}

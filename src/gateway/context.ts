@@ -1,0 +1,25 @@
+import type { GatewayConfig } from '../config/schema.js';
+import type { Engine } from '../engine/engine.js';
+import type { Store } from '../store/types.js';
+import type { CallerAuth } from './callers.js';
+import type { KeyLimits } from './limits.js';
+import type { Logger } from './logger.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { RoutingTable } from './routing.js';
+
+/** Everything a request handler needs, built once at start. */
+export interface GatewayContext {
+  config: GatewayConfig;
+  engine: Engine;
+  store: Store;
+  callers: CallerAuth;
+  limits: KeyLimits;
+  routing: RoutingTable;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Set when a stop was asked for: new requests get 503, in-flight ones finish. */
+  shuttingDown: boolean;
+  requestsInFlight: number;
+  /** Called when a request ends (the graceful stop waits on this). */
+  requestDone(): void;
+}

@@ -1,0 +1,104 @@
+import type { TokenUsage } from '../catalog/pricing.js';
+import type { Platform } from '../catalog/types.js';
+import type { StreamChunk } from '../engine/upstream-stream.js';
+import type { MessageAccumulator } from '../streaming/message-accumulator.js';
+import { encodeBedrockChunk } from '../wire/bedrock-chunk.js';
+import { encodeEventStreamMessage } from '../wire/eventstream.js';
+import { type Dialect, encodeDialectStreamError } from './dialect.js';
+
+/** The stream framing each dialect's clients read. */
+function framingOf(dialect: Dialect): 'sse' | 'aws-eventstream' {
+  return dialect === 'bedrock' ? 'aws-eventstream' : 'sse';
+}
+
+/** Platforms whose streams are SSE (everything but Bedrock). */
+function upstreamFraming(platform: Platform): 'sse' | 'aws-eventstream' {
+  return platform === 'bedrock' ? 'aws-eventstream' : 'sse';
+}
+
+/** Content headers of a streamed answer in a dialect. */
+export function streamContentHeaders(dialect: Dialect): Record<string, string> {
+  if (dialect === 'bedrock') {
+    return {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-bedrock-content-type': 'application/json',
+    };
+  }
+  return {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  };
+}
+
+/** Bedrock's usage headers on a whole (non-streamed) answer. */
+export function bedrockWholeAnswerHeaders(
+  usage: TokenUsage | undefined,
+  latencyMs: number,
+): Record<string, string> {
+  return {
+    'x-amzn-bedrock-invocation-latency': String(latencyMs),
+    'x-amzn-bedrock-input-token-count': String(usage?.input_tokens ?? 0),
+    'x-amzn-bedrock-output-token-count': String(usage?.output_tokens ?? 0),
+    'x-amzn-bedrock-cache-read-input-token-count': String(usage?.cache_read_input_tokens ?? 0),
+    'x-amzn-bedrock-cache-write-input-token-count': String(usage?.cache_creation_input_tokens ?? 0),
+  };
+}
+
+/**
+ * Turns upstream chunks into the client's framing. When the framing is the
+ * same the bytes go out untouched (the decoded items only feed the tap);
+ * otherwise each event is written again from its JSON, once: SSE lines, or a
+ * Bedrock chunk frame (with invocation metrics on message_stop). Errors the
+ * engine adds (a cut stream) become the dialect's stream error.
+ */
+export class StreamEncoder {
+  private readonly passthrough: boolean;
+  private firstEventAt: number | undefined;
+
+  constructor(
+    private readonly dialect: Dialect,
+    platform: Platform,
+    private readonly accumulator: MessageAccumulator,
+    private readonly startedAt: number,
+  ) {
+    this.passthrough = framingOf(dialect) === upstreamFraming(platform);
+  }
+
+  encode(chunk: StreamChunk): Uint8Array | string {
+    if (this.passthrough && chunk.bytes) return chunk.bytes;
+    const parts: (Uint8Array | string)[] = [];
+    for (const item of chunk.items) {
+      if (item.kind === 'error') {
+        parts.push(encodeDialectStreamError(this.dialect, item.error));
+        continue;
+      }
+      this.firstEventAt ??= Date.now();
+      if (this.dialect !== 'bedrock') {
+        parts.push(`event: ${item.event.type}\ndata: ${item.json}\n\n`);
+        continue;
+      }
+      const usage = this.accumulator.usage;
+      const metrics =
+        item.event.type === 'message_stop'
+          ? {
+              invocationMetrics: {
+                inputTokenCount: usage?.input_tokens ?? 0,
+                outputTokenCount: usage?.output_tokens ?? 0,
+                invocationLatency: Date.now() - this.startedAt,
+                firstByteLatency: (this.firstEventAt ?? Date.now()) - this.startedAt,
+                ...(usage?.cache_read_input_tokens
+                  ? { cacheReadInputTokenCount: usage.cache_read_input_tokens }
+                  : {}),
+                ...(usage?.cache_creation_input_tokens
+                  ? { cacheWriteInputTokenCount: usage.cache_creation_input_tokens }
+                  : {}),
+              },
+            }
+          : {};
+      parts.push(encodeEventStreamMessage(encodeBedrockChunk(item.json, metrics)));
+    }
+    if (parts.length === 1) return parts[0] as Uint8Array | string;
+    return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+  }
+}

@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+
+export type NodeRequest = IncomingMessage | Http2ServerRequest;
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+export type BodyResult = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
+
+/**
+ * One HTTP exchange on the gateway's hot path, over node's own request and
+ * response (no Web Request/Response conversion): the raw path and headers in,
+ * status, headers and flushed chunks out, and a signal that fires when the
+ * client goes away.
+ */
+export class Exchange {
+  readonly method: string;
+  /** The path as the client sent it, not decoded (colons raw or %3A). */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly startedAt = Date.now();
+  private readonly abort = new AbortController();
+  private finished = false;
+
+  constructor(
+    readonly request: NodeRequest,
+    readonly response: NodeResponse,
+  ) {
+    this.method = (request.method ?? 'GET').toUpperCase();
+    const raw = request.url ?? '/';
+    const at = raw.indexOf('?');
+    this.path = at === -1 ? raw : raw.slice(0, at);
+    this.query = new URLSearchParams(at === -1 ? '' : raw.slice(at + 1));
+    // The client went away before the answer was complete: cancel upstream work.
+    response.once('close', () => {
+      if (!this.finished && !response.writableFinished) this.abort.abort();
+    });
+  }
+
+  /** Fires when the client disconnects before the answer is complete. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get clientGone(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.request.headers[name];
+    if (Array.isArray(value)) return value.join(', ');
+    return value;
+  }
+
+  get clientAddress(): string | undefined {
+    return this.request.socket?.remoteAddress;
+  }
+
+  /** Reads the body, stopping as soon as it passes `limit` bytes. */
+  readBody(limit: number): Promise<BodyResult> {
+    const declared = Number(this.header('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+      this.request.resume();
+      return Promise.resolve({ ok: false, reason: 'too-large' });
+    }
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let settled = false;
+      const settle = (result: BodyResult) => {
+        if (settled) return;
+        settled = true;
+        resolve(result);
+      };
+      this.request.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        total += chunk.length;
+        if (total > limit) {
+          settle({ ok: false, reason: 'too-large' });
+          this.request.resume();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      this.request.once('end', () =>
+        settle({ ok: true, bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }),
+      );
+      this.request.once('error', () => settle({ ok: false, reason: 'aborted' }));
+      this.request.once('aborted', () => settle({ ok: false, reason: 'aborted' }));
+    });
+  }
+
+  /** Sends a whole answer. */
+  send(status: number, headers: Record<string, string>, body: string | Uint8Array): void {
+    if (this.response.headersSent) return;
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    this.response.writeHead(status, { ...headers, 'content-length': String(bytes.byteLength) });
+    this.response.end(bytes);
+    this.finished = true;
+  }
+
+  /** Starts a streamed answer; each `write` goes to the client at once. */
+  startStream(status: number, headers: Record<string, string>): void {
+    this.response.writeHead(status, headers);
+    // Send the headers now: a client waiting for the first event should see the 200 at once.
+    const flushable = this.response as { flushHeaders?: () => void };
+    flushable.flushHeaders?.();
+  }
+
+  get streamStarted(): boolean {
+    return this.response.headersSent;
+  }
+
+  /** Writes a chunk; resolves when the socket can take more (backpressure), or at once. */
+  write(chunk: Uint8Array | string): Promise<void> | undefined {
+    if (this.clientGone) return undefined;
+    const accepted = (this.response as ServerResponse).write(chunk);
+    if (accepted) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.response.off('drain', done);
+        this.response.off('close', done);
+        resolve();
+      };
+      this.response.once('drain', done);
+      this.response.once('close', done);
+    });
+  }
+
+  end(): void {
+    this.finished = true;
+    if (!this.response.writableEnded) this.response.end();
+  }
+}

@@ -1,0 +1,153 @@
+import { foundationModelSummary, inferenceProfiles } from '../catalog/bedrock-listings.js';
+import { listModels, resolveModel } from '../catalog/resolve.js';
+import type { ModelEntry } from '../catalog/types.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
+import { handleAdmin } from './admin.js';
+import type { GatewayContext } from './context.js';
+import { type Dialect, renderDialectError } from './dialect.js';
+import { Exchange, type NodeRequest, type NodeResponse } from './exchange.js';
+import { anthropicOperation, readAnthropicCall } from './ingress/anthropic.js';
+import { bedrockRuntimeTarget, readBedrockCall } from './ingress/bedrock.js';
+import { readVertexCall, vertexTarget } from './ingress/vertex.js';
+import { newRequestId, serveCall } from './serve-call.js';
+
+/** The dialect a path belongs to, for answering errors in the client's own shape. */
+export function dialectOfPath(path: string): Dialect {
+  if (
+    path.startsWith('/model/') ||
+    path.startsWith('/inference-profiles') ||
+    path.startsWith('/foundation-models')
+  ) {
+    return 'bedrock';
+  }
+  if (path.startsWith('/v1/projects/') || path.startsWith('/projects/')) return 'vertex';
+  return 'anthropic';
+}
+
+function sendJson(
+  exchange: Exchange,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  exchange.send(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
+}
+
+function sendError(exchange: Exchange, dialect: Dialect, error: GatewayError): void {
+  const requestId = newRequestId();
+  const rendered = renderDialectError(dialect, error, requestId);
+  exchange.send(
+    rendered.status,
+    { ...rendered.headers, 'x-claude-gateway-request-id': requestId },
+    rendered.body,
+  );
+}
+
+function anthropicModel(model: ModelEntry) {
+  const date = /(\d{4})(\d{2})(\d{2})$/.exec(model.anthropicId);
+  return {
+    type: 'model',
+    id: model.anthropicId,
+    display_name: model.displayName,
+    created_at: date ? `${date[1]}-${date[2]}-${date[3]}T00:00:00Z` : '2025-01-01T00:00:00Z',
+  };
+}
+
+/** Model listings answered from the catalog, in each dialect's shape. */
+async function serveListing(context: GatewayContext, exchange: Exchange, dialect: Dialect): Promise<boolean> {
+  const { method, path } = exchange;
+  if (method !== 'GET') return false;
+  const region = context.routing.defaults.bedrockRegion ?? 'us-east-1';
+  const today = new Date().toISOString().slice(0, 10);
+  const current = listModels().filter((model) => !model.retires || model.retires > today);
+  if (dialect === 'anthropic' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
+    await context.callers.identify(exchange);
+    if (path !== '/v1/models') {
+      const model = resolveModel(decodeURIComponent(path.slice('/v1/models/'.length))).model;
+      if (!model) throw GatewayError.fromCode('NOT_FOUND', { method, path });
+      sendJson(exchange, 200, anthropicModel(model));
+      return true;
+    }
+    const limit = Math.min(1000, Number(exchange.query.get('limit') ?? 20) || 20);
+    const after = exchange.query.get('after_id');
+    const all = current.map(anthropicModel);
+    const start = after ? all.findIndex((model) => model.id === after) + 1 : 0;
+    const page = all.slice(start, start + limit);
+    sendJson(exchange, 200, {
+      data: page,
+      has_more: start + limit < all.length,
+      first_id: page[0]?.id ?? null,
+      last_id: page.at(-1)?.id ?? null,
+    });
+    return true;
+  }
+  if (dialect !== 'bedrock') return false;
+  if (path === '/foundation-models') {
+    await context.callers.identify(exchange);
+    sendJson(exchange, 200, {
+      modelSummaries: current.map((model) => foundationModelSummary(model, region)),
+    });
+    return true;
+  }
+  if (path === '/inference-profiles') {
+    await context.callers.identify(exchange);
+    const all = exchange.query.get('type') === 'APPLICATION' ? [] : inferenceProfiles(region, '000000000000');
+    const maxResults = Math.min(1000, Math.max(1, Number(exchange.query.get('maxResults') ?? 1000) || 1000));
+    const start = Number(exchange.query.get('nextToken') ?? 0) || 0;
+    const next = start + maxResults < all.length ? String(start + maxResults) : undefined;
+    sendJson(exchange, 200, {
+      inferenceProfileSummaries: all.slice(start, start + maxResults),
+      ...(next ? { nextToken: next } : {}),
+    });
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The gateway's one request handler: health and metrics, the admin API, the
+ * three dialects' Messages endpoints and model listings, and a 404 in the
+ * dialect the path suggests. Never throws: every failure is an answer.
+ */
+export async function handleRequest(
+  context: GatewayContext,
+  request: NodeRequest,
+  response: NodeResponse,
+): Promise<void> {
+  const exchange = new Exchange(request, response);
+  const { method, path } = exchange;
+  const dialect = dialectOfPath(path);
+  try {
+    if (path === '/healthz') return sendJson(exchange, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      return context.shuttingDown
+        ? sendJson(exchange, 503, { status: 'shutting down' })
+        : sendJson(exchange, 200, { status: 'ready' });
+    }
+    if (path === '/metrics' && method === 'GET') {
+      const text = await context.metrics.registry.metrics();
+      return exchange.send(200, { 'content-type': context.metrics.registry.contentType }, text);
+    }
+    if (path === '/admin' || path.startsWith('/admin/')) return await handleAdmin(context, exchange);
+
+    const anthropic = anthropicOperation(method, path);
+    if (anthropic === 'messages' || anthropic === 'count_tokens') {
+      return await serveCall(context, exchange, 'anthropic', (raw) =>
+        readAnthropicCall(exchange, anthropic, raw),
+      );
+    }
+    const bedrock = bedrockRuntimeTarget(method, path);
+    if (bedrock)
+      return await serveCall(context, exchange, 'bedrock', (raw) => readBedrockCall(exchange, bedrock, raw));
+    const vertex = vertexTarget(method, path);
+    if (vertex)
+      return await serveCall(context, exchange, 'vertex', (raw) => readVertexCall(exchange, vertex, raw));
+    if (await serveListing(context, exchange, dialect)) return;
+    throw GatewayError.fromCode('NOT_FOUND', { method, path });
+  } catch (error) {
+    const gatewayError = GatewayError.from(error);
+    if (gatewayError.code === 'INTERNAL_ERROR') context.logger.error({ err: error, path }, 'internal error');
+    if (!exchange.streamStarted) sendError(exchange, dialect, gatewayError);
+    else exchange.end();
+  }
+}

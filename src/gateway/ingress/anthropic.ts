@@ -1,0 +1,56 @@
+import { mergeBetas } from '../../platforms/betas.js';
+import { GatewayError } from '../../wire/errors/gateway-error.js';
+import { type IngressCall, sessionField } from '../dialect.js';
+import type { Exchange } from '../exchange.js';
+import { checkMessagesShape, parseJsonBody } from './body.js';
+
+/** Anthropic Messages paths the gateway serves. */
+export function anthropicOperation(
+  method: string,
+  path: string,
+): IngressCall['operation'] | 'models' | undefined {
+  if (method === 'POST' && (path === '/v1/messages' || path === '/anthropic/v1/messages')) return 'messages';
+  if (
+    method === 'POST' &&
+    (path === '/v1/messages/count_tokens' || path === '/anthropic/v1/messages/count_tokens')
+  ) {
+    return 'count_tokens';
+  }
+  if (method === 'GET' && path === '/v1/models') return 'models';
+  return undefined;
+}
+
+/**
+ * Reads an Anthropic Messages request (`POST /v1/messages`, with or without
+ * `?beta=true`, or `count_tokens`): the body as is, betas from the
+ * `anthropic-beta` header, the API version from `anthropic-version`.
+ */
+export function readAnthropicCall(
+  exchange: Exchange,
+  operation: IngressCall['operation'],
+  rawBody: Buffer,
+): IngressCall {
+  const body = parseJsonBody(rawBody);
+  const model = body['model'];
+  if (model === undefined || model === '') throw GatewayError.fromCode('MISSING_MODEL');
+  if (typeof model !== 'string') {
+    throw GatewayError.fromCode('INVALID_REQUEST', {
+      reason: `\`model\` must be a string, got ${JSON.stringify(model)}`,
+    });
+  }
+  checkMessagesShape(body, operation);
+  const version = exchange.header('anthropic-version');
+  return {
+    dialect: 'anthropic',
+    operation,
+    requestedModel: model,
+    call: {
+      body,
+      stream: operation === 'messages' && body['stream'] === true,
+      betas: mergeBetas(exchange.header('anthropic-beta'), body['anthropic_beta'] as unknown[] | undefined),
+      ...(version ? { anthropicVersion: version } : {}),
+    },
+    rawBody,
+    ...sessionField(exchange.header('x-claude-code-session-id'), body),
+  };
+}

@@ -1,0 +1,56 @@
+import { GatewayError } from '../../wire/errors/gateway-error.js';
+
+/** Parses a JSON object body, or says what is wrong with it. */
+export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw GatewayError.fromCode('INVALID_JSON', { reason: (error as Error).message });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+    throw GatewayError.fromCode('INVALID_JSON', { reason: `the body must be a JSON object, not ${kind}` });
+  }
+  return value as Record<string, unknown>;
+}
+
+function invalid(reason: string): GatewayError {
+  return GatewayError.fromCode('INVALID_REQUEST', { reason });
+}
+
+/**
+ * Checks the fields every Messages request needs, before any upstream is
+ * tried, so a mistake costs no attempt and the message says what to fix.
+ * Unknown fields, blocks and roles are not the gateway's business.
+ */
+export function checkMessagesShape(
+  body: Record<string, unknown>,
+  operation: 'messages' | 'count_tokens',
+): void {
+  const messages = body['messages'];
+  if (messages === undefined) throw invalid('`messages` is required: a list of {"role", "content"} turns');
+  if (!Array.isArray(messages)) throw invalid(`\`messages\` must be a list, got ${typeof messages}`);
+  if (messages.length === 0) throw invalid('`messages` must hold at least one turn');
+  for (const [index, message] of messages.entries()) {
+    if (!message || typeof message !== 'object' || Array.isArray(message)) {
+      throw invalid(`\`messages[${index}]\` must be an object with "role" and "content"`);
+    }
+    const { role, content } = message as Record<string, unknown>;
+    if (typeof role !== 'string')
+      throw invalid(`\`messages[${index}].role\` must be a string such as "user"`);
+    if (typeof content !== 'string' && !Array.isArray(content)) {
+      throw invalid(`\`messages[${index}].content\` must be a string or a list of content blocks`);
+    }
+  }
+  if (operation === 'count_tokens') return;
+  const maxTokens = body['max_tokens'];
+  if (maxTokens === undefined)
+    throw invalid('`max_tokens` is required: the most tokens the answer may have, e.g. 1024');
+  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw invalid(`\`max_tokens\` must be a positive whole number, got ${JSON.stringify(maxTokens)}`);
+  }
+  if (body['stream'] !== undefined && typeof body['stream'] !== 'boolean') {
+    throw invalid(`\`stream\` must be true or false, got ${JSON.stringify(body['stream'])}`);
+  }
+}

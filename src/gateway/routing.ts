@@ -1,0 +1,108 @@
+import { resolveModel } from '../catalog/resolve.js';
+import type { Geo, Platform, Target } from '../catalog/types.js';
+import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
+import { type Plan, planTargets, type Route } from '../engine/plan.js';
+import { parseTarget } from '../engine/targets.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
+
+/** Routes and default targets as the engine uses them, parsed once at start. */
+export interface RoutingTable {
+  routes: Route[];
+  defaultTargets: Target[];
+  platforms: Set<Platform>;
+  defaults: { bedrockRegion?: string; vertexRegion?: string };
+}
+
+/** The targets used when no route matches and none are configured: every configured platform. */
+function implicitDefaults(platforms: PlatformsConfig): string[] {
+  const targets: string[] = [];
+  if (platforms.anthropic) targets.push('anthropic');
+  if (platforms.bedrock) targets.push('bedrock/global', 'bedrock/us');
+  if (platforms.vertex) targets.push(`vertex/${platforms.vertex.region ?? 'global'}`);
+  if (platforms.foundry) targets.push('foundry');
+  return targets;
+}
+
+/** Parses the configured routes, naming the route and target of any mistake. */
+export function buildRoutingTable(config: GatewayConfig, platforms: PlatformsConfig): RoutingTable {
+  const defaults = {
+    ...(platforms.bedrock?.region ? { bedrockRegion: platforms.bedrock.region } : {}),
+    ...(platforms.vertex?.region ? { vertexRegion: platforms.vertex.region } : {}),
+  };
+  const parse = (spec: string, where: string) => {
+    try {
+      return parseTarget(spec, defaults);
+    } catch (error) {
+      throw new Error(`${where}: ${(error as Error).message}`);
+    }
+  };
+  const routes: Route[] = config.routes.map((route, index) => ({
+    models: route.models,
+    targets: route.targets.map((spec, targetIndex) =>
+      parse(spec, `routes[${index}].targets[${targetIndex}]`),
+    ),
+    ...(route.strategy ? { strategy: route.strategy } : {}),
+    ...(route.weights ? { weights: route.weights } : {}),
+    options: {
+      ...(route.model ? { model: route.model } : {}),
+      ...(route.invalidToolInput ? { invalidToolInput: route.invalidToolInput } : {}),
+    },
+  }));
+  const defaultSpecs = config.defaultTargets ?? implicitDefaults(platforms);
+  return {
+    routes,
+    defaultTargets: defaultSpecs.map((spec, index) => parse(spec, `defaultTargets[${index}]`)),
+    platforms: new Set(
+      Object.keys(platforms).filter((name) => platforms[name as keyof PlatformsConfig]) as Platform[],
+    ),
+    defaults,
+  };
+}
+
+/**
+ * The ordered targets for one request. A route may serve the request with
+ * another model (`model:`); a request no route matches goes first where the
+ * client itself pointed (its Bedrock scope or Vertex location), then to the
+ * default targets.
+ */
+export function planRequest(
+  table: RoutingTable,
+  requestedModel: string,
+  options: { hint?: string; residency?: Geo; stickyTarget?: string },
+): Plan & { servedModel: string } {
+  let resolved = resolveModel(requestedModel);
+  const probe = planTargets(
+    { resolved, routes: table.routes, defaultTargets: [], platforms: table.platforms },
+    resolveModel,
+  );
+  const override = probe.route?.options?.['model'];
+  const servedModel = typeof override === 'string' ? override : requestedModel;
+  if (servedModel !== requestedModel) resolved = resolveModel(servedModel);
+  let defaultTargets = table.defaultTargets;
+  if (!probe.route && options.hint) {
+    try {
+      defaultTargets = [parseTarget(options.hint, table.defaults), ...table.defaultTargets];
+    } catch {
+      // a hint the gateway cannot use (an unknown location) is only a hint
+    }
+  }
+  const plan = planTargets(
+    {
+      resolved,
+      routes: probe.route ? [probe.route] : [],
+      defaultTargets,
+      platforms: table.platforms,
+      ...(options.residency ? { residency: options.residency } : {}),
+      ...(options.stickyTarget ? { stickyTarget: options.stickyTarget } : {}),
+    },
+    resolveModel,
+  );
+  if (plan.targets.length === 0) {
+    const reasons = plan.skipped.map((skip) => `${skip.target}: ${skip.reason}`).join('; ');
+    throw GatewayError.fromCode('NO_ROUTE', {
+      model: requestedModel,
+      reason: reasons || 'no route or default target is configured for it',
+    });
+  }
+  return { ...plan, servedModel };
+}

@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import { deprecationNotice } from '../catalog/deprecation.js';
+import { resolveModel } from '../catalog/resolve.js';
+import type { MessagesOutcome } from '../engine/engine.js';
+import { targetKey } from '../engine/targets.js';
+import type { UpstreamStream } from '../engine/upstream-stream.js';
+import { MessageAccumulator } from '../streaming/message-accumulator.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
+import { ActivityEntry } from './activity.js';
+import { modelAllowed } from './callers.js';
+import type { GatewayContext } from './context.js';
+import { type Dialect, encodeDialectStreamError, type IngressCall, renderDialectError } from './dialect.js';
+import { bedrockWholeAnswerHeaders, StreamEncoder, streamContentHeaders } from './egress.js';
+import type { Exchange } from './exchange.js';
+import { wrapInvalidToolInputs } from './invalid-tool-input.js';
+import { planRequest } from './routing.js';
+
+/** A gateway request id: `req_gw_` and 24 hex characters. */
+export function newRequestId(): string {
+  return `req_gw_${randomBytes(12).toString('hex')}`;
+}
+
+/** Headers every gateway answer carries: its request id in the dialect's own header, and what the gateway did. */
+function gatewayHeaders(
+  dialect: Dialect,
+  requestId: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    'x-claude-gateway-request-id': requestId,
+    ...(dialect === 'bedrock' ? { 'x-amzn-requestid': requestId } : { 'request-id': requestId }),
+    ...extra,
+  };
+}
+
+function describeServed(outcome: {
+  target: Parameters<typeof targetKey>[0];
+  changes: string[];
+}): Record<string, string> {
+  return {
+    'x-claude-gateway-target': targetKey(outcome.target),
+    ...(outcome.changes.length > 0 ? { 'x-claude-gateway-changes': outcome.changes.join(', ') } : {}),
+  };
+}
+
+/**
+ * Serves one Messages or count-tokens request in any dialect: caller, body,
+ * policy, plan, engine, and the answer re-encoded for the client. Every
+ * request, whatever its end, lands in the activity log.
+ */
+export async function serveCall(
+  context: GatewayContext,
+  exchange: Exchange,
+  dialect: Dialect,
+  read: (rawBody: Buffer) => IngressCall,
+): Promise<void> {
+  const requestId = newRequestId();
+  const activity = new ActivityEntry(context.store, context.config.store.bodies, {
+    id: requestId,
+    dialect,
+    operation: 'messages',
+    ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
+    ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
+  });
+  context.requestsInFlight += 1;
+  const fail = (error: GatewayError) => {
+    const rendered = renderDialectError(dialect, error, requestId);
+    exchange.send(
+      rendered.status,
+      { ...rendered.headers, ...gatewayHeaders(dialect, requestId) },
+      rendered.body,
+    );
+    activity.finish(rendered.status, error);
+    context.metrics.requestDone(dialect, rendered.status, activity);
+  };
+  try {
+    if (context.shuttingDown) throw GatewayError.fromCode('SHUTTING_DOWN');
+    const caller = await context.callers.identify(exchange);
+    activity.caller(caller.key);
+    const body = await exchange.readBody(context.config.server.maxBodyBytes);
+    if (!body.ok) {
+      if (body.reason === 'aborted') {
+        activity.clientGone();
+        activity.finish(499, GatewayError.fromCode('CLIENT_CLOSED_REQUEST'));
+        return;
+      }
+      throw GatewayError.fromCode('REQUEST_TOO_LARGE', { limit: String(context.config.server.maxBodyBytes) });
+    }
+    const ingress = read(body.bytes);
+    activity.request({
+      requestedModel: ingress.requestedModel,
+      stream: ingress.call.stream,
+      operation: ingress.operation,
+      body: body.bytes,
+      ...(ingress.session ? { session: ingress.session } : {}),
+    });
+    if (caller.key) {
+      if (!modelAllowed(caller.key, ingress.requestedModel)) {
+        throw GatewayError.fromCode('MODEL_NOT_ALLOWED', { model: ingress.requestedModel });
+      }
+      await context.limits.admit(caller.key);
+    }
+    const sticky = await context.engine.stickyTarget(ingress.session);
+    const plan = planRequest(context.routing, ingress.requestedModel, {
+      ...(ingress.hint ? { hint: ingress.hint } : {}),
+      ...(caller.key?.residency ? { residency: caller.key.residency } : {}),
+      ...(sticky ? { stickyTarget: sticky } : {}),
+    });
+    const model = resolveModel(plan.servedModel).model;
+    const warning = model ? deprecationNotice(model) : undefined;
+    if (warning) context.logger.warn({ requestId, model: model?.name }, warning);
+    const extraHeaders: Record<string, string> = warning ? { 'x-claude-gateway-warning': warning } : {};
+    const options = {
+      signal: exchange.signal,
+      ...(ingress.session ? { session: ingress.session } : {}),
+    };
+
+    if (ingress.operation === 'count_tokens') {
+      const outcome = await context.engine.countTokens(ingress.call, plan.targets, options);
+      if (!outcome.ok) {
+        activity.failedAttempts(outcome.attempts, outcome.changes);
+        fail(outcome.error);
+        return;
+      }
+      activity.served(outcome.target, outcome.attempts, outcome.changes);
+      const answer =
+        dialect === 'bedrock' ? { inputTokens: outcome.inputTokens } : { input_tokens: outcome.inputTokens };
+      exchange.send(
+        200,
+        {
+          'content-type': 'application/json',
+          ...gatewayHeaders(dialect, requestId, describeServed(outcome)),
+        },
+        JSON.stringify(answer),
+      );
+      activity.answered({ input_tokens: outcome.inputTokens, output_tokens: 0 }, undefined);
+      activity.finish(200);
+      context.metrics.requestDone(dialect, 200, activity);
+      return;
+    }
+
+    const outcome: MessagesOutcome = await context.engine.messages(ingress.call, plan.targets, options);
+    if (!outcome.ok) {
+      activity.failedAttempts(outcome.attempts, outcome.changes);
+      if (exchange.clientGone) {
+        activity.clientGone();
+        activity.finish(499, outcome.error);
+        return;
+      }
+      fail(outcome.error);
+      return;
+    }
+    activity.served(outcome.target, outcome.attempts, outcome.changes);
+    context.metrics.attempts(outcome.attempts);
+    const headers = gatewayHeaders(dialect, requestId, { ...describeServed(outcome), ...extraHeaders });
+    if (outcome.kind === 'message') {
+      activity.firstByte();
+      let bodyText = outcome.bodyText;
+      const wrapped = wrapInvalidToolInputs(
+        outcome.message,
+        plan.route?.options?.['invalidToolInput'] === 'wrap',
+      );
+      if (wrapped.changes.length > 0) {
+        activity.addChanges(wrapped.changes);
+        if (wrapped.message) bodyText = JSON.stringify(wrapped.message);
+      }
+      const usage = outcome.message.usage;
+      exchange.send(
+        200,
+        {
+          'content-type': 'application/json',
+          ...headers,
+          ...(dialect === 'bedrock' ? bedrockWholeAnswerHeaders(usage, Date.now() - exchange.startedAt) : {}),
+        },
+        bodyText,
+      );
+      activity.answered(usage, outcome.message.stop_reason, bodyText);
+      activity.finish(200);
+      context.metrics.requestDone(dialect, 200, activity);
+      return;
+    }
+    await streamAnswer(context, exchange, dialect, outcome, headers, activity);
+  } catch (error) {
+    const gatewayError = GatewayError.from(error);
+    if (exchange.streamStarted) {
+      await exchange.write(encodeDialectStreamError(dialect, gatewayError));
+      exchange.end();
+      activity.finish(200, gatewayError);
+    } else {
+      if (gatewayError.code === 'INTERNAL_ERROR')
+        context.logger.error({ requestId, err: error }, 'internal error');
+      fail(gatewayError);
+    }
+  } finally {
+    context.requestsInFlight -= 1;
+    context.requestDone();
+  }
+}
+
+/**
+ * Streams an upstream answer to the client as it arrives: bytes forwarded
+ * untouched when the framing matches (a tap decodes a copy), re-encoded
+ * events otherwise; a failure after the first byte ends the stream with the
+ * dialect's error; a client that goes away cancels the upstream.
+ */
+async function streamAnswer(
+  context: GatewayContext,
+  exchange: Exchange,
+  dialect: Dialect,
+  outcome: Extract<MessagesOutcome, { kind: 'stream' }>,
+  headers: Record<string, string>,
+  activity: ActivityEntry,
+): Promise<void> {
+  const stream: UpstreamStream = outcome.stream;
+  const accumulator = new MessageAccumulator();
+  const encoder = new StreamEncoder(dialect, outcome.target.platform, accumulator, exchange.startedAt);
+  const cancel = () => stream.cancel();
+  exchange.signal.addEventListener('abort', cancel, { once: true });
+  let failure: GatewayError | undefined;
+  exchange.startStream(200, { ...streamContentHeaders(dialect), ...headers });
+  activity.firstByte();
+  try {
+    for await (const chunk of stream) {
+      for (const item of chunk.items) {
+        if (item.kind === 'event') accumulator.push(item.event);
+        else failure = item.error;
+      }
+      if (exchange.clientGone) break;
+      const pending = exchange.write(encoder.encode(chunk));
+      if (pending) await pending;
+    }
+  } finally {
+    exchange.signal.removeEventListener('abort', cancel);
+  }
+  if (exchange.clientGone) {
+    stream.cancel();
+    activity.clientGone();
+  }
+  exchange.end();
+  const message = accumulator.message;
+  activity.answered(
+    accumulator.usage,
+    accumulator.stopReason,
+    message && context.config.store.bodies === 'full'
+      ? JSON.stringify(accumulator.finalMessage())
+      : undefined,
+  );
+  activity.finish(exchange.clientGone ? 499 : 200, failure);
+  context.metrics.requestDone(dialect, exchange.clientGone ? 499 : 200, activity);
+}

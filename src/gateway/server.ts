@@ -1,0 +1,135 @@
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
+import { createEngine } from '../engine/create-engine.js';
+import type { Engine } from '../engine/engine.js';
+import { createDualProtocolServer } from '../net/dual-protocol-server.js';
+import { openStore } from '../store/open-store.js';
+import { startRetention } from '../store/retention.js';
+import type { Store } from '../store/types.js';
+import { CallerAuth } from './callers.js';
+import type { GatewayContext } from './context.js';
+import { handleRequest } from './handle-request.js';
+import { KeyLimits } from './limits.js';
+import { createLogger, type Logger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
+import { buildRoutingTable } from './routing.js';
+
+export interface StartGatewayOptions {
+  config: GatewayConfig;
+  /** The platforms to serve (the file's, with environment defaults applied). */
+  platforms: PlatformsConfig;
+  logger?: Logger;
+  /** A store to use instead of opening `config.store.url` (tests). */
+  store?: Store;
+  engine?: Engine;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  context: GatewayContext;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), flushes the log. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** Thrown when the gateway must not start as configured; the message says why and what to do. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/**
+ * Starts the gateway: the three dialects on one port (HTTP/1.1 and cleartext
+ * HTTP/2), the engine over the configured platforms, the activity log with
+ * its retention, and graceful stop.
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger();
+  const routing = buildRoutingTable(config, options.platforms);
+  const store = options.store ?? (await openStore(config.store.url));
+  const callers = new CallerAuth(store);
+  const host = config.server.host;
+  if (!isLoopback(host) && !(await callers.keysRequired())) {
+    if (!options.store) await store.close();
+    throw new StartupError(
+      `refusing to listen on ${host} without gateway keys: anyone who can reach it could spend your cloud credits. ` +
+        'Create a key first (claude-gateway keys create --name NAME), or listen on 127.0.0.1.',
+    );
+  }
+  const engine =
+    options.engine ??
+    createEngine(options.platforms, {
+      retry: config.retry,
+      transport: {
+        ...(config.timeouts.connectMs !== undefined ? { connectTimeoutMs: config.timeouts.connectMs } : {}),
+        ...(config.timeouts.firstByteMs !== undefined
+          ? { firstByteTimeoutMs: config.timeouts.firstByteMs }
+          : {}),
+        ...(config.timeouts.idleMs !== undefined ? { idleTimeoutMs: config.timeouts.idleMs } : {}),
+      },
+    });
+  let waiters: (() => void)[] = [];
+  const context: GatewayContext = {
+    config,
+    engine,
+    store,
+    callers,
+    limits: new KeyLimits(store),
+    routing,
+    metrics: new GatewayMetrics(),
+    logger,
+    shuttingDown: false,
+    requestsInFlight: 0,
+    requestDone: () => {
+      if (context.requestsInFlight > 0) return;
+      const done = waiters;
+      waiters = [];
+      for (const resolve of done) resolve();
+    },
+  };
+  const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays });
+  const server = createDualProtocolServer((request, response) => {
+    void handleRequest(context, request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new StartupError(
+          error.code === 'EADDRINUSE'
+            ? `port ${config.server.port} on ${host} is in use; pick another with --port`
+            : `cannot listen on ${host}:${config.server.port}: ${error.message}`,
+        ),
+      ),
+    );
+    server.server.listen(config.server.port, host, () => resolve());
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    context,
+    stop(graceMs = config.server.shutdownGraceMs) {
+      stopping ??= (async () => {
+        context.shuttingDown = true;
+        const closed = server.close(graceMs);
+        if (context.requestsInFlight > 0) {
+          await Promise.race([
+            new Promise<void>((resolve) => waiters.push(resolve)),
+            new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+          ]);
+        }
+        stopRetention();
+        await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
+        await store.close();
+        await engine.transport.close();
+      })();
+      return stopping;
+    },
+  };
+}
