@@ -11,7 +11,6 @@ import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
 import type { SignedRequest } from '../auth/signed-request.js';
-import { isExtraModel } from '../extra-models.js';
 import {
   clientConnection,
   type EmulatorContext,
