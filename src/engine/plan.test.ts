@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { resolveModel } from '../catalog/resolve.js';
+import type { Platform } from '../catalog/types.js';
+import { planTargets, type Route } from './plan.js';
+import { geoOfTarget, parseTarget, targetKey } from './targets.js';
+
+const all = new Set<Platform>(['anthropic', 'bedrock', 'vertex', 'foundry']);
+const targets = (...specs: string[]) =>
+  specs.map((spec) => parseTarget(spec, { bedrockRegion: 'us-west-2' }));
+
+describe('parseTarget', () => {
+  it.each([
+    ['bedrock/global', { platform: 'bedrock', scope: 'global', region: 'us-west-2' }],
+    ['bedrock/us', { platform: 'bedrock', scope: 'us', region: 'us-west-2' }],
+    ['bedrock/eu', { platform: 'bedrock', scope: 'eu', region: 'eu-central-1' }],
+    ['bedrock/eu@eu-west-1', { platform: 'bedrock', scope: 'eu', region: 'eu-west-1' }],
+    ['bedrock/ap-northeast-1', { platform: 'bedrock', region: 'ap-northeast-1' }],
+    ['vertex/europe-west1', { platform: 'vertex', region: 'europe-west1' }],
+    ['vertex', { platform: 'vertex', region: 'global' }],
+    ['anthropic', { platform: 'anthropic' }],
+  ])('reads %s', (spec, expected) => {
+    expect(parseTarget(spec, { bedrockRegion: 'us-west-2' })).toEqual(expected);
+  });
+
+  it.each([
+    ['azure', 'unknown platform "azure"'],
+    ['bedrock/eu@us-east-1', 'cannot be called from us-east-1'],
+    ['bedrock/moon', 'neither a Bedrock scope'],
+    ['anthropic/us', 'takes no region'],
+  ])('explains what is wrong with %s', (spec, message) => {
+    expect(() => parseTarget(spec)).toThrow(message);
+  });
+
+  it('names targets and their geography', () => {
+    expect(targetKey(parseTarget('bedrock/eu@eu-west-1'))).toBe('bedrock/eu@eu-west-1');
+    expect(geoOfTarget(parseTarget('vertex/europe-west4'))).toBe('eu');
+    expect(geoOfTarget(parseTarget('bedrock/global'))).toBe('global');
+    expect(geoOfTarget(parseTarget('bedrock/eu-west-3'))).toBe('eu');
+  });
+});
+
+describe('planTargets', () => {
+  const route: Route = {
+    models: ['sonnet'],
+    targets: targets('bedrock/global', 'vertex/global', 'bedrock/eu', 'vertex/europe-west1'),
+  };
+
+  it('selects a route by any name of its model and resolves each platform id', () => {
+    const plan = planTargets(
+      {
+        resolved: resolveModel('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+        routes: [route],
+        defaultTargets: [],
+        platforms: all,
+      },
+      resolveModel,
+    );
+    expect(plan.route).toBe(route);
+    expect(plan.targets.map((target) => target.modelId)).toEqual([
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'claude-sonnet-4-5@20250929',
+      'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'claude-sonnet-4-5@20250929',
+    ]);
+  });
+
+  it('keeps only targets inside a residency, and says why the others were left out', () => {
+    const plan = planTargets(
+      {
+        resolved: resolveModel('sonnet'),
+        routes: [route],
+        defaultTargets: [],
+        platforms: all,
+        residency: 'eu',
+      },
+      resolveModel,
+    );
+    expect(plan.targets.map(targetKey)).toEqual(['bedrock/eu@eu-central-1', 'vertex/europe-west1']);
+    expect(plan.skipped.map((skip) => skip.reason)).toContain('outside the EU residency (global)');
+  });
+
+  it('skips a scope the model lacks and platforms that do not offer it', () => {
+    const plan = planTargets(
+      {
+        resolved: resolveModel('claude-opus-4-1'),
+        routes: [],
+        defaultTargets: targets('bedrock/eu', 'foundry', 'bedrock/us'),
+        platforms: all,
+      },
+      resolveModel,
+    );
+    expect(plan.targets.map(targetKey)).toEqual(['foundry', 'bedrock/us@us-west-2']);
+    expect(plan.skipped[0]?.reason).toContain('no `eu` inference profile');
+    const sonnet4 = planTargets(
+      {
+        resolved: resolveModel('claude-sonnet-4'),
+        routes: [],
+        defaultTargets: targets('foundry', 'anthropic'),
+        platforms: all,
+      },
+      resolveModel,
+    );
+    expect(sonnet4.targets.map(targetKey)).toEqual(['anthropic']);
+    expect(sonnet4.skipped[0]?.reason).toContain('not offered on Microsoft Foundry');
+  });
+
+  it('leaves out platforms that are not configured and puts the sticky target first', () => {
+    const plan = planTargets(
+      {
+        resolved: resolveModel('sonnet'),
+        routes: [route],
+        defaultTargets: [],
+        platforms: new Set<Platform>(['vertex']),
+        stickyTarget: 'vertex/europe-west1',
+      },
+      resolveModel,
+    );
+    expect(plan.targets.map(targetKey)).toEqual(['vertex/europe-west1', 'vertex/global']);
+  });
+
+  it('orders weighted targets by weight and still fails over through all of them', () => {
+    const weighted: Route = {
+      models: ['*'],
+      targets: targets('anthropic', 'vertex/global'),
+      strategy: 'weighted',
+      weights: [0, 1],
+    };
+    const plan = planTargets(
+      {
+        resolved: resolveModel('haiku'),
+        routes: [weighted],
+        defaultTargets: [],
+        platforms: all,
+        random: () => 0.5,
+      },
+      resolveModel,
+    );
+    expect(plan.targets.map(targetKey)).toEqual(['vertex/global', 'anthropic']);
+  });
+
+  it('passes unknown models through with derived ids', () => {
+    const plan = planTargets(
+      {
+        resolved: resolveModel('claude-opus-4-6'),
+        routes: [],
+        defaultTargets: targets('bedrock/global', 'vertex/global'),
+        platforms: all,
+      },
+      resolveModel,
+    );
+    expect(plan.targets.map((target) => target.modelId)).toEqual([
+      'global.anthropic.claude-opus-4-6-v1',
+      'claude-opus-4-6',
+    ]);
+  });
+});
