@@ -4,7 +4,11 @@ import { GatewayError } from './gateway-error.js';
 
 describe('renderAnthropicError', () => {
   it('writes the documented body and headers', () => {
-    const error = GatewayError.fromCode('RATE_LIMITED', { limit: '10/min', retryAfterSeconds: 6 }, { retryAfterSeconds: 5.5 });
+    const error = GatewayError.fromCode(
+      'RATE_LIMITED',
+      { limit: '10/min', retryAfterSeconds: 6 },
+      { retryAfterSeconds: 5.5 },
+    );
     const rendered = renderAnthropicError(error, { requestId: 'req_011CS' });
     expect(rendered.status).toBe(429);
     expect(rendered.headers).toEqual({

@@ -60,7 +60,11 @@ describe('renderBedrockError', () => {
   });
 
   it('sends retry-after when the delay is known', () => {
-    const error = GatewayError.fromCode('RATE_LIMITED', { limit: '1/s', retryAfterSeconds: 1 }, { retryAfterSeconds: 0.4 });
+    const error = GatewayError.fromCode(
+      'RATE_LIMITED',
+      { limit: '1/s', retryAfterSeconds: 1 },
+      { retryAfterSeconds: 0.4 },
+    );
     expect(renderBedrockError(error).headers['retry-after']).toBe('1');
   });
 });

@@ -76,12 +76,14 @@ export const GATEWAY_ERROR_CODES = {
     // 403 rather than 402: every dialect's clients treat 403 as final, and Bedrock has no 402.
     status: 403,
     type: 'permission_error',
-    message: 'This gateway key has spent its monthly budget of {budget} (spent {spent}). Raise the budget or wait for {resetsAt}.',
+    message:
+      'This gateway key has spent its monthly budget of {budget} (spent {spent}). Raise the budget or wait for {resetsAt}.',
   },
   RATE_LIMITED: {
     status: 429,
     type: 'rate_limit_error',
-    message: 'This gateway key exceeded its rate limit of {limit}. Retry after {retryAfterSeconds} seconds, or ask for a higher limit.',
+    message:
+      'This gateway key exceeded its rate limit of {limit}. Retry after {retryAfterSeconds} seconds, or ask for a higher limit.',
   },
   PLATFORM_CREDENTIALS_UNAVAILABLE: {
     status: 500,

@@ -85,7 +85,11 @@ describe('GatewayError.fromCode', () => {
   });
 
   it('takes extra fields without letting them change the code', () => {
-    const error = GatewayError.fromCode('RATE_LIMITED', { limit: '10/min', retryAfterSeconds: 6 }, { retryAfterSeconds: 6 });
+    const error = GatewayError.fromCode(
+      'RATE_LIMITED',
+      { limit: '10/min', retryAfterSeconds: 6 },
+      { retryAfterSeconds: 6 },
+    );
     expect(error).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterSeconds: 6 });
     expect(error.message).toContain('10/min');
   });
