@@ -15,6 +15,8 @@ import type { Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
 import { planRequest } from './routing.js';
 
+const warnedModels = new Set<string>();
+
 /** A gateway request id: `req_gw_` and 24 hex characters. */
 export function newRequestId(): string {
   return `req_gw_${randomBytes(12).toString('hex')}`;
@@ -33,13 +35,20 @@ function gatewayHeaders(
   };
 }
 
+/** A header value node accepts: the log's arrows as `->`, anything else outside ASCII percent-encoded. */
+function headerSafe(value: string): string {
+  return value.replace(/→/g, '->').replace(/[^\x20-\x7e]/g, (character) => encodeURIComponent(character));
+}
+
 function describeServed(outcome: {
   target: Parameters<typeof targetKey>[0];
   changes: string[];
 }): Record<string, string> {
   return {
     'x-claude-gateway-target': targetKey(outcome.target),
-    ...(outcome.changes.length > 0 ? { 'x-claude-gateway-changes': outcome.changes.join(', ') } : {}),
+    ...(outcome.changes.length > 0
+      ? { 'x-claude-gateway-changes': headerSafe(outcome.changes.join(', ')) }
+      : {}),
   };
 }
 
@@ -61,6 +70,10 @@ export async function serveCall(
     operation: 'messages',
     ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
+    onFinish: (record) => {
+      if (record.keyId)
+        context.limits.record(record.keyId, record.inputTokens + record.outputTokens, record.costUsd);
+    },
   });
   context.requestsInFlight += 1;
   const fail = (error: GatewayError) => {
@@ -108,7 +121,11 @@ export async function serveCall(
     });
     const model = resolveModel(plan.servedModel).model;
     const warning = model ? deprecationNotice(model) : undefined;
-    if (warning) context.logger.warn({ requestId, model: model?.name }, warning);
+    // Logged once per model per process: a warning per request would flood the log and cost a sync write each time.
+    if (warning && model && !warnedModels.has(model.name)) {
+      warnedModels.add(model.name);
+      context.logger.warn({ requestId, model: model.name }, warning);
+    }
     const extraHeaders: Record<string, string> = warning ? { 'x-claude-gateway-warning': warning } : {};
     const options = {
       signal: exchange.signal,
