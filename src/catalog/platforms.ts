@@ -25,6 +25,22 @@ const SHARED_BETAS = [
   FINE_GRAINED_TOOL_STREAMING_BETA,
 ];
 
+/**
+ * Betas that name a client rather than a feature. The cloud platforms accept
+ * them although their Claude pages do not list them: Claude Code sends
+ * `claude-code-20250219` on every request in its Bedrock mode (in the body's
+ * `anthropic_beta`) and its Vertex mode (in the header), and works there.
+ */
+const CLIENT_BETAS = ['claude-code-20250219'];
+
+/**
+ * Web search on Vertex AI: Google's Vertex pages require this beta for it on
+ * `:rawPredict`/`:streamRawPredict`, and Claude Code sends it on every Vertex
+ * request. (Vertex's count-tokens endpoint still refuses it; the gateway learns
+ * that from the answer and retries without it.)
+ */
+const VERTEX_ONLY_BETAS = ['web-search-2025-03-05'];
+
 /** First-party features the cloud platforms do not serve: their betas are rejected there. */
 const FIRST_PARTY_ONLY_BETAS = [
   'files-api-2025-04-14',
@@ -53,10 +69,26 @@ export interface BetaSupport {
 }
 
 export const BETA_SUPPORT: Record<Platform, BetaSupport> = {
-  anthropic: { accepted: [...SHARED_BETAS, ...FIRST_PARTY_ONLY_BETAS], rejected: [], unknown: 'accept' },
-  foundry: { accepted: [...SHARED_BETAS, ...FIRST_PARTY_ONLY_BETAS], rejected: [], unknown: 'accept' },
-  bedrock: { accepted: SHARED_BETAS, rejected: FIRST_PARTY_ONLY_BETAS, unknown: 'reject' },
-  vertex: { accepted: SHARED_BETAS, rejected: FIRST_PARTY_ONLY_BETAS, unknown: 'reject' },
+  anthropic: {
+    accepted: [...SHARED_BETAS, ...CLIENT_BETAS, ...FIRST_PARTY_ONLY_BETAS],
+    rejected: [],
+    unknown: 'accept',
+  },
+  foundry: {
+    accepted: [...SHARED_BETAS, ...CLIENT_BETAS, ...FIRST_PARTY_ONLY_BETAS],
+    rejected: [],
+    unknown: 'accept',
+  },
+  bedrock: {
+    accepted: [...SHARED_BETAS, ...CLIENT_BETAS],
+    rejected: FIRST_PARTY_ONLY_BETAS,
+    unknown: 'reject',
+  },
+  vertex: {
+    accepted: [...SHARED_BETAS, ...CLIENT_BETAS, ...VERTEX_ONLY_BETAS],
+    rejected: FIRST_PARTY_ONLY_BETAS.filter((beta) => !VERTEX_ONLY_BETAS.includes(beta)),
+    unknown: 'reject',
+  },
 };
 
 /**

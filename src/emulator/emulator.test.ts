@@ -359,12 +359,12 @@ describe('Vertex', () => {
     expect((await readJson(noVersion)).error.message).toContain('vertex-2023-10-16');
     const withBeta = await fetch(path('claude-sonnet-4-5@20250929'), {
       method: 'POST',
-      headers: { ...headers, 'anthropic-beta': 'web-search-2025-03-05' },
+      headers: { ...headers, 'anthropic-beta': 'files-api-2025-04-14' },
       body: JSON.stringify({ ...body, anthropic_version: 'vertex-2023-10-16' }),
     });
     expect(withBeta.status).toBe(400);
     expect((await readJson(withBeta)).error.message).toBe(
-      'Unexpected value(s) `web-search-2025-03-05` for the `anthropic-beta` header. Please consult our documentation at docs.anthropic.com or try again without the header.',
+      'Unexpected value(s) `files-api-2025-04-14` for the `anthropic-beta` header. Please consult our documentation at docs.anthropic.com or try again without the header.',
     );
   });
 

@@ -41,8 +41,8 @@ export interface BetaSelection {
  * forwarded: a new beta must work with no code change.
  *
  * @example
- * selectBetas('vertex', ['web-search-2025-03-05', 'context-1m-2025-08-07'], memory)
- * // { kept: ['context-1m-2025-08-07'], dropped: ['web-search-2025-03-05'] }
+ * selectBetas('vertex', ['files-api-2025-04-14', 'context-1m-2025-08-07'], memory)
+ * // { kept: ['context-1m-2025-08-07'], dropped: ['files-api-2025-04-14'] }
  */
 export function selectBetas(
   platform: Platform,

@@ -1,4 +1,4 @@
-import type { CacheBreakpoint } from './tokens.js';
+import type { CountedPrompt } from './tokens.js';
 
 /** The emulated prompt cache's answer for one request. */
 export interface CacheUsage {
@@ -9,11 +9,14 @@ export interface CacheUsage {
 /** Claude's minimum cacheable prefix (Sonnet/Opus; Haiku needs more, kept simple here). */
 const MINIMUM_CACHEABLE_TOKENS = 1_024;
 const TIME_TO_LIVE_MS = 5 * 60 * 1_000;
+/** How far before a breakpoint the API looks for an earlier cached prefix. */
+const LOOKBACK_BLOCKS = 20;
 
 /**
- * A prompt cache per platform, region and model, as the real ones are: the
- * longest breakpoint seen within five minutes is read from cache, and the
- * request's last breakpoint is written.
+ * A prompt cache per platform, region and model, as the real ones are: at
+ * each `cache_control` breakpoint it looks back up to 20 blocks for the
+ * longest prefix cached within five minutes (read), and caches the prefix at
+ * every breakpoint (write: the tokens past what was read).
  */
 export class PromptCache {
   private readonly entries = new Map<string, number>();
@@ -21,23 +24,30 @@ export class PromptCache {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Looks up and records the breakpoints of one request. */
-  use(scope: string, breakpoints: readonly CacheBreakpoint[]): CacheUsage {
+  use(scope: string, prompt: Pick<CountedPrompt, 'boundaries' | 'breakpoints'>): CacheUsage {
     const now = this.now();
     let cacheReadTokens = 0;
-    for (const breakpoint of breakpoints) {
-      const expires = this.entries.get(`${scope}:${breakpoint.digest}`);
-      if (expires !== undefined && expires > now) {
-        cacheReadTokens = Math.max(cacheReadTokens, breakpoint.tokens);
-        this.entries.set(`${scope}:${breakpoint.digest}`, now + TIME_TO_LIVE_MS);
+    for (const breakpoint of prompt.breakpoints) {
+      for (let index = breakpoint; index >= Math.max(0, breakpoint - LOOKBACK_BLOCKS); index--) {
+        const boundary = prompt.boundaries[index];
+        if (!boundary) continue;
+        const expires = this.entries.get(`${scope}:${boundary.digest}`);
+        if (expires !== undefined && expires > now) {
+          cacheReadTokens = Math.max(cacheReadTokens, boundary.tokens);
+          this.entries.set(`${scope}:${boundary.digest}`, now + TIME_TO_LIVE_MS);
+          break;
+        }
       }
     }
-    const last = breakpoints[breakpoints.length - 1];
-    if (!last || last.tokens < MINIMUM_CACHEABLE_TOKENS || last.tokens <= cacheReadTokens) {
-      return { cacheReadTokens, cacheWriteTokens: 0 };
+    let lastTokens = 0;
+    for (const breakpoint of prompt.breakpoints) {
+      const boundary = prompt.boundaries[breakpoint];
+      if (!boundary || boundary.tokens < MINIMUM_CACHEABLE_TOKENS) continue;
+      this.entries.set(`${scope}:${boundary.digest}`, now + TIME_TO_LIVE_MS);
+      lastTokens = Math.max(lastTokens, boundary.tokens);
     }
-    this.entries.set(`${scope}:${last.digest}`, now + TIME_TO_LIVE_MS);
     if (this.entries.size > 10_000) this.evictExpired(now);
-    return { cacheReadTokens, cacheWriteTokens: last.tokens - cacheReadTokens };
+    return { cacheReadTokens, cacheWriteTokens: Math.max(0, lastTokens - cacheReadTokens) };
   }
 
   clear(): void {

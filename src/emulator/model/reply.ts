@@ -119,7 +119,7 @@ export function planReply(context: ReplyContext): Reply {
   }
 
   const counted = countInputTokens(body);
-  const cached = context.cache.use(context.cacheScope, counted.breakpoints);
+  const cached = context.cache.use(context.cacheScope, counted);
   return {
     id: randomId(ids.message, 24),
     model: context.responseModel,

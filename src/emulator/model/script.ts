@@ -75,13 +75,18 @@ export function parseScript(text: string): { script: EmulatorScript } | { error:
 /**
  * Finds an `@emulator {…}` script in the last user message's text blocks.
  * Claude Code adds reminder blocks around the prompt, so every text block of
- * the last message is searched.
+ * that message is searched; and with `mid-conversation-system-2026-04-07` it
+ * puts `role: "system"` entries after it, so those are stepped over. An
+ * assistant message after the last user message means the script was
+ * already answered.
  */
 export function scriptInMessages(
   messages: unknown,
 ): { script: EmulatorScript } | { error: string } | undefined {
   if (!Array.isArray(messages) || messages.length === 0) return undefined;
-  const last = messages[messages.length - 1] as { role?: unknown; content?: unknown } | undefined;
+  let index = messages.length - 1;
+  while (index > 0 && (messages[index] as { role?: unknown } | undefined)?.role === 'system') index--;
+  const last = messages[index] as { role?: unknown; content?: unknown } | undefined;
   if (last?.role !== 'user') return undefined;
   const texts =
     typeof last.content === 'string'

@@ -65,30 +65,41 @@ export function blocksOf(content: unknown): unknown[] {
   return Array.isArray(content) ? content : [];
 }
 
-/** A cache breakpoint: the tokens up to it and a digest of the prompt prefix it closes. */
-export interface CacheBreakpoint {
+/** A point in the prompt (after a tool, system block or message block): the tokens up to it and a digest of that prefix. */
+export interface PromptBoundary {
   tokens: number;
   digest: string;
+}
+
+export interface CountedPrompt {
+  total: number;
+  /** One boundary after each block, in prompt order (tools, system, messages). */
+  boundaries: PromptBoundary[];
+  /** Indices into `boundaries` of the blocks marked with `cache_control`. */
+  breakpoints: number[];
 }
 
 /**
  * The input tokens of a Messages request body, in the order a prompt cache
  * sees it (tools, system, messages), with the running total and a digest of
- * the prefix at each `cache_control` breakpoint, so the prompt cache can split
- * cached from uncached tokens.
+ * the prefix after every block, so the prompt cache can find the longest
+ * cached prefix. The digests leave `cache_control` out: moving a breakpoint
+ * to a later block (as clients do each turn) keeps the earlier prefix's digest.
  */
-export function countInputTokens(body: Record<string, unknown>): {
-  total: number;
-  breakpoints: CacheBreakpoint[];
-} {
+export function countInputTokens(body: Record<string, unknown>): CountedPrompt {
   let total = REQUEST_OVERHEAD;
-  const breakpoints: CacheBreakpoint[] = [];
+  const boundaries: PromptBoundary[] = [];
+  const breakpoints: number[] = [];
   const prefix = createHash('sha256');
   const visit = (part: unknown, tokens: number) => {
     total += tokens;
-    prefix.update(JSON.stringify(part) ?? '');
-    if (hasCacheControl(part))
-      breakpoints.push({ tokens: Math.ceil(total), digest: prefix.copy().digest('hex') });
+    const plain =
+      part && typeof part === 'object' && !Array.isArray(part)
+        ? stripCacheControl(part as Record<string, unknown>)
+        : part;
+    prefix.update(JSON.stringify(plain) ?? '');
+    boundaries.push({ tokens: Math.ceil(total), digest: prefix.copy().digest('hex') });
+    if (hasCacheControl(part)) breakpoints.push(boundaries.length - 1);
   };
   const tools = Array.isArray(body['tools']) ? (body['tools'] as Json[]) : [];
   if (tools.length > 0) total += TOOLS_OVERHEAD;
@@ -101,7 +112,7 @@ export function countInputTokens(body: Record<string, unknown>): {
     prefix.update(String(record['role']));
     for (const block of blocksOf(record['content'])) visit(block, tokensInBlock(block));
   }
-  return { total: Math.ceil(total), breakpoints };
+  return { total: Math.ceil(total), boundaries, breakpoints };
 }
 
 function hasCacheControl(value: unknown): boolean {

@@ -118,7 +118,7 @@ describe('VertexAdapter.prepareMessages', () => {
       call({
         betas: [
           'context-1m-2025-08-07',
-          'web-search-2025-03-05',
+          'files-api-2025-04-14',
           'brand-new-2026-02-02',
           'learned-beta-2026-01-01',
         ],
@@ -127,7 +127,7 @@ describe('VertexAdapter.prepareMessages', () => {
     );
     expect(prepared.request.headers['anthropic-beta']).toBe('context-1m-2025-08-07,brand-new-2026-02-02');
     expect(prepared.changes).toEqual([
-      'dropped-beta:web-search-2025-03-05',
+      'dropped-beta:files-api-2025-04-14',
       'dropped-beta:learned-beta-2026-01-01',
     ]);
     const none = adapter.prepareMessages(

@@ -1,0 +1,511 @@
+/**
+ * Claude Code (the real binary from npm) against the gateway, in its three
+ * gateway modes: the Anthropic API (`ANTHROPIC_BASE_URL`), Bedrock
+ * (`CLAUDE_CODE_USE_BEDROCK`) and Vertex (`CLAUDE_CODE_USE_VERTEX`). Each run
+ * asks the emulator's scripted model for a Bash call; Claude Code runs it and
+ * sends the result back, and the model answers with text made from it.
+ *
+ * The gateway and emulator run in-process, set up as `serve --emulate` does
+ * them; a recorder in front of the gateway keeps the headers Claude Code sent.
+ */
+
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EMULATED_DEFAULT_TARGETS,
+  emulatedPlatforms,
+  emulatedRoutes,
+} from '../../src/config/emulated-platforms.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { RouteConfig } from '../../src/config/schema.js';
+import type { JournalEntry } from '../../src/emulator/journal.js';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { type RunningGateway, startGateway } from '../../src/gateway/server.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { AttemptRecord, CreatedApiKey, Dialect, RequestRecord, Store } from '../../src/store/types.js';
+import {
+  type ClaudeResult,
+  type ClaudeRun,
+  type ProxyTrap,
+  probeClaudeCode,
+  type RecordedRequest,
+  type RecordingProxy,
+  runClaudeCode,
+  startProxyTrap,
+  startRecordingProxy,
+} from './claude-code-runner.js';
+
+// Probed before anything listens: a binary that cannot run here skips these tests and says why.
+const probe = probeClaudeCode();
+const skipReason = probe.ok ? undefined : probe.reason;
+if (skipReason) console.warn(`Claude Code tests skipped: ${skipReason}`);
+const runsHere = it.skipIf(skipReason !== undefined);
+const named = (title: string) => (skipReason ? `${title} [skipped: ${skipReason}]` : title);
+
+/** The shell computes this, so the answer can only contain it if the command really ran. */
+const TOOL_COMMAND = 'echo "tool-ran-$((6 * 7))"';
+const TOOL_OUTPUT = 'tool-ran-42';
+const TOOL_PROMPT = `@emulator ${JSON.stringify({
+  tool_use: { name: 'Bash', input: { command: TOOL_COMMAND, description: 'Print a marker' } },
+})}`;
+const TOOL_ANSWER = `The tool returned: ${TOOL_OUTPUT}`;
+
+/** The model ids Claude Code 2.1.197 asks for by default in each mode (the emulate mode must serve them). */
+const CLAUDE_CODE_MODELS: Record<Dialect, string> = {
+  anthropic: 'claude-opus-4-8',
+  bedrock: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  vertex: 'claude-sonnet-4-5@20250929',
+};
+const UPSTREAM_PLATFORMS = new Set(['anthropic', 'bedrock', 'vertex', 'foundry']);
+
+/** Each mode's environment, as the README tells users to set it. */
+function modeEnvironment(dialect: Dialect, url: string): Record<string, string> {
+  switch (dialect) {
+    case 'anthropic':
+      // Without keys the gateway takes any caller; Claude Code still needs a key to start.
+      return { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-not-checked-by-the-gateway' };
+    case 'bedrock':
+      return {
+        CLAUDE_CODE_USE_BEDROCK: '1',
+        ANTHROPIC_BEDROCK_BASE_URL: url,
+        CLAUDE_CODE_SKIP_BEDROCK_AUTH: '1',
+        AWS_REGION: 'us-east-1',
+      };
+    case 'vertex':
+      return {
+        CLAUDE_CODE_USE_VERTEX: '1',
+        ANTHROPIC_VERTEX_BASE_URL: `${url}/v1`,
+        CLAUDE_CODE_SKIP_VERTEX_AUTH: '1',
+        CLOUD_ML_REGION: 'global',
+        ANTHROPIC_VERTEX_PROJECT_ID: 'some-project',
+      };
+  }
+}
+
+/** A gateway over the shared emulator, with the recorder in front of it. */
+interface Setup {
+  gateway: RunningGateway;
+  store: Store;
+  recorder: RecordingProxy;
+  routes: RouteConfig[];
+  keys: CreatedApiKey[];
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+async function startSetup(
+  emulator: RunningEmulator,
+  options: { routes?: RouteConfig[]; keyNames?: string[] } = {},
+): Promise<Setup> {
+  const routes = options.routes ?? emulatedRoutes();
+  const config = parseConfig(
+    {
+      server: { host: '127.0.0.1', port: 0 },
+      store: { url: 'sqlite::memory:' },
+      routes,
+      defaultTargets: EMULATED_DEFAULT_TARGETS,
+    },
+    {},
+    'test configuration',
+  );
+  const store = await openStore(config.store.url, { batch: { flushIntervalMs: 5 } });
+  const keys: CreatedApiKey[] = [];
+  for (const name of options.keyNames ?? []) keys.push(await store.createKey({ name }));
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const gateway = await startGateway({
+    config,
+    platforms: emulatedPlatforms(emulator),
+    store,
+    logger: pino({ level: 'info' }, sink),
+  });
+  const recorder = await startRecordingProxy(gateway.url);
+  return {
+    gateway,
+    store,
+    recorder,
+    routes,
+    keys,
+    logs,
+    close: async () => {
+      await recorder.close();
+      await gateway.stop(1_000);
+    },
+  };
+}
+
+/** Everything one Claude Code run left behind: its result, the log rows, the journal, the headers. */
+interface Observed {
+  run: ClaudeRun;
+  result: ClaudeResult;
+  /** Activity rows of the run's Messages calls, oldest first. */
+  rows: RequestRecord[];
+  /** Other activity rows of the run (model listings), oldest first. */
+  otherRows: RequestRecord[];
+  attempts: AttemptRecord[][];
+  /** Emulator journal entries for upstream platforms (not Google's token endpoint), oldest first. */
+  journal: JournalEntry[];
+  /** What Claude Code sent to the gateway. */
+  recorded: RecordedRequest[];
+  messagePosts: RecordedRequest[];
+}
+
+let emulator: RunningEmulator;
+let trap: ProxyTrap;
+
+async function journalSince(sinceId: number): Promise<JournalEntry[]> {
+  const response = await fetch(`${emulator.url}/_emulator/requests?since=${sinceId}`);
+  const { requests } = (await response.json()) as { requests: JournalEntry[] };
+  return requests;
+}
+
+async function lastJournalId(): Promise<number> {
+  return (await journalSince(0)).at(-1)?.id ?? 0;
+}
+
+async function rowsSince(store: Store, since: number, expectedMessages: number): Promise<RequestRecord[]> {
+  // The last row is written when the gateway finishes the response, which may be just after Claude Code exits.
+  let rows: RequestRecord[] = [];
+  for (let waited = 0; waited < 3_000; waited += 25) {
+    await store.flush();
+    rows = await store.queryRequests({ since, includeBodies: true, limit: 100 });
+    if (rows.filter((row) => row.operation === 'messages').length >= expectedMessages) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return rows.reverse();
+}
+
+function describeRun(run: ClaudeRun): string {
+  return [
+    `exit ${run.exitCode ?? run.signal}${run.timedOut ? ' (timed out)' : ''} after ${run.durationMs} ms`,
+    `stdout: ${run.stdout.slice(0, 2_000)}`,
+    `stderr: ${run.stderr.slice(0, 2_000)}`,
+  ].join('\n');
+}
+
+/** Runs Claude Code once with the tool prompt and collects what it left behind. */
+async function toolTurn(
+  setup: Setup,
+  env: Record<string, string>,
+  options: { expectedRows?: number } = {},
+): Promise<Observed> {
+  const journalStart = await lastJournalId();
+  const recordedStart = setup.recorder.requests.length;
+  const trapStart = trap.attempts.length;
+  const run = await runClaudeCode({
+    prompt: TOOL_PROMPT,
+    env,
+    allowedTools: ['Bash'],
+    proxyUrl: trap.url,
+    timeoutMs: 60_000,
+  });
+  const result = run.result;
+  if (!result) expect.fail(`Claude Code printed no JSON result:\n${describeRun(run)}`);
+  const allRows = await rowsSince(setup.store, run.startedAt, options.expectedRows ?? 2);
+  const rows = allRows.filter((row) => row.operation === 'messages');
+  const otherRows = allRows.filter((row) => row.operation !== 'messages');
+  const attempts = await Promise.all(rows.map((row) => setup.store.attemptsOf(row.id)));
+  const journal = (await journalSince(journalStart)).filter((entry) =>
+    UPSTREAM_PLATFORMS.has(entry.platform),
+  );
+  const recorded = setup.recorder.requests.slice(recordedStart);
+  expect(trap.attempts.slice(trapStart), 'Claude Code tried to reach a non-loopback host').toEqual([]);
+  expect(setup.logs.filter((line) => Number(line['level']) >= 50)).toEqual([]);
+  return {
+    run,
+    result,
+    rows,
+    otherRows,
+    attempts,
+    journal,
+    recorded,
+    messagePosts: recorded.filter((request) => request.method === 'POST'),
+  };
+}
+
+/** The platform the configured routes send a model to first (what serves it when nothing fails). */
+function firstPlatform(routes: RouteConfig[], names: (string | undefined)[]): string {
+  const route = routes.find((candidate) => candidate.models.some((model) => names.includes(model)));
+  const target = route?.targets[0] ?? EMULATED_DEFAULT_TARGETS[0] ?? '';
+  return target.split('/')[0] ?? '';
+}
+
+/**
+ * What every mode must show: the run succeeded with the answer made from the
+ * tool's output; two turns in the activity log in the client's dialect, the
+ * first stopping for the tool and the second carrying its result; one session
+ * id (Claude Code's own, from `x-claude-code-session-id`) on every row and
+ * request; and the emulator journal naming the platform the log says served.
+ */
+async function expectToolRoundTrip(observed: Observed, dialect: Dialect, setup: Setup): Promise<void> {
+  const { run, result, rows, attempts, journal, messagePosts } = observed;
+  expect(run.timedOut, describeRun(run)).toBe(false);
+  expect(result.is_error, describeRun(run)).toBe(false);
+  expect(run.exitCode, describeRun(run)).toBe(0);
+  expect(result.subtype).toBe('success');
+  expect(result.num_turns).toBe(2);
+  expect(result.permission_denials).toEqual([]);
+  expect(result.result).toContain(TOOL_ANSWER);
+  expect(result.usage.output_tokens).toBeGreaterThan(0);
+  expect(Object.keys(result.modelUsage).join(',')).toContain(CLAUDE_CODE_MODELS[dialect]);
+
+  // The activity log: the two turns, in the client's dialect, grouped by Claude Code's session id.
+  const sessionId = result.session_id;
+  expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(rows.map((row) => [row.dialect, row.operation, row.status, row.stream])).toEqual([
+    [dialect, 'messages', 200, true],
+    [dialect, 'messages', 200, true],
+  ]);
+  expect(rows.map((row) => row.requestedModel)).toEqual([
+    CLAUDE_CODE_MODELS[dialect],
+    CLAUDE_CODE_MODELS[dialect],
+  ]);
+  expect(rows.map((row) => row.sessionId)).toEqual([sessionId, sessionId]);
+  expect(rows.map((row) => row.stopReason)).toEqual(['tool_use', 'end_turn']);
+  for (const row of rows) {
+    expect(row.userAgent).toMatch(/^claude-cli\/\d+\.\d+\.\d+/);
+    expect(row.clientDisconnected).toBe(false);
+    expect(row.outputTokens).toBeGreaterThan(0);
+  }
+  // The second turn carried the tool's result back.
+  const secondBody = JSON.parse(rows[1]?.requestBody ?? '{}') as {
+    messages?: { role: string; content: unknown }[];
+  };
+  const lastUser = secondBody.messages?.filter((message) => message.role === 'user').at(-1);
+  expect(JSON.stringify(lastUser?.content)).toContain('"type":"tool_result"');
+  expect(JSON.stringify(lastUser?.content)).toContain(TOOL_OUTPUT);
+
+  // What Claude Code sent: the session header on every request, the API version.
+  expect(messagePosts).toHaveLength(2);
+  for (const request of messagePosts) {
+    expect(request.headers['x-claude-code-session-id']).toBe(sessionId);
+    expect(request.headers['anthropic-version']).toBe('2023-06-01');
+    expect(request.headers['anthropic-beta']).toContain('claude-code-20250219');
+    expect(request.headers['user-agent']).toMatch(/^claude-cli\//);
+  }
+
+  // The platform that served: the first target of the route, per the log and per the emulator.
+  const platform = firstPlatform(setup.routes, [rows[0]?.model, rows[0]?.requestedModel]);
+  expect(rows.map((row) => row.platform)).toEqual([platform, platform]);
+  const flatAttempts = attempts.flat();
+  // One upstream attempt per turn: nothing Claude Code sends is refused by the platform that serves it.
+  expect(rows.map((row) => row.attemptCount)).toEqual([1, 1]);
+  expect(flatAttempts.every((attempt) => attempt.platform === platform)).toBe(true);
+  expect(flatAttempts.at(-1)?.outcome).toBe('success');
+  expect(journal.map((entry) => entry.platform)).toEqual(flatAttempts.map((attempt) => attempt.platform));
+  expect(journal.map((entry) => entry.model)).toEqual(flatAttempts.map((attempt) => attempt.upstreamModelId));
+  expect(journal.map((entry) => entry.status)).toEqual(flatAttempts.map((attempt) => attempt.status));
+  expect(journal.at(-1)?.stream).toBe(true);
+  await expectSessionQuery(setup, observed);
+  // One session, one place: the gateway's stickiness kept both turns on the same target.
+  expect(
+    new Set(rows.map((row) => `${row.platform}/${row.scope ?? row.region ?? ''}/${row.upstreamModelId}`))
+      .size,
+  ).toBe(1);
+}
+
+/** A run is one session: the log finds exactly its rows by Claude Code's session id. */
+async function expectSessionQuery(setup: Setup, observed: Observed): Promise<void> {
+  const bySession = await setup.store.queryRequests({ sessionId: observed.result.session_id, limit: 100 });
+  expect(bySession.map((row) => row.id).sort()).toEqual(observed.rows.map((row) => row.id).sort());
+  // Only the Bedrock mode's profile listing (the AWS SDK's, without the session header) may sit outside it.
+  for (const row of observed.otherRows) {
+    expect(row.sessionId).toBeUndefined();
+    expect(row.dialect).toBe('bedrock');
+  }
+}
+
+/** The requests a mode makes, summarized for the test output (what the report records). */
+function summarize(observed: Observed): string {
+  return observed.recorded
+    .map(
+      (request) =>
+        `${request.method} ${request.url} → ${request.status} (${request.bodyBytes} B) ` +
+        `beta=${request.headers['anthropic-beta'] ?? '-'}`,
+    )
+    .join('\n');
+}
+
+beforeAll(async () => {
+  if (skipReason) return;
+  // As `serve --emulate` starts it: any Claude model name is served, so newer names Claude Code asks for work.
+  emulator = await startEmulator({ port: 0, extraModels: ['claude-*'] });
+  trap = await startProxyTrap();
+});
+
+afterAll(async () => {
+  await trap?.close();
+  await emulator?.close();
+});
+
+describe(`Claude Code ${probe.ok ? probe.version : '(not runnable here)'} through the gateway, as serve --emulate sets it up`, () => {
+  let setup: Setup;
+  beforeAll(async () => {
+    if (skipReason) return;
+    setup = await startSetup(emulator);
+  });
+  afterAll(async () => {
+    await setup?.close();
+  });
+
+  runsHere(
+    named('Anthropic mode (ANTHROPIC_BASE_URL): a Bash call runs and its result goes back'),
+    async () => {
+      const observed = await toolTurn(setup, modeEnvironment('anthropic', setup.recorder.url));
+      await expectToolRoundTrip(observed, 'anthropic', setup);
+      expect(observed.recorded.map((request) => `${request.method} ${request.url}`)).toEqual([
+        'POST /v1/messages?beta=true',
+        'POST /v1/messages?beta=true',
+      ]);
+      for (const request of observed.messagePosts) {
+        expect(request.headers['x-api-key']).toBe('sk-ant-not-checked-by-the-gateway');
+        expect(request.headers['anthropic-beta']).toContain('mid-conversation-system-2026-04-07');
+      }
+      // Claude Code puts `role: "system"` entries inside `messages`; the gateway passes them through.
+      const firstBody = JSON.parse(observed.rows[0]?.requestBody ?? '{}') as { messages: { role: string }[] };
+      expect(firstBody.messages.map((message) => message.role)).toContain('system');
+      expect(observed.rows.map((row) => row.keyId)).toEqual([undefined, undefined]);
+      console.info(`Anthropic mode sent:\n${summarize(observed)}`);
+    },
+  );
+
+  runsHere(
+    named('Bedrock mode (CLAUDE_CODE_USE_BEDROCK): inference profiles, then a Bash call over event-stream'),
+    async () => {
+      const observed = await toolTurn(setup, modeEnvironment('bedrock', setup.recorder.url));
+      await expectToolRoundTrip(observed, 'bedrock', setup);
+      const model = CLAUDE_CODE_MODELS.bedrock;
+      expect(observed.recorded.map((request) => `${request.method} ${request.url}`)).toEqual([
+        'GET /inference-profiles?type=SYSTEM_DEFINED',
+        `POST /model/${model}/invoke-with-response-stream`,
+        `POST /model/${model}/invoke-with-response-stream`,
+      ]);
+      // The gateway answers the profile listing from the catalog.
+      expect(observed.recorded[0]?.status).toBe(200);
+      // Betas travel in the body too, and the body carries Bedrock's version, not the model.
+      const body = JSON.parse(observed.rows[0]?.requestBody ?? '{}') as Record<string, unknown>;
+      expect(body['anthropic_beta']).toEqual(expect.arrayContaining(['interleaved-thinking-2025-05-14']));
+      expect(body['model']).toBeUndefined();
+      expect(observed.rows[0]?.model).toBe('claude-sonnet-4-5');
+      console.info(`Bedrock mode sent:\n${summarize(observed)}`);
+    },
+  );
+
+  runsHere(named('Vertex mode (CLAUDE_CODE_USE_VERTEX): a Bash call over streamRawPredict'), async () => {
+    const observed = await toolTurn(setup, modeEnvironment('vertex', setup.recorder.url));
+    await expectToolRoundTrip(observed, 'vertex', setup);
+    const path =
+      '/v1/projects/some-project/locations/global/publishers/anthropic/models/' +
+      `${CLAUDE_CODE_MODELS.vertex}:streamRawPredict`;
+    expect(observed.recorded.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `POST ${path}`,
+      `POST ${path}`,
+    ]);
+    expect(observed.rows[0]?.model).toBe('claude-sonnet-4-5');
+    console.info(`Vertex mode sent:\n${summarize(observed)}`);
+  });
+});
+
+describe('Claude Code with a gateway key, and Sonnet 4.5 routed to Vertex only', () => {
+  let setup: Setup;
+  let secret: string;
+  let keyId: string;
+  beforeAll(async () => {
+    if (skipReason) return;
+    // Sonnet 4.5 (what the Bedrock and Vertex modes ask for) only on Vertex: the Bedrock client gets Vertex's answer.
+    setup = await startSetup(emulator, {
+      keyNames: ['claude-code'],
+      routes: [{ models: ['claude-sonnet-4-5'], targets: ['vertex/global'] }],
+    });
+    const key = setup.keys[0] ?? expect.fail('no key created');
+    secret = key.secret;
+    keyId = key.record.id;
+  });
+  afterAll(async () => {
+    await setup?.close();
+  });
+
+  runsHere(named('Anthropic mode with the key as ANTHROPIC_API_KEY (x-api-key)'), async () => {
+    const observed = await toolTurn(setup, {
+      ...modeEnvironment('anthropic', setup.recorder.url),
+      ANTHROPIC_API_KEY: secret,
+    });
+    await expectToolRoundTrip(observed, 'anthropic', setup);
+    for (const request of observed.messagePosts) expect(request.headers['x-api-key']).toBe(secret);
+    expect(observed.rows.map((row) => [row.keyId, row.keyName])).toEqual([
+      [keyId, 'claude-code'],
+      [keyId, 'claude-code'],
+    ]);
+  });
+
+  runsHere(named('Anthropic mode with the key as ANTHROPIC_AUTH_TOKEN (Authorization: Bearer)'), async () => {
+    const { ANTHROPIC_API_KEY: _unused, ...env } = modeEnvironment('anthropic', setup.recorder.url);
+    const observed = await toolTurn(setup, { ...env, ANTHROPIC_AUTH_TOKEN: secret });
+    await expectToolRoundTrip(observed, 'anthropic', setup);
+    for (const request of observed.messagePosts) {
+      expect(request.headers.authorization).toBe(`Bearer ${secret}`);
+      expect(request.headers['x-api-key']).toBeUndefined();
+    }
+    expect(observed.rows.map((row) => row.keyId)).toEqual([keyId, keyId]);
+  });
+
+  runsHere(named('Anthropic mode with a wrong key: Claude Code reports the 401'), async () => {
+    const observed = await toolTurn(
+      setup,
+      { ...modeEnvironment('anthropic', setup.recorder.url), ANTHROPIC_API_KEY: 'cgw_not-a-real-key' },
+      { expectedRows: 1 },
+    );
+    expect(observed.result.is_error, describeRun(observed.run)).toBe(true);
+    expect(observed.result.result).toMatch(/401|auth|key/i);
+    expect(observed.rows.length).toBeGreaterThan(0);
+    for (const row of observed.rows) {
+      expect(row.status).toBe(401);
+      expect(row.errorType).toBe('authentication_error');
+    }
+    expect(observed.journal).toEqual([]);
+    console.info(`Wrong key: ${observed.result.result}\n${summarize(observed)}`);
+  });
+
+  runsHere(named('Vertex mode with the key in ANTHROPIC_CUSTOM_HEADERS, served by Vertex'), async () => {
+    const observed = await toolTurn(setup, {
+      ...modeEnvironment('vertex', setup.recorder.url),
+      ANTHROPIC_CUSTOM_HEADERS: `x-api-key: ${secret}`,
+    });
+    await expectToolRoundTrip(observed, 'vertex', setup);
+    expect(observed.rows.map((row) => [row.keyId, row.platform])).toEqual([
+      [keyId, 'vertex'],
+      [keyId, 'vertex'],
+    ]);
+  });
+
+  runsHere(
+    named('Bedrock mode with the key in ANTHROPIC_CUSTOM_HEADERS, answered by Vertex as event-stream'),
+    async () => {
+      const observed = await toolTurn(setup, {
+        ...modeEnvironment('bedrock', setup.recorder.url),
+        ANTHROPIC_CUSTOM_HEADERS: `x-api-key: ${secret}`,
+      });
+      await expectToolRoundTrip(observed, 'bedrock', setup);
+      expect(observed.rows.map((row) => [row.keyId, row.dialect, row.platform])).toEqual([
+        [keyId, 'bedrock', 'vertex'],
+        [keyId, 'bedrock', 'vertex'],
+      ]);
+      // ANTHROPIC_CUSTOM_HEADERS do not reach the AWS SDK's profile listing, so the gateway refuses it;
+      // Claude Code goes on with its default model.
+      expect(observed.recorded.map((request) => [request.method, request.status])).toEqual([
+        ['GET', 403],
+        ['POST', 200],
+        ['POST', 200],
+      ]);
+      expect(observed.recorded[0]?.headers['x-api-key']).toBeUndefined();
+      for (const request of observed.messagePosts) expect(request.headers['x-api-key']).toBe(secret);
+      console.info(`Bedrock mode with a key sent:\n${summarize(observed)}`);
+    },
+  );
+});
