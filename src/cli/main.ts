@@ -2,7 +2,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, type CommandContext } from './command.js';
+import { DOCTOR_HELP, runDoctor } from './doctor.js';
 import { EMULATE_HELP, runEmulate } from './emulate.js';
+import { KEYS_HELP, runKeys } from './keys.js';
+import { LOGS_HELP, runLogs } from './logs.js';
+import { MODELS_HELP, runModels } from './models.js';
 import { runServe, SERVE_HELP } from './serve.js';
 
 const HELP = `Usage: claude-gateway <command> [options]
@@ -12,6 +16,10 @@ Run Claude on Amazon Bedrock, Google Vertex AI, Microsoft Foundry and the Anthro
 Commands:
   serve      run the gateway (add --emulate to run it offline against the emulator)
   emulate    run the local platform emulator (offline development and tests)
+  models     the model catalog: ids per platform, scopes, context, prices (--live asks the platforms)
+  doctor     check each platform's credentials, region and model access, and say what to fix
+  logs       read the activity log: requests, tokens, cost
+  keys       create, list and revoke gateway keys
 
 Run "claude-gateway <command> --help" for a command's options.`;
 
@@ -20,6 +28,10 @@ type Command = { run: (argv: string[], context: CommandContext) => Promise<numbe
 const COMMANDS: Record<string, Command> = {
   serve: { run: runServe, help: SERVE_HELP },
   emulate: { run: runEmulate, help: EMULATE_HELP },
+  models: { run: runModels, help: MODELS_HELP },
+  doctor: { run: runDoctor, help: DOCTOR_HELP },
+  logs: { run: runLogs, help: LOGS_HELP },
+  keys: { run: runKeys, help: KEYS_HELP },
 };
 
 function processContext(): CommandContext {
@@ -66,7 +78,9 @@ export async function main(argv: string[], context: CommandContext = processCont
       return error.exitCode;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      context.error(`claude-gateway ${name}: ${error.message}. Run "claude-gateway ${name} --help".`);
+      // node's parseArgs messages can run over several lines: keep the error to one.
+      const message = error.message.replace(/\s*\n\s*/g, ' ').replace(/\.+$/, '');
+      context.error(`claude-gateway ${name}: ${message}. Run "claude-gateway ${name} --help".`);
       return 2;
     }
     context.error(`claude-gateway ${name}: ${(error as Error).message ?? String(error)}`);
@@ -83,6 +97,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // Output piped into `head` and closed early: stop quietly, as other CLIs do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../store/open-store.js';
+import { runCli, temporaryFolder, writeConfig } from './__fixtures__/run-cli.js';
+
+let folder: { path: string; remove: () => void };
+let config: string;
+let storeUrl: string;
+
+beforeEach(() => {
+  folder = temporaryFolder();
+  storeUrl = `sqlite://${join(folder.path, 'keys', 'gateway.db')}?writer=inline`;
+  config = writeConfig(folder.path, { server: { port: 4123 }, store: { url: storeUrl } });
+});
+afterEach(() => folder.remove());
+
+async function inStore<T>(read: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+  const store = await openStore(storeUrl);
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function secretIn(lines: string[]): string {
+  const secret = lines.join('\n').match(/cgw_[A-Za-z0-9_-]{40,}/)?.[0];
+  if (!secret) throw new Error(`no secret in:\n${lines.join('\n')}`);
+  return secret;
+}
+
+describe('keys create', () => {
+  it('creates a key in the store, prints its secret once with how to use it', async () => {
+    const run = await runCli([
+      'keys',
+      'create',
+      '--name',
+      'ci',
+      '--models',
+      'sonnet, claude-haiku-*',
+      '--residency',
+      'eu',
+      '--budget',
+      '50',
+      '--rpm',
+      '60',
+      '--tpm',
+      '100000',
+      '--config',
+      config,
+    ]);
+    expect(run.error).toEqual([]);
+    expect(run.code).toBe(0);
+    const secret = secretIn(run.out);
+    expect(run.out.filter((line) => line.trim() === secret)).toHaveLength(1);
+    expect(run.text).toContain(`ANTHROPIC_BASE_URL=http://127.0.0.1:4123 ANTHROPIC_AUTH_TOKEN=${secret}`);
+    expect(run.text).toContain(`x-api-key: ${secret}`);
+    expect(run.text).toContain("baseURL: 'http://127.0.0.1:4123'");
+    expect(run.text).toContain('within 30 seconds');
+    expect(run.text).toContain('This is the first key');
+    const record = await inStore((store) => store.findKeyBySecret(secret));
+    expect(record).toMatchObject({
+      name: 'ci',
+      allowedModels: ['sonnet', 'claude-haiku-*'],
+      residency: 'eu',
+      monthlyBudgetUsd: 50,
+      requestsPerMinute: 60,
+      tokensPerMinute: 100000,
+    });
+    const second = await runCli(['keys', 'create', '--name', 'deploy', '--config', config]);
+    expect(second.code).toBe(0);
+    expect(second.text).not.toContain('This is the first key');
+  });
+
+  it.each([
+    [['--name', 'x', '--residency', 'mars'], '--residency must be one of us, eu, jp, apac, au; got "mars"'],
+    [['--name', 'x', '--budget=-5'], '--budget must be a number above 0; got "-5"'],
+    [['--name', 'x', '--budget', '-5'], "Option '--budget' argument is ambiguous. Did you forget"],
+    [['--name', 'x', '--rpm', '1.5'], '--rpm must be a whole number above 0; got "1.5"'],
+    [['--name', 'x', '--models', ' , '], '--models needs at least one model name'],
+    [['--models', 'sonnet'], 'keys create needs --name'],
+    [['--name', 'x', '--colour', 'red'], "Unknown option '--colour'"],
+  ])('refuses %j with one clear line', async (flags, expected) => {
+    const run = await runCli(['keys', 'create', ...flags, '--config', config]);
+    expect(run.code).toBe(2);
+    expect(run.out).toEqual([]);
+    expect(run.error).toHaveLength(1);
+    expect(run.error[0]).toContain('claude-gateway keys: ');
+    expect(run.error[0]).toContain(expected);
+  });
+
+  it('refuses a name already taken, as one line', async () => {
+    await runCli(['keys', 'create', '--name', 'ci', '--config', config]);
+    const run = await runCli(['keys', 'create', '--name', 'ci', '--config', config]);
+    expect(run.code).toBe(1);
+    expect(run.error).toHaveLength(1);
+  });
+});
+
+describe('keys list and revoke', () => {
+  it('lists keys without their secret or hash, and revokes by name, id or prefix', async () => {
+    const created = await runCli(['keys', 'create', '--name', 'ci', '--budget', '12.5', '--config', config]);
+    const secret = secretIn(created.out);
+    const record = await inStore(async (store) => (await store.findKeyBySecret(secret)) ?? null);
+    if (!record) throw new Error('the key was not stored');
+
+    const listed = await runCli(['keys', 'list', '--config', config]);
+    expect(listed.code).toBe(0);
+    expect(listed.out[0]).toMatch(/^ID\s+NAME\s+PREFIX/);
+    expect(listed.text).toContain(record.id);
+    expect(listed.text).toContain(record.prefix);
+    expect(listed.text).toContain('$12.5');
+    expect(listed.text).not.toContain(secret);
+    expect(listed.text).not.toContain(record.hash);
+
+    const json = await runCli(['keys', 'list', '--json', '--config', config]);
+    const [shown] = json.out.map((line) => JSON.parse(line));
+    expect(shown).toMatchObject({ id: record.id, name: 'ci', prefix: record.prefix });
+    expect(shown).not.toHaveProperty('hash');
+
+    const revoked = await runCli(['keys', 'revoke', record.prefix, '--config', config]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.text).toContain(`Revoked key "ci" (${record.id}`);
+    expect(revoked.text).toContain('within 30 seconds');
+    expect(await inStore((store) => store.findKeyBySecret(secret))).toBeUndefined();
+
+    expect((await runCli(['keys', 'list', '--config', config])).text).toContain('No active keys');
+    expect((await runCli(['keys', 'list', '--all', '--config', config])).text).toMatch(
+      /revoked \d{4}-\d{2}-\d{2}/,
+    );
+  });
+
+  it('says so when no active key matches', async () => {
+    const run = await runCli(['keys', 'revoke', 'nobody', '--config', config]);
+    expect(run.code).toBe(1);
+    expect(run.error).toEqual([
+      'claude-gateway keys: no active key matches "nobody" (by id, name or prefix); see `keys list --all`',
+    ]);
+  });
+
+  it('shows help, and refuses an unknown subcommand', async () => {
+    expect((await runCli(['keys', '--help'])).code).toBe(0);
+    expect((await runCli(['keys', 'list', '--help'])).text).toContain('Usage: claude-gateway keys');
+    const unknown = await runCli(['keys', 'rotate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.error[0]).toContain('unknown subcommand "rotate"');
+    expect((await runCli(['keys', 'revoke', '--config', config])).error[0]).toContain(
+      'keys revoke needs the key',
+    );
+  });
+});

@@ -1,0 +1,337 @@
+import { parseArgs } from 'node:util';
+import { BEDROCK_REGIONS, BEDROCK_SCOPE_SOURCE_REGIONS } from '../catalog/platforms.js';
+import { listModels, modelIdForTarget, resolveModel } from '../catalog/resolve.js';
+import { type BedrockScope, type ModelEntry, PLATFORMS, type Platform } from '../catalog/types.js';
+import { Claude } from '../client/claude.js';
+import type { ModelListItem } from '../client/models.js';
+import { bedrockTargetFor } from '../client/target-selection.js';
+import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
+import { cliPlatforms } from './cli-config.js';
+import { CliError, type CommandContext } from './command.js';
+import { formatTable } from './table.js';
+
+export const MODELS_HELP = `Usage: claude-gateway models [options]
+
+The Claude models the catalog knows: each platform's ids, Bedrock inference-profile
+scopes, context window, price per million tokens (input / output) and deprecation.
+With --live, the list the platforms themselves give.
+
+Options:
+  --platform P     anthropic, bedrock, vertex or foundry: that platform's ids only
+  --region R       with --platform bedrock: the AWS region, to show which inference
+                   profiles can be called from it (default AWS_REGION, else us-east-1);
+                   with --platform vertex: the location (global, us, eu, us-east5…)
+  --live           ask the configured platforms (credentials from the configuration
+                   file and the environment: the AWS chain, Google ADC, API keys)
+  --config FILE    configuration file for --live (default ./claude-gateway.yaml when present)
+  --emulate        with --live: ask an in-process emulator (no cloud account needed)
+  --json           JSON instead of a table
+  -h, --help       show this help
+
+Examples:
+  claude-gateway models
+  claude-gateway models --platform bedrock --region eu-west-1
+  claude-gateway models --live --platform bedrock`;
+
+function formatTokens(count: number): string {
+  if (count >= 1_000_000 && count % 1_000_000 === 0) return `${count / 1_000_000}M`;
+  if (count >= 1_000 && count % 1_000 === 0) return `${count / 1_000}K`;
+  return String(count);
+}
+
+function contextOf(model: ModelEntry): string {
+  const base = formatTokens(model.contextWindow);
+  return model.extendedContext ? `${base} (${formatTokens(model.extendedContext.tokens)} beta)` : base;
+}
+
+function dollars(value: number): string {
+  return `$${Number(value.toFixed(4))}`;
+}
+
+function priceOf(model: ModelEntry): string {
+  return `${dollars(model.prices.input)} / ${dollars(model.prices.output)}`;
+}
+
+/** `retired 2026-02-19`, `deprecated, retires 2026-11-30`, or empty for a current model. */
+function deprecationOf(model: ModelEntry, today: string): string {
+  if (model.retires && model.retires <= today) return `retired ${model.retires}`;
+  const retires = model.retires ? `retires ${model.retires}` : '';
+  if (model.deprecated && model.deprecated <= today) return retires ? `deprecated, ${retires}` : 'deprecated';
+  if (model.deprecated) return `deprecated from ${model.deprecated}${retires ? `, ${retires}` : ''}`;
+  return retires;
+}
+
+function callableScopes(model: ModelEntry, region: string): BedrockScope[] {
+  return model.bedrock.scopes.filter(
+    (scope) => scope === 'global' || BEDROCK_SCOPE_SOURCE_REGIONS[scope].includes(region),
+  );
+}
+
+function parsePlatform(value: string | undefined): Platform | undefined {
+  if (value === undefined) return undefined;
+  if (!(PLATFORMS as readonly string[]).includes(value)) {
+    throw new CliError(`--platform must be one of ${PLATFORMS.join(', ')}; got "${value}"`);
+  }
+  return value as Platform;
+}
+
+function catalogView(
+  platform: Platform | undefined,
+  region: string | undefined,
+  context: CommandContext,
+): { headers: string[]; rows: string[][]; json: unknown[]; notes: string[] } {
+  const today = new Date().toISOString().slice(0, 10);
+  const models = listModels();
+  const common = (model: ModelEntry) => ({
+    name: model.name,
+    displayName: model.displayName,
+    contextWindow: model.contextWindow,
+    ...(model.extendedContext ? { extendedContext: model.extendedContext } : {}),
+    prices: model.prices,
+    ...(model.deprecated ? { deprecated: model.deprecated } : {}),
+    ...(model.retires ? { retires: model.retires } : {}),
+  });
+  if (platform === 'bedrock') {
+    const awsRegion = region ?? resolveAwsRegion({ env: context.env }).region;
+    const notes = [
+      `Bedrock in ${awsRegion}: the id to use is the global profile when the model has one, else the region's own scope, else the base id in-region.`,
+      'Regional (non-global) profiles cost 10% more for Claude Sonnet 4.5 and later.',
+    ];
+    if (!BEDROCK_REGIONS.includes(awsRegion)) {
+      notes.unshift(`${awsRegion} is not a region the catalog knows Bedrock in; check the spelling.`);
+    }
+    const rows: string[][] = [];
+    const json: unknown[] = [];
+    for (const model of models) {
+      const callable = callableScopes(model, awsRegion);
+      const idToUse = modelIdForTarget(
+        resolveModel(model.name),
+        bedrockTargetFor(resolveModel(model.name), awsRegion),
+      );
+      rows.push([
+        model.name,
+        model.bedrock.baseId,
+        model.bedrock.scopes.join(', '),
+        callable.length > 0 ? callable.join(', ') : 'none: base id, if hosted here',
+        idToUse,
+        contextOf(model),
+        priceOf(model),
+        deprecationOf(model, today),
+      ]);
+      json.push({
+        ...common(model),
+        region: awsRegion,
+        baseId: model.bedrock.baseId,
+        scopes: model.bedrock.scopes,
+        callableScopes: callable,
+        profileIds: callable.map((scope) => `${scope}.${model.bedrock.baseId}`),
+        idToUse,
+      });
+    }
+    return {
+      headers: [
+        'MODEL',
+        'BASE ID',
+        'SCOPES',
+        `CALLABLE FROM ${awsRegion}`,
+        'ID TO USE',
+        'CONTEXT',
+        '$/MTOK IN / OUT',
+        'DEPRECATION',
+      ],
+      rows,
+      json,
+      notes,
+    };
+  }
+  if (platform === 'vertex') {
+    const location = region ?? context.env['CLOUD_ML_REGION'] ?? 'global';
+    const regional = location !== 'global';
+    return {
+      headers: ['MODEL', 'VERTEX ID', 'CONTEXT', '$/MTOK IN / OUT', 'DEPRECATION'],
+      rows: models.map((model) => [
+        model.name,
+        model.vertexId,
+        contextOf(model),
+        priceOf(model) + (regional && model.regionalPremium ? ' +10%' : ''),
+        deprecationOf(model, today),
+      ]),
+      json: models.map((model) => ({ ...common(model), location, vertexId: model.vertexId })),
+      notes: [
+        `Vertex AI location ${location}${regional ? ': regional endpoints cost 10% more for Claude Sonnet 4.5 and later' : ''}.`,
+      ],
+    };
+  }
+  if (platform === 'anthropic') {
+    return {
+      headers: ['MODEL', 'ID', 'ALIASES', 'CONTEXT', 'MAX OUTPUT', '$/MTOK IN / OUT', 'DEPRECATION'],
+      rows: models.map((model) => [
+        model.name,
+        model.anthropicId,
+        model.aliases.join(', '),
+        contextOf(model),
+        formatTokens(model.maxOutputTokens),
+        priceOf(model),
+        deprecationOf(model, today),
+      ]),
+      json: models.map((model) => ({ ...common(model), id: model.anthropicId, aliases: model.aliases })),
+      notes: [],
+    };
+  }
+  if (platform === 'foundry') {
+    const offered = models.filter((model) => model.foundryId);
+    return {
+      headers: ['MODEL', 'FOUNDRY DEPLOYMENT', 'CONTEXT', '$/MTOK IN / OUT', 'DEPRECATION'],
+      rows: offered.map((model) => [
+        model.name,
+        model.foundryId ?? '',
+        contextOf(model),
+        priceOf(model),
+        deprecationOf(model, today),
+      ]),
+      json: offered.map((model) => ({ ...common(model), foundryId: model.foundryId })),
+      notes: ['Microsoft Foundry serves the models deployed in your resource, under their deployment names.'],
+    };
+  }
+  return {
+    headers: [
+      'MODEL',
+      'ANTHROPIC ID',
+      'BEDROCK BASE ID (SCOPES)',
+      'VERTEX ID',
+      'CONTEXT',
+      '$/MTOK IN / OUT',
+      'DEPRECATION',
+    ],
+    rows: models.map((model) => [
+      model.name,
+      model.anthropicId,
+      `${model.bedrock.baseId} (${model.bedrock.scopes.join(', ') || 'in-region only'})`,
+      model.vertexId,
+      contextOf(model),
+      priceOf(model),
+      deprecationOf(model, today),
+    ]),
+    json: models.map((model) => ({ ...model, deprecation: deprecationOf(model, today) || undefined })),
+    notes: [
+      'Any name works with the gateway and the library: an alias, the canonical name, or a platform id.',
+    ],
+  };
+}
+
+function liveRow(item: ModelListItem): string[] {
+  const kind =
+    item.kind === 'inference-profile'
+      ? `profile (${item.scope ?? '?'})`
+      : item.kind === 'foundation-model'
+        ? 'base'
+        : '';
+  return [
+    item.platform,
+    item.id,
+    kind,
+    item.catalog?.name ?? '(not in the catalog)',
+    item.status ?? '',
+    item.catalog ? deprecationOf(item.catalog, new Date().toISOString().slice(0, 10)) : '',
+  ];
+}
+
+async function runLive(
+  values: { platform?: Platform; region?: string; config?: string; emulate: boolean; json: boolean },
+  context: CommandContext,
+): Promise<number> {
+  const setup = await cliPlatforms({ config: values.config, emulate: values.emulate }, context);
+  try {
+    const platforms = { ...setup.platforms };
+    if (values.region) {
+      if (platforms.bedrock) platforms.bedrock = { ...platforms.bedrock, region: values.region };
+      if (platforms.vertex) platforms.vertex = { ...platforms.vertex, region: values.region };
+    }
+    const chosen = values.platform ? [values.platform] : PLATFORMS.filter((name) => platforms[name]);
+    for (const name of chosen) {
+      if (!platforms[name]) {
+        throw new CliError(
+          `${name} is not configured: add it under platforms in the configuration, set its environment variables, or use --emulate`,
+          1,
+        );
+      }
+    }
+    const claude = new Claude({ platforms, env: context.env, logger: { warn: () => {} } });
+    const items: ModelListItem[] = [];
+    let failed = 0;
+    try {
+      for (const platform of chosen) {
+        try {
+          items.push(...(await claude.models.list({ platform })));
+        } catch (error) {
+          failed += 1;
+          context.error(`✗ ${platform}: ${(error as Error).message}`);
+        }
+      }
+    } finally {
+      await claude.close();
+    }
+    if (values.json) {
+      for (const item of items) {
+        const { catalog, ...rest } = item;
+        context.out(JSON.stringify({ ...rest, ...(catalog ? { model: catalog.name } : {}) }));
+      }
+    } else {
+      const headers = ['PLATFORM', 'ID', 'KIND', 'MODEL', 'STATUS', 'DEPRECATION'];
+      for (const line of formatTable(headers, items.map(liveRow))) context.out(line);
+      const sources = [...new Set(items.map((item) => `${item.platform} (${item.source})`))];
+      if (sources.length > 0) context.out(`Sources: ${sources.join(', ')}.`);
+    }
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await setup.close();
+  }
+}
+
+/** `claude-gateway models`: the catalog as a table, or the live list from the platforms. */
+export async function runModels(argv: string[], context: CommandContext): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      platform: { type: 'string' },
+      region: { type: 'string' },
+      live: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      emulate: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    context.out(MODELS_HELP);
+    return 0;
+  }
+  const platform = parsePlatform(values.platform);
+  if (values.region !== undefined && platform !== 'bedrock' && platform !== 'vertex' && !values.live) {
+    throw new CliError('--region goes with --platform bedrock or --platform vertex');
+  }
+  if (!values.live && (values.emulate || values.config !== undefined)) {
+    throw new CliError(`${values.emulate ? '--emulate' : '--config'} only makes sense with --live`);
+  }
+  if (values.live) {
+    return runLive(
+      {
+        ...(platform ? { platform } : {}),
+        ...(values.region ? { region: values.region } : {}),
+        ...(values.config ? { config: values.config } : {}),
+        emulate: values.emulate,
+        json: values.json,
+      },
+      context,
+    );
+  }
+  const view = catalogView(platform, values.region, context);
+  if (values.json) {
+    context.out(JSON.stringify(view.json, null, 2));
+    return 0;
+  }
+  for (const line of formatTable(view.headers, view.rows)) context.out(line);
+  for (const note of view.notes) context.out(note);
+  return 0;
+}
