@@ -210,7 +210,7 @@ export class MessageAccumulator {
         state,
         {
           index: state.position,
-          id: typeof block.id === 'string' ? block.id : undefined,
+          id: typeof block.id === 'string' ? block.id : '',
           name: typeof block.name === 'string' ? block.name : undefined,
           type: block.type,
           rawJson: report.rawJson,

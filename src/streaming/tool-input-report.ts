@@ -28,7 +28,8 @@ export interface ToolInputReport {
 export interface InvalidToolInput {
   /** The block's index in the message content. */
   index: number;
-  id: string | undefined;
+  /** The tool_use id (empty when the block had none). */
+  id: string;
   name: string | undefined;
   type: string;
   rawJson: string;
