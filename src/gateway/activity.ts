@@ -30,6 +30,7 @@ export class ActivityEntry {
   private written = false;
   private target: ResolvedTarget | undefined;
   private usage: TokenUsage | undefined;
+  private readonly onFinish: ((record: RequestRecord) => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -40,8 +41,11 @@ export class ActivityEntry {
       operation: RequestRecord['operation'];
       clientAddress?: string;
       userAgent?: string;
+      /** Called once with the finished row (the key's spend and token limits count it). */
+      onFinish?: (record: RequestRecord) => void;
     },
   ) {
+    this.onFinish = init.onFinish;
     this.record = {
       id: init.id,
       time: Date.now(),
@@ -150,6 +154,7 @@ export class ActivityEntry {
     this.record.attemptCount = this.attempts.length;
     const cost = this.cost();
     if (cost !== undefined) this.record.costUsd = cost;
+    this.onFinish?.(this.record);
     void this.store.recordRequest(this.record);
     if (this.attempts.length > 0)
       void this.store.recordAttempts(this.attempts.map((attempt) => this.attemptRecord(attempt)));

@@ -80,6 +80,9 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         } catch (error) {
           return adminError(exchange, 400, `The body is not valid JSON: ${(error as Error).message}`);
         }
+        if (!input || typeof input !== 'object' || Array.isArray(input)) {
+          return adminError(exchange, 400, 'The body must be a JSON object such as {"name": "team-a"}.');
+        }
         const created = await context.store.createKey(input);
         context.callers.invalidate();
         return json(exchange, 201, { key: publicKey(created.record), secret: created.secret });

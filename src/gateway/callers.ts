@@ -58,15 +58,19 @@ export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
  */
 export class CallerAuth {
   private readonly cache = new Map<string, { key: ApiKeyRecord | undefined; expires: number }>();
-  private keysExist: boolean | undefined;
+  private keysExist: { value: boolean; expires: number } | undefined;
 
   constructor(private readonly store: Store) {}
 
   /** Whether any active key exists; without one the gateway is open (and bound to loopback). */
   async keysRequired(): Promise<boolean> {
-    if (this.keysExist === undefined)
-      this.keysExist = (await this.store.listKeys({ includeRevoked: false })).length > 0;
-    return this.keysExist;
+    // Checked again after a while: `claude-gateway keys create` in another process must close an open gateway.
+    const now = Date.now();
+    if (this.keysExist === undefined || this.keysExist.expires <= now) {
+      const value = (await this.store.listKeys({ includeRevoked: false })).length > 0;
+      this.keysExist = { value, expires: now + KEY_CACHE_MS };
+    }
+    return this.keysExist.value;
   }
 
   /** Forget cached lookups after keys change (create, revoke). */

@@ -55,6 +55,8 @@ export function bedrockWholeAnswerHeaders(
 export class StreamEncoder {
   private readonly passthrough: boolean;
   private firstEventAt: number | undefined;
+  /** Passthrough bytes of an event not yet complete: sent with the rest of it, or dropped if the stream is cut. */
+  private partial: Buffer | undefined;
 
   constructor(
     private readonly dialect: Dialect,
@@ -66,7 +68,7 @@ export class StreamEncoder {
   }
 
   encode(chunk: StreamChunk): Uint8Array | string {
-    if (this.passthrough && chunk.bytes) return chunk.bytes;
+    if (this.passthrough && chunk.bytes) return this.wholeEvents(chunk.bytes);
     const parts: (Uint8Array | string)[] = [];
     for (const item of chunk.items) {
       if (item.kind === 'error') {
@@ -101,4 +103,41 @@ export class StreamEncoder {
     if (parts.length === 1) return parts[0] as Uint8Array | string;
     return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
   }
+
+  /**
+   * The passthrough bytes that end on an event boundary; a trailing partial
+   * event waits for its end, so an error written after a cut never lands
+   * in the middle of an event (which would make both unreadable).
+   */
+  private wholeEvents(bytes: Uint8Array): Uint8Array {
+    const data = this.partial ? Buffer.concat([this.partial, bytes]) : bytes;
+    const end = this.dialect === 'bedrock' ? endOfWholeFrames(data) : endOfWholeSseEvents(data);
+    this.partial = end < data.byteLength ? Buffer.from(data.subarray(end)) : undefined;
+    return end === data.byteLength ? data : data.subarray(0, end);
+  }
+}
+
+/** Where the last complete SSE event ends (after its blank line), or 0. */
+function endOfWholeSseEvents(data: Uint8Array): number {
+  for (let index = data.byteLength - 1; index > 0; index--) {
+    if (data[index] !== 0x0a && data[index] !== 0x0d) continue;
+    const previous = data[index - 1];
+    if (previous === 0x0a || (previous === 0x0d && data[index] === 0x0d)) return index + 1;
+    if (data[index] === 0x0a && previous === 0x0d && index >= 2 && data[index - 2] === 0x0a) return index + 1;
+  }
+  return 0;
+}
+
+/** Where the last complete event-stream frame ends (frames start with their u32 total length), or 0. */
+function endOfWholeFrames(data: Uint8Array): number {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let offset = 0;
+  while (data.byteLength - offset >= 4) {
+    const length = view.getUint32(offset);
+    // Not a frame: the upstream decoder reports it; holding it back would only grow.
+    if (length < 16) return data.byteLength;
+    if (offset + length > data.byteLength) break;
+    offset += length;
+  }
+  return offset;
 }

@@ -30,9 +30,10 @@ export class Exchange {
     const at = raw.indexOf('?');
     this.path = at === -1 ? raw : raw.slice(0, at);
     this.query = new URLSearchParams(at === -1 ? '' : raw.slice(at + 1));
-    // The client went away before the answer was complete: cancel upstream work.
+    // The client went away before the answer was complete: cancel upstream work. (Not
+    // `writableFinished`: an HTTP/2 response reports it true when the client resets the stream.)
     response.once('close', () => {
-      if (!this.finished && !response.writableFinished) this.abort.abort();
+      if (!this.finished && !response.writableEnded) this.abort.abort();
     });
   }
 

@@ -2,6 +2,7 @@ import { foundationModelSummary, inferenceProfiles } from '../catalog/bedrock-li
 import { listModels, resolveModel } from '../catalog/resolve.js';
 import type { ModelEntry } from '../catalog/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
 import type { GatewayContext } from './context.js';
 import { type Dialect, renderDialectError } from './dialect.js';
@@ -33,7 +34,8 @@ function sendJson(
   exchange.send(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
 }
 
-function sendError(exchange: Exchange, dialect: Dialect, error: GatewayError): void {
+/** Answers an error outside a Messages call (an unknown path, a refused listing) and logs the request. */
+function sendError(context: GatewayContext, exchange: Exchange, dialect: Dialect, error: GatewayError): void {
   const requestId = newRequestId();
   const rendered = renderDialectError(dialect, error, requestId);
   exchange.send(
@@ -41,6 +43,16 @@ function sendError(exchange: Exchange, dialect: Dialect, error: GatewayError): v
     { ...rendered.headers, 'x-claude-gateway-request-id': requestId },
     rendered.body,
   );
+  const listing = /^\/(v1\/models|foundation-models|inference-profiles)(\/|$)/.test(exchange.path);
+  const activity = new ActivityEntry(context.store, context.config.store.bodies, {
+    id: requestId,
+    dialect,
+    operation: listing ? 'models' : 'unknown',
+    ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
+    ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
+  });
+  activity.finish(rendered.status, error);
+  context.metrics.requestDone(dialect, rendered.status, activity);
 }
 
 function anthropicModel(model: ModelEntry) {
@@ -147,7 +159,7 @@ export async function handleRequest(
   } catch (error) {
     const gatewayError = GatewayError.from(error);
     if (gatewayError.code === 'INTERNAL_ERROR') context.logger.error({ err: error, path }, 'internal error');
-    if (!exchange.streamStarted) sendError(exchange, dialect, gatewayError);
+    if (!exchange.streamStarted) sendError(context, exchange, dialect, gatewayError);
     else exchange.end();
   }
 }

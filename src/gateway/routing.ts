@@ -89,7 +89,8 @@ export function planRequest(
   const plan = planTargets(
     {
       resolved,
-      routes: probe.route ? [probe.route] : [],
+      // The route already matched the requested name; the served model may be one its names do not select.
+      routes: probe.route ? [{ ...probe.route, models: ['*'] }] : [],
       defaultTargets,
       platforms: table.platforms,
       ...(options.residency ? { residency: options.residency } : {}),

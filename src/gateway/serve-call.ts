@@ -134,6 +134,7 @@ export async function serveCall(
 
     if (ingress.operation === 'count_tokens') {
       const outcome = await context.engine.countTokens(ingress.call, plan.targets, options);
+      context.metrics.attempts(outcome.attempts);
       if (!outcome.ok) {
         activity.failedAttempts(outcome.attempts, outcome.changes);
         fail(outcome.error);
@@ -157,6 +158,7 @@ export async function serveCall(
     }
 
     const outcome: MessagesOutcome = await context.engine.messages(ingress.call, plan.targets, options);
+    context.metrics.attempts(outcome.attempts);
     if (!outcome.ok) {
       activity.failedAttempts(outcome.attempts, outcome.changes);
       if (exchange.clientGone) {
@@ -168,7 +170,6 @@ export async function serveCall(
       return;
     }
     activity.served(outcome.target, outcome.attempts, outcome.changes);
-    context.metrics.attempts(outcome.attempts);
     const headers = gatewayHeaders(dialect, requestId, { ...describeServed(outcome), ...extraHeaders });
     if (outcome.kind === 'message') {
       activity.firstByte();

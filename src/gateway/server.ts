@@ -118,14 +118,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       stopping ??= (async () => {
         context.shuttingDown = true;
         const closed = server.close(graceMs);
-        if (context.requestsInFlight > 0) {
-          await Promise.race([
-            new Promise<void>((resolve) => waiters.push(resolve)),
-            new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-          ]);
-        }
+        const drained = (withinMs: number) =>
+          context.requestsInFlight > 0
+            ? Promise.race([
+                new Promise<void>((resolve) => waiters.push(resolve)),
+                new Promise<void>((resolve) => setTimeout(resolve, withinMs).unref()),
+              ])
+            : Promise.resolve();
+        await drained(graceMs);
         stopRetention();
         await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
+        // Requests cut when the grace period ran out cancel their upstream and write their rows: let them.
+        await drained(1_000);
         await store.close();
         await engine.transport.close();
       })();

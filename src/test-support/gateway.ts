@@ -1,0 +1,140 @@
+/**
+ * Test-only: an emulator and a gateway in front of it, both on free loopback
+ * ports, with an in-memory (or temp-file) SQLite activity log and a logger
+ * whose lines the test can read.
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms, emulatedRoutes } from '../config/emulated-platforms.js';
+import { parseConfig } from '../config/load.js';
+import type { EmulatorConfig, RunningEmulator } from '../emulator/server.js';
+import { startEmulator } from '../emulator/server.js';
+import { REDACTED_PATHS } from '../gateway/logger.js';
+import { type RunningGateway, startGateway } from '../gateway/server.js';
+import { openStore } from '../store/open-store.js';
+import type { AttemptRecord, CreatedApiKey, NewApiKey, RequestRecord, Store } from '../store/types.js';
+
+/** The configuration file's sections a test may set (validated like the file). */
+export interface TestGatewayConfig {
+  server?: Record<string, unknown>;
+  store?: Record<string, unknown>;
+  routes?: unknown[];
+  defaultTargets?: string[];
+  retry?: Record<string, unknown>;
+  timeouts?: Record<string, unknown>;
+}
+
+export interface TestGatewayOptions {
+  config?: TestGatewayConfig;
+  /** Keys created in the store before the gateway starts; their secrets come back in `keys`. */
+  keys?: NewApiKey[];
+  /** Keep the activity log in a SQLite file (in a temp folder) instead of memory. */
+  fileStore?: boolean;
+  emulator?: EmulatorConfig;
+}
+
+export interface TestGateway {
+  emulator: RunningEmulator;
+  gateway: RunningGateway;
+  store: Store;
+  url: string;
+  keys: CreatedApiKey[];
+  /** The SQLite file when `fileStore` is set. */
+  storePath?: string;
+  /** Every line the gateway logged, parsed. */
+  logs: Record<string, unknown>[];
+  /** A request's activity row and its attempts, once the log is written. */
+  activity(requestId: string): Promise<{ request: RequestRecord | undefined; attempts: AttemptRecord[] }>;
+  /** Every activity row, newest first. */
+  requests(): Promise<RequestRecord[]>;
+  /** Stops the gateway (if not yet stopped) and the emulator, and removes temp files. */
+  close(): Promise<void>;
+}
+
+/** Upstream credentials the emulated platforms use: none may ever reach a client or the log. */
+export const UPSTREAM_SECRETS = ['emulator-secret', 'sk-ant-emulator', 'emulator-bedrock-key', 'PRIVATE KEY'];
+
+/**
+ * Starts an emulator and a gateway whose platforms all point at it, with the
+ * emulator's default routes unless the test gives its own, and fast retries.
+ *
+ * @example
+ * const setup = await startTestGateway({ config: { server: { maxBodyBytes: 2048 } } });
+ * const client = new Anthropic({ baseURL: setup.url, apiKey: 'unused' });
+ * await setup.close();
+ */
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const emulator = await startEmulator({ port: 0, ...options.emulator });
+  const folder = options.fileStore ? mkdtempSync(join(tmpdir(), 'claude-gateway-test-')) : undefined;
+  const storePath = folder ? join(folder, 'gateway.db') : undefined;
+  const storeUrl = storePath ? `sqlite://${storePath}` : 'sqlite::memory:';
+  const { config: overrides = {} } = options;
+  const config = parseConfig(
+    {
+      ...overrides,
+      server: { host: '127.0.0.1', port: 0, ...overrides.server },
+      store: { url: storeUrl, ...overrides.store },
+      routes: overrides.routes ?? emulatedRoutes(),
+      defaultTargets: overrides.defaultTargets ?? EMULATED_DEFAULT_TARGETS,
+      retry: { baseDelayMs: 1, maxDelayMs: 5, ...overrides.retry },
+    },
+    {},
+    'test configuration',
+  );
+  const store = await openStore(config.store.url, { batch: { flushIntervalMs: 5 } });
+  const keys: CreatedApiKey[] = [];
+  for (const key of options.keys ?? []) keys.push(await store.createKey(key));
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+  const gateway = await startGateway({ config, platforms: emulatedPlatforms(emulator), store, logger });
+  let closed = false;
+  return {
+    emulator,
+    gateway,
+    store,
+    url: gateway.url,
+    keys,
+    ...(storePath ? { storePath } : {}),
+    logs,
+    async activity(requestId) {
+      await store.flush();
+      return { request: await store.getRequest(requestId), attempts: await store.attemptsOf(requestId) };
+    },
+    async requests() {
+      await store.flush();
+      return store.queryRequests({ limit: 1000, includeBodies: true });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await gateway.stop(1_000);
+      await emulator.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The error a promise rejects with; fails the test when it resolves instead.
+ *
+ * @example
+ * const error = await failureOf<Anthropic.APIError>(client.messages.create(params));
+ */
+export async function failureOf<E = Error & Record<string, unknown>>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
