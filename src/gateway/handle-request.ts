@@ -144,16 +144,28 @@ export async function handleRequest(
 
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {
-      return await serveCall(context, exchange, 'anthropic', (raw) =>
+      return await serveCall(context, exchange, 'anthropic', anthropic, (raw) =>
         readAnthropicCall(exchange, anthropic, raw),
       );
     }
     const bedrock = bedrockRuntimeTarget(method, path);
     if (bedrock)
-      return await serveCall(context, exchange, 'bedrock', (raw) => readBedrockCall(exchange, bedrock, raw));
+      return await serveCall(
+        context,
+        exchange,
+        'bedrock',
+        bedrock.operation === 'count-tokens' ? 'count_tokens' : 'messages',
+        (raw) => readBedrockCall(exchange, bedrock, raw),
+      );
     const vertex = vertexTarget(method, path);
     if (vertex)
-      return await serveCall(context, exchange, 'vertex', (raw) => readVertexCall(exchange, vertex, raw));
+      return await serveCall(
+        context,
+        exchange,
+        'vertex',
+        vertex.model === 'count-tokens' ? 'count_tokens' : 'messages',
+        (raw) => readVertexCall(exchange, vertex, raw),
+      );
     if (await serveListing(context, exchange, dialect)) return;
     throw GatewayError.fromCode('NOT_FOUND', { method, path });
   } catch (error) {

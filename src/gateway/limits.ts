@@ -3,6 +3,11 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 
 const WINDOW_MS = 60_000;
 
+/** Dollars for a message: cents for ordinary amounts, more digits for tiny test budgets. */
+function dollars(amount: number): string {
+  return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toPrecision(2)}`;
+}
+
 function monthStart(now: number): number {
   const date = new Date(now);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
@@ -80,8 +85,8 @@ export class KeyLimits {
       const spent = await this.spent(key.id);
       if (spent >= key.monthlyBudgetUsd) {
         throw GatewayError.fromCode('BUDGET_EXCEEDED', {
-          budget: `$${key.monthlyBudgetUsd.toFixed(2)}`,
-          spent: `$${spent.toFixed(2)}`,
+          budget: dollars(key.monthlyBudgetUsd),
+          spent: dollars(spent),
           resetsAt: nextMonthStart(now),
         });
       }

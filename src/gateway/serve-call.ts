@@ -61,13 +61,14 @@ export async function serveCall(
   context: GatewayContext,
   exchange: Exchange,
   dialect: Dialect,
+  operation: IngressCall['operation'],
   read: (rawBody: Buffer) => IngressCall,
 ): Promise<void> {
   const requestId = newRequestId();
   const activity = new ActivityEntry(context.store, context.config.store.bodies, {
     id: requestId,
     dialect,
-    operation: 'messages',
+    operation,
     ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     onFinish: (record) => {
@@ -235,7 +236,14 @@ async function streamAnswer(
   const cancel = () => stream.cancel();
   exchange.signal.addEventListener('abort', cancel, { once: true });
   let failure: GatewayError | undefined;
-  exchange.startStream(200, { ...streamContentHeaders(dialect), ...headers });
+  try {
+    exchange.startStream(200, { ...streamContentHeaders(dialect), ...headers });
+  } catch (error) {
+    // The answer could not start (the client is gone, or a header was refused): stop the upstream too.
+    stream.cancel();
+    exchange.signal.removeEventListener('abort', cancel);
+    throw error;
+  }
   activity.firstByte();
   try {
     for await (const chunk of stream) {

@@ -85,7 +85,13 @@ export function renderVertexError(
   const body = options.arrayWrapped ? [{ error: status }] : { error: status };
   return {
     status: code,
-    headers: { 'content-type': 'application/json; charset=UTF-8' },
+    headers: {
+      'content-type': 'application/json; charset=UTF-8',
+      // The Anthropic SDKs (and so the Vertex SDK) read retry-after, not google.rpc.RetryInfo.
+      ...(error.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) }
+        : {}),
+    },
     body: JSON.stringify(body),
   };
 }
