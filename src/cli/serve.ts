@@ -114,6 +114,10 @@ export async function runServe(argv: string[], context: CommandContext): Promise
     if (error instanceof StartupError) throw new CliError(error.message, 1);
     throw error;
   }
+  // A promise a library forgot to handle must not take every in-flight request down with it.
+  const onUnhandledRejection = (reason: unknown) =>
+    gateway.context.logger.error({ err: reason }, 'unhandled promise rejection; the gateway keeps serving');
+  process.on('unhandledRejection', onUnhandledRejection);
   context.out(`claude-gateway listening on ${gateway.url}${file ? ` (config ${file})` : ''}`);
   if (emulator) {
     context.out(
@@ -133,6 +137,7 @@ export async function runServe(argv: string[], context: CommandContext): Promise
   context.out(`claude-gateway: ${signal} received, finishing in-flight requests…`);
   await gateway.stop();
   await emulator?.close();
+  process.off('unhandledRejection', onUnhandledRejection);
   context.out('claude-gateway: stopped, activity log flushed');
   return 0;
 }

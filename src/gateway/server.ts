@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
+import { RedisSessionAffinity } from '../engine/redis-session-affinity.js';
 import { createDualProtocolServer } from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
@@ -60,10 +61,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         'Create a key first (claude-gateway keys create --name NAME), or listen on 127.0.0.1.',
     );
   }
+  // Replicas share session stickiness through Redis; one process keeps it in memory.
+  const sharedSessions = config.sessions.redisUrl
+    ? new RedisSessionAffinity(config.sessions.redisUrl)
+    : undefined;
   const engine =
     options.engine ??
     createEngine(options.platforms, {
       retry: config.retry,
+      ...(sharedSessions ? { affinity: sharedSessions } : {}),
       transport: {
         ...(config.timeouts.connectMs !== undefined ? { connectTimeoutMs: config.timeouts.connectMs } : {}),
         ...(config.timeouts.firstByteMs !== undefined
@@ -132,6 +138,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await drained(1_000);
         await store.close();
         await engine.transport.close();
+        await sharedSessions?.close();
       })();
       return stopping;
     },

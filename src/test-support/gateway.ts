@@ -26,6 +26,7 @@ export interface TestGatewayConfig {
   defaultTargets?: string[];
   retry?: Record<string, unknown>;
   timeouts?: Record<string, unknown>;
+  sessions?: Record<string, unknown>;
 }
 
 export interface TestGatewayOptions {
