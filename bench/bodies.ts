@@ -1,0 +1,111 @@
+/**
+ * The Messages bodies the bench sends. Each carries an emulator script in its
+ * last user message (`@emulator {…}`), which every gateway forwards
+ * untouched, so the same answer comes back whichever way the request went.
+ */
+
+export const MODEL = 'claude-sonnet-4-5';
+
+/** What the emulator should answer (see the README's "The scripted model"). */
+export interface Script {
+  text?: string;
+  min_chars?: number;
+  chunk_chars?: number;
+  delay_ms?: number;
+}
+
+/** A short answer for the latency runs. */
+export const SHORT_ANSWER: Script = { text: 'Done: the file is saved.' };
+/** About 200 text deltas of 16 characters, 5 ms apart (plus the framing events), for the streaming run. */
+export const PACED_STREAM: Script = { min_chars: 3200, chunk_chars: 16, delay_ms: 5 };
+/** A short stream (15 events, no pause) for the throughput run. */
+export const SHORT_STREAM: Script = {
+  text: 'The build passed and the tests are green; nothing else to do here.',
+  chunk_chars: 8,
+};
+/** The first event at once, the next a minute later: an idle stream. */
+export const IDLE_STREAM: Script = { text: 'idle', delay_ms: 60_000 };
+
+function scriptText(script: Script): string {
+  return `@emulator ${JSON.stringify(script)}`;
+}
+
+/** A sentence of about `length` characters, varied by `seed`. */
+function prose(seed: number, length: number): string {
+  const words = ['the', 'file', 'function', 'returns', 'a', 'value', 'when', 'called', 'with', 'options'];
+  let text = '';
+  for (let index = seed; text.length < length; index++) text += `${words[(index * 7) % words.length]} `;
+  return text.slice(0, length);
+}
+
+/**
+ * A body shaped like Claude Code's (a system prompt in blocks with
+ * cache_control, many tools with JSON schemas, earlier turns with tool use
+ * and results) of at least `size` bytes, ending with the script.
+ */
+function largeBody(script: Script, stream: boolean, size: number): Record<string, unknown> {
+  const tools = Array.from({ length: 24 }, (_, index) => ({
+    name: `tool_${index}`,
+    description: prose(index, 900),
+    input_schema: {
+      type: 'object',
+      properties: {
+        path: { type: 'string', description: prose(index + 1, 200) },
+        content: { type: 'string', description: prose(index + 2, 200) },
+        mode: { type: 'string', enum: ['create', 'append', 'replace'] },
+      },
+      required: ['path'],
+    },
+  }));
+  const body: Record<string, unknown> = {
+    model: MODEL,
+    max_tokens: 4096,
+    stream,
+    system: [
+      { type: 'text', text: 'You are Claude Code, a coding assistant.' },
+      { type: 'text', text: prose(3, 12_000), cache_control: { type: 'ephemeral' } },
+    ],
+    tools,
+    metadata: { user_id: 'user_bench_session_0001' },
+  };
+  const messages: Record<string, unknown>[] = [];
+  const finalTurn = { role: 'user', content: [{ type: 'text', text: scriptText(script) }] };
+  for (let turn = 0; JSON.stringify({ ...body, messages: [...messages, finalTurn] }).length < size; turn++) {
+    const id = `toolu_bench_${String(turn).padStart(4, '0')}`;
+    messages.push(
+      { role: 'user', content: [{ type: 'text', text: prose(turn, 1_500) }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: prose(turn + 5, 300) },
+          { type: 'tool_use', id, name: 'tool_1', input: { path: `src/file_${turn}.ts`, mode: 'create' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: prose(turn + 9, 2_000) }] },
+      { role: 'assistant', content: [{ type: 'text', text: prose(turn + 11, 200) }] },
+    );
+  }
+  body['messages'] = [...messages, finalTurn];
+  return body;
+}
+
+/**
+ * A Messages request body: a one-line prompt, or a Claude Code-like body of
+ * at least `size` bytes as JSON.
+ *
+ * @example
+ * JSON.stringify(messagesBody({ script: SHORT_ANSWER, stream: false, size: 100 * 1024 })).length; // ≥ 102,400
+ */
+export function messagesBody(options: {
+  script: Script;
+  stream: boolean;
+  size?: number;
+}): Record<string, unknown> {
+  if (options.size !== undefined) return largeBody(options.script, options.stream, options.size);
+  return {
+    model: MODEL,
+    max_tokens: 1024,
+    stream: options.stream,
+    messages: [{ role: 'user', content: scriptText(options.script) }],
+  };
+}

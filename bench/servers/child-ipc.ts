@@ -1,0 +1,58 @@
+/**
+ * The child side of the launcher's IPC channel: a server tells the bench it
+ * is listening, collects garbage when asked (so its RSS can be read after a
+ * GC), stops when asked (so `--cpu-prof` writes its profile), and exits when
+ * the bench goes away (no orphan survives a crashed bench).
+ */
+
+/** What the bench sends a server. */
+export type ParentMessage = { type: 'gc'; id: number } | { type: 'stop' };
+
+/** What a server sends the bench. */
+export type ChildMessage =
+  | { type: 'ready'; port: number; info?: Record<string, unknown> }
+  | { type: 'gc-done'; id: number; heapUsedBytes: number }
+  | { type: 'failed'; message: string };
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/** Tells the bench the server listens on `port`, with anything else it needs (credentials). */
+export function reportReady(port: number, info?: Record<string, unknown>): void {
+  send({ type: 'ready', port, ...(info ? { info } : {}) });
+}
+
+/** Tells the bench the server could not start, then exits. */
+export function reportFailure(error: unknown): never {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  send({ type: 'failed', message });
+  process.exit(1);
+}
+
+/**
+ * Answers the bench's `gc` and `stop` messages. `stop` runs `close` (bounded
+ * to two seconds), then exits normally, which lets `--cpu-prof` write.
+ */
+export function answerParent(close: () => Promise<void> = async () => {}): void {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.race([close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    process.exit(0);
+  };
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'gc') {
+      const collect = (globalThis as { gc?: () => void }).gc;
+      collect?.();
+      collect?.();
+      send({ type: 'gc-done', id: message.id, heapUsedBytes: process.memoryUsage().heapUsed });
+    } else if (message.type === 'stop') {
+      void stop();
+    }
+  });
+  process.on('disconnect', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}

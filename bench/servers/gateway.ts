@@ -1,0 +1,63 @@
+/**
+ * claude-gateway in its own process, as `serve` runs it: one route sending
+ * every model to one target of the emulator, and the activity log in a
+ * SQLite file.
+ *
+ * Usage: node gateway.js '<GatewayChildOptions as JSON>'
+ */
+import { parseConfig } from '../../src/config/load.js';
+import type { PlatformsConfig } from '../../src/config/schema.js';
+import { createEngine } from '../../src/engine/create-engine.js';
+import { startGateway } from '../../src/gateway/server.js';
+import { answerParent, reportFailure, reportReady } from './child-ipc.js';
+
+export interface GatewayChildOptions {
+  /** The emulator's origin. */
+  upstream: string;
+  /** `anthropic` or `bedrock/us`. */
+  target: string;
+  /** `sqlite://…` */
+  storeUrl: string;
+  bodies: 'full' | 'metadata' | 'none';
+  credentials: { anthropicApiKey: string; awsAccessKeyId: string; awsSecretAccessKey: string };
+  /**
+   * Upstream connections per origin, when not the default (256, which the
+   * configuration file does not expose): the engine is then built here as
+   * `startGateway` builds it, with this one option more.
+   */
+  connectionsPerOrigin?: number;
+}
+
+try {
+  const options = JSON.parse(process.argv[2] ?? '') as GatewayChildOptions;
+  const config = parseConfig(
+    {
+      server: { host: '127.0.0.1', port: 0 },
+      store: { url: options.storeUrl, bodies: options.bodies },
+      routes: [{ models: ['*'], targets: [options.target] }],
+    },
+    {},
+    'bench configuration',
+  );
+  const platforms: PlatformsConfig = {
+    anthropic: { apiKey: options.credentials.anthropicApiKey, baseUrl: options.upstream },
+    bedrock: {
+      region: 'us-east-1',
+      accessKeyId: options.credentials.awsAccessKeyId,
+      secretAccessKey: options.credentials.awsSecretAccessKey,
+      endpoint: options.upstream,
+    },
+  };
+  const engine =
+    options.connectionsPerOrigin === undefined
+      ? undefined
+      : createEngine(platforms, {
+          retry: config.retry,
+          transport: { connectionsPerOrigin: options.connectionsPerOrigin },
+        });
+  const gateway = await startGateway({ config, platforms, ...(engine ? { engine } : {}) });
+  answerParent(() => gateway.stop(0));
+  reportReady(gateway.port);
+} catch (error) {
+  reportFailure(error);
+}

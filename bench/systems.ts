@@ -1,0 +1,199 @@
+/**
+ * The systems under test, each in its own process on a free loopback port,
+ * all in front of one emulator: direct calls (Anthropic API, and Bedrock as
+ * the baseline of the Bedrock path), the bare proxy, claude-gateway
+ * (Anthropic → Anthropic and Anthropic → Bedrock, with the activity log
+ * keeping metadata or full bodies, and with a larger upstream pool for the
+ * memory run) and Portkey's gateway.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { anthropicEndpoint, bedrockEndpoint, type Endpoint } from './endpoints.js';
+import type { ProcessGroup, ServerProcess } from './launcher.js';
+import type { GatewayChildOptions } from './servers/gateway.js';
+
+export type SystemKey =
+  | 'direct'
+  | 'direct-bedrock'
+  | 'bare'
+  | 'gateway-anthropic'
+  | 'gateway-bedrock'
+  | 'gateway-anthropic-full'
+  | 'gateway-bedrock-full'
+  | 'gateway-anthropic-pool'
+  | 'gateway-bedrock-pool'
+  | 'portkey';
+
+export interface System {
+  key: SystemKey;
+  label: string;
+  /** The process whose RSS is the system's (the emulator for the direct baselines). */
+  server: ServerProcess;
+  endpoint: Endpoint;
+  /** What its added cost is measured over: the direct call to the same emulator API. */
+  baseline: 'direct' | 'direct-bedrock';
+  /** One of claude-gateway's configurations (the targets apply). */
+  ours: boolean;
+}
+
+export interface Systems {
+  emulator: ServerProcess;
+  byKey: Map<SystemKey, System>;
+  get(key: SystemKey): System;
+  /** Makes the emulator forget its request journal and prompt cache (it keeps every body it saw). */
+  resetEmulator(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the activity logs' SQLite files go. */
+  storeFolder: string;
+  /** When set, the gateway processes write a CPU profile here on stop. */
+  profileFolder?: string;
+}
+
+/** Upstream connections per origin for the `-pool` gateways (the default, 256, caps concurrent streams). */
+export const RAISED_POOL = 1_024;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The repository root: the nearest folder above this file whose package.json is claude-gateway's. */
+export function repositoryRoot(): string {
+  for (let folder = here; folder !== dirname(folder); folder = dirname(folder)) {
+    const manifest = join(folder, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'claude-gateway') {
+      return folder;
+    }
+  }
+  throw new Error('cannot find the claude-gateway repository above the bench');
+}
+
+const LABELS: Record<SystemKey, string> = {
+  direct: 'direct: emulator (Anthropic API)',
+  'direct-bedrock': 'direct: emulator (Bedrock, signed once)',
+  bare: 'bare Node proxy',
+  'gateway-anthropic': 'claude-gateway → anthropic',
+  'gateway-bedrock': 'claude-gateway → bedrock',
+  'gateway-anthropic-full': 'claude-gateway → anthropic, full bodies',
+  'gateway-bedrock-full': 'claude-gateway → bedrock, full bodies',
+  'gateway-anthropic-pool': `claude-gateway → anthropic, pool ${RAISED_POOL}`,
+  'gateway-bedrock-pool': `claude-gateway → bedrock, pool ${RAISED_POOL}`,
+  portkey: 'Portkey 1.15.2',
+};
+
+interface GatewayPlan {
+  key: SystemKey;
+  target: string;
+  bodies: GatewayChildOptions['bodies'];
+  connectionsPerOrigin?: number;
+}
+
+const GATEWAYS: GatewayPlan[] = [
+  { key: 'gateway-anthropic', target: 'anthropic', bodies: 'metadata' },
+  { key: 'gateway-bedrock', target: 'bedrock/us', bodies: 'metadata' },
+  { key: 'gateway-anthropic-full', target: 'anthropic', bodies: 'full' },
+  { key: 'gateway-bedrock-full', target: 'bedrock/us', bodies: 'full' },
+  {
+    key: 'gateway-anthropic-pool',
+    target: 'anthropic',
+    bodies: 'metadata',
+    connectionsPerOrigin: RAISED_POOL,
+  },
+  {
+    key: 'gateway-bedrock-pool',
+    target: 'bedrock/us',
+    bodies: 'metadata',
+    connectionsPerOrigin: RAISED_POOL,
+  },
+];
+
+/** Starts the emulator, then every system in front of it. */
+export async function startSystems(group: ProcessGroup, options: StartOptions): Promise<Systems> {
+  const emulator = await group.launch({ name: 'emulator', script: join(here, 'servers', 'emulator.js') });
+  const credentials = emulator.info['credentials'] as GatewayChildOptions['credentials'];
+  const headers = {
+    'content-type': 'application/json',
+    'anthropic-version': '2023-06-01',
+    'x-api-key': credentials.anthropicApiKey,
+  };
+  const startGateway = (plan: GatewayPlan) => {
+    const childOptions: GatewayChildOptions = {
+      upstream: emulator.url,
+      target: plan.target,
+      storeUrl: `sqlite://${join(options.storeFolder, `${plan.key}.db`)}`,
+      bodies: plan.bodies,
+      credentials,
+      ...(plan.connectionsPerOrigin ? { connectionsPerOrigin: plan.connectionsPerOrigin } : {}),
+    };
+    return group.launch({
+      name: plan.key,
+      script: join(here, 'servers', 'gateway.js'),
+      args: [JSON.stringify(childOptions)],
+      nodeFlags: options.profileFolder
+        ? ['--cpu-prof', `--cpu-prof-dir=${options.profileFolder}`, `--cpu-prof-name=${plan.key}.cpuprofile`]
+        : [],
+    });
+  };
+  const portkeyScript = join(repositoryRoot(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
+  const [bare, portkey, ...gateways] = await Promise.all([
+    group.launch({ name: 'bare', script: join(here, 'servers', 'bare-proxy.js'), args: [emulator.url] }),
+    group.launch({
+      name: 'portkey',
+      script: portkeyScript,
+      args: ['--port=0', '--headless'],
+      nodeFlags: ['--import', pathToFileURL(join(here, 'servers', 'portkey-preload.js')).href],
+    }),
+    ...GATEWAYS.map(startGateway),
+  ]);
+  const system = (
+    key: SystemKey,
+    server: ServerProcess,
+    endpoint: Endpoint,
+    baseline: System['baseline'] = 'direct',
+  ): System => ({ key, label: LABELS[key], server, endpoint, baseline, ours: key.startsWith('gateway-') });
+  const list: System[] = [
+    system('direct', emulator, anthropicEndpoint(emulator.url, headers)),
+    system(
+      'direct-bedrock',
+      emulator,
+      bedrockEndpoint(emulator.url, {
+        accessKeyId: credentials.awsAccessKeyId,
+        secretAccessKey: credentials.awsSecretAccessKey,
+      }),
+      'direct-bedrock',
+    ),
+    system('bare', bare as ServerProcess, anthropicEndpoint((bare as ServerProcess).url, headers)),
+    ...GATEWAYS.map((plan, index) => {
+      const server = gateways[index] as ServerProcess;
+      return system(
+        plan.key,
+        server,
+        anthropicEndpoint(server.url, headers),
+        plan.target === 'anthropic' ? 'direct' : 'direct-bedrock',
+      );
+    }),
+    system(
+      'portkey',
+      portkey as ServerProcess,
+      anthropicEndpoint((portkey as ServerProcess).url, {
+        ...headers,
+        'x-portkey-provider': 'anthropic',
+        'x-portkey-custom-host': `${emulator.url}/v1`,
+      }),
+    ),
+  ];
+  const byKey = new Map(list.map((entry) => [entry.key, entry]));
+  return {
+    emulator,
+    byKey,
+    get(key) {
+      const found = byKey.get(key);
+      if (!found) throw new Error(`no system ${key}`);
+      return found;
+    },
+    async resetEmulator() {
+      const answer = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
+      await answer.arrayBuffer();
+    },
+  };
+}
