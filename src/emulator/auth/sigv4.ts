@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../../platforms/aws/node-sha256.js';
 import { type AwsAuthFailure, awsAuthFailure, awsAuthMessages } from './aws-auth-failure.js';
 import type { AwsCredentialLookup, AwsCredentialRecord } from './aws-credentials.js';
 import { normalizeHeaders, type SignedRequest } from './signed-request.js';
@@ -177,7 +177,7 @@ async function signatureMatches(
     service: scope.service,
     region: scope.region,
     credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-    sha256: Sha256,
+    sha256: NodeSha256,
     applyChecksum: false,
   });
   const query = parseQuery(request.query);

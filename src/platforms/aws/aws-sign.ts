@@ -1,8 +1,8 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { UpstreamRequest } from '../types.js';
 import type { AwsCredentials } from './aws-credentials.js';
+import { NodeSha256 } from './node-sha256.js';
 
 /** The AWS signing names this package signs for. */
 export type AwsSigningService = 'bedrock' | 'sts';
@@ -69,7 +69,7 @@ export async function signAwsRequest(
     service: options.service,
     region: options.region,
     credentials: options.credentials,
-    sha256: Sha256,
+    sha256: NodeSha256,
   });
   const signed = await signer.sign(
     new HttpRequest({
