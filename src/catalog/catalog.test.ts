@@ -230,3 +230,23 @@ describe('deprecationNotice', () => {
     expect(deprecationNotice(haiku45)).toBeUndefined();
   });
 });
+
+describe('first-party aliases', () => {
+  it("sends the Anthropic API's own aliases to it as asked, and maps everything else to the dated id", () => {
+    expect(modelIdForTarget(resolveModel('claude-sonnet-4-5'), { platform: 'anthropic' })).toBe(
+      'claude-sonnet-4-5',
+    );
+    expect(modelIdForTarget(resolveModel('claude-3-7-sonnet-latest'), { platform: 'anthropic' })).toBe(
+      'claude-3-7-sonnet-latest',
+    );
+    expect(modelIdForTarget(resolveModel('sonnet'), { platform: 'anthropic' })).toBe(
+      'claude-sonnet-4-5-20250929',
+    );
+    expect(modelIdForTarget(resolveModel('claude-3-7-sonnet'), { platform: 'anthropic' })).toBe(
+      'claude-3-7-sonnet-20250219',
+    );
+    expect(
+      modelIdForTarget(resolveModel('us.anthropic.claude-opus-4-1-20250805-v1:0'), { platform: 'anthropic' }),
+    ).toBe('claude-opus-4-1-20250805');
+  });
+});

@@ -34,7 +34,16 @@ const INDEX = buildIndex(MODELS);
 function buildIndex(models: readonly ModelEntry[]): Map<string, ModelEntry> {
   const index = new Map<string, ModelEntry>();
   for (const model of models) {
-    const names = [model.name, model.anthropicId, model.bedrock.baseId, model.vertexId, ...model.aliases];
+    const names = [
+      ...new Set([
+        model.name,
+        model.anthropicId,
+        model.bedrock.baseId,
+        model.vertexId,
+        ...model.aliases,
+        ...model.firstPartyAliases,
+      ]),
+    ];
     if (model.foundryId) names.push(model.foundryId);
     for (const scope of model.bedrock.scopes) names.push(`${scope}.${model.bedrock.baseId}`);
     for (const name of names) {
@@ -95,6 +104,8 @@ export function resolveModel(requested: string): ResolvedModel {
   }
   const model = INDEX.get(name.toLowerCase());
   const ids = model ? idsOf(model) : deriveIds(name);
+  // A name the Anthropic API itself knows is sent to it as asked (and the body need not change).
+  if (model && model.firstPartyAliases.includes(name)) ids.anthropic = name;
   return { requested, model, ids, ...result };
 }
 

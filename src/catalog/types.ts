@@ -31,6 +31,8 @@ export interface ModelEntry {
   aliases: string[];
   /** First-party dated id: `claude-sonnet-4-5-20250929`. */
   anthropicId: string;
+  /** The Anthropic API's own aliases for the model (`claude-sonnet-4-5`, `claude-3-7-sonnet-latest`), sent as asked. */
+  firstPartyAliases: string[];
   bedrock: {
     /** Base model id: `anthropic.claude-sonnet-4-5-20250929-v1:0`. */
     baseId: string;

@@ -94,8 +94,9 @@ describe('messages.create on every platform', () => {
     expect(paths[0]).toContain('/model/global.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke');
     expect(paths[1]).toContain('/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke');
     expect(paths[2]).toContain('/models/claude-haiku-4-5@20251001:rawPredict');
+    // The Anthropic API's own alias goes to it as asked.
     expect(emulator.state.journal.list({ platform: 'anthropic' })[0]?.body).toMatchObject({
-      model: 'claude-haiku-4-5-20251001',
+      model: 'claude-haiku-4-5',
     });
   });
 

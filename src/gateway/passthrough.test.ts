@@ -78,7 +78,7 @@ describe('unknown things pass through', () => {
     });
     expect(response.status).toBe(200);
     const [arrived] = setup.emulator.state.journal.list({ platform: 'anthropic' });
-    expect(arrived?.body).toMatchObject({ model: 'claude-sonnet-4-5-20250929', ...unknownThings });
+    expect(arrived?.body).toMatchObject({ model: 'claude-sonnet-4-5', ...unknownThings });
   });
 
   it('keeps them from a Vertex client served by Bedrock', async () => {

@@ -49,6 +49,7 @@ export function readAnthropicCall(
       stream: operation === 'messages' && body['stream'] === true,
       betas: mergeBetas(exchange.header('anthropic-beta'), body['anthropic_beta'] as unknown[] | undefined),
       ...(version ? { anthropicVersion: version } : {}),
+      rawBody,
     },
     rawBody,
     ...sessionField(exchange.header('x-claude-code-session-id'), body),

@@ -68,7 +68,7 @@ describe('createAnthropicAdapter', () => {
     const adapter = createAnthropicAdapter({ apiKey: 'k' });
     const call = bedrockStyleCall();
     const { anthropic_version: _version, anthropic_beta: _betas, ...rest } = call.body;
-    const body = JSON.parse(adapter.prepareMessages(call, target).request.body ?? '');
+    const body = JSON.parse(String(adapter.prepareMessages(call, target).request.body ?? ''));
     expect(body).toEqual({ ...rest, model: 'claude-sonnet-4-5-20250929', stream: true });
     expect(body.messages[0].role).toBe('system');
     expect(body.tools[0].eager_input_streaming).toBe(true);
@@ -100,7 +100,7 @@ describe('createAnthropicAdapter', () => {
     const adapter = createAnthropicAdapter({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9/' });
     const { request } = adapter.prepareCountTokens(bedrockStyleCall({ stream: false }), target);
     expect(request.url).toBe('http://127.0.0.1:9/v1/messages/count_tokens');
-    const body = JSON.parse(request.body ?? '');
+    const body = JSON.parse(String(request.body ?? ''));
     expect(body.model).toBe('claude-sonnet-4-5-20250929');
     expect(body).not.toHaveProperty('stream');
     expect(adapter.parseCountTokens({ input_tokens: 7 })).toBe(7);
@@ -208,5 +208,28 @@ describe('listAnthropicModels and verifyAnthropicKey', () => {
       'authentication_error',
     ]);
     expect(error instanceof GatewayError && error.message).toMatch(/^invalid x-api-key \(check the API key/);
+  });
+});
+
+describe('unchanged bodies', () => {
+  it("forwards the client's own bytes when nothing would change, and serializes when something does", async () => {
+    const { unchangedRawBody } = await import('./serialize-body.js');
+    const body = { model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+    const rawBody = new TextEncoder().encode(`${JSON.stringify(body)}\n`);
+    const call = { body, stream: false, betas: [], rawBody };
+    expect(unchangedRawBody(call, 'messages', 'claude-sonnet-4-5')).toBe(rawBody);
+    expect(unchangedRawBody(call, 'messages', 'claude-sonnet-4-5-20250929')).toBeUndefined();
+    expect(unchangedRawBody({ ...call, stream: true }, 'messages', 'claude-sonnet-4-5')).toBeUndefined();
+    expect(
+      unchangedRawBody(
+        { ...call, body: { ...body, anthropic_version: 'bedrock-2023-05-31' } },
+        'messages',
+        'claude-sonnet-4-5',
+      ),
+    ).toBeUndefined();
+    expect(unchangedRawBody(call, 'count-tokens', 'claude-sonnet-4-5')).toBeUndefined();
+    expect(
+      unchangedRawBody({ body, stream: false, betas: [] }, 'messages', 'claude-sonnet-4-5'),
+    ).toBeUndefined();
   });
 });

@@ -15,7 +15,7 @@ import type {
 import { type FirstPartyCredentials, firstPartyAuthHeaders } from './first-party-credentials.js';
 import { type FirstPartyOperation, firstPartyRequestBody } from './first-party-request-body.js';
 import { firstPartyUrl } from './first-party-url.js';
-import { serializeBody } from './serialize-body.js';
+import { serializeBody, unchangedRawBody } from './serialize-body.js';
 import { upstreamHeaders } from './upstream-headers.js';
 import { withErrorHint } from './with-error-hint.js';
 
@@ -142,7 +142,7 @@ export class FirstPartyAdapter implements PlatformAdapter {
         method: 'POST',
         url: firstPartyUrl(this.baseUrl, path),
         headers,
-        body: serializeBody(this.platform, body),
+        body: unchangedRawBody(call, operation, target.modelId) ?? serializeBody(this.platform, body),
       },
       changes: betas.dropped.map((beta) => `dropped-beta:${beta}`),
     };

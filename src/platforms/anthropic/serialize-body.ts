@@ -1,6 +1,7 @@
 import { MAX_BODY_BYTES } from '../../catalog/platforms.js';
 import type { Platform } from '../../catalog/types.js';
 import { GatewayError } from '../../wire/errors/index.js';
+import type { MessagesCall } from '../types.js';
 
 /**
  * The JSON text of an upstream body, or REQUEST_TOO_LARGE (413) when it is
@@ -17,4 +18,25 @@ export function serializeBody(platform: Platform, body: Record<string, unknown>)
     throw GatewayError.fromCode('REQUEST_TOO_LARGE', { limit: String(limit) }, { platform });
   }
   return text;
+}
+
+/**
+ * The client's own bytes, when the first-party body would be exactly what it
+ * sent: the same model id, no other dialect's `anthropic_version` or
+ * `anthropic_beta` to remove, and `stream` already as the call wants it.
+ * Forwarding them skips a parse-serialize round trip on the hot path. Undefined
+ * when something must change (or the bytes are not known).
+ */
+export function unchangedRawBody(
+  call: MessagesCall,
+  operation: 'messages' | 'count-tokens',
+  modelId: string,
+): Uint8Array | undefined {
+  const raw = call.rawBody;
+  if (!raw || operation !== 'messages') return undefined;
+  if (raw.byteLength > MAX_BODY_BYTES.foundry) return undefined; // too large: serializeBody says so
+  const body = call.body;
+  if (body['model'] !== modelId || 'anthropic_version' in body || 'anthropic_beta' in body) return undefined;
+  if (call.stream ? body['stream'] !== true : body['stream'] === true) return undefined;
+  return raw;
 }

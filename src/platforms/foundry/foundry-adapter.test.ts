@@ -41,7 +41,7 @@ describe('createFoundryAdapter', () => {
     const adapter = createFoundryAdapter({ resource: 'my-resource', apiKey: 'k' });
     const { request } = adapter.prepareMessages(call({ body: { ...params, model: 'sonnet' } }), target);
     expect(request.url).toBe('https://my-resource.services.ai.azure.com/anthropic/v1/messages');
-    expect(JSON.parse(request.body ?? '').model).toBe(DEPLOYMENT);
+    expect(JSON.parse(String(request.body ?? '')).model).toBe(DEPLOYMENT);
     expect(request.headers['anthropic-version']).toBe('2026-10-21');
     expect(adapter.platform).toBe('foundry');
   });

@@ -90,7 +90,7 @@ describe('VertexAdapter.prepareMessages', () => {
     const adapter = createVertexAdapter({ tokenSource: fixedToken('my-project') });
     const original = call();
     const before = structuredClone(original.body);
-    const body = JSON.parse(adapter.prepareMessages(original, target('global')).request.body ?? '');
+    const body = JSON.parse(String(adapter.prepareMessages(original, target('global')).request.body ?? ''));
     const { model: _model, anthropic_beta: _betas, ...kept } = before;
     expect(body).toEqual({ ...kept, anthropic_version: 'vertex-2023-10-16' });
     expect(body.messages[0]).toEqual({ role: 'system', content: 'Session context.' });
@@ -102,8 +102,10 @@ describe('VertexAdapter.prepareMessages', () => {
     const adapter = createVertexAdapter({ tokenSource: fixedToken('p') });
     const versionOf = (anthropicVersion: string | undefined) =>
       JSON.parse(
-        adapter.prepareMessages(call(anthropicVersion ? { anthropicVersion } : {}), target('global')).request
-          .body ?? '',
+        String(
+          adapter.prepareMessages(call(anthropicVersion ? { anthropicVersion } : {}), target('global'))
+            .request.body ?? '',
+        ),
       ).anthropic_version;
     expect(versionOf('2026-10-21')).toBe('2026-10-21');
     expect(versionOf('bedrock-2023-05-31')).toBe('vertex-2023-10-16');
@@ -166,7 +168,7 @@ describe('VertexAdapter.prepareCountTokens', () => {
     expect(request.url).toBe(
       'https://us-east5-aiplatform.googleapis.com/v1/projects/my-project/locations/us-east5/publishers/anthropic/models/count-tokens:rawPredict',
     );
-    const body = JSON.parse(request.body ?? '');
+    const body = JSON.parse(String(request.body ?? ''));
     expect(body.model).toBe(MODEL);
     expect(body).not.toHaveProperty('stream');
     expect(body).not.toHaveProperty('anthropic_beta');
