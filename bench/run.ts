@@ -48,16 +48,8 @@ const MAIN: SystemKey[] = [
 ];
 /** Measurement 4 rides along the 100 KB latency runs. */
 const WITH_FULL_BODIES: SystemKey[] = [...MAIN, 'gateway-anthropic-full', 'gateway-bedrock-full'];
-/** Memory: the direct Bedrock baseline has no process of its own; the -pool gateways hold 1,000 upstream streams. */
-const MEMORY: SystemKey[] = [
-  'direct',
-  'bare',
-  'gateway-anthropic',
-  'gateway-bedrock',
-  'gateway-anthropic-pool',
-  'gateway-bedrock-pool',
-  'portkey',
-];
+/** Memory: the direct Bedrock baseline has no process of its own. */
+const MEMORY: SystemKey[] = ['direct', 'bare', 'gateway-anthropic', 'gateway-bedrock', 'portkey'];
 
 const started = performance.now();
 function progress(message: string): void {
@@ -111,7 +103,7 @@ async function main(): Promise<void> {
         .map((server) => `${server.name} :${server.port}`)
         .join(', ')}`,
     );
-    await checkAnswers(pick([...WITH_FULL_BODIES, 'gateway-anthropic-pool', 'gateway-bedrock-pool']));
+    await checkAnswers(pick(WITH_FULL_BODIES));
     progress('every system answers Anthropic-shaped JSON and SSE');
     const reset = () => systems.resetEmulator();
 

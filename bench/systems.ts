@@ -21,8 +21,6 @@ export type SystemKey =
   | 'gateway-bedrock'
   | 'gateway-anthropic-full'
   | 'gateway-bedrock-full'
-  | 'gateway-anthropic-pool'
-  | 'gateway-bedrock-pool'
   | 'portkey';
 
 export interface System {
@@ -52,9 +50,6 @@ export interface StartOptions {
   profileFolder?: string;
 }
 
-/** Upstream connections per origin for the `-pool` gateways (the default, 256, caps concurrent streams). */
-export const RAISED_POOL = 1_024;
-
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The repository root: the nearest folder above this file whose package.json is claude-gateway's. */
@@ -76,8 +71,6 @@ const LABELS: Record<SystemKey, string> = {
   'gateway-bedrock': 'claude-gateway → bedrock',
   'gateway-anthropic-full': 'claude-gateway → anthropic, full bodies',
   'gateway-bedrock-full': 'claude-gateway → bedrock, full bodies',
-  'gateway-anthropic-pool': `claude-gateway → anthropic, pool ${RAISED_POOL}`,
-  'gateway-bedrock-pool': `claude-gateway → bedrock, pool ${RAISED_POOL}`,
   portkey: 'Portkey 1.15.2',
 };
 
@@ -85,7 +78,6 @@ interface GatewayPlan {
   key: SystemKey;
   target: string;
   bodies: GatewayChildOptions['bodies'];
-  connectionsPerOrigin?: number;
 }
 
 const GATEWAYS: GatewayPlan[] = [
@@ -93,18 +85,6 @@ const GATEWAYS: GatewayPlan[] = [
   { key: 'gateway-bedrock', target: 'bedrock/us', bodies: 'metadata' },
   { key: 'gateway-anthropic-full', target: 'anthropic', bodies: 'full' },
   { key: 'gateway-bedrock-full', target: 'bedrock/us', bodies: 'full' },
-  {
-    key: 'gateway-anthropic-pool',
-    target: 'anthropic',
-    bodies: 'metadata',
-    connectionsPerOrigin: RAISED_POOL,
-  },
-  {
-    key: 'gateway-bedrock-pool',
-    target: 'bedrock/us',
-    bodies: 'metadata',
-    connectionsPerOrigin: RAISED_POOL,
-  },
 ];
 
 /** Starts the emulator, then every system in front of it. */
@@ -123,7 +103,6 @@ export async function startSystems(group: ProcessGroup, options: StartOptions): 
       storeUrl: `sqlite://${join(options.storeFolder, `${plan.key}.db`)}`,
       bodies: plan.bodies,
       credentials,
-      ...(plan.connectionsPerOrigin ? { connectionsPerOrigin: plan.connectionsPerOrigin } : {}),
     };
     return group.launch({
       name: plan.key,

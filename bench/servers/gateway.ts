@@ -7,7 +7,6 @@
  */
 import { parseConfig } from '../../src/config/load.js';
 import type { PlatformsConfig } from '../../src/config/schema.js';
-import { createEngine } from '../../src/engine/create-engine.js';
 import { startGateway } from '../../src/gateway/server.js';
 import { answerParent, reportFailure, reportReady } from './child-ipc.js';
 
@@ -20,12 +19,6 @@ export interface GatewayChildOptions {
   storeUrl: string;
   bodies: 'full' | 'metadata' | 'none';
   credentials: { anthropicApiKey: string; awsAccessKeyId: string; awsSecretAccessKey: string };
-  /**
-   * Upstream connections per origin, when not the default (256, which the
-   * configuration file does not expose): the engine is then built here as
-   * `startGateway` builds it, with this one option more.
-   */
-  connectionsPerOrigin?: number;
 }
 
 try {
@@ -48,14 +41,7 @@ try {
       endpoint: options.upstream,
     },
   };
-  const engine =
-    options.connectionsPerOrigin === undefined
-      ? undefined
-      : createEngine(platforms, {
-          retry: config.retry,
-          transport: { connectionsPerOrigin: options.connectionsPerOrigin },
-        });
-  const gateway = await startGateway({ config, platforms, ...(engine ? { engine } : {}) });
+  const gateway = await startGateway({ config, platforms });
   answerParent(() => gateway.stop(0));
   reportReady(gateway.port);
 } catch (error) {

@@ -9,7 +9,22 @@ import type { ModelEntry } from './types.js';
  */
 export function deprecationNotice(model: ModelEntry, now: Date = new Date()): string | undefined {
   if (!model.deprecated && !model.retires) return undefined;
-  const today = now.toISOString().slice(0, 10);
+  return noticeForDay(model, now.toISOString().slice(0, 10));
+}
+
+const notices = new Map<string, string | undefined>();
+
+/** The notice for a model on a day, computed once per model and day (the gateway asks on every request). */
+function noticeForDay(model: ModelEntry, today: string): string | undefined {
+  const key = `${model.name}@${today}`;
+  if (notices.has(key)) return notices.get(key);
+  if (notices.size > 1_000) notices.clear();
+  const notice = computeNotice(model, today);
+  notices.set(key, notice);
+  return notice;
+}
+
+function computeNotice(model: ModelEntry, today: string): string | undefined {
   if (model.retires && model.retires <= today) {
     return `${model.displayName} (${model.name}) retired on ${model.retires}; platforms may reject it. Move to a current model.`;
   }

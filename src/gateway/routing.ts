@@ -2,7 +2,7 @@ import { resolveModel } from '../catalog/resolve.js';
 import type { Geo, Platform, Target } from '../catalog/types.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type Plan, planTargets, type Route } from '../engine/plan.js';
-import { parseTarget } from '../engine/targets.js';
+import { parseTarget, targetKey } from '../engine/targets.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 
 /** Routes and default targets as the engine uses them, parsed once at start. */
@@ -11,6 +11,8 @@ export interface RoutingTable {
   defaultTargets: Target[];
   platforms: Set<Platform>;
   defaults: { bedrockRegion?: string; vertexRegion?: string };
+  /** Plans already computed, by requested name, hint and residency. */
+  planCache: Map<string, Plan & { servedModel: string }>;
 }
 
 /** The targets used when no route matches and none are configured: every configured platform. */
@@ -56,6 +58,7 @@ export function buildRoutingTable(config: GatewayConfig, platforms: PlatformsCon
       Object.keys(platforms).filter((name) => platforms[name as keyof PlatformsConfig]) as Platform[],
     ),
     defaults,
+    planCache: new Map(),
   };
 }
 
@@ -69,6 +72,31 @@ export function planRequest(
   table: RoutingTable,
   requestedModel: string,
   options: { hint?: string; residency?: Geo; stickyTarget?: string },
+): Plan & { servedModel: string } {
+  // Plans depend only on the name, the hint and the residency (the table does not change while
+  // serving), so they are computed once; weighted routes draw a new order every time.
+  const key = `${requestedModel}\u0000${options.hint ?? ''}\u0000${options.residency ?? ''}`;
+  let plan = table.planCache.get(key);
+  if (!plan) {
+    plan = computePlan(table, requestedModel, options);
+    if (plan.route?.strategy !== 'weighted') {
+      if (table.planCache.size >= 10_000) table.planCache.clear();
+      table.planCache.set(key, plan);
+    }
+  }
+  const sticky = options.stickyTarget;
+  if (!sticky) return plan;
+  const index = plan.targets.findIndex((target) => targetKey(target) === sticky);
+  if (index <= 0) return plan;
+  const targets = [...plan.targets];
+  targets.unshift(...targets.splice(index, 1));
+  return { ...plan, targets };
+}
+
+function computePlan(
+  table: RoutingTable,
+  requestedModel: string,
+  options: { hint?: string; residency?: Geo },
 ): Plan & { servedModel: string } {
   let resolved = resolveModel(requestedModel);
   const probe = planTargets(
@@ -94,7 +122,6 @@ export function planRequest(
       defaultTargets,
       platforms: table.platforms,
       ...(options.residency ? { residency: options.residency } : {}),
-      ...(options.stickyTarget ? { stickyTarget: options.stickyTarget } : {}),
     },
     resolveModel,
   );

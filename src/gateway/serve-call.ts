@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { deprecationNotice } from '../catalog/deprecation.js';
 import { resolveModel } from '../catalog/resolve.js';
 import type { MessagesOutcome } from '../engine/engine.js';
@@ -17,9 +17,9 @@ import { planRequest } from './routing.js';
 
 const warnedModels = new Set<string>();
 
-/** A gateway request id: `req_gw_` and 24 hex characters. */
+/** A gateway request id: `req_gw_` and 32 hex characters (randomUUID draws from a cached pool of randomness). */
 export function newRequestId(): string {
-  return `req_gw_${randomBytes(12).toString('hex')}`;
+  return `req_gw_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** Headers every gateway answer carries: its request id in the dialect's own header, and what the gateway did. */

@@ -13,16 +13,19 @@ export interface TransportOptions {
   idleTimeoutMs?: number;
   /** How long an unused keep-alive connection stays open. */
   keepAliveTimeoutMs?: number;
-  /** Connections per origin. */
-  connectionsPerOrigin?: number;
+  /** Connections per origin; undefined means as many as requests in flight (each stream holds one). */
+  connectionsPerOrigin?: number | undefined;
 }
 
-export const DEFAULT_TRANSPORT_OPTIONS: Required<TransportOptions> = {
+export const DEFAULT_TRANSPORT_OPTIONS: Required<Omit<TransportOptions, 'connectionsPerOrigin'>> &
+  Pick<TransportOptions, 'connectionsPerOrigin'> = {
   connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 600_000,
   idleTimeoutMs: 300_000,
   keepAliveTimeoutMs: 30_000,
-  connectionsPerOrigin: 256,
+  // No cap: over HTTP/1.1 every open stream holds a connection, and a cap would
+  // leave streams past it waiting for their first event while others stay open.
+  connectionsPerOrigin: undefined,
 };
 
 /** An upstream answer whose body has not been read yet. */
@@ -44,7 +47,7 @@ export interface UpstreamResponse {
  */
 export class HttpTransport {
   private readonly agent: Agent;
-  readonly options: Required<TransportOptions>;
+  readonly options: typeof DEFAULT_TRANSPORT_OPTIONS;
 
   constructor(options: TransportOptions = {}) {
     this.options = { ...DEFAULT_TRANSPORT_OPTIONS, ...options };
@@ -53,7 +56,7 @@ export class HttpTransport {
       headersTimeout: this.options.firstByteTimeoutMs,
       bodyTimeout: this.options.idleTimeoutMs,
       keepAliveTimeout: this.options.keepAliveTimeoutMs,
-      connections: this.options.connectionsPerOrigin,
+      connections: this.options.connectionsPerOrigin ?? null,
       pipelining: 1,
     });
   }
@@ -126,7 +129,7 @@ const PLATFORM_NAMES: Record<Platform, string> = {
 export function transportError(
   error: unknown,
   platform: Platform,
-  options: Required<TransportOptions>,
+  options: typeof DEFAULT_TRANSPORT_OPTIONS,
 ): GatewayError {
   if (error instanceof GatewayError) return error;
   const name = PLATFORM_NAMES[platform];

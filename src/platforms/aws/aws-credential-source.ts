@@ -1,9 +1,3 @@
-import {
-  createCredentialChain,
-  fromEnv,
-  fromIni,
-  fromNodeProviderChain,
-} from '@aws-sdk/credential-providers';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type AwsCredentialProvider, type AwsCredentials, isAwsCredentials } from './aws-credentials.js';
 import { type AwsCredentialOrigin, awsCredentialsError } from './aws-credentials-error.js';
@@ -86,14 +80,20 @@ function chooseProvider(options: AwsCredentialSourceOptions): {
   }
   if (options.profile !== undefined) {
     return {
-      provider: fromSdkProvider(fromIni({ profile: options.profile, ...clientConfig })),
+      provider: lazySdkProvider(async () => {
+        const { fromIni } = await loadCredentialProviders();
+        return fromIni({ profile: options.profile, ...clientConfig });
+      }),
       origin: { kind: 'profile', profile: options.profile },
       description: `profile ${options.profile}`,
     };
   }
   const environmentProfile = (options.env ?? process.env)['AWS_PROFILE'] || undefined;
   return {
-    provider: fromSdkProvider(createCredentialChain(fromEnv(), fromNodeProviderChain(clientConfig))),
+    provider: lazySdkProvider(async () => {
+      const { createCredentialChain, fromEnv, fromNodeProviderChain } = await loadCredentialProviders();
+      return createCredentialChain(fromEnv(), fromNodeProviderChain(clientConfig));
+    }),
     origin:
       environmentProfile === undefined
         ? { kind: 'default-chain' }
@@ -177,8 +177,24 @@ class CachedAwsCredentialSource implements AwsCredentialSource {
  * An AWS SDK provider as an AwsCredentialProvider: `forceRefresh` reaches the
  * memoizing default chain through the chain's identity properties.
  */
-function fromSdkProvider(provider: (properties?: object) => Promise<AwsCredentials>): AwsCredentialProvider {
-  return (options) => provider(options);
+/**
+ * `@aws-sdk/credential-providers` (about 10 MB of memory) is loaded on the
+ * first credential lookup that needs it, not when the module loads: a gateway
+ * with static keys, a Bedrock API key or no Bedrock at all never pays for it.
+ */
+function loadCredentialProviders() {
+  return import('@aws-sdk/credential-providers');
+}
+
+/** A provider built on first use (its SDK loaded then), and kept. */
+function lazySdkProvider(
+  build: () => Promise<(properties?: object) => Promise<AwsCredentials>>,
+): AwsCredentialProvider {
+  let provider: Promise<(properties?: object) => Promise<AwsCredentials>> | undefined;
+  return async (options) => {
+    provider ??= build();
+    return (await provider)(options);
+  };
 }
 
 function isExpired(credentials: AwsCredentials, now: number): boolean {

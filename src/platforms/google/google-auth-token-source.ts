@@ -1,13 +1,4 @@
-import {
-  type AuthClient,
-  BaseExternalAccountClient,
-  Compute,
-  GoogleAuth,
-  type GoogleAuthOptions,
-  Impersonated,
-  JWT,
-  UserRefreshClient,
-} from 'google-auth-library';
+import type { AuthClient, GoogleAuth, GoogleAuthOptions } from 'google-auth-library';
 import { isJsonObject, safeParseJson } from '../../wire/json.js';
 import { googleCredentialsError } from './google-credentials-error.js';
 import { customTokenUri } from './google-credentials-json.js';
@@ -94,6 +85,8 @@ export class GoogleAuthTokenSource implements GoogleTokenSource {
 
   async describeCredentials(): Promise<GoogleCredentialsDescription> {
     const client = await this.client();
+    const { BaseExternalAccountClient, Compute, Impersonated, JWT, UserRefreshClient } =
+      await loadGoogleAuthLibrary();
     if (client instanceof JWT) return withPrincipal('service_account', client.email);
     if (client instanceof Impersonated) return withPrincipal('impersonated', client.getTargetPrincipal());
     if (client instanceof UserRefreshClient) return { type: 'authorized_user' };
@@ -156,8 +149,18 @@ export class GoogleAuthTokenSource implements GoogleTokenSource {
     if (this.configuredProjectId) authOptions.projectId = this.configuredProjectId;
     if (credentials) authOptions.credentials = credentials as GoogleAuthOptions['credentials'];
     else if (this.options.keyFile) authOptions.keyFilename = this.options.keyFile;
+    const { GoogleAuth } = await loadGoogleAuthLibrary();
     return new GoogleAuth(authOptions);
   }
+}
+
+/**
+ * google-auth-library (about 10 MB of memory) is loaded when Google
+ * credentials are first needed, not when the module loads: a gateway without
+ * Vertex never pays for it.
+ */
+function loadGoogleAuthLibrary() {
+  return import('google-auth-library');
 }
 
 function parseCredentials(
