@@ -38,6 +38,8 @@ export interface ExecuteOptions {
   session?: string;
   /** Called after every attempt ends (success included). */
   onAttempt?: (report: AttemptReport) => void;
+  /** Stream event types to parse; others arrive with only their type (see StreamDecoderOptions). */
+  parseEvents?: (type: string) => boolean;
 }
 
 interface Served {
@@ -155,7 +157,7 @@ export class Engine {
           changes: [],
         };
         attempts.push(report);
-        const result = await this.attempt(operation, adapter, call, target, report, options.signal);
+        const result = await this.attempt(operation, adapter, call, target, report, options);
         report.durationMs = Date.now() - report.startedAt;
         if (result.ok) {
           report.outcome = 'success';
@@ -237,8 +239,9 @@ export class Engine {
     call: MessagesCall,
     target: ResolvedTarget,
     report: AttemptReport,
-    signal: AbortSignal | undefined,
+    options: ExecuteOptions,
   ): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; error: GatewayError }> {
+    const signal = options.signal;
     let response: UpstreamResponse;
     try {
       if (adapter.ready) await adapter.ready();
@@ -264,12 +267,8 @@ export class Engine {
       return { ok: false, error: adapter.parseError(response.status, response.headers, text) };
     }
     if (operation === 'messages' && call.stream) {
-      const stream = new UpstreamStream(
-        response.body,
-        adapter.createStreamDecoder(),
-        target.platform,
-        response.discard,
-      );
+      const decoder = adapter.createStreamDecoder(options.parseEvents ? { parse: options.parseEvents } : {});
+      const stream = new UpstreamStream(response.body, decoder, target.platform, response.discard);
       const first = await stream.prefetch();
       if (!first.ok) return { ok: false, error: first.error };
       return { ok: true, value: { ok: true, kind: 'stream', stream, headers: response.headers } };

@@ -88,7 +88,14 @@ export class ActivityEntry {
     const model = resolveModel(fields.requestedModel).model;
     if (model) this.record.model = model.name;
     if (fields.session) this.record.sessionId = fields.session;
-    if (fields.body) this.record.requestBody = this.keepBody(fields.body.toString('utf8'));
+    if (fields.body) {
+      // Only full bodies need the text; the others need at most the size, without decoding 100 KB.
+      const kept =
+        this.bodies === 'full'
+          ? this.keepBody(fields.body.toString('utf8'))
+          : this.keepBody('', fields.body.byteLength);
+      if (kept !== undefined) this.record.requestBody = kept;
+    }
   }
 
   served(target: ResolvedTarget, attempts: AttemptReport[], changes: string[]): void {
@@ -184,9 +191,9 @@ export class ActivityEntry {
     };
   }
 
-  private keepBody(text: string): string | undefined {
+  private keepBody(text: string, byteLength?: number): string | undefined {
     if (this.bodies === 'none') return undefined;
-    if (this.bodies === 'metadata') return `(${Buffer.byteLength(text)} bytes not kept)`;
+    if (this.bodies === 'metadata') return `(${byteLength ?? Buffer.byteLength(text)} bytes not kept)`;
     return text.length > BODY_LIMIT
       ? `${text.slice(0, BODY_LIMIT)}…(${text.length - BODY_LIMIT} more characters)`
       : text;

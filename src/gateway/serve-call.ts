@@ -17,6 +17,9 @@ import { planRequest } from './routing.js';
 
 const warnedModels = new Set<string>();
 
+/** The stream events the activity log reads (usage, stop reason) when it does not keep bodies. */
+const LOGGED_EVENTS = new Set(['message_start', 'message_delta', 'message_stop']);
+
 /** A gateway request id: `req_gw_` and 32 hex characters (randomUUID draws from a cached pool of randomness). */
 export function newRequestId(): string {
   return `req_gw_${randomUUID().replaceAll('-', '')}`;
@@ -131,6 +134,10 @@ export async function serveCall(
     const options = {
       signal: exchange.signal,
       ...(ingress.session ? { session: ingress.session } : {}),
+      // Without full bodies the log needs only usage and the stop reason: the deltas are forwarded unparsed.
+      ...(context.config.store.bodies === 'full'
+        ? {}
+        : { parseEvents: (type: string) => LOGGED_EVENTS.has(type) }),
     };
 
     if (ingress.operation === 'count_tokens') {
@@ -248,8 +255,8 @@ async function streamAnswer(
   try {
     for await (const chunk of stream) {
       for (const item of chunk.items) {
-        if (item.kind === 'event') accumulator.push(item.event);
-        else failure = item.error;
+        if (item.kind === 'error') failure = item.error;
+        else if (item.parsed !== false) accumulator.push(item.event);
       }
       if (exchange.clientGone) break;
       const pending = exchange.write(encoder.encode(chunk));

@@ -184,3 +184,29 @@ describe('SseStreamDecoder', () => {
     expect(items).toEqual([]);
   });
 });
+
+describe('parsing only some events', () => {
+  it('hands other events on with their type and JSON text only, and still parses errors', () => {
+    const decoder = new SseStreamDecoder('anthropic', { parse: (type) => type === 'message_delta' });
+    const text =
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}\n\n' +
+      'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}\n\n' +
+      'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+    const items = decoder.push(new TextEncoder().encode(text));
+    expect(items[0]).toEqual({
+      kind: 'event',
+      event: { type: 'content_block_delta' },
+      json: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}',
+      parsed: false,
+    });
+    expect(items[1]).toMatchObject({
+      kind: 'event',
+      event: { type: 'message_delta', usage: { output_tokens: 3 } },
+    });
+    expect(items[1]).not.toHaveProperty('parsed');
+    expect(items[2]).toMatchObject({
+      kind: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+    });
+  });
+});

@@ -16,7 +16,7 @@ import {
   statusForAnthropicErrorType,
 } from '../wire/errors/index.js';
 import { isJsonObject, previewText, safeParseJson } from '../wire/json.js';
-import type { StreamDecoder, UpstreamStreamItem } from './types.js';
+import type { StreamDecoder, StreamDecoderOptions, UpstreamStreamItem } from './types.js';
 
 /** Who sends the stream: decides the error dialect of `event: error` data and names the platform in messages. */
 export type SseStreamPlatform = Extract<ErrorPlatform, 'anthropic' | 'vertex' | 'foundry'>;
@@ -78,7 +78,10 @@ export class SseStreamDecoder implements StreamDecoder {
   private ended = false;
   private partial: PartialSseEvent | undefined;
 
-  constructor(private readonly platform: SseStreamPlatform = 'anthropic') {
+  constructor(
+    private readonly platform: SseStreamPlatform = 'anthropic',
+    private readonly options: StreamDecoderOptions = {},
+  ) {
     this.parser = createParser({
       onEvent: (message) => {
         if (this.flushing) this.partial = { event: message.event, data: message.data };
@@ -124,6 +127,12 @@ export class SseStreamDecoder implements StreamDecoder {
 
   private decodeMessage(message: EventSourceMessage): void {
     if (message.data.trim() === '') return;
+    const type = message.event;
+    // Events the caller only forwards are not parsed: their name already says their type.
+    if (type && type !== 'error' && this.options.parse && !this.options.parse(type)) {
+      this.items.push({ kind: 'event', event: { type }, json: message.data, parsed: false });
+      return;
+    }
     const name = message.event === undefined ? 'an unnamed SSE event' : `SSE event "${message.event}"`;
     const parsed = safeParseJson(message.data);
     if (!parsed.ok) {

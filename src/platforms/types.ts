@@ -55,10 +55,23 @@ export interface PreparedRequest {
 /** How a platform frames a streaming answer. */
 export type StreamFraming = 'sse' | 'aws-eventstream';
 
-/** One decoded item of an upstream stream. */
+/**
+ * One decoded item of an upstream stream. An event the decoder was told not to
+ * parse carries only its `type` (`parsed: false`) beside its JSON text.
+ */
 export type UpstreamStreamItem =
-  | { kind: 'event'; event: StreamEvent; json: string }
+  | { kind: 'event'; event: StreamEvent; json: string; parsed?: false }
   | { kind: 'error'; error: GatewayError };
+
+/** How much of a stream to decode. */
+export interface StreamDecoderOptions {
+  /**
+   * Which event types to parse; the others come with only their type and JSON
+   * text, for a caller that forwards them as they are and reads only a few
+   * (usage, stop reason). Default: every event. Error events are always parsed.
+   */
+  parse?: (type: string) => boolean;
+}
 
 /** Invocation numbers a platform reports beside the events (Bedrock's metrics). */
 export interface UpstreamMetrics {
@@ -104,7 +117,7 @@ export interface PlatformAdapter {
   authorize(request: UpstreamRequest, target: ResolvedTarget): Promise<UpstreamRequest>;
 
   /** A fresh decoder for one streaming answer. */
-  createStreamDecoder(): StreamDecoder;
+  createStreamDecoder(options?: StreamDecoderOptions): StreamDecoder;
   /** Usage the platform reports in response headers (Bedrock's `x-amzn-bedrock-*`). */
   metricsFromHeaders(headers: Headers): UpstreamMetrics | undefined;
   /** Turns an error answer into a GatewayError, keeping the platform's message. */

@@ -9,6 +9,7 @@ import type {
   PreparedRequest,
   ResolvedTarget,
   StreamDecoder,
+  StreamDecoderOptions,
   UpstreamMetrics,
   UpstreamRequest,
 } from '../types.js';
@@ -109,8 +110,8 @@ export class FirstPartyAdapter implements PlatformAdapter {
     return { ...request, headers: { ...headers, ...auth } };
   }
 
-  createStreamDecoder(): StreamDecoder {
-    return new SseStreamDecoder(this.platform);
+  createStreamDecoder(options?: StreamDecoderOptions): StreamDecoder {
+    return new SseStreamDecoder(this.platform, options);
   }
 
   metricsFromHeaders(_headers: Headers): UpstreamMetrics | undefined {

@@ -15,6 +15,7 @@ import type {
   PreparedRequest,
   ResolvedTarget,
   StreamDecoder,
+  StreamDecoderOptions,
   UpstreamMetrics,
   UpstreamRequest,
 } from '../types.js';
@@ -116,8 +117,8 @@ export class VertexAdapter implements PlatformAdapter {
     return { ...request, url, headers };
   }
 
-  createStreamDecoder(): StreamDecoder {
-    return new SseStreamDecoder('vertex');
+  createStreamDecoder(options?: StreamDecoderOptions): StreamDecoder {
+    return new SseStreamDecoder('vertex', options);
   }
 
   metricsFromHeaders(_headers: Headers): UpstreamMetrics | undefined {
