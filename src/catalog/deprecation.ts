@@ -9,7 +9,17 @@ import type { ModelEntry } from './types.js';
  */
 export function deprecationNotice(model: ModelEntry, now: Date = new Date()): string | undefined {
   if (!model.deprecated && !model.retires) return undefined;
-  return noticeForDay(model, now.toISOString().slice(0, 10));
+  return noticeForDay(model, dayOf(now.getTime()));
+}
+
+let cachedDay: { start: number; end: number; day: string } | undefined;
+
+/** The ISO day of a time, formatting a date only when the day changes (the gateway asks per request). */
+function dayOf(time: number): string {
+  if (cachedDay && time >= cachedDay.start && time < cachedDay.end) return cachedDay.day;
+  const start = time - (time % 86_400_000);
+  cachedDay = { start, end: start + 86_400_000, day: new Date(start).toISOString().slice(0, 10) };
+  return cachedDay.day;
 }
 
 const notices = new Map<string, string | undefined>();

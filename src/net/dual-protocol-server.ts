@@ -30,7 +30,9 @@ export function createDualProtocolServer(listener: Listener): DualProtocolServer
   const http1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, listener);
   const h2 = http2.createServer({}, listener);
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  // noDelay: sockets accepted here never pass through http.Server's own accept, which would set it;
+  // without it Nagle holds back small writes (each stream event) while an earlier one is unacknowledged.
+  const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
