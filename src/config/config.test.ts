@@ -124,3 +124,16 @@ describe('effectivePlatforms', () => {
     expect(Object.keys(effectivePlatforms({}, {}).platforms)).toEqual([]);
   });
 });
+
+describe('the store the gateway opens', () => {
+  it('writes rows without bodies on the main thread and full bodies from a worker, unless the URL says', async () => {
+    const { storeUrlFor } = await import('../gateway/server.js');
+    const url = (store: Record<string, unknown>) => storeUrlFor(parseConfig({ store }));
+    expect(url({ url: 'sqlite://./a.db', bodies: 'metadata' })).toBe('sqlite://./a.db?writer=inline');
+    expect(url({ url: 'sqlite://./a.db', bodies: 'full' })).toBe('sqlite://./a.db');
+    expect(url({ url: 'sqlite://./a.db?writer=worker', bodies: 'none' })).toBe(
+      'sqlite://./a.db?writer=worker',
+    );
+    expect(url({ url: 'postgres://db/gateway', bodies: 'none' })).toBe('postgres://db/gateway');
+  });
+});

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { decodePathSegment } from '../net/decode-path-segment.js';
 import { StoreError } from '../store/store-error.js';
 import type { ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
@@ -64,7 +65,7 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
     return adminError(exchange, 401, 'Send the admin key as "Authorization: Bearer <server.adminKey>".');
   }
   const { method, path } = exchange;
-  const segments = path.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
+  const segments = path.split('/').filter(Boolean).slice(1).map(decodePathSegment);
   try {
     if (segments[0] === 'keys') {
       if (method === 'GET' && segments.length === 1) {

@@ -1,6 +1,7 @@
 import { foundationModelSummary, inferenceProfiles } from '../catalog/bedrock-listings.js';
 import { listModels, resolveModel } from '../catalog/resolve.js';
 import type { ModelEntry } from '../catalog/types.js';
+import { decodePathSegment } from '../net/decode-path-segment.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
@@ -75,7 +76,7 @@ async function serveListing(context: GatewayContext, exchange: Exchange, dialect
   if (dialect === 'anthropic' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
     await context.callers.identify(exchange);
     if (path !== '/v1/models') {
-      const model = resolveModel(decodeURIComponent(path.slice('/v1/models/'.length))).model;
+      const model = resolveModel(decodePathSegment(path.slice('/v1/models/'.length))).model;
       if (!model) throw GatewayError.fromCode('NOT_FOUND', { method, path });
       sendJson(exchange, 200, anthropicModel(model));
       return true;

@@ -33,6 +33,21 @@ export interface RunningGateway {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * The store URL to open. Without full bodies the rows are small: written on
+ * the main thread in batches they cost some tens of microseconds each, less in
+ * the benchmark than a worker thread's own heap (~15 MB) and its competition
+ * for the cores, which showed in the gaps between stream events. With full
+ * bodies a worker keeps big writes off the request path. An explicit
+ * `?writer=` in the URL wins.
+ */
+export function storeUrlFor(config: GatewayConfig): string {
+  const url = config.store.url;
+  if (!url.startsWith('sqlite:') || url === 'sqlite::memory:' || /[?&]writer=/.test(url)) return url;
+  if (config.store.bodies === 'full') return url;
+  return `${url}${url.includes('?') ? '&' : '?'}writer=inline`;
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
@@ -51,7 +66,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const { config } = options;
   const logger = options.logger ?? createLogger();
   const routing = buildRoutingTable(config, options.platforms);
-  const store = options.store ?? (await openStore(config.store.url));
+  const store = options.store ?? (await openStore(storeUrlFor(config)));
   const callers = new CallerAuth(store);
   const host = config.server.host;
   if (!isLoopback(host) && !(await callers.keysRequired())) {

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { foundationModelSummary, inferenceProfiles } from '../../catalog/bedrock-listings.js';
 import { listModels, resolveModel } from '../../catalog/resolve.js';
+import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
@@ -83,7 +84,7 @@ export function mountBedrockControlRoutes(
   app.get('/inference-profiles/:id', async (context) => {
     const caller = await authorize(context, 'GetInferenceProfile');
     if ('response' in caller) return caller.response;
-    const wanted = decodeURIComponent(context.req.param('id'));
+    const wanted = decodePathSegment(context.req.param('id'));
     const profile = inferenceProfiles(caller.region, auth.credentials.awsAccountId).find(
       (candidate) => candidate.inferenceProfileId === wanted || candidate.inferenceProfileArn === wanted,
     );

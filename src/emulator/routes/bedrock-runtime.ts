@@ -7,6 +7,7 @@ import {
 } from '../../catalog/platforms.js';
 import { resolveModel } from '../../catalog/resolve.js';
 import type { ModelEntry } from '../../catalog/types.js';
+import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
@@ -144,7 +145,7 @@ export function mountBedrockRuntimeRoutes(
     }
     const region = caller.method === 'sigv4' ? caller.region : state.options.defaultAwsRegion;
     journal.region = region;
-    const modelId = safeDecode(match[1]);
+    const modelId = decodePathSegment(match[1]);
     journal.model = modelId;
     if (!isJsonContentType(context))
       return fail(validation('The request content type must be application/json.'));
@@ -228,12 +229,4 @@ export function signedRequestOf(context: EmulatorContext, body: Uint8Array): Sig
     authority: context.req.header('host') ?? new URL(context.req.url).host,
     body,
   };
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

@@ -7,6 +7,7 @@ import {
 } from '../../catalog/platforms.js';
 import { listModels } from '../../catalog/resolve.js';
 import type { ModelEntry } from '../../catalog/types.js';
+import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
@@ -50,7 +51,9 @@ export function mountVertexRoutes(app: Hono<EmulatorEnv>, state: EmulatorState, 
   app.post('/v1/projects/*', async (context) => {
     const { path } = rawTarget(context);
     const match = VERTEX_PATH.exec(path);
-    const [project, location, modelId] = (match?.slice(1, 4) ?? []).map(decodeSegment);
+    const [project, location, modelId] = (match?.slice(1, 4) ?? []).map((segment) =>
+      segment === undefined ? undefined : decodePathSegment(segment),
+    );
     const countTokens = modelId === 'count-tokens';
     const journal = state.journal.add({
       platform: 'vertex',
@@ -175,13 +178,4 @@ export function mountVertexRoutes(app: Hono<EmulatorEnv>, state: EmulatorState, 
       invalidRequest,
     );
   });
-}
-
-function decodeSegment(segment: string | undefined): string | undefined {
-  if (segment === undefined) return undefined;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

@@ -1,4 +1,5 @@
 import { resolveModel } from '../../catalog/resolve.js';
+import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
@@ -15,12 +16,7 @@ export function bedrockRuntimeTarget(
   if (method !== 'POST') return undefined;
   const match = RUNTIME_PATH.exec(path);
   if (!match?.[1] || !match[2]) return undefined;
-  let modelId = match[1];
-  try {
-    modelId = decodeURIComponent(modelId);
-  } catch {
-    // keep it as sent
-  }
+  const modelId = decodePathSegment(match[1]);
   return { modelId, operation: match[2] as 'invoke' | 'invoke-with-response-stream' | 'count-tokens' };
 }
 

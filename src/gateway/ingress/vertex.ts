@@ -1,3 +1,4 @@
+import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
@@ -7,14 +8,6 @@ import { checkMessagesShape, parseJsonBody } from './body.js';
 // Claude Code's Vertex mode posts to `{base}/projects/…` without adding `/v1`; accept both.
 const VERTEX_PATH =
   /^(?:\/v1)?\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/;
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /** A Vertex path: project, location, model (or `count-tokens`) and method. */
 export function vertexTarget(
@@ -27,9 +20,9 @@ export function vertexTarget(
   const match = VERTEX_PATH.exec(path);
   if (!match?.[1] || !match[2] || !match[3] || !match[4]) return undefined;
   return {
-    project: decode(match[1]),
-    location: decode(match[2]),
-    model: decode(match[3]),
+    project: decodePathSegment(match[1]),
+    location: decodePathSegment(match[2]),
+    model: decodePathSegment(match[3]),
     method: match[4] as 'rawPredict' | 'streamRawPredict',
   };
 }
