@@ -105,7 +105,7 @@ export function resolveModel(requested: string): ResolvedModel {
   const model = INDEX.get(name.toLowerCase());
   const ids = model ? idsOf(model) : deriveIds(name);
   // A name the Anthropic API itself knows is sent to it as asked (and the body need not change).
-  if (model && model.firstPartyAliases.includes(name)) ids.anthropic = name;
+  if (model?.firstPartyAliases.includes(name)) ids.anthropic = name;
   return { requested, model, ids, ...result };
 }
 
