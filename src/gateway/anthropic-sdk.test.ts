@@ -4,29 +4,21 @@
  */
 
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from '../test-support/gateway.js';
 
-let setup: TestGateway;
-
-beforeAll(async () => {
-  setup = await startTestGateway({
-    config: {
-      routes: [
-        { models: ['via-bedrock'], model: 'claude-sonnet-4-5', targets: ['bedrock/global'] },
-        { models: ['via-vertex'], model: 'claude-sonnet-4-5', targets: ['vertex/global'] },
-        { models: ['claude-sonnet-4-5', 'claude-haiku-4-5'], targets: ['anthropic'] },
-      ],
-    },
-  });
+const gateway = useTestGateway({
+  config: {
+    routes: [
+      { models: ['via-bedrock'], model: 'claude-sonnet-4-5', targets: ['bedrock/global'] },
+      { models: ['via-vertex'], model: 'claude-sonnet-4-5', targets: ['vertex/global'] },
+      { models: ['claude-sonnet-4-5', 'claude-haiku-4-5'], targets: ['anthropic'] },
+    ],
+  },
 });
-afterAll(async () => {
-  await setup.close();
-});
-beforeEach(() => setup.emulator.state.reset());
 
 const client = () =>
-  new Anthropic({ baseURL: setup.url, apiKey: 'any-key-without-gateway-keys', maxRetries: 0 });
+  new Anthropic({ baseURL: gateway().url, apiKey: 'any-key-without-gateway-keys', maxRetries: 0 });
 
 const weatherTool = {
   name: 'get_weather',
@@ -53,10 +45,10 @@ describe('@anthropic-ai/sdk through the gateway', () => {
     expect(message.usage.input_tokens).toBeGreaterThan(0);
     expect(response.headers.get('x-claude-gateway-target')).toMatch(new RegExp(`^${platform}`));
     expect(response.headers.get('request-id')).toMatch(/^req_gw_/);
-    const journal = setup.emulator.state.journal.list({ platform });
+    const journal = gateway().emulator.state.journal.list({ platform });
     expect(journal).toHaveLength(1);
     const id = response.headers.get('x-claude-gateway-request-id') ?? '';
-    const { request, attempts } = await setup.activity(id);
+    const { request, attempts } = await gateway().activity(id);
     expect(request).toMatchObject({ status: 200, dialect: 'anthropic', platform, requestedModel: model });
     expect(request?.inputTokens).toBe(message.usage.input_tokens);
     expect(attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
@@ -85,7 +77,7 @@ describe('@anthropic-ai/sdk through the gateway', () => {
     expect(text).toContain(`Stream a reply about tides from ${platform}`);
     expect(final.stop_reason).toBe('end_turn');
     expect(final.usage.output_tokens).toBeGreaterThan(0);
-    const [row] = (await setup.requests()).filter((entry) => entry.requestedModel === model);
+    const [row] = (await gateway().requests()).filter((entry) => entry.requestedModel === model);
     expect(row).toMatchObject({ status: 200, stream: true, platform, stopReason: 'end_turn' });
     expect(row?.outputTokens).toBe(final.usage.output_tokens);
   });
@@ -159,7 +151,7 @@ describe('@anthropic-ai/sdk through the gateway', () => {
       messages: [{ role: 'user', content: 'beta path' }],
     });
     expect(message.stop_reason).toBe('end_turn');
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'anthropic' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'anthropic' });
     expect(arrived?.headers['anthropic-beta']).toContain('context-management-2025-06-27');
   });
 });

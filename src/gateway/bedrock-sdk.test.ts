@@ -6,26 +6,18 @@
  */
 
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestGateway } from '../test-support/gateway.js';
 
-let setup: TestGateway;
-
-beforeAll(async () => {
-  setup = await startTestGateway({
-    config: {
-      routes: [
-        { models: ['claude-sonnet-4-5'], targets: ['bedrock/global'] },
-        { models: ['claude-haiku-4-5'], targets: ['vertex/global'] },
-        { models: ['claude-opus-4-5'], targets: ['anthropic'] },
-      ],
-    },
-  });
+const gateway = useTestGateway({
+  config: {
+    routes: [
+      { models: ['claude-sonnet-4-5'], targets: ['bedrock/global'] },
+      { models: ['claude-haiku-4-5'], targets: ['vertex/global'] },
+      { models: ['claude-opus-4-5'], targets: ['anthropic'] },
+    ],
+  },
 });
-afterAll(async () => {
-  await setup.close();
-});
-beforeEach(() => setup.emulator.state.reset());
 
 /** What the SDK saw on the wire before its own transcoding (it turns event-stream into SSE). */
 let wire: { url: string; contentType: string | null }[] = [];
@@ -40,7 +32,7 @@ beforeEach(() => {
 
 const client = () =>
   new AnthropicBedrock({
-    baseURL: setup.url,
+    baseURL: gateway().url,
     skipAuth: true,
     awsRegion: 'us-east-1',
     maxRetries: 0,
@@ -68,8 +60,10 @@ describe('@anthropic-ai/bedrock-sdk through the gateway', () => {
     expect(response.headers.get('x-amzn-bedrock-output-token-count')).toBe(
       String(message.usage.output_tokens),
     );
-    expect(wire[0]?.url).toBe(`${setup.url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`);
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'bedrock' });
+    expect(wire[0]?.url).toBe(
+      `${gateway().url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
+    );
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'bedrock' });
     expect(arrived?.path).toBe('/model/global.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke');
     // The SDK copies its anthropic-version header into the body; model and stream never reach Bedrock.
     expect(arrived?.body).toMatchObject({ anthropic_version: expect.any(String), max_tokens: 200 });
@@ -121,8 +115,8 @@ describe('@anthropic-ai/bedrock-sdk through the gateway', () => {
     expect(types.at(-1)).toBe('message_stop');
     expect(text).toContain(`Cross-platform from ${platform}`);
     expect(id).toMatch(idPattern);
-    expect(setup.emulator.state.journal.list({ platform })).toHaveLength(1);
-    expect(setup.emulator.state.journal.list({ platform: 'bedrock' })).toHaveLength(0);
+    expect(gateway().emulator.state.journal.list({ platform })).toHaveLength(1);
+    expect(gateway().emulator.state.journal.list({ platform: 'bedrock' })).toHaveLength(0);
   });
 
   it('creates a whole message served by Vertex for a Bedrock client', async () => {
@@ -132,7 +126,7 @@ describe('@anthropic-ai/bedrock-sdk through the gateway', () => {
       messages: [{ role: 'user', content: 'Whole answer from Vertex' }],
     });
     expect((message.content[0] as { text: string }).text).toContain('Whole answer from Vertex');
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'vertex' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'vertex' });
     expect(arrived?.path).toContain('/publishers/anthropic/models/claude-haiku-4-5@20251001:rawPredict');
     expect(arrived?.body).toMatchObject({ anthropic_version: expect.any(String), max_tokens: 200 });
     expect(arrived?.body).not.toHaveProperty('model');

@@ -8,31 +8,23 @@
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import Anthropic from '@anthropic-ai/sdk';
 import { BedrockRuntimeClient, InvokeModelWithResponseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failureOf, startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { failureOf, useTestGateway } from '../test-support/gateway.js';
 
-let setup: TestGateway;
-
-beforeAll(async () => {
-  setup = await startTestGateway({
-    config: {
-      routes: [
-        { models: ['claude-sonnet-4-5'], targets: ['bedrock/global', 'vertex/global', 'anthropic'] },
-        { models: ['claude-haiku-4-5'], targets: ['bedrock/global'] },
-        { models: ['claude-opus-4-5'], targets: ['anthropic'] },
-      ],
-    },
-  });
+const gateway = useTestGateway({
+  config: {
+    routes: [
+      { models: ['claude-sonnet-4-5'], targets: ['bedrock/global', 'vertex/global', 'anthropic'] },
+      { models: ['claude-haiku-4-5'], targets: ['bedrock/global'] },
+      { models: ['claude-opus-4-5'], targets: ['anthropic'] },
+    ],
+  },
 });
-afterAll(async () => {
-  await setup.close();
-});
-beforeEach(() => setup.emulator.state.reset());
 
-const anthropic = () => new Anthropic({ baseURL: setup.url, apiKey: 'unused', maxRetries: 0 });
+const anthropic = () => new Anthropic({ baseURL: gateway().url, apiKey: 'unused', maxRetries: 0 });
 const aws = () =>
   new BedrockRuntimeClient({
-    endpoint: setup.url,
+    endpoint: gateway().url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDANY', secretAccessKey: 'unused' },
     maxAttempts: 1,
@@ -40,7 +32,7 @@ const aws = () =>
 
 /** Posts an Anthropic streaming request and returns the raw SSE text and the request id. */
 async function rawStream(model: string, text: string): Promise<{ status: number; body: string; id: string }> {
-  const response = await fetch(`${setup.url}/v1/messages`, {
+  const response = await fetch(`${gateway().url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
     body: JSON.stringify({
@@ -70,7 +62,7 @@ function sseEvents(body: string): { event: string; data: Record<string, unknown>
 
 describe('failover before the first byte', () => {
   it('answers from the next target when Bedrock global throttles, and says so', async () => {
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
     const { data: message, response } = await anthropic()
       .messages.create({
         model: 'claude-sonnet-4-5',
@@ -85,7 +77,7 @@ describe('failover before the first byte', () => {
     expect(response.headers.get('x-claude-gateway-changes')).toContain(
       'failover:bedrock/global@us-east-1->vertex/global',
     );
-    const { request, attempts } = await setup.activity(response.headers.get('request-id') ?? '');
+    const { request, attempts } = await gateway().activity(response.headers.get('request-id') ?? '');
     expect(request).toMatchObject({ status: 200, platform: 'vertex', region: 'global' });
     expect(request?.changes).toContain('failover:bedrock/global@us-east-1→vertex/global');
     expect(request?.attemptCount).toBe(attempts.length);
@@ -99,19 +91,19 @@ describe('failover before the first byte', () => {
   });
 
   it('fails over a stream too, and the client sees one clean answer', async () => {
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
     const { status, body, id } = await rawStream('claude-sonnet-4-5', 'streamed failover');
     expect(status).toBe(200);
     const events = sseEvents(body);
     expect(events.filter((event) => event.event === 'message_start')).toHaveLength(1);
     expect(events.at(-1)?.event).toBe('message_stop');
     expect(events.some((event) => event.event === 'error')).toBe(false);
-    const { attempts } = await setup.activity(id);
+    const { attempts } = await gateway().activity(id);
     expect(attempts.at(-1)).toMatchObject({ platform: 'vertex', outcome: 'success' });
   });
 
   it('gives the last error in the client dialect when every target fails', async () => {
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
     const error = await failureOf<InstanceType<typeof Anthropic.APIError>>(
       anthropic().messages.create({
         model: 'claude-haiku-4-5',
@@ -122,7 +114,7 @@ describe('failover before the first byte', () => {
     expect(error).toBeInstanceOf(Anthropic.RateLimitError);
     expect(error.status).toBe(429);
     const id = error.headers?.get('request-id') ?? '';
-    const { request, attempts } = await setup.activity(id);
+    const { request, attempts } = await gateway().activity(id);
     expect(request).toMatchObject({ status: 429 });
     expect(request?.errorType).toContain('rate_limit_error');
     expect(attempts.map((attempt) => attempt.outcome)).toEqual(['retried', 'failed']);
@@ -131,7 +123,7 @@ describe('failover before the first byte', () => {
 
 describe('a stream cut after the first byte', () => {
   it('ends an Anthropic SSE stream with event: error, and logs it', async () => {
-    setup.emulator.state.faults.add({ kind: 'reset-mid-stream', platform: 'bedrock', afterEvents: 4 });
+    gateway().emulator.state.faults.add({ kind: 'reset-mid-stream', platform: 'bedrock', afterEvents: 4 });
     const { status, body, id } = await rawStream('claude-haiku-4-5', 'cut me off');
     expect(status).toBe(200);
     const events = sseEvents(body);
@@ -139,13 +131,13 @@ describe('a stream cut after the first byte', () => {
     expect(events.at(-1)?.event).toBe('error');
     expect(events.at(-1)?.data).toMatchObject({ type: 'error', error: { type: 'api_error' } });
     expect(events.some((event) => event.event === 'message_stop')).toBe(false);
-    const { request } = await setup.activity(id);
+    const { request } = await gateway().activity(id);
     expect(request?.errorMessage).toMatch(/stream ended before the message was complete/);
     expect(request?.errorType).toBe('api_error');
   });
 
   it('makes the Anthropic SDK throw the stream error', async () => {
-    setup.emulator.state.faults.add({ kind: 'reset-mid-stream', platform: 'bedrock', afterEvents: 4 });
+    gateway().emulator.state.faults.add({ kind: 'reset-mid-stream', platform: 'bedrock', afterEvents: 4 });
     const error = await failureOf(
       anthropic()
         .messages.stream({
@@ -160,7 +152,7 @@ describe('a stream cut after the first byte', () => {
   });
 
   it('raises an exception with the message in the AWS SDK', async () => {
-    setup.emulator.state.faults.add({ kind: 'reset-mid-stream', platform: 'bedrock', afterEvents: 4 });
+    gateway().emulator.state.faults.add({ kind: 'reset-mid-stream', platform: 'bedrock', afterEvents: 4 });
     const answer = await aws().send(
       new InvokeModelWithResponseStreamCommand({
         modelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
@@ -186,13 +178,13 @@ describe('a stream cut after the first byte', () => {
     // The SDK raises the exception frame as its modeled class, with the frame's message.
     expect((error as Error).name).toBe('InternalServerException');
     expect((error as Error).message).toMatch(/stream ended before the message was complete/);
-    const [row] = await setup.requests();
+    const [row] = await gateway().requests();
     expect(row).toMatchObject({ dialect: 'bedrock', stream: true });
     expect(row?.errorMessage).toMatch(/stream ended/);
   });
 
   it('turns an in-stream Bedrock throttlingException into rate_limit_error, keeping the AWS message', async () => {
-    setup.emulator.state.faults.add({
+    gateway().emulator.state.faults.add({
       kind: 'stream-error',
       platform: 'bedrock',
       afterEvents: 3,
@@ -209,20 +201,20 @@ describe('a stream cut after the first byte', () => {
         error: { type: 'rate_limit_error', message: 'Too many tokens, please wait before trying again.' },
       },
     });
-    const { request } = await setup.activity(id);
+    const { request } = await gateway().activity(id);
     expect(request?.errorType).toContain('rate_limit_error');
     expect(request?.errorMessage).toBe('Too many tokens, please wait before trying again.');
   });
 
   it('gives the Bedrock SDK the exception frame with its message (the SDK turns it into an SSE error)', async () => {
-    setup.emulator.state.faults.add({
+    gateway().emulator.state.faults.add({
       kind: 'stream-error',
       platform: 'bedrock',
       afterEvents: 3,
       errorType: 'throttlingException',
       message: 'Too many tokens, please wait before trying again.',
     });
-    const client = new AnthropicBedrock({ baseURL: setup.url, skipAuth: true, maxRetries: 0 });
+    const client = new AnthropicBedrock({ baseURL: gateway().url, skipAuth: true, maxRetries: 0 });
     const error = await failureOf<InstanceType<typeof Anthropic.APIError>>(
       client.messages
         .stream({
@@ -236,7 +228,7 @@ describe('a stream cut after the first byte', () => {
   });
 
   it('raises ServiceUnavailableException in the AWS SDK for an overloaded Anthropic stream', async () => {
-    setup.emulator.state.faults.add({ kind: 'stream-error', platform: 'anthropic', afterEvents: 3 });
+    gateway().emulator.state.faults.add({ kind: 'stream-error', platform: 'anthropic', afterEvents: 3 });
     const answer = await aws().send(
       new InvokeModelWithResponseStreamCommand({
         modelId: 'global.anthropic.claude-opus-4-5-20251101-v1:0',
@@ -260,7 +252,7 @@ describe('a stream cut after the first byte', () => {
   });
 
   it('passes an Anthropic in-stream overloaded_error to an Anthropic client as it was', async () => {
-    setup.emulator.state.faults.add({ kind: 'stream-error', platform: 'anthropic', afterEvents: 3 });
+    gateway().emulator.state.faults.add({ kind: 'stream-error', platform: 'anthropic', afterEvents: 3 });
     const { body } = await rawStream('claude-opus-4-5', 'overload mid-stream');
     const events = sseEvents(body);
     expect(events[0]?.event).toBe('message_start');

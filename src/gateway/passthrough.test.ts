@@ -5,27 +5,19 @@
  * betas, dropped and said so).
  */
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from '../test-support/gateway.js';
 import { readJson } from '../test-support/json.js';
 
-let setup: TestGateway;
-
-beforeAll(async () => {
-  setup = await startTestGateway({
-    config: {
-      routes: [
-        { models: ['to-anthropic'], model: 'claude-sonnet-4-5', targets: ['anthropic'] },
-        { models: ['to-bedrock'], model: 'claude-sonnet-4-5', targets: ['bedrock/global'] },
-        { models: ['to-vertex'], model: 'claude-sonnet-4-5', targets: ['vertex/global'] },
-      ],
-    },
-  });
+const gateway = useTestGateway({
+  config: {
+    routes: [
+      { models: ['to-anthropic'], model: 'claude-sonnet-4-5', targets: ['anthropic'] },
+      { models: ['to-bedrock'], model: 'claude-sonnet-4-5', targets: ['bedrock/global'] },
+      { models: ['to-vertex'], model: 'claude-sonnet-4-5', targets: ['vertex/global'] },
+    ],
+  },
 });
-afterAll(async () => {
-  await setup.close();
-});
-beforeEach(() => setup.emulator.state.reset());
 
 const FUTURE_BETA = 'future-feature-2099-01-01';
 
@@ -46,7 +38,7 @@ const unknownThings = {
 };
 
 async function post(path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const response = await fetch(`${setup.url}${path}`, {
+  const response = await fetch(`${gateway().url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
     body: JSON.stringify(body),
@@ -62,7 +54,7 @@ describe('unknown things pass through', () => {
   ])('keeps unknown fields, roles and blocks from an Anthropic client to %s', async (model, platform) => {
     const { response } = await post('/v1/messages', { model, max_tokens: 100, ...unknownThings });
     expect(response.status).toBe(200);
-    const [arrived] = setup.emulator.state.journal.list({ platform });
+    const [arrived] = gateway().emulator.state.journal.list({ platform });
     expect(arrived?.body).toMatchObject({
       future_top_level: unknownThings.future_top_level,
       messages: unknownThings.messages,
@@ -77,7 +69,7 @@ describe('unknown things pass through', () => {
       ...unknownThings,
     });
     expect(response.status).toBe(200);
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'anthropic' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'anthropic' });
     expect(arrived?.body).toMatchObject({ model: 'claude-sonnet-4-5', ...unknownThings });
   });
 
@@ -87,7 +79,7 @@ describe('unknown things pass through', () => {
       { anthropic_version: 'vertex-2023-10-16', max_tokens: 100, ...unknownThings },
     );
     expect(response.status).toBe(200);
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'bedrock' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'bedrock' });
     expect(arrived?.body).toMatchObject(unknownThings);
     expect(arrived?.body).not.toHaveProperty('model');
   });
@@ -100,7 +92,7 @@ describe('unknown things pass through', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('x-claude-gateway-changes')).toBeNull();
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'anthropic' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'anthropic' });
     expect(arrived?.headers['anthropic-beta']).toContain(FUTURE_BETA);
     expect(arrived?.headers['anthropic-beta']).toContain('context-1m-2025-08-07');
     expect(arrived?.headers['anthropic-version']).toBe('2023-06-01');
@@ -115,7 +107,7 @@ describe('unknown things pass through', () => {
     expect(response.status).toBe(200);
     expect(JSON.stringify(json.content)).toContain('beta to vertex');
     expect(response.headers.get('x-claude-gateway-changes')).toContain(FUTURE_BETA);
-    const arrived = setup.emulator.state.journal.list({ platform: 'vertex' });
+    const arrived = gateway().emulator.state.journal.list({ platform: 'vertex' });
     expect(arrived.at(-1)?.headers['anthropic-beta'] ?? '').not.toContain(FUTURE_BETA);
   });
 
@@ -129,7 +121,7 @@ describe('unknown things pass through', () => {
       messages: [{ role: 'user', content: 'betas' }],
     });
     expect(fromBedrock.response.status).toBe(200);
-    const [toAnthropic] = setup.emulator.state.journal.list({ platform: 'anthropic' });
+    const [toAnthropic] = gateway().emulator.state.journal.list({ platform: 'anthropic' });
     expect(toAnthropic?.headers['anthropic-beta']).toContain(beta);
     expect(toAnthropic?.body).not.toHaveProperty('anthropic_beta');
     // ...and an Anthropic client's header betas reach Bedrock in the body.
@@ -139,7 +131,7 @@ describe('unknown things pass through', () => {
       { 'anthropic-beta': beta },
     );
     expect(fromAnthropic.response.status).toBe(200);
-    const [toBedrock] = setup.emulator.state.journal.list({ platform: 'bedrock' });
+    const [toBedrock] = gateway().emulator.state.journal.list({ platform: 'bedrock' });
     expect(toBedrock?.body).toMatchObject({ anthropic_beta: [beta] });
   });
 
@@ -150,7 +142,7 @@ describe('unknown things pass through', () => {
       messages: [{ role: 'user', content: 'version' }],
     });
     expect(response.status).toBe(200);
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'bedrock' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'bedrock' });
     expect(arrived?.body).toMatchObject({ anthropic_version: 'bedrock-2023-05-31' });
   });
 });

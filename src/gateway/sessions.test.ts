@@ -5,24 +5,16 @@
  */
 
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from '../test-support/gateway.js';
 
-let setup: TestGateway;
-
-beforeAll(async () => {
-  setup = await startTestGateway({
-    config: {
-      routes: [{ models: ['claude-sonnet-4-5'], targets: ['bedrock/global', 'vertex/global', 'anthropic'] }],
-    },
-  });
+const gateway = useTestGateway({
+  config: {
+    routes: [{ models: ['claude-sonnet-4-5'], targets: ['bedrock/global', 'vertex/global', 'anthropic'] }],
+  },
 });
-afterAll(async () => {
-  await setup.close();
-});
-beforeEach(() => setup.emulator.state.reset());
 
-const client = () => new Anthropic({ baseURL: setup.url, apiKey: 'unused', maxRetries: 0 });
+const client = () => new Anthropic({ baseURL: gateway().url, apiKey: 'unused', maxRetries: 0 });
 
 /** One turn of a session; returns the target that served it. */
 async function turn(session: string, text = 'next turn'): Promise<string | null> {
@@ -39,15 +31,15 @@ describe('session stickiness', () => {
   it('sends the turns of a session to the same target, and logs the session', async () => {
     expect(await turn('session-a')).toBe('bedrock/global@us-east-1');
     expect(await turn('session-a')).toBe('bedrock/global@us-east-1');
-    await setup.store.flush();
-    const logged = await setup.store.queryRequests({ sessionId: 'session-a' });
+    await gateway().store.flush();
+    const logged = await gateway().store.queryRequests({ sessionId: 'session-a' });
     expect(logged).toHaveLength(2);
     expect(logged.every((row) => row.platform === 'bedrock')).toBe(true);
   });
 
   it('moves a session only when its target fails, and keeps it where it moved', async () => {
     // The first turn fails over from Bedrock to Vertex: the session now lives on Vertex.
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
     expect(await turn('session-b')).toBe('vertex/global');
     // Bedrock is healthy again and first in the route, but the session stays on Vertex.
     expect(await turn('session-b')).toBe('vertex/global');
@@ -56,10 +48,10 @@ describe('session stickiness', () => {
     expect(await turn('session-c')).toBe('bedrock/global@us-east-1');
 
     // Vertex starts failing, and so does Bedrock: the session moves to the Anthropic API...
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'vertex', status: 503, count: 0 });
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 0 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'vertex', status: 503, count: 0 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 0 });
     expect(await turn('session-b')).toBe('anthropic');
-    setup.emulator.state.faults.clear();
+    gateway().emulator.state.faults.clear();
     // ...and stays there once everything is healthy again.
     expect(await turn('session-b')).toBe('anthropic');
     expect(await turn('session-b')).toBe('anthropic');
@@ -79,16 +71,16 @@ describe('session stickiness', () => {
         .withResponse();
       return response.headers.get('x-claude-gateway-target');
     };
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
     expect(await ask()).toBe('vertex/global');
     expect(await ask()).toBe('vertex/global');
   });
 
   it('shares a session across dialects (a Bedrock client continuing the same session)', async () => {
-    setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
+    gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
     expect(await turn('session-d')).toBe('vertex/global');
     const response = await fetch(
-      `${setup.url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
+      `${gateway().url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-claude-code-session-id': 'session-d' },

@@ -7,25 +7,17 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failureOf, startTestGateway, type TestGateway, UPSTREAM_SECRETS } from '../test-support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { failureOf, UPSTREAM_SECRETS, useTestGateway } from '../test-support/gateway.js';
 
-let setup: TestGateway;
-
-beforeAll(async () => {
-  setup = await startTestGateway({
-    config: {
-      routes: [
-        { models: ['claude-sonnet-4-5'], targets: ['vertex/global'] },
-        { models: ['claude-haiku-4-5'], targets: ['bedrock/global'] },
-      ],
-    },
-  });
+const gateway = useTestGateway({
+  config: {
+    routes: [
+      { models: ['claude-sonnet-4-5'], targets: ['vertex/global'] },
+      { models: ['claude-haiku-4-5'], targets: ['bedrock/global'] },
+    ],
+  },
 });
-afterAll(async () => {
-  await setup.close();
-});
-beforeEach(() => setup.emulator.state.reset());
 
 /** A stand-in for google-auth-library's client: a fixed bearer token, as a user's ADC would give. */
 const authClient = {
@@ -34,7 +26,7 @@ const authClient = {
 
 const client = (region = 'us-east5') =>
   new AnthropicVertex({
-    baseURL: `${setup.url}/v1`,
+    baseURL: `${gateway().url}/v1`,
     region,
     projectId: 'client-project',
     authClient: authClient as never,
@@ -59,7 +51,7 @@ describe('@anthropic-ai/vertex-sdk through the gateway', () => {
     expect(message.id).toMatch(/^msg_vrtx_/);
     expect((message.content[0] as { text: string }).text).toContain('Hola from the Vertex SDK');
     expect(response.headers.get('x-claude-gateway-target')).toBe('vertex/global');
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'vertex' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'vertex' });
     // The gateway's project and its own token went upstream, not the client's.
     expect(arrived?.path).toBe(
       '/v1/projects/emulator-project/locations/global/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict',
@@ -81,7 +73,7 @@ describe('@anthropic-ai/vertex-sdk through the gateway', () => {
     const final = await stream.finalMessage();
     expect(text).toContain('Stream through Vertex');
     expect(final.stop_reason).toBe('end_turn');
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'vertex' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'vertex' });
     expect(arrived?.path).toMatch(/:streamRawPredict$/);
   });
 
@@ -95,7 +87,7 @@ describe('@anthropic-ai/vertex-sdk through the gateway', () => {
       messages,
     });
     expect(created.usage.input_tokens).toBe(counted.input_tokens);
-    const [arrived] = setup.emulator.state.journal.list({ platform: 'vertex' });
+    const [arrived] = gateway().emulator.state.journal.list({ platform: 'vertex' });
     expect(arrived?.path).toMatch(/\/models\/count-tokens:rawPredict$/);
   });
 
@@ -105,7 +97,9 @@ describe('@anthropic-ai/vertex-sdk through the gateway', () => {
       messages: [{ role: 'user', content: 'count on Bedrock' }],
     });
     expect(counted.input_tokens).toBeGreaterThan(2);
-    expect(setup.emulator.state.journal.list({ platform: 'bedrock' })[0]?.path).toMatch(/\/count-tokens$/);
+    expect(gateway().emulator.state.journal.list({ platform: 'bedrock' })[0]?.path).toMatch(
+      /\/count-tokens$/,
+    );
   });
 
   it.each([false, true])('is served from Bedrock (stream: %s)', async (streamed) => {
@@ -122,7 +116,7 @@ describe('@anthropic-ai/vertex-sdk through the gateway', () => {
       `Vertex client, Bedrock answer ${streamed}`,
     );
     expect(message.stop_reason).toBe('end_turn');
-    const journal = setup.emulator.state.journal.list({ platform: 'bedrock' });
+    const journal = gateway().emulator.state.journal.list({ platform: 'bedrock' });
     expect(journal.map((entry) => entry.operation)).toEqual([
       streamed ? 'invoke-with-response-stream' : 'invoke',
     ]);
@@ -164,7 +158,7 @@ describe('@anthropic-ai/vertex-sdk through the gateway', () => {
 
   it('serves a base URL without /v1, as Claude Code posts it (`{base}/projects/…`)', async () => {
     const bare = new AnthropicVertex({
-      baseURL: setup.url,
+      baseURL: gateway().url,
       region: 'global',
       projectId: 'client-project',
       authClient: authClient as never,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms, emulatedRoutes } from '../config/emulated-platforms.js';
 import { parseConfig } from '../config/load.js';
 import type { EmulatorConfig, RunningEmulator } from '../emulator/server.js';
@@ -138,4 +139,28 @@ export async function failureOf<E = Error & Record<string, unknown>>(promise: Pr
     return error as E;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/**
+ * A test gateway for one test file (or `describe` block): started before its
+ * tests, closed after them, its emulator's faults, scripts and journal
+ * forgotten before each test. Read it through the returned function.
+ *
+ * @example
+ * const gateway = useTestGateway({ config: { routes: [{ models: ['*'], targets: ['anthropic'] }] } });
+ * it('answers', async () => { await fetch(`${gateway().url}/v1/messages`, …) });
+ */
+export function useTestGateway(options: TestGatewayOptions = {}): () => TestGateway {
+  let setup: TestGateway | undefined;
+  beforeAll(async () => {
+    setup = await startTestGateway(options);
+  });
+  afterAll(async () => {
+    await setup?.close();
+  });
+  beforeEach(() => setup?.emulator.state.reset());
+  return () => {
+    if (!setup) throw new Error('the test gateway is not started yet');
+    return setup;
+  };
 }
