@@ -58,7 +58,7 @@ export type BedrockFrame =
    * sent; `event` keeps every field, including `amazon-bedrock-invocationMetrics`
    * on message_stop, which is also lifted into `invocationMetrics`.
    */
-  | { kind: 'event'; event: StreamEvent; json: string; invocationMetrics?: InvocationMetrics }
+  | { kind: 'event'; event: StreamEvent; json: string; invocationMetrics?: InvocationMetrics; parsed?: false }
   /** A chunk whose JSON has no string `type` (a keep-alive): nothing to forward as an event. */
   | { kind: 'keep-alive'; json: string }
   /** An in-stream exception (`:message-type` exception), e.g. throttlingException. */
@@ -199,7 +199,7 @@ function readStringHeader(headers: MessageHeaders, name: string): string | undef
  * if (frame.kind === 'event') forward(frame.event);
  * else if (frame.kind === 'exception') fail(frame.exceptionType, frame.message);
  */
-export function decodeBedrockFrame(message: Message): BedrockFrame {
+export function decodeBedrockFrame(message: Message, options: BedrockFrameOptions = {}): BedrockFrame {
   const messageType = readStringHeader(message.headers, ':message-type');
   if (messageType === 'exception') {
     return decodeException(
@@ -216,10 +216,23 @@ export function decodeBedrockFrame(message: Message): BedrockFrame {
   }
   const eventType = readStringHeader(message.headers, ':event-type');
   if (messageType !== 'event' || eventType !== 'chunk') return { kind: 'unknown', messageType, eventType };
-  return decodeChunk(textDecoder.decode(message.body));
+  return decodeChunk(textDecoder.decode(message.body), options);
 }
 
-function decodeChunk(payload: string): BedrockFrame {
+/** How much of a chunk to decode. */
+export interface BedrockFrameOptions {
+  /**
+   * Which event types to parse. An event of another type comes back with only
+   * its `type` (read from the start of its JSON) and its JSON text, marked
+   * `parsed: false`: for a caller that re-frames events without reading them.
+   */
+  parse?: (type: string) => boolean;
+}
+
+// Bedrock (and the Anthropic API) write the event's type first: {"type":"content_block_delta",…
+const LEADING_TYPE = /^\{\s*"type"\s*:\s*"([A-Za-z_]+)"/;
+
+function decodeChunk(payload: string, options: BedrockFrameOptions): BedrockFrame {
   const parsedPayload = safeParseJson(payload);
   if (
     !parsedPayload.ok ||
@@ -232,6 +245,10 @@ function decodeChunk(payload: string): BedrockFrame {
     );
   }
   const json = Buffer.from(parsedPayload.value['bytes'], 'base64').toString('utf8');
+  if (options.parse) {
+    const type = LEADING_TYPE.exec(json)?.[1];
+    if (type && !options.parse(type)) return { kind: 'event', event: { type }, json, parsed: false };
+  }
   const parsedEvent = safeParseJson(json);
   if (!parsedEvent.ok || !isJsonObject(parsedEvent.value)) {
     const reason = parsedEvent.ok ? 'not a JSON object' : `not JSON (${parsedEvent.error.message})`;

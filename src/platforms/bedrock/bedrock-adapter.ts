@@ -9,6 +9,7 @@ import type {
   PlatformAdapter,
   PreparedRequest,
   ResolvedTarget,
+  StreamDecoderOptions,
   UpstreamMetrics,
   UpstreamRequest,
 } from '../types.js';
@@ -119,8 +120,8 @@ export class BedrockAdapter implements PlatformAdapter {
   }
 
   /** A decoder for one stream; its `metrics` getter gives the invocation metrics of the last chunk. */
-  createStreamDecoder(): BedrockStreamDecoder {
-    return new BedrockStreamDecoder();
+  createStreamDecoder(options?: StreamDecoderOptions): BedrockStreamDecoder {
+    return new BedrockStreamDecoder(options);
   }
 
   metricsFromHeaders(headers: Headers): UpstreamMetrics | undefined {

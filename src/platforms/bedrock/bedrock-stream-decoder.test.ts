@@ -181,3 +181,29 @@ describe('BedrockStreamDecoder', () => {
     expect(item).toMatchObject({ kind: 'error', error: { code: 'UPSTREAM_STREAM_INTERRUPTED' } });
   });
 });
+
+describe('parsing only some events', () => {
+  it('reads the type of the others from their JSON, keeps it untouched, and still strips the metrics from message_stop', () => {
+    const decoder = new BedrockStreamDecoder({ parse: (type) => type !== 'content_block_delta' });
+    const delta = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}';
+    const stop =
+      '{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":3,"outputTokenCount":4,"invocationLatency":5,"firstByteLatency":2}}';
+    const bytes = Buffer.concat([
+      encodeEventStreamMessage(encodeBedrockChunk(delta, { paddingLength: 3 })),
+      encodeEventStreamMessage(encodeBedrockChunk(stop, { paddingLength: 3 })),
+    ]);
+    const items = decoder.push(bytes);
+    expect(items[0]).toEqual({
+      kind: 'event',
+      event: { type: 'content_block_delta' },
+      json: delta,
+      parsed: false,
+    });
+    expect(items[1]).toEqual({
+      kind: 'event',
+      event: { type: 'message_stop' },
+      json: '{"type":"message_stop"}',
+    });
+    expect(decoder.metrics).toMatchObject({ inputTokens: 3, outputTokens: 4 });
+  });
+});

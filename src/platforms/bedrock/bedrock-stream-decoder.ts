@@ -3,7 +3,7 @@ import { type BedrockFrame, decodeBedrockFrame, INVOCATION_METRICS_KEY } from '.
 import { errorFromBedrockException } from '../../wire/errors/bedrock.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { EventStreamDecoder } from '../../wire/eventstream.js';
-import type { StreamDecoder, UpstreamMetrics, UpstreamStreamItem } from '../types.js';
+import type { StreamDecoder, StreamDecoderOptions, UpstreamMetrics, UpstreamStreamItem } from '../types.js';
 import { metricsFromInvocationMetrics } from './bedrock-metrics.js';
 
 /**
@@ -30,6 +30,12 @@ import { metricsFromInvocationMetrics } from './bedrock-metrics.js';
  */
 export class BedrockStreamDecoder implements StreamDecoder {
   readonly #frames = new EventStreamDecoder();
+  readonly #options: StreamDecoderOptions;
+
+  /** `options.parse` limits which events are parsed (the others keep only their type and JSON). */
+  constructor(options: StreamDecoderOptions = {}) {
+    this.#options = options;
+  }
   #metrics: UpstreamMetrics | undefined;
   #broken = false;
   #finished = false;
@@ -44,7 +50,7 @@ export class BedrockStreamDecoder implements StreamDecoder {
     const items: UpstreamStreamItem[] = [];
     try {
       this.#frames.push(chunk, (message) => {
-        const item = this.#itemOf(decodeBedrockFrame(message));
+        const item = this.#itemOf(decodeBedrockFrame(message, this.#options));
         if (item) items.push(item);
       });
     } catch (error) {
@@ -73,6 +79,8 @@ export class BedrockStreamDecoder implements StreamDecoder {
     switch (frame.kind) {
       case 'event':
         if (frame.event.type === 'message_stop') this.#finished = true;
+        if (frame.parsed === false)
+          return { kind: 'event', event: frame.event, json: frame.json, parsed: false };
         return this.#withoutMetrics(frame.event, frame.json);
       case 'exception': {
         this.#finished = true;
