@@ -504,6 +504,11 @@ describe('bad input never crashes the emulator', () => {
     expect((await readJson(unknownPath)).error.type).toBe('not_found_error');
     const unknownModel = await anthropic({ ...base, model: 'claude-imaginary' });
     expect(unknownModel.status).toBe(404);
+    // Nested deeper than any recursive walk survives: a 400, not a stack overflow.
+    const deep = `{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":${'[{"type":"text","text":"a","x":'.repeat(3000)}1${'}]'.repeat(3000)}}]}`;
+    const tooDeep = await anthropic(deep);
+    expect(tooDeep.status).toBe(400);
+    expect((await readJson(tooDeep)).error.message).toMatch(/more than 512 levels deep/);
     expect((await fetch(`${emulator.url}/_emulator/health`)).status).toBe(200);
   });
 

@@ -1,5 +1,6 @@
 import type { Http2Bindings, HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../wire/json-depth.js';
 import type { ClientConnection } from './respond/answer-messages.js';
 
 export type EmulatorEnv = { Bindings: HttpBindings | Http2Bindings };
@@ -66,6 +67,9 @@ export function parseJsonObject(
       ok: false,
       problem: `the body must be a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`,
     };
+  }
+  if (jsonNestsDeeperThan(bytes)) {
+    return { ok: false, problem: `the body nests JSON more than ${MAX_JSON_DEPTH} levels deep` };
   }
   return { ok: true, value: value as Record<string, unknown> };
 }

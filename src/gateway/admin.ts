@@ -4,7 +4,7 @@ import { StoreError } from '../store/store-error.js';
 import type { ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { GatewayContext } from './context.js';
-import type { Exchange } from './exchange.js';
+import { bodyError, type Exchange } from './exchange.js';
 
 /** A key as the admin API shows it: never the hash. */
 export function publicKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'hash'> {
@@ -74,7 +74,11 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
       }
       if (method === 'POST' && segments.length === 1) {
         const body = await exchange.readBody(1024 * 1024);
-        if (!body.ok) return adminError(exchange, 413, 'The key description is too large.');
+        if (!body.ok) {
+          if (body.reason === 'aborted') return;
+          const error = bodyError(body, 1024 * 1024);
+          return adminError(exchange, error.status, error.message);
+        }
         let input: NewApiKey;
         try {
           input = JSON.parse(body.bytes.toString('utf8')) as NewApiKey;

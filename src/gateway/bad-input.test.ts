@@ -5,6 +5,7 @@
  * answer, log row or log line.
  */
 
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { BedrockRuntimeClient, CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, startTestGateway, type TestGateway, UPSTREAM_SECRETS } from '../test-support/gateway.js';
@@ -14,6 +15,8 @@ let setup: TestGateway;
 /** Every answer the tests received, headers and body, to search for credentials at the end. */
 const answers: string[] = [];
 const requestIds: string[] = [];
+/** How many good requests the tests sent: only these may reach the emulator. */
+let goodRequests = 0;
 
 beforeAll(async () => {
   setup = await startTestGateway({ config: { server: { maxBodyBytes: 4096 } } });
@@ -53,10 +56,15 @@ interface Answer {
   message: string;
 }
 
-async function send(method: string, path: string, payload?: string): Promise<Answer> {
+async function send(
+  method: string,
+  path: string,
+  payload?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(`${setup.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
     ...(payload !== undefined ? { body: payload } : {}),
   });
   const text = await response.text();
@@ -116,6 +124,45 @@ describe.each(DIALECTS)('bad input in the %s dialect', (dialect) => {
     const answer = await send('POST', PATHS[dialect], body(dialect, { max_tokens: '100' }));
     expectDialectShape(dialect, answer, 400);
     expect(answer.message).toMatch(/`max_tokens` must be a positive whole number/);
+  });
+
+  it('says the body nests too deeply, before anything walks it', async () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 600; level++) deep = [deep];
+    const answer = await send('POST', PATHS[dialect], body(dialect, { metadata: deep }));
+    expectDialectShape(dialect, answer, 400);
+    expect(answer.message).toMatch(/more than 512 levels deep; flatten the deepest value/);
+  });
+
+  it('reads a gzip, deflate or brotli body, and says when the encoding is unknown or the data broken', async () => {
+    const text = body(dialect);
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(text)],
+      ['deflate', deflateSync(text)],
+      ['br', brotliCompressSync(text)],
+      ['identity, gzip', gzipSync(text)],
+    ] as const) {
+      const answer = await send('POST', PATHS[dialect], bytes, { 'content-encoding': encoding });
+      expect(answer.status, encoding).toBe(200);
+      expect(answer.json['type']).toBe('message');
+      goodRequests += 1;
+    }
+    const unknown = await send('POST', PATHS[dialect], text, { 'content-encoding': 'compress' });
+    expectDialectShape(dialect, unknown, dialect === 'bedrock' ? 400 : 415);
+    expect(unknown.message).toMatch(
+      /Content-Encoding "compress".*Send it uncompressed or as gzip, deflate, br/,
+    );
+    const broken = await send('POST', PATHS[dialect], text, { 'content-encoding': 'gzip' });
+    expectDialectShape(dialect, broken, 400);
+    expect(broken.message).toMatch(/not valid gzip data/);
+  });
+
+  it('applies the body limit to the decoded size (a small gzip that expands past it)', async () => {
+    const bomb = gzipSync(body(dialect, { messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }));
+    expect(bomb.length).toBeLessThan(4096);
+    const answer = await send('POST', PATHS[dialect], bomb, { 'content-encoding': 'gzip' });
+    expectDialectShape(dialect, answer, 413);
+    expect(answer.message).toMatch(/larger than the limit of 4096 bytes/);
   });
 
   it('says the body is over the limit', async () => {
@@ -207,13 +254,15 @@ describe('after all that', () => {
       const answer = await send('POST', PATHS[dialect], body(dialect));
       expect(answer.status).toBe(200);
       expect(JSON.stringify(answer.json)).toContain('hello');
+      goodRequests += 1;
     }
   });
 
   it('sent none of the bad requests upstream', () => {
     const journal = setup.emulator.state.journal.list().filter((entry) => entry.platform !== 'google');
-    // Only the three good requests (and their token fetches) reached the emulator.
-    expect(journal.filter((entry) => entry.operation !== 'token')).toHaveLength(3);
+    // Only the good requests (and their token fetches) reached the emulator.
+    expect(goodRequests).toBe(3 * 4 + 3);
+    expect(journal.filter((entry) => entry.operation !== 'token')).toHaveLength(goodRequests);
   });
 
   it('logged every request, with its status and error', async () => {

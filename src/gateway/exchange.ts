@@ -1,10 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { GatewayError } from '../wire/errors/gateway-error.js';
+import { type DecodedBody, decodeRequestBody, SUPPORTED_ENCODINGS } from './request-encoding.js';
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 export type NodeResponse = ServerResponse | Http2ServerResponse;
 
-export type BodyResult = { ok: true; bytes: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
+export type BodyResult =
+  | { ok: true; bytes: Buffer }
+  | { ok: false; reason: 'too-large' | 'aborted' }
+  | Exclude<DecodedBody, { ok: true } | { reason: 'too-large' }>;
+
+/** The error for a body that could not be read: too large, or an encoding the gateway cannot undo. */
+export function bodyError(
+  body: Exclude<BodyResult, { ok: true } | { reason: 'aborted' }>,
+  limit: number,
+): GatewayError {
+  if (body.reason === 'unsupported-encoding') {
+    return GatewayError.fromCode('UNSUPPORTED_CONTENT_ENCODING', {
+      encoding: body.encoding,
+      supported: SUPPORTED_ENCODINGS.join(', '),
+    });
+  }
+  if (body.reason === 'bad-encoding') {
+    return GatewayError.fromCode('BAD_CONTENT_ENCODING', { encoding: body.encoding, detail: body.detail });
+  }
+  return GatewayError.fromCode('REQUEST_TOO_LARGE', { limit: String(limit) });
+}
 
 /**
  * One HTTP exchange on the gateway's hot path, over node's own request and
@@ -56,7 +78,7 @@ export class Exchange {
     return this.request.socket?.remoteAddress;
   }
 
-  /** Reads the body, stopping as soon as it passes `limit` bytes. */
+  /** Reads the body, stopping as soon as it passes `limit` bytes; a `Content-Encoding` is undone (the limit then bounds the decoded size too). */
   readBody(limit: number): Promise<BodyResult> {
     const declared = Number(this.header('content-length'));
     if (Number.isFinite(declared) && declared > limit) {
@@ -82,9 +104,12 @@ export class Exchange {
         }
         chunks.push(chunk);
       });
-      this.request.once('end', () =>
-        settle({ ok: true, bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }),
-      );
+      this.request.once('end', () => {
+        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        const encoding = this.header('content-encoding');
+        if (!encoding) settle({ ok: true, bytes });
+        else void decodeRequestBody(bytes, encoding, limit).then(settle);
+      });
       this.request.once('error', () => settle({ ok: false, reason: 'aborted' }));
       this.request.once('aborted', () => settle({ ok: false, reason: 'aborted' }));
     });

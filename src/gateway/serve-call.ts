@@ -11,7 +11,7 @@ import { modelAllowed } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { type Dialect, encodeDialectStreamError, type IngressCall, renderDialectError } from './dialect.js';
 import { bedrockWholeAnswerHeaders, StreamEncoder, streamContentHeaders } from './egress.js';
-import type { Exchange } from './exchange.js';
+import { bodyError, type Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
 import { planRequest } from './routing.js';
 
@@ -101,7 +101,7 @@ export async function serveCall(
         activity.finish(499, GatewayError.fromCode('CLIENT_CLOSED_REQUEST'));
         return;
       }
-      throw GatewayError.fromCode('REQUEST_TOO_LARGE', { limit: String(context.config.server.maxBodyBytes) });
+      throw bodyError(body, context.config.server.maxBodyBytes);
     }
     const ingress = read(body.bytes);
     activity.request({

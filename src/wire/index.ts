@@ -1,4 +1,5 @@
 export * from './bedrock-chunk.js';
 export * from './eventstream.js';
 export * from './json.js';
+export * from './json-depth.js';
 export * from './sse.js';

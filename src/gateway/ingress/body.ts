@@ -1,4 +1,5 @@
 import { GatewayError } from '../../wire/errors/gateway-error.js';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../../wire/json-depth.js';
 
 /** Parses a JSON object body, or says what is wrong with it. */
 export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
@@ -11,6 +12,11 @@ export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
     throw GatewayError.fromCode('INVALID_JSON', { reason: `the body must be a JSON object, not ${kind}` });
+  }
+  if (jsonNestsDeeperThan(bytes)) {
+    throw GatewayError.fromCode('INVALID_REQUEST', {
+      reason: `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; flatten the deepest value`,
+    });
   }
   return value as Record<string, unknown>;
 }

@@ -52,6 +52,17 @@ export const GATEWAY_ERROR_CODES = {
     type: 'request_too_large',
     message: 'The request body is larger than the limit of {limit} bytes.',
   },
+  UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    type: 'invalid_request_error',
+    message:
+      'The request body is sent with Content-Encoding "{encoding}", which the gateway does not decode. Send it uncompressed or as {supported}.',
+  },
+  BAD_CONTENT_ENCODING: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request body is not valid {encoding} data, as its Content-Encoding says: {detail}',
+  },
   MISSING_API_KEY: {
     status: 401,
     type: 'authentication_error',
