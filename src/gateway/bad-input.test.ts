@@ -194,6 +194,25 @@ describe('model mistakes', () => {
     expect(answer.message).toMatch(/`model` must be a string, got 42/);
   });
 
+  it('says a model name is too long or holds characters no model id has, in each dialect', async () => {
+    const long = await send('POST', PATHS.anthropic, body('anthropic', { model: 'x'.repeat(3000) }));
+    expectDialectShape('anthropic', long, 400);
+    expect(long.message).toMatch(/`model` is 3000 characters long; model ids are at most 2048/);
+    const spaced = await send('POST', PATHS.anthropic, body('anthropic', { model: 'claude\r\nx-evil: 1' }));
+    expectDialectShape('anthropic', spaced, 400);
+    expect(spaced.message).toMatch(/has spaces or characters model ids never have/);
+    const bedrock = await send('POST', '/model/claude%20sonnet/invoke', body('bedrock'));
+    expectDialectShape('bedrock', bedrock, 400);
+    expect(bedrock.message).toMatch(/The model id in the path "claude sonnet" has spaces/);
+    const vertex = await send(
+      'POST',
+      '/v1/projects/p/locations/global/publishers/anthropic/models/claude%0Asonnet:rawPredict',
+      body('vertex'),
+    );
+    expectDialectShape('vertex', vertex, 400);
+    expect(vertex.message).toMatch(/The model in the path "claude\\nsonnet" has spaces/);
+  });
+
   it('says the Anthropic model is missing', async () => {
     const answer = await send('POST', PATHS.anthropic, body('anthropic', { model: undefined }));
     expectDialectShape('anthropic', answer, 400);

@@ -2,7 +2,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
 import type { Exchange } from '../exchange.js';
-import { checkMessagesShape, parseJsonBody } from './body.js';
+import { checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
 
 /** Anthropic Messages paths the gateway serves. */
 export function anthropicOperation(
@@ -38,6 +38,7 @@ export function readAnthropicCall(
       reason: `\`model\` must be a string, got ${JSON.stringify(model)}`,
     });
   }
+  checkModelName(model);
   checkMessagesShape(body, operation);
   const version = exchange.header('anthropic-version');
   return {

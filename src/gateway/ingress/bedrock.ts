@@ -4,7 +4,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
 import type { Exchange } from '../exchange.js';
-import { checkMessagesShape, parseJsonBody } from './body.js';
+import { checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
 
 const RUNTIME_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
 
@@ -30,6 +30,7 @@ export function readBedrockCall(
   target: NonNullable<ReturnType<typeof bedrockRuntimeTarget>>,
   rawBody: Buffer,
 ): IngressCall {
+  checkModelName(target.modelId, 'The model id in the path');
   let body = parseJsonBody(rawBody);
   const operation = target.operation === 'count-tokens' ? 'count_tokens' : 'messages';
   if (operation === 'count_tokens') {

@@ -21,6 +21,26 @@ export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** The longest model id any platform takes (Bedrock's modelId, which may be an ARN). */
+const MAX_MODEL_LENGTH = 2048;
+
+/**
+ * Refuses a model name no platform could take, before it is put in a path or
+ * a header upstream: too long, or with spaces or control characters.
+ */
+export function checkModelName(model: string, field = '`model`'): void {
+  if (model.length > MAX_MODEL_LENGTH) {
+    throw invalid(
+      `${field} is ${model.length} characters long; model ids are at most ${MAX_MODEL_LENGTH}, e.g. "claude-sonnet-4-5"`,
+    );
+  }
+  if (!/^[\x21-\x7e]+$/.test(model)) {
+    throw invalid(
+      `${field} ${JSON.stringify(model)} has spaces or characters model ids never have; send an id such as "claude-sonnet-4-5"`,
+    );
+  }
+}
+
 function invalid(reason: string): GatewayError {
   return GatewayError.fromCode('INVALID_REQUEST', { reason });
 }

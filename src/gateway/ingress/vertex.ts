@@ -3,7 +3,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
 import type { Exchange } from '../exchange.js';
-import { checkMessagesShape, parseJsonBody } from './body.js';
+import { checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
 
 // Claude Code's Vertex mode posts to `{base}/projects/…` without adding `/v1`; accept both.
 const VERTEX_PATH =
@@ -47,6 +47,7 @@ export function readVertexCall(
         })
       : GatewayError.fromCode('MISSING_MODEL');
   }
+  checkModelName(model, countTokens ? '`model`' : 'The model in the path');
   const operation = countTokens ? 'count_tokens' : 'messages';
   checkMessagesShape(body, operation);
   const version = body['anthropic_version'];
