@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { closestName } from '../catalog/closest-name.js';
 import { configSchema, type GatewayConfig, type PlatformsConfig } from './schema.js';
 
 /** A configuration problem, said in terms of the file: which key, what is wrong, what is expected. */
@@ -49,20 +50,6 @@ export function substituteEnvironment(value: unknown, env: NodeJS.ProcessEnv, pa
   return value;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
 /** The keys a strict object at `path` accepts, to suggest the right spelling. */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   let schema: unknown = configSchema;
@@ -99,15 +86,12 @@ export function describeIssues(error: z.ZodError): string[] {
       const known = knownKeysAt(issue.path);
       return issue.keys
         .map((key) => {
-          const near = known
-            .map((candidate) => ({ candidate, distance: editDistance(key, candidate) }))
-            .sort((left, right) => left.distance - right.distance)[0];
-          const hint =
-            near && near.distance <= 3
-              ? `; did you mean "${near.candidate}"?`
-              : known.length
-                ? `; allowed: ${known.join(', ')}`
-                : '';
+          const near = closestName(key, known, 3);
+          const hint = near
+            ? `; did you mean "${near}"?`
+            : known.length
+              ? `; allowed: ${known.join(', ')}`
+              : '';
           return `${where === '(top level)' ? key : `${where}.${key}`}: unknown key${hint}`;
         })
         .join('\n  - ');

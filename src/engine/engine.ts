@@ -8,6 +8,7 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryOptions, sleep } from './retry.js';
 import { MemorySessionAffinity, type SessionAffinity } from './session-affinity.js';
 import { targetKey } from './targets.js';
+import { explainUnknownModel } from './unknown-model.js';
 import { UpstreamStream } from './upstream-stream.js';
 
 export interface EngineOptions {
@@ -194,7 +195,8 @@ export class Engine {
         const more = targetIndex < targets.length - 1 && shouldFailOver(error);
         report.outcome = more ? 'failed-over' : 'failed';
         options.onAttempt?.(report);
-        if (!more) return { ok: false, error, attempts, changes };
+        if (!more)
+          return { ok: false, error: explainUnknownModel(error, target.resolved), attempts, changes };
         break;
       }
     }

@@ -5,7 +5,7 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { useTestGateway } from '../test-support/gateway.js';
+import { failureOf, useTestGateway } from '../test-support/gateway.js';
 
 const gateway = useTestGateway({
   config: {
@@ -141,6 +141,22 @@ describe('@anthropic-ai/sdk through the gateway', () => {
       name: 'get_weather',
       input: { city: expect.any(String) },
     });
+  });
+
+  it('tells the SDK that a mistyped model is not in the catalog, and what it was probably meant to be', async () => {
+    const error = await failureOf<InstanceType<typeof Anthropic.APIError>>(
+      client().messages.create({
+        model: 'claude-haiku-4.5',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    );
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect([400, 404]).toContain(error.status);
+    const body = error.error as { error?: { message?: string } } | undefined;
+    expect(body?.error?.message).toMatch(
+      /^The provided model identifier is invalid\. \("claude-haiku-4\.5" is not in claude-gateway's model catalog, so it was sent as given; did you mean "claude-haiku-4-5"\?\)/,
+    );
   });
 
   it('serves ?beta=true (what the SDK beta namespace and Claude Code send)', async () => {
