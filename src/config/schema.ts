@@ -127,6 +127,12 @@ export const configSchema = z
     routes: z.array(routeSchema).default([]),
     /** Targets for model names no route matches, in order. Default: every configured platform. */
     defaultTargets: z.array(targetSpec).optional(),
+    /**
+     * The geography a Bedrock or Vertex client names (`eu.anthropic…`, `locations/europe-west1`):
+     * `prefer` tries it first when no route matches the model; `require` also makes it a residency
+     * rule, so only targets in that geography serve the request (`global.` and `global` name none).
+     */
+    clientGeography: z.enum(['prefer', 'require']).default('prefer'),
     retry: z
       .object({
         attemptsPerTarget: z.number().int().min(1).max(10).optional(),

@@ -2,7 +2,7 @@ import { resolveModel } from '../catalog/resolve.js';
 import type { Geo, Platform, Target } from '../catalog/types.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type Plan, planTargets, type Route } from '../engine/plan.js';
-import { parseTarget, targetKey } from '../engine/targets.js';
+import { geoOfTarget, parseTarget, targetKey } from '../engine/targets.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 
 /** Routes and default targets as the engine uses them, parsed once at start. */
@@ -133,4 +133,34 @@ function computePlan(
     });
   }
   return { ...plan, servedModel };
+}
+
+/**
+ * The residency a request is held to: the caller's key's, and with
+ * `clientGeography: require` the geography the client itself named (its
+ * Bedrock scope or Vertex location; `global` names none). The two must agree.
+ */
+export function requestResidency(
+  table: RoutingTable,
+  mode: 'prefer' | 'require',
+  keyResidency: Geo | undefined,
+  hint: string | undefined,
+): Geo | undefined {
+  if (mode !== 'require' || !hint) return keyResidency;
+  let named: Geo | undefined;
+  try {
+    named = geoOfTarget(parseTarget(hint, table.defaults));
+  } catch {
+    return keyResidency; // a location the gateway does not know holds nothing
+  }
+  if (!named || named === 'global') return keyResidency;
+  if (keyResidency && keyResidency !== named) {
+    throw GatewayError.fromCode('GEOGRAPHY_CONFLICT', {
+      requested: named.toUpperCase(),
+      named: hint,
+      allowed: keyResidency.toUpperCase(),
+      allowedLower: keyResidency,
+    });
+  }
+  return named;
 }

@@ -13,7 +13,7 @@ import { type Dialect, encodeDialectStreamError, type IngressCall, renderDialect
 import { bedrockWholeAnswerHeaders, StreamEncoder, streamContentHeaders } from './egress.js';
 import { bodyError, type Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
-import { planRequest } from './routing.js';
+import { planRequest, requestResidency } from './routing.js';
 
 const warnedModels = new Set<string>();
 
@@ -118,9 +118,15 @@ export async function serveCall(
       await context.limits.admit(caller.key);
     }
     const sticky = await context.engine.stickyTarget(ingress.session);
+    const residency = requestResidency(
+      context.routing,
+      context.config.clientGeography,
+      caller.key?.residency,
+      ingress.hint,
+    );
     const plan = planRequest(context.routing, ingress.requestedModel, {
       ...(ingress.hint ? { hint: ingress.hint } : {}),
-      ...(caller.key?.residency ? { residency: caller.key.residency } : {}),
+      ...(residency ? { residency } : {}),
       ...(sticky ? { stickyTarget: sticky } : {}),
     });
     const model = resolveModel(plan.servedModel).model;

@@ -25,6 +25,7 @@ export interface TestGatewayConfig {
   store?: Record<string, unknown>;
   routes?: unknown[];
   defaultTargets?: string[];
+  clientGeography?: 'prefer' | 'require';
   retry?: Record<string, unknown>;
   timeouts?: Record<string, unknown>;
   sessions?: Record<string, unknown>;

@@ -73,6 +73,12 @@ export const GATEWAY_ERROR_CODES = {
     type: 'authentication_error',
     message: 'The gateway key is not valid. Check the key, or create one with `claude-gateway keys create`.',
   },
+  GEOGRAPHY_CONFLICT: {
+    status: 403,
+    type: 'permission_error',
+    message:
+      'The request names the {requested} geography ({named}), but this gateway key may only use targets in {allowed}. Ask for a {allowedLower} or global model id or location instead.',
+  },
   MODEL_NOT_ALLOWED: {
     status: 403,
     type: 'permission_error',

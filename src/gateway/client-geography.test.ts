@@ -1,0 +1,110 @@
+/**
+ * `clientGeography`: what the gateway does with the geography a Bedrock or
+ * Vertex client names in its model id or location. `prefer` (the default)
+ * leaves a matching route in charge; `require` serves the request only from
+ * targets inside that geography, and refuses a key whose residency differs.
+ */
+
+import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
+import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf, startTestGateway, type TestGateway } from '../test-support/gateway.js';
+
+const ROUTES = [
+  {
+    models: ['*'],
+    targets: ['bedrock/global', 'bedrock/us', 'bedrock/eu', 'vertex/global', 'vertex/europe-west1'],
+  },
+];
+
+let requiring: TestGateway;
+let preferring: TestGateway;
+let euKey = '';
+
+beforeAll(async () => {
+  [requiring, preferring] = await Promise.all([
+    startTestGateway({
+      config: { routes: ROUTES, clientGeography: 'require' },
+      keys: [{ name: 'open' }, { name: 'us-only', residency: 'us' }, { name: 'eu-only', residency: 'eu' }],
+    }),
+    startTestGateway({ config: { routes: ROUTES } }),
+  ]);
+  euKey = requiring.keys.find((key) => key.record.name === 'eu-only')?.secret ?? '';
+});
+afterAll(async () => {
+  await Promise.all([requiring?.close(), preferring?.close()]);
+});
+
+const secretOf = (name: string) => requiring.keys.find((key) => key.record.name === name)?.secret ?? '';
+
+const bedrock = (setup: TestGateway, apiKey?: string) =>
+  new AnthropicBedrock({
+    baseURL: setup.url,
+    awsRegion: 'eu-west-1',
+    maxRetries: 0,
+    ...(apiKey ? { apiKey } : { skipAuth: true }),
+  } as ConstructorParameters<typeof AnthropicBedrock>[0]);
+
+const vertex = (setup: TestGateway, region: string, apiKey: string) =>
+  new AnthropicVertex({
+    baseURL: `${setup.url}/v1`,
+    region,
+    projectId: 'client-project',
+    authClient: {
+      getRequestHeaders: async () => new Headers({ authorization: `Bearer ${apiKey}` }),
+    } as never,
+    maxRetries: 0,
+  });
+
+const ask = { max_tokens: 20, messages: [{ role: 'user' as const, content: 'hello' }] };
+
+describe('clientGeography: require', () => {
+  it('serves an eu. model id only from EU targets, though the route lists global first', async () => {
+    const { response } = await bedrock(requiring, secretOf('open'))
+      .messages.create({ ...ask, model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' })
+      .withResponse();
+    expect(response.headers.get('x-claude-gateway-target')).toMatch(/^bedrock\/eu/);
+    const upstream = requiring.emulator.state.journal.list({ platform: 'bedrock' }).at(-1);
+    expect(upstream?.model).toMatch(/^eu\.anthropic\./);
+  });
+
+  it('leaves a global. model id to the route', async () => {
+    const { response } = await bedrock(requiring, secretOf('open'))
+      .messages.create({ ...ask, model: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0' })
+      .withResponse();
+    expect(response.headers.get('x-claude-gateway-target')).toMatch(/^bedrock\/global/);
+  });
+
+  it('holds a Vertex client calling europe-west1 to EU targets', async () => {
+    const { response } = await vertex(requiring, 'europe-west1', secretOf('open'))
+      .messages.create({ ...ask, model: 'claude-sonnet-4-5@20250929' })
+      .withResponse();
+    expect(response.headers.get('x-claude-gateway-target')).toMatch(/^(bedrock\/eu|vertex\/europe-west1)/);
+  });
+
+  it('refuses a key whose residency differs from the geography the client names, saying what to ask for', async () => {
+    const error = await failureOf<Error & { status?: number }>(
+      bedrock(requiring, secretOf('us-only')).messages.create({
+        ...ask,
+        model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      }),
+    );
+    expect(error.status).toBe(403);
+    expect(error.message).toMatch(
+      /names the EU geography \(bedrock\/eu\), but this gateway key may only use targets in US\. Ask for a us or global/,
+    );
+    const matching = await bedrock(requiring, euKey)
+      .messages.create({ ...ask, model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' })
+      .withResponse();
+    expect(matching.response.headers.get('x-claude-gateway-target')).toMatch(/^bedrock\/eu/);
+  });
+});
+
+describe('clientGeography: prefer (the default)', () => {
+  it('serves an eu. model id by the route that matches it', async () => {
+    const { response } = await bedrock(preferring)
+      .messages.create({ ...ask, model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' })
+      .withResponse();
+    expect(response.headers.get('x-claude-gateway-target')).toMatch(/^bedrock\/global/);
+  });
+});
