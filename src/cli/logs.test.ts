@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/open-store.js';
 import type { ApiKeyRecord, RequestRecord } from '../store/types.js';
@@ -171,5 +175,44 @@ describe('logs', () => {
     const run = await runCli(['logs', '--config', file]);
     expect(run.code).toBe(1);
     expect(run.error.join('\n')).toContain('store.ulr: unknown key; did you mean "url"?');
+  });
+});
+
+describe('logs through a pipe (the built command, as a shell runs it)', () => {
+  it('prints every line before it exits, past the 64 KB a pipe takes at once', async () => {
+    const cli = join(import.meta.dirname, '../../dist/cli/main.js');
+    expect(existsSync(cli), `${cli} is missing: \`npm test\` builds it first (npm run build)`).toBe(true);
+    const many = temporaryFolder();
+    try {
+      const url = `sqlite://${join(many.path, 'gateway.db')}`;
+      const manyConfig = writeConfig(many.path, { store: { url } });
+      const store = await openStore(`${url}?writer=inline`);
+      const now = Date.now();
+      for (let index = 0; index < 800; index++) {
+        await store.recordRequest(request({ id: `req_pipe_${index}`, time: now - index * 1000 }));
+      }
+      await store.close();
+      // A reader that waits before it reads, as a pager does: the command must not exit until the pipe took everything.
+      const child = spawn(
+        process.execPath,
+        [cli, 'logs', '--json', '--limit', '1000', '--config', manyConfig],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout.pause();
+      await Promise.race([once(child, 'exit'), sleep(1500)]);
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stdout.resume();
+      await once(child, 'close');
+      const stdout = Buffer.concat(chunks).toString('utf8');
+      expect(stdout.length).toBeGreaterThan(128 * 1024);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(800);
+      expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ id: 'req_pipe_799' });
+    } finally {
+      many.remove();
+    }
   });
 });

@@ -88,6 +88,21 @@ export async function main(argv: string[], context: CommandContext = processCont
   }
 }
 
+/**
+ * Exits once stdout and stderr have handed everything to the OS: writes to a
+ * pipe are asynchronous, and `process.exit` alone cut `logs | less` at 64 KB.
+ * (Not a plain return: a command may leave a pool or timer open.)
+ */
+function exitAfterOutput(code: number): void {
+  let open = 2;
+  const flushed = () => {
+    open -= 1;
+    if (open === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 function isEntryPoint(): boolean {
   try {
     return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
@@ -102,11 +117,8 @@ if (isEntryPoint()) {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`claude-gateway: ${(error as Error).message}\n`);
-      process.exit(1);
-    },
-  );
+  main(process.argv.slice(2)).then(exitAfterOutput, (error: unknown) => {
+    process.stderr.write(`claude-gateway: ${(error as Error).message}\n`);
+    exitAfterOutput(1);
+  });
 }
