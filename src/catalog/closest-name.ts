@@ -35,19 +35,24 @@ export function closestName(
   return best?.name;
 }
 
+/** The numbers in a name, in order: `claude-opus-4-1` → `4.1`. */
+function versionOf(name: string): string {
+  return (name.match(/\d+/g) ?? []).join('.');
+}
+
 /**
  * The catalog name a mistyped model name was probably meant to be: compared
- * with every canonical name, alias and first-party id, also with `claude-`
- * put in front (`opus-4-1` → `claude-opus-4-1`).
+ * with every canonical name, alias and first-party id with the same numbers,
+ * also with `claude-` put in front (`opus-4-1` → `claude-opus-4-1`). Other
+ * numbers mean another model, maybe one newer than the catalog
+ * (`claude-opus-4-6`), never a slip.
  */
 export function closestModelName(input: string): string | undefined {
   const lower = input.toLowerCase();
-  const candidates = listModels().flatMap((model) => [
-    model.name,
-    ...model.aliases,
-    model.anthropicId,
-    ...model.firstPartyAliases,
-  ]);
+  const version = versionOf(lower);
+  const candidates = listModels()
+    .flatMap((model) => [model.name, ...model.aliases, model.anthropicId, ...model.firstPartyAliases])
+    .filter((name) => versionOf(name) === version);
   const maxDistance = Math.max(2, Math.floor(lower.length / 6));
   return (
     closestName(lower, candidates, maxDistance) ??

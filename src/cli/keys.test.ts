@@ -89,6 +89,24 @@ describe('keys create', () => {
     expect(run.error[0]).toContain(expected);
   });
 
+  it('creates a key for a name the catalog does not know, noting it, with the likely intended name', async () => {
+    const run = await runCli([
+      'keys',
+      'create',
+      '--name',
+      'newer',
+      '--models',
+      'claude-sonet-4-5,claude-opus-9,claude-haiku-*',
+      '--config',
+      config,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.error).toEqual([
+      'note: "claude-sonet-4-5" is not in the model catalog; the key allows it only by that exact name. Did you mean "claude-sonnet-4-5"?',
+      'note: "claude-opus-9" is not in the model catalog; the key allows it only by that exact name (fine for a model newer than the catalog).',
+    ]);
+  });
+
   it('refuses a name already taken, as one line', async () => {
     await runCli(['keys', 'create', '--name', 'ci', '--config', config]);
     const run = await runCli(['keys', 'create', '--name', 'ci', '--config', config]);

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { closestModelName } from '../catalog/closest-name.js';
+import { resolveModel } from '../catalog/resolve.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { StoreError } from '../store/store-error.js';
 import {
@@ -49,6 +51,23 @@ function list(value: string | undefined): string[] | undefined {
   if (items.length === 0)
     throw new CliError('--models needs at least one model name, e.g. --models sonnet,haiku');
   return items;
+}
+
+/**
+ * A note for each allowed name that is neither a glob nor a name the catalog
+ * knows: it still works (for models newer than the catalog) but only as that
+ * exact string, so a slip would silently allow nothing.
+ */
+function unknownModelNotes(allowed: readonly string[]): string[] {
+  return allowed
+    .filter((name) => !/[*?]/.test(name) && !resolveModel(name).model)
+    .map((name) => {
+      const near = closestModelName(name);
+      return (
+        `note: "${name}" is not in the model catalog; the key allows it only by that exact name` +
+        (near ? `. Did you mean "${near}"?` : ' (fine for a model newer than the catalog).')
+      );
+    });
 }
 
 function amount(value: string | undefined, flag: string, whole: boolean): number | undefined {
@@ -138,6 +157,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
     context.out(
       `Created key "${record.name}" (${record.id}, prefix ${record.prefix}): ${describePolicy(record)}.`,
     );
+    for (const note of unknownModelNotes(record.allowedModels ?? [])) context.error(note);
     context.out('');
     context.out('Secret (shown once: only its hash is stored):');
     context.out(`  ${secret}`);

@@ -20,7 +20,8 @@ describe('closestModelName', () => {
 
   it('offers nothing for a name far from every known one', () => {
     expect(closestModelName('gpt-4o')).toBeUndefined();
-    expect(closestModelName('claude-opus-4-6')).not.toBe('claude-opus-4-6');
+    expect(closestModelName('claude-opus-4-6')).toBeUndefined();
+    expect(closestModelName('claude-opus-9')).toBeUndefined();
   });
 });
 
