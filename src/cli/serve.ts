@@ -3,6 +3,8 @@ import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms, emulatedRoutes } from '../
 import { ConfigError, effectivePlatforms, loadConfigFile } from '../config/load.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type RunningEmulator, startEmulator } from '../emulator/server.js';
+import { targetKey } from '../engine/targets.js';
+import { buildRoutingTable } from '../gateway/routing.js';
 import { type RunningGateway, StartupError, startGateway } from '../gateway/server.js';
 import { checkCredentials } from '../platforms/preflight.js';
 import { CliError, type CommandContext } from './command.js';
@@ -91,6 +93,14 @@ export async function runServe(argv: string[], context: CommandContext): Promise
         1,
       );
     }
+    // The whole configuration is checked before any credential lookup (which can take seconds).
+    let routing: ReturnType<typeof buildRoutingTable>;
+    try {
+      routing = buildRoutingTable(config, platforms);
+    } catch (error) {
+      throw new CliError((error as Error).message, 1);
+    }
+    for (const note of unconfiguredTargetNotes(config, routing)) context.out(`  note ${note}`);
     const checks = await checkCredentials(platforms);
     const missing = checks.filter((check) => !check.ok);
     for (const check of checks) {
@@ -140,4 +150,29 @@ export async function runServe(argv: string[], context: CommandContext): Promise
   process.off('unhandledRejection', onUnhandledRejection);
   context.out('claude-gateway: stopped, activity log flushed');
   return 0;
+}
+
+/** Route and default targets on a platform the configuration does not set up: requests skip them, so say so at start. */
+function unconfiguredTargetNotes(
+  config: GatewayConfig,
+  routing: ReturnType<typeof buildRoutingTable>,
+): string[] {
+  const notes: string[] = [];
+  routing.routes.forEach((route, index) => {
+    for (const target of route.targets) {
+      if (!routing.platforms.has(target.platform)) {
+        notes.push(
+          `routes[${index}] (${route.models.join(', ')}): ${targetKey(target)} is skipped, ${target.platform} is not configured`,
+        );
+      }
+    }
+  });
+  if (config.defaultTargets) {
+    for (const target of routing.defaultTargets) {
+      if (!routing.platforms.has(target.platform)) {
+        notes.push(`defaultTargets: ${targetKey(target)} is skipped, ${target.platform} is not configured`);
+      }
+    }
+  }
+  return notes;
 }
