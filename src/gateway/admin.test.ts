@@ -169,6 +169,11 @@ describe('the admin API', () => {
     const badResidency = await admin('POST', '/admin/keys', { name: 'x', residency: 'mars' });
     expect(badResidency.status).toBe(400);
     expect(badResidency.json.error.message).toMatch(/residency must be one of/);
+    const misspelt = await admin('POST', '/admin/keys', { name: 'x', residancy: 'eu' });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.json.error.message).toBe(
+      'Cannot create the key: unknown field "residancy"; did you mean "residency"?',
+    );
     const taken = await admin('POST', '/admin/keys', { name: 'team-b' });
     expect(taken.status).toBe(400);
     expect(taken.json.error.message).toMatch(/already named team-b/);
@@ -182,6 +187,7 @@ describe('the admin API', () => {
   it('answers unknown admin paths with 404', async () => {
     const answer = await admin('GET', '/admin/nothing-here');
     expect(answer.status).toBe(404);
+    expect(answer.json.error.type).toBe('not_found_error');
     expect(answer.json.error.message).toContain('/admin/nothing-here');
   });
 });

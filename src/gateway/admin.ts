@@ -3,6 +3,7 @@ import { decodePathSegment } from '../net/decode-path-segment.js';
 import { StoreError } from '../store/store-error.js';
 import type { ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { anthropicErrorTypeForStatus } from '../wire/errors/types.js';
 import type { GatewayContext } from './context.js';
 import { bodyError, type Exchange } from './exchange.js';
 
@@ -19,7 +20,7 @@ function json(exchange: Exchange, status: number, body: unknown): void {
 function adminError(exchange: Exchange, status: number, message: string): void {
   json(exchange, status, {
     type: 'error',
-    error: { type: status === 401 ? 'authentication_error' : 'invalid_request_error', message },
+    error: { type: anthropicErrorTypeForStatus(status), message },
   });
 }
 

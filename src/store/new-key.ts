@@ -1,6 +1,17 @@
+import { closestName } from '../catalog/closest-name.js';
 import { displayPrefix, generateKeyId, generateSecret, hashSecret } from './key-secrets.js';
 import { StoreError } from './store-error.js';
 import { type ApiKeyRecord, type CreatedApiKey, type NewApiKey, RESIDENCIES } from './types.js';
+
+const KEY_FIELDS: readonly string[] = [
+  'name',
+  'allowedModels',
+  'residency',
+  'monthlyBudgetUsd',
+  'requestsPerMinute',
+  'tokensPerMinute',
+  'metadata',
+] satisfies readonly (keyof NewApiKey)[];
 
 /**
  * Checks what a caller asked for and makes the key: id, secret, prefix and
@@ -12,6 +23,15 @@ import { type ApiKeyRecord, type CreatedApiKey, type NewApiKey, RESIDENCIES } fr
  * record.hash === hashSecret(secret) // true
  */
 export function buildNewKey(input: NewApiKey, now = Date.now()): CreatedApiKey {
+  // A misspelt limit (`residancy`) must not create a key without it.
+  for (const field of Object.keys(input)) {
+    if (!KEY_FIELDS.includes(field)) {
+      const near = closestName(field, KEY_FIELDS, 3);
+      throw invalid(
+        `unknown field "${field}"${near ? `; did you mean "${near}"?` : `; the fields are ${KEY_FIELDS.join(', ')}`}`,
+      );
+    }
+  }
   const name = typeof input.name === 'string' ? input.name.trim() : '';
   if (name === '') throw invalid('a key needs a non-empty name');
   if (input.residency !== undefined && !RESIDENCIES.includes(input.residency)) {
@@ -47,5 +67,8 @@ export function buildNewKey(input: NewApiKey, now = Date.now()): CreatedApiKey {
 }
 
 function invalid(message: string): StoreError {
-  return new StoreError(`Cannot create the key: ${message}.`, 'INVALID_KEY_INPUT');
+  return new StoreError(
+    `Cannot create the key: ${message}${message.endsWith('?') ? '' : '.'}`,
+    'INVALID_KEY_INPUT',
+  );
 }
