@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
-import { RedisSessionAffinity } from '../engine/redis-session-affinity.js';
 import { createDualProtocolServer } from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
@@ -77,8 +76,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     );
   }
   // Replicas share session stickiness through Redis; one process keeps it in memory.
+  // ioredis is loaded only then: it costs several MB of memory a single process never uses.
   const sharedSessions = config.sessions.redisUrl
-    ? new RedisSessionAffinity(config.sessions.redisUrl)
+    ? new (await import('../engine/redis-session-affinity.js')).RedisSessionAffinity(config.sessions.redisUrl)
     : undefined;
   const engine =
     options.engine ??

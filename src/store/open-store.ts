@@ -1,5 +1,4 @@
 import type { BatchTuning } from './batch-writer.js';
-import { openPostgresStore } from './postgres-store.js';
 import { DEFAULT_SQLITE_PATH, openSqliteStore } from './sqlite-store.js';
 import { redactUrl, StoreError } from './store-error.js';
 import type { Store, StoreLogger } from './types.js';
@@ -32,7 +31,11 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<Store> {
   const trimmed = url.trim();
-  if (/^postgres(ql)?:\/\//i.test(trimmed)) return openPostgresStore({ url: trimmed, ...options });
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+    // Loaded only for Postgres URLs: the client costs ~7 MB of memory a SQLite gateway never uses.
+    const { openPostgresStore } = await import('./postgres-store.js');
+    return openPostgresStore({ url: trimmed, ...options });
+  }
   if (trimmed === 'sqlite::memory:' || trimmed === 'sqlite://:memory:') {
     return openSqliteStore({ path: ':memory:', ...options });
   }
