@@ -1,6 +1,6 @@
+import { isRetired } from './deprecation.js';
 import { BEDROCK_SCOPE_SOURCE_REGIONS } from './platforms.js';
-import { listModels } from './resolve.js';
-import type { BedrockScope, ModelEntry } from './types.js';
+import type { BedrockOffer, BedrockScope, ModelEntry } from './types.js';
 
 /*
  * The catalog as Bedrock's control plane lists it (ListFoundationModels,
@@ -17,14 +17,26 @@ const SCOPE_LABEL: Record<BedrockScope, string> = {
   au: 'AU',
 };
 
-/** Bedrock's model dates: the start of life from the id's date. */
+/** Bedrock's model dates: the start of life from the release day, else the id's date. */
 function startOfLife(model: ModelEntry): string {
+  if (model.released) return `${model.released}T00:00:00Z`;
   const date = /(\d{4})(\d{2})(\d{2})/.exec(model.anthropicId);
   return date ? `${date[1]}-${date[2]}-${date[3]}T00:00:00Z` : '2025-01-01T00:00:00Z';
 }
 
-export function foundationModelSummary(model: ModelEntry, region: string) {
-  const needsProfile = model.bedrock.scopes.includes('global') || model.regionalPremium;
+/** The models Bedrock offers (not retired there by `now`), with their Bedrock facts. */
+export function bedrockModels(
+  models: readonly ModelEntry[],
+  now: number,
+): (ModelEntry & { bedrock: BedrockOffer })[] {
+  return models.filter(
+    (model): model is ModelEntry & { bedrock: BedrockOffer } =>
+      model.bedrock !== undefined && !isRetired(model, now, 'bedrock'),
+  );
+}
+
+export function foundationModelSummary(model: ModelEntry & { bedrock: BedrockOffer }, region: string, now: number) {
+  const deprecated = model.deprecated !== undefined && model.deprecated <= new Date(now).toISOString().slice(0, 10);
   return {
     modelArn: `arn:aws:bedrock:${region}::foundation-model/${model.bedrock.baseId}`,
     modelId: model.bedrock.baseId,
@@ -34,15 +46,15 @@ export function foundationModelSummary(model: ModelEntry, region: string) {
     outputModalities: ['TEXT'],
     responseStreamingSupported: true,
     customizationsSupported: [],
-    inferenceTypesSupported: needsProfile ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', 'INFERENCE_PROFILE'],
-    modelLifecycle: { status: model.deprecated ? 'LEGACY' : 'ACTIVE', startOfLifeTime: startOfLife(model) },
+    inferenceTypesSupported: model.bedrock.profileOnly ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    modelLifecycle: { status: deprecated ? 'LEGACY' : 'ACTIVE', startOfLifeTime: startOfLife(model) },
   };
 }
 
 /** The system-defined inference profiles callable from a region, as Bedrock lists them. */
-export function inferenceProfiles(region: string, account: string) {
+export function inferenceProfiles(models: readonly ModelEntry[], now: number, region: string, account: string) {
   const profiles = [];
-  for (const model of listModels()) {
+  for (const model of bedrockModels(models, now)) {
     for (const scope of model.bedrock.scopes) {
       const sources = scope === 'global' ? [region] : BEDROCK_SCOPE_SOURCE_REGIONS[scope];
       if (!sources.includes(region)) continue;

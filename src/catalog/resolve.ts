@@ -1,4 +1,4 @@
-import { MODELS } from './models.js';
+import { defaultCatalog } from './default-catalog.js';
 import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type Platform, type Target } from './types.js';
 
 /** A name the caller gave, resolved against the catalog. */
@@ -15,6 +15,12 @@ export interface ResolvedModel {
   arnRegion?: string;
   /** Set when the name is only meaningful on one platform (an application inference profile ARN). */
   onlyOn?: Platform;
+  /**
+   * Claude Code's context suffix (`claude-opus-4-8[1m]`): the 1M-token window
+   * was asked for. The suffix never reaches a platform; a model whose 1M window
+   * needs a beta gets that beta.
+   */
+  context1m?: boolean;
 }
 
 /** A catalog lookup that cannot be answered, e.g. a scope the model lacks. */
@@ -29,31 +35,20 @@ export class CatalogError extends Error {
   }
 }
 
-const INDEX = buildIndex(MODELS);
-
-function buildIndex(models: readonly ModelEntry[]): Map<string, ModelEntry> {
-  const index = new Map<string, ModelEntry>();
-  for (const model of models) {
-    const names = [
-      ...new Set([
-        model.name,
-        model.anthropicId,
-        model.bedrock.baseId,
-        model.vertexId,
-        ...model.aliases,
-        ...model.firstPartyAliases,
-      ]),
-    ];
-    if (model.foundryId) names.push(model.foundryId);
+/**
+ * Every name of a model, as the index keys it: canonical name, ids on each
+ * platform, aliases, and each Bedrock profile id.
+ */
+export function namesOf(model: ModelEntry): string[] {
+  const names = [model.name, model.anthropicId, ...model.aliases, ...model.firstPartyAliases];
+  if (model.bedrock) {
+    names.push(model.bedrock.baseId);
     for (const scope of model.bedrock.scopes) names.push(`${scope}.${model.bedrock.baseId}`);
-    for (const name of names) {
-      const key = name.toLowerCase();
-      const existing = index.get(key);
-      if (existing && existing !== model) throw new Error(`catalog: ${name} names two models`);
-      index.set(key, model);
-    }
   }
-  return index;
+  if (model.vertexId) names.push(model.vertexId);
+  if (model.foundryId) names.push(model.foundryId);
+  if (model.claudePlatformAwsId) names.push(model.claudePlatformAwsId);
+  return [...new Set(names)];
 }
 
 const ARN =
@@ -61,6 +56,7 @@ const ARN =
 const SCOPE_PREFIX = new RegExp(`^(${BEDROCK_SCOPES.join('|')})\\.(anthropic\\..+)$`);
 const BEDROCK_ID = /^anthropic\.(claude-[a-z0-9.-]+?)(?:-v(\d+)(?::(\d+))?)?$/;
 const DATED = /^(claude-[a-z0-9.-]+?)-(\d{8})$/;
+const CONTEXT_SUFFIX = /\[1m\]$/i;
 const VERTEX_DATED = /^(claude-[a-z0-9.-]+?)@(\d{8})$/;
 
 /**
@@ -74,6 +70,11 @@ const VERTEX_DATED = /^(claude-[a-z0-9.-]+?)@(\d{8})$/;
  * resolveModel('claude-opus-4-6').ids.bedrockBase // 'anthropic.claude-opus-4-6-v1'
  */
 export function resolveModel(requested: string): ResolvedModel {
+  return defaultCatalog().resolve(requested);
+}
+
+/** Resolves a name against one catalog's index of names (lower-cased). */
+export function resolveIn(index: ReadonlyMap<string, ModelEntry>, requested: string): ResolvedModel {
   let name = requested.trim();
   if (/%[0-9a-f]{2}/i.test(name)) {
     try {
@@ -83,6 +84,10 @@ export function resolveModel(requested: string): ResolvedModel {
     }
   }
   const result: Partial<ResolvedModel> = {};
+  if (CONTEXT_SUFFIX.test(name)) {
+    result.context1m = true;
+    name = name.replace(CONTEXT_SUFFIX, '');
+  }
   const arn = ARN.exec(name);
   if (arn) {
     result.arnRegion = arn[1] || undefined;
@@ -93,6 +98,7 @@ export function resolveModel(requested: string): ResolvedModel {
         ids: sameEverywhere(name),
         arnRegion: result.arnRegion,
         onlyOn: 'bedrock',
+        ...(result.context1m ? { context1m: true } : {}),
       };
     }
     name = arn[3] ?? name;
@@ -102,7 +108,7 @@ export function resolveModel(requested: string): ResolvedModel {
     result.bedrockScope = scoped[1] as BedrockScope;
     name = scoped[2] ?? name;
   }
-  const model = INDEX.get(name.toLowerCase());
+  const model = index.get(name.toLowerCase());
   const ids = model ? idsOf(model) : deriveIds(name);
   // A name the Anthropic API itself knows is sent to it as asked (and the body need not change).
   if (model?.firstPartyAliases.includes(name)) ids.anthropic = name;
@@ -115,10 +121,11 @@ export function findModel(name: string): ModelEntry | undefined {
 }
 
 function idsOf(model: ModelEntry): ResolvedModel['ids'] {
+  const derived = deriveIds(model.anthropicId);
   return {
     anthropic: model.anthropicId,
-    bedrockBase: model.bedrock.baseId,
-    vertex: model.vertexId,
+    bedrockBase: model.bedrock?.baseId ?? derived.bedrockBase,
+    vertex: model.vertexId ?? derived.vertex,
     foundry: model.foundryId ?? model.name,
   };
 }
@@ -181,9 +188,17 @@ export function deriveIds(name: string): ResolvedModel['ids'] {
 export function bedrockModelId(resolved: ResolvedModel, scope: BedrockScope | undefined): string {
   const base = resolved.ids.bedrockBase;
   if (resolved.onlyOn === 'bedrock') return resolved.requested;
-  if (!scope) return base;
   const model = resolved.model;
-  if (model && !model.bedrock.scopes.includes(scope)) {
+  if (model?.bedrock?.profileOnly && !scope) {
+    throw new CatalogError(
+      `${model.displayName} is offered on Amazon Bedrock only through inference profiles; ` +
+        `use one of: ${model.bedrock.scopes.join(', ')}`,
+      'SCOPE_NOT_AVAILABLE',
+      model.bedrock.scopes,
+    );
+  }
+  if (!scope) return base;
+  if (model?.bedrock && !model.bedrock.scopes.includes(scope)) {
     throw new CatalogError(
       `${model.displayName} has no \`${scope}\` inference profile on Amazon Bedrock; ` +
         `scopes that exist: ${model.bedrock.scopes.join(', ') || 'none (use the base model id)'}`,
@@ -208,6 +223,15 @@ export function modelIdForTarget(resolved: ResolvedModel, target: Target): strin
       [resolved.onlyOn],
     );
   }
+  const model = resolved.model;
+  if (model && !model.offeredBy.includes(target.platform)) {
+    throw new CatalogError(
+      `${model.displayName} is not offered on ${PLATFORM_LABEL[target.platform]}; ` +
+        `it is on: ${model.offeredBy.map((platform) => PLATFORM_LABEL[platform]).join(', ') || 'no platform'}`,
+      'PLATFORM_NOT_AVAILABLE',
+      model.offeredBy,
+    );
+  }
   switch (target.platform) {
     case 'bedrock':
       return bedrockModelId(resolved, target.scope);
@@ -220,7 +244,14 @@ export function modelIdForTarget(resolved: ResolvedModel, target: Target): strin
   }
 }
 
-/** Every model in the catalog, newest first within each family as listed. */
+/** Every model in the default catalog, newest first within each family as listed. */
 export function listModels(): readonly ModelEntry[] {
-  return MODELS;
+  return defaultCatalog().list();
 }
+
+const PLATFORM_LABEL: Record<Platform, string> = {
+  anthropic: 'the Anthropic API',
+  bedrock: 'Amazon Bedrock',
+  vertex: 'Vertex AI',
+  foundry: 'Microsoft Foundry',
+};

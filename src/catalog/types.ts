@@ -17,44 +17,90 @@ export type Geo = 'us' | 'eu' | 'jp' | 'apac' | 'au' | 'global';
 export interface TokenPrices {
   input: number;
   output: number;
-  /** 5-minute cache writes (1.25× input). One-hour writes cost 2× input. */
+  /** 5-minute cache writes (1.25× input on most models). */
   cacheWrite: number;
+  /** 1-hour cache writes (2× input on most models). */
+  cacheWrite1h: number;
   cacheRead: number;
+}
+
+/** Prices that apply to a whole request once its prompt (input, cache reads and writes) passes a size. */
+export interface PriceTier extends TokenPrices {
+  aboveInputTokens: number;
+}
+
+/** Where a catalog row came from; later sources override earlier ones. */
+export type ModelOrigin = 'built-in' | 'discovered' | 'configured';
+
+export type ThinkingMode = 'none' | 'extended' | 'adaptive' | 'adaptive-always';
+
+/** Lifecycle dates (ISO days) on one platform. */
+export interface LifecycleDates {
+  deprecated?: string;
+  retires?: string;
+}
+
+/** How Amazon Bedrock offers a model. */
+export interface BedrockOffer {
+  /** Base model id: `anthropic.claude-sonnet-4-5-20250929-v1:0`. */
+  baseId: string;
+  /** Inference-profile scopes that exist for this model. */
+  scopes: BedrockScope[];
+  /** Offered only through inference profiles (no on-demand base id). */
+  profileOnly: boolean;
+  /** Which integration serves it: InvokeModel (legacy), the Messages API, or both. */
+  integration: 'invoke' | 'messages' | 'both';
 }
 
 export interface ModelEntry {
   /** Canonical name, the first-party alias without a date: `claude-sonnet-4-5`. */
   name: string;
   displayName: string;
-  family: 'opus' | 'sonnet' | 'haiku';
-  /** Other names that resolve to this model (`sonnet`, `claude-3-7-sonnet-latest`). */
+  /** `opus`, `sonnet`, `haiku`, `fable`, `mythos`, or a family the data does not know yet. */
+  family: string;
+  /** Other names that resolve to this model (`sonnet`, `claude-sonnet-latest`). */
   aliases: string[];
-  /** First-party dated id: `claude-sonnet-4-5-20250929`. */
+  /**
+   * First-party id (dated where one exists): `claude-sonnet-4-5-20250929`. For a
+   * model the Anthropic API does not offer, its name (and `offeredBy` says so).
+   */
   anthropicId: string;
-  /** The Anthropic API's own aliases for the model (`claude-sonnet-4-5`, `claude-3-7-sonnet-latest`), sent as asked. */
+  /** The platforms that offer the model (lifecycle aside). */
+  offeredBy: Platform[];
+  /** The Anthropic API's own aliases for the model (`claude-sonnet-4-5`), sent as asked. */
   firstPartyAliases: string[];
-  bedrock: {
-    /** Base model id: `anthropic.claude-sonnet-4-5-20250929-v1:0`. */
-    baseId: string;
-    /** Inference-profile scopes that exist for this model. */
-    scopes: BedrockScope[];
-  };
-  /** Vertex AI model id: `claude-sonnet-4-5@20250929`. */
-  vertexId: string;
+  /** Undefined when Bedrock does not offer the model. */
+  bedrock?: BedrockOffer;
+  /** Vertex AI model id (`claude-sonnet-4-5@20250929`); undefined when Google Cloud does not offer it. */
+  vertexId?: string;
   /** Microsoft Foundry deployment/model name, when Foundry offers the model. */
   foundryId?: string;
+  /** Claude Platform on AWS id, when offered there. */
+  claudePlatformAwsId?: string;
   contextWindow: number;
   /** A larger context window unlocked by a beta (1M for Sonnet 4 and 4.5). */
   extendedContext?: { beta: string; tokens: number };
   maxOutputTokens: number;
   prices: TokenPrices;
-  /** Prices that apply to a whole request once its input passes `thresholdTokens` (1M context). */
-  longContextPrices?: TokenPrices & { thresholdTokens: number };
+  /** Higher prices by prompt size (Haiku 5.5's >100K tier, long-context pricing), lowest threshold first. */
+  priceTiers: PriceTier[];
   /** Regional (non-global) endpoints cost 10% more (Claude Sonnet 4.5 and later). */
   regionalPremium: boolean;
-  /** ISO date the model was announced deprecated, and the date it retires. */
+  thinking?: ThinkingMode;
+  /** ISO day of release. */
+  released?: string;
+  /** On Anthropic-operated platforms: the day the model was deprecated, and the day it retires. */
   deprecated?: string;
   retires?: string;
+  /** Where a cloud sets its own dates. */
+  platformLifecycle: Partial<Record<Platform, LifecycleDates>>;
+  /** The model to move to once this one is deprecated (a catalog name). */
+  replacement?: string;
+  /** Where the facts come from (URLs, or `claude-gateway.yaml` for configured rows). */
+  sources: string[];
+  /** Paths of facts not confirmed from a first-party page (`prices.cacheWrite1h`). */
+  unconfirmed: string[];
+  origin: ModelOrigin;
 }
 
 /** Where one upstream request goes. */

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { BEDROCK_REGIONS, BEDROCK_SCOPE_SOURCE_REGIONS } from '../catalog/platforms.js';
-import { listModels, modelIdForTarget, resolveModel } from '../catalog/resolve.js';
+import { defaultCatalog } from '../catalog/default-catalog.js';
+import { lifecycleOn } from '../catalog/deprecation.js';
+import { modelIdForTarget, resolveIn } from '../catalog/resolve.js';
+import { isoDay, systemClock } from '../clock.js';
 import { type BedrockScope, type ModelEntry, PLATFORMS, type Platform } from '../catalog/types.js';
 import { Claude } from '../client/claude.js';
 import type { ModelListItem } from '../client/models.js';
@@ -53,16 +56,17 @@ function priceOf(model: ModelEntry): string {
 }
 
 /** `retired 2026-02-19`, `deprecated, retires 2026-11-30`, or empty for a current model. */
-function deprecationOf(model: ModelEntry, today: string): string {
-  if (model.retires && model.retires <= today) return `retired ${model.retires}`;
-  const retires = model.retires ? `retires ${model.retires}` : '';
-  if (model.deprecated && model.deprecated <= today) return retires ? `deprecated, ${retires}` : 'deprecated';
-  if (model.deprecated) return `deprecated from ${model.deprecated}${retires ? `, ${retires}` : ''}`;
+function deprecationOf(model: ModelEntry, today: string, platform?: Platform): string {
+  const { deprecated, retires: retiresOn } = lifecycleOn(model, platform);
+  if (retiresOn && retiresOn <= today) return `retired ${retiresOn}`;
+  const retires = retiresOn ? `retires ${retiresOn}` : '';
+  if (deprecated && deprecated <= today) return retires ? `deprecated, ${retires}` : 'deprecated';
+  if (deprecated) return `deprecated from ${deprecated}${retires ? `, ${retires}` : ''}`;
   return retires;
 }
 
 function callableScopes(model: ModelEntry, region: string): BedrockScope[] {
-  return model.bedrock.scopes.filter(
+  return (model.bedrock?.scopes ?? []).filter(
     (scope) => scope === 'global' || BEDROCK_SCOPE_SOURCE_REGIONS[scope].includes(region),
   );
 }
@@ -80,10 +84,11 @@ function catalogView(
   region: string | undefined,
   context: CommandContext,
 ): { headers: string[]; rows: string[][]; json: unknown[]; notes: string[] } {
-  const today = new Date().toISOString().slice(0, 10);
-  const models = listModels();
+  const today = isoDay((context.clock ?? systemClock)());
+  const models = (context.catalog ?? defaultCatalog()).list();
   const common = (model: ModelEntry) => ({
     name: model.name,
+    source: model.origin,
     displayName: model.displayName,
     contextWindow: model.contextWindow,
     ...(model.extendedContext ? { extendedContext: model.extendedContext } : {}),
@@ -103,28 +108,34 @@ function catalogView(
     const rows: string[][] = [];
     const json: unknown[] = [];
     for (const model of models) {
+      if (!model.bedrock) continue;
       const callable = callableScopes(model, awsRegion);
-      const idToUse = modelIdForTarget(
-        resolveModel(model.name),
-        bedrockTargetFor(resolveModel(model.name), awsRegion),
-      );
+      const resolved = resolveIn(new Map([[model.name.toLowerCase(), model]]), model.name);
+      let idToUse: string;
+      try {
+        idToUse = modelIdForTarget(resolved, bedrockTargetFor(resolved, awsRegion));
+      } catch {
+        idToUse = 'none from this region';
+      }
       rows.push([
         model.name,
         model.bedrock.baseId,
-        model.bedrock.scopes.join(', '),
+        model.bedrock.scopes.join(', ') + (model.bedrock.profileOnly ? ' (profiles only)' : ''),
         callable.length > 0 ? callable.join(', ') : 'none: base id, if hosted here',
         idToUse,
         contextOf(model),
         priceOf(model),
-        deprecationOf(model, today),
+        deprecationOf(model, today, 'bedrock'),
       ]);
+      const baseId = model.bedrock.baseId;
       json.push({
         ...common(model),
         region: awsRegion,
-        baseId: model.bedrock.baseId,
+        baseId,
         scopes: model.bedrock.scopes,
+        profileOnly: model.bedrock.profileOnly,
         callableScopes: callable,
-        profileIds: callable.map((scope) => `${scope}.${model.bedrock.baseId}`),
+        profileIds: callable.map((scope) => `${scope}.${baseId}`),
         idToUse,
       });
     }
@@ -147,34 +158,36 @@ function catalogView(
   if (platform === 'vertex') {
     const location = region ?? context.env['CLOUD_ML_REGION'] ?? 'global';
     const regional = location !== 'global';
+    const offered = models.filter((model) => model.vertexId);
     return {
       headers: ['MODEL', 'VERTEX ID', 'CONTEXT', '$/MTOK IN / OUT', 'DEPRECATION'],
-      rows: models.map((model) => [
+      rows: offered.map((model) => [
         model.name,
-        model.vertexId,
+        model.vertexId ?? '',
         contextOf(model),
         priceOf(model) + (regional && model.regionalPremium ? ' +10%' : ''),
-        deprecationOf(model, today),
+        deprecationOf(model, today, 'vertex'),
       ]),
-      json: models.map((model) => ({ ...common(model), location, vertexId: model.vertexId })),
+      json: offered.map((model) => ({ ...common(model), location, vertexId: model.vertexId })),
       notes: [
         `Vertex AI location ${location}${regional ? ': regional endpoints cost 10% more for Claude Sonnet 4.5 and later' : ''}.`,
       ],
     };
   }
   if (platform === 'anthropic') {
+    const offered = models.filter((model) => model.offeredBy.includes('anthropic'));
     return {
       headers: ['MODEL', 'ID', 'ALIASES', 'CONTEXT', 'MAX OUTPUT', '$/MTOK IN / OUT', 'DEPRECATION'],
-      rows: models.map((model) => [
+      rows: offered.map((model) => [
         model.name,
         model.anthropicId,
         model.aliases.join(', '),
         contextOf(model),
         formatTokens(model.maxOutputTokens),
         priceOf(model),
-        deprecationOf(model, today),
+        deprecationOf(model, today, 'anthropic'),
       ]),
-      json: models.map((model) => ({ ...common(model), id: model.anthropicId, aliases: model.aliases })),
+      json: offered.map((model) => ({ ...common(model), id: model.anthropicId, aliases: model.aliases })),
       notes: [],
     };
   }
@@ -187,7 +200,7 @@ function catalogView(
         model.foundryId ?? '',
         contextOf(model),
         priceOf(model),
-        deprecationOf(model, today),
+        deprecationOf(model, today, 'foundry'),
       ]),
       json: offered.map((model) => ({ ...common(model), foundryId: model.foundryId })),
       notes: ['Microsoft Foundry serves the models deployed in your resource, under their deployment names.'],
@@ -202,15 +215,19 @@ function catalogView(
       'CONTEXT',
       '$/MTOK IN / OUT',
       'DEPRECATION',
+      'SOURCE',
     ],
     rows: models.map((model) => [
       model.name,
-      model.anthropicId,
-      `${model.bedrock.baseId} (${model.bedrock.scopes.join(', ') || 'in-region only'})`,
-      model.vertexId,
+      model.offeredBy.includes('anthropic') ? model.anthropicId : '—',
+      model.bedrock
+        ? `${model.bedrock.baseId} (${model.bedrock.scopes.join(', ') || 'in-region only'})`
+        : '—',
+      model.vertexId ?? '—',
       contextOf(model),
-      priceOf(model),
+      priceOf(model) + (model.unconfirmed.some((path) => path.startsWith('prices')) ? ' (est.)' : ''),
       deprecationOf(model, today),
+      model.origin,
     ]),
     json: models.map((model) => ({ ...model, deprecation: deprecationOf(model, today) || undefined })),
     notes: [
@@ -219,7 +236,7 @@ function catalogView(
   };
 }
 
-function liveRow(item: ModelListItem): string[] {
+function liveRow(item: ModelListItem, today: string): string[] {
   const kind =
     item.kind === 'inference-profile'
       ? `profile (${item.scope ?? '?'})`
@@ -232,7 +249,7 @@ function liveRow(item: ModelListItem): string[] {
     kind,
     item.catalog?.name ?? '(not in the catalog)',
     item.status ?? '',
-    item.catalog ? deprecationOf(item.catalog, new Date().toISOString().slice(0, 10)) : '',
+    item.catalog ? deprecationOf(item.catalog, today, item.platform) : '',
   ];
 }
 
@@ -278,7 +295,10 @@ async function runLive(
       }
     } else {
       const headers = ['PLATFORM', 'ID', 'KIND', 'MODEL', 'STATUS', 'DEPRECATION'];
-      for (const line of formatTable(headers, items.map(liveRow))) context.out(line);
+      for (const line of formatTable(
+        headers,
+        items.map((item) => liveRow(item, isoDay((context.clock ?? systemClock)()))),
+      )) context.out(line);
       const sources = [...new Set(items.map((item) => `${item.platform} (${item.source})`))];
       if (sources.length > 0) context.out(`Sources: ${sources.join(', ')}.`);
     }

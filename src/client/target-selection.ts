@@ -33,8 +33,8 @@ export function bedrockTargetFor(resolved: ResolvedModel, region: string): Targe
   if (resolved.arnRegion) return { platform: 'bedrock', region: resolved.arnRegion };
   const model = resolved.model;
   const name = resolved.requested.trim().toLowerCase();
-  if (model && name === model.bedrock.baseId.toLowerCase()) return { platform: 'bedrock', region };
-  if (!model) return { platform: 'bedrock', scope: 'global', region };
+  if (!model?.bedrock) return { platform: 'bedrock', scope: 'global', region };
+  if (name === model.bedrock.baseId.toLowerCase() && !model.bedrock.profileOnly) return { platform: 'bedrock', region };
   const scopes = model.bedrock.scopes;
   if (scopes.includes('global')) return { platform: 'bedrock', scope: 'global', region };
   const geo = geoOfAwsRegion(region);

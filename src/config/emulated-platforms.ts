@@ -38,11 +38,13 @@ export function emulatedPlatforms(emulator: Pick<Emulator, 'baseUrl' | 'auth'>):
  */
 export function emulatedRoutes(): RouteConfig[] {
   return listModels().map((model) => {
-    const scope = model.bedrock.scopes.includes('global') ? 'global' : model.bedrock.scopes[0];
-    return {
-      models: [model.name],
-      targets: [...(scope ? [`bedrock/${scope}`] : []), 'vertex/global', 'anthropic'],
-    };
+    const scopes = model.bedrock?.scopes ?? [];
+    const scope = scopes.includes('global') ? 'global' : scopes[0];
+    const targets: string[] = [];
+    if (model.bedrock) targets.push(scope ? `bedrock/${scope}` : 'bedrock/us-east-1');
+    if (model.vertexId) targets.push('vertex/global');
+    if (model.offeredBy.includes('anthropic')) targets.push('anthropic');
+    return { models: [model.name], targets };
   });
 }
 

@@ -1,3 +1,4 @@
+import { configuredModelSchema } from '../catalog/configured-models.js';
 import { z } from 'zod';
 
 /*
@@ -111,6 +112,12 @@ export const configSchema = z
           .min(1024)
           .default(32 * 1024 * 1024),
         shutdownGraceMs: milliseconds.default(30_000),
+        /**
+         * Model listings (`/v1/models`, `/inference-profiles`, `/foundation-models`) answer without a
+         * gateway key by default: they show only what the platforms publish, and Claude Code in Bedrock
+         * mode cannot send a key with its profile listing.
+         */
+        listingsRequireKey: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -124,6 +131,16 @@ export const configSchema = z
       .strict()
       .prefault({}),
     platforms: platformsSchema.prefault({}),
+    /** Models to add or correct without a release; they win over the built-in and discovered data. */
+    models: z.array(configuredModelSchema).default([]),
+    /** Reading each configured platform's own model listings, at start and then periodically. */
+    discovery: z
+      .object({
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().min(1).default(60),
+      })
+      .strict()
+      .prefault({}),
     routes: z.array(routeSchema).default([]),
     /** Targets for model names no route matches, in order. Default: every configured platform. */
     defaultTargets: z.array(targetSpec).optional(),

@@ -14,6 +14,7 @@ import { mountBedrockRuntimeRoutes } from './routes/bedrock-runtime.js';
 import { mountControlRoutes } from './routes/control.js';
 import { mountVertexRoutes } from './routes/vertex.js';
 import { type EmulatorOptions, EmulatorState } from './state.js';
+import { type Clock, systemClock } from '../clock.js';
 
 export interface EmulatorConfig {
   credentials?: Partial<EmulatorCredentials>;
@@ -22,6 +23,7 @@ export interface EmulatorConfig {
   extraModels?: readonly string[];
   deniedModels?: readonly string[];
   verifyThinkingSignatures?: boolean;
+  clock?: Clock;
   /** Faults armed from the start (the CLI's `--fault`). */
   faults?: readonly FaultSpec[];
 }
@@ -49,6 +51,7 @@ export function createEmulator(config: EmulatorConfig = {}): Emulator {
     extraModels: config.extraModels ?? [],
     deniedModels: config.deniedModels ?? [],
     verifyThinkingSignatures: config.verifyThinkingSignatures ?? true,
+    clock: config.clock ?? systemClock,
   };
   const state = new EmulatorState(options);
   for (const fault of config.faults ?? []) state.faults.add(fault);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Platform } from '../catalog/types.js';
+import type { Clock } from '../clock.js';
 import type { EmulatorCredentials } from './auth/emulator-credentials.js';
 import { FaultBook } from './faults.js';
 import { RequestJournal } from './journal.js';
@@ -20,6 +21,8 @@ export interface EmulatorOptions {
   deniedModels: readonly string[];
   /** Check thinking signatures sent back, as the platforms do (a Bedrock signature fails on Vertex). */
   verifyThinkingSignatures: boolean;
+  /** "Now" for its listings (retired models are left out); the wall clock unless a test pins it. */
+  clock: Clock;
 }
 
 /** A script queued through the control API, optionally only for one platform or model. */

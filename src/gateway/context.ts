@@ -1,3 +1,5 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { Store } from '../store/types.js';
@@ -10,6 +12,10 @@ import type { RoutingTable } from './routing.js';
 /** Everything a request handler needs, built once at start. */
 export interface GatewayContext {
   config: GatewayConfig;
+  /** The models this gateway knows: built-in, discovered from the platforms, and configured. */
+  catalog: Catalog;
+  /** "Now" for everything date-dependent (retirements, budget months, retention). */
+  clock: Clock;
   engine: Engine;
   store: Store;
   callers: CallerAuth;

@@ -1,7 +1,3 @@
-import { foundationModelSummary, inferenceProfiles } from '../catalog/bedrock-listings.js';
-import { listModels, resolveModel } from '../catalog/resolve.js';
-import type { ModelEntry } from '../catalog/types.js';
-import { decodePathSegment } from '../net/decode-path-segment.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
@@ -11,6 +7,7 @@ import { Exchange, type NodeRequest, type NodeResponse } from './exchange.js';
 import { anthropicOperation, readAnthropicCall } from './ingress/anthropic.js';
 import { bedrockRuntimeTarget, readBedrockCall } from './ingress/bedrock.js';
 import { readVertexCall, vertexTarget } from './ingress/vertex.js';
+import { serveListing } from './listings.js';
 import { newRequestId, serveCall } from './serve-call.js';
 
 /** The dialect a path belongs to, for answering errors in the client's own shape. */
@@ -26,7 +23,7 @@ export function dialectOfPath(path: string): Dialect {
   return 'anthropic';
 }
 
-function sendJson(
+export function sendJson(
   exchange: Exchange,
   status: number,
   body: unknown,
@@ -36,7 +33,7 @@ function sendJson(
 }
 
 /** Answers an error outside a Messages call (an unknown path, a refused listing) and logs the request. */
-function sendError(context: GatewayContext, exchange: Exchange, dialect: Dialect, error: GatewayError): void {
+export function sendError(context: GatewayContext, exchange: Exchange, dialect: Dialect, error: GatewayError): void {
   const requestId = newRequestId();
   const rendered = renderDialectError(dialect, error, requestId);
   exchange.send(
@@ -54,67 +51,6 @@ function sendError(context: GatewayContext, exchange: Exchange, dialect: Dialect
   });
   activity.finish(rendered.status, error);
   context.metrics.requestDone(dialect, rendered.status, activity);
-}
-
-function anthropicModel(model: ModelEntry) {
-  const date = /(\d{4})(\d{2})(\d{2})$/.exec(model.anthropicId);
-  return {
-    type: 'model',
-    id: model.anthropicId,
-    display_name: model.displayName,
-    created_at: date ? `${date[1]}-${date[2]}-${date[3]}T00:00:00Z` : '2025-01-01T00:00:00Z',
-  };
-}
-
-/** Model listings answered from the catalog, in each dialect's shape. */
-async function serveListing(context: GatewayContext, exchange: Exchange, dialect: Dialect): Promise<boolean> {
-  const { method, path } = exchange;
-  if (method !== 'GET') return false;
-  const region = context.routing.defaults.bedrockRegion ?? 'us-east-1';
-  const today = new Date().toISOString().slice(0, 10);
-  const current = listModels().filter((model) => !model.retires || model.retires > today);
-  if (dialect === 'anthropic' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
-    await context.callers.identify(exchange);
-    if (path !== '/v1/models') {
-      const model = resolveModel(decodePathSegment(path.slice('/v1/models/'.length))).model;
-      if (!model) throw GatewayError.fromCode('NOT_FOUND', { method, path });
-      sendJson(exchange, 200, anthropicModel(model));
-      return true;
-    }
-    const limit = Math.min(1000, Number(exchange.query.get('limit') ?? 20) || 20);
-    const after = exchange.query.get('after_id');
-    const all = current.map(anthropicModel);
-    const start = after ? all.findIndex((model) => model.id === after) + 1 : 0;
-    const page = all.slice(start, start + limit);
-    sendJson(exchange, 200, {
-      data: page,
-      has_more: start + limit < all.length,
-      first_id: page[0]?.id ?? null,
-      last_id: page.at(-1)?.id ?? null,
-    });
-    return true;
-  }
-  if (dialect !== 'bedrock') return false;
-  if (path === '/foundation-models') {
-    await context.callers.identify(exchange);
-    sendJson(exchange, 200, {
-      modelSummaries: current.map((model) => foundationModelSummary(model, region)),
-    });
-    return true;
-  }
-  if (path === '/inference-profiles') {
-    await context.callers.identify(exchange);
-    const all = exchange.query.get('type') === 'APPLICATION' ? [] : inferenceProfiles(region, '000000000000');
-    const maxResults = Math.min(1000, Math.max(1, Number(exchange.query.get('maxResults') ?? 1000) || 1000));
-    const start = Number(exchange.query.get('nextToken') ?? 0) || 0;
-    const next = start + maxResults < all.length ? String(start + maxResults) : undefined;
-    sendJson(exchange, 200, {
-      inferenceProfileSummaries: all.slice(start, start + maxResults),
-      ...(next ? { nextToken: next } : {}),
-    });
-    return true;
-  }
-  return false;
 }
 
 /**

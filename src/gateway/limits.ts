@@ -48,6 +48,10 @@ export class KeyLimits {
   private readonly tokens = new Map<string, Window>();
   private readonly spend = new Map<string, { month: number; usd: number; loading?: Promise<void> }>();
 
+  /**
+   * @param now the clock that decides the budget month (the injected one);
+   *   the rate windows measure elapsed time on the wall clock.
+   */
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
@@ -80,14 +84,14 @@ export class KeyLimits {
 
   /** Throws the limit a key is over, naming it; counts the request otherwise. */
   async admit(key: ApiKeyRecord): Promise<void> {
-    const now = this.now();
+    const now = Date.now();
     if (key.monthlyBudgetUsd !== undefined) {
       const spent = await this.spent(key.id);
       if (spent >= key.monthlyBudgetUsd) {
         throw GatewayError.fromCode('BUDGET_EXCEEDED', {
           budget: dollars(key.monthlyBudgetUsd),
           spent: dollars(spent),
-          resetsAt: nextMonthStart(now),
+          resetsAt: nextMonthStart(this.now()),
         });
       }
     }
@@ -121,11 +125,10 @@ export class KeyLimits {
 
   /** Counts what a finished request used. */
   record(keyId: string, tokens: number, costUsd: number | undefined): void {
-    const now = this.now();
-    if (tokens > 0) this.window(this.tokens, keyId).add(now, tokens);
+    if (tokens > 0) this.window(this.tokens, keyId).add(Date.now(), tokens);
     if (costUsd) {
       const entry = this.spend.get(keyId);
-      if (entry && entry.month === monthStart(now)) entry.usd += costUsd;
+      if (entry && entry.month === monthStart(this.now())) entry.usd += costUsd;
     }
   }
 }

@@ -1,4 +1,5 @@
-import { resolveModel } from '../catalog/resolve.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { defaultCatalog } from '../catalog/default-catalog.js';
 import type { Geo, Platform, Target } from '../catalog/types.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type Plan, planTargets, type Route } from '../engine/plan.js';
@@ -11,7 +12,9 @@ export interface RoutingTable {
   defaultTargets: Target[];
   platforms: Set<Platform>;
   defaults: { bedrockRegion?: string; vertexRegion?: string };
-  /** Plans already computed, by requested name, hint and residency. */
+  /** The models this gateway knows (built-in, discovered, configured). */
+  catalog: Catalog;
+  /** Plans already computed, by requested name, hint and residency; cleared when the catalog changes. */
   planCache: Map<string, Plan & { servedModel: string }>;
 }
 
@@ -26,7 +29,11 @@ function implicitDefaults(platforms: PlatformsConfig): string[] {
 }
 
 /** Parses the configured routes, naming the route and target of any mistake. */
-export function buildRoutingTable(config: GatewayConfig, platforms: PlatformsConfig): RoutingTable {
+export function buildRoutingTable(
+  config: GatewayConfig,
+  platforms: PlatformsConfig,
+  catalog: Catalog = defaultCatalog(),
+): RoutingTable {
   const defaults = {
     ...(platforms.bedrock?.region ? { bedrockRegion: platforms.bedrock.region } : {}),
     ...(platforms.vertex?.region ? { vertexRegion: platforms.vertex.region } : {}),
@@ -58,6 +65,7 @@ export function buildRoutingTable(config: GatewayConfig, platforms: PlatformsCon
       Object.keys(platforms).filter((name) => platforms[name as keyof PlatformsConfig]) as Platform[],
     ),
     defaults,
+    catalog,
     planCache: new Map(),
   };
 }
@@ -98,6 +106,7 @@ function computePlan(
   requestedModel: string,
   options: { hint?: string; residency?: Geo },
 ): Plan & { servedModel: string } {
+  const resolveModel = (name: string) => table.catalog.resolve(name);
   let resolved = resolveModel(requestedModel);
   const probe = planTargets(
     { resolved, routes: table.routes, defaultTargets: [], platforms: table.platforms },

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { deprecationNotice } from '../catalog/deprecation.js';
-import { resolveModel } from '../catalog/resolve.js';
 import type { MessagesOutcome } from '../engine/engine.js';
 import { targetKey } from '../engine/targets.js';
 import type { UpstreamStream } from '../engine/upstream-stream.js';
@@ -129,8 +128,14 @@ export async function serveCall(
       ...(residency ? { residency } : {}),
       ...(sticky ? { stickyTarget: sticky } : {}),
     });
-    const model = resolveModel(plan.servedModel).model;
-    const warning = model ? deprecationNotice(model) : undefined;
+    const served = context.catalog.resolve(plan.servedModel);
+    const model = served.model;
+    // `claude-opus-4-8[1m]`: the suffix never reaches a platform; a model whose 1M window needs a beta gets it.
+    const contextBeta = served.context1m ? model?.extendedContext?.beta : undefined;
+    if (contextBeta && !ingress.call.betas.includes(contextBeta)) {
+      ingress.call.betas = [...ingress.call.betas, contextBeta];
+    }
+    const warning = model ? deprecationNotice(model, context.clock(), plan.targets[0]?.platform) : undefined;
     // Logged once per model per process: a warning per request would flood the log and cost a sync write each time.
     if (warning && model && !warnedModels.has(model.name)) {
       warnedModels.add(model.name);

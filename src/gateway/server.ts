@@ -1,5 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { configuredCatalog } from '../catalog/configured-catalog.js';
+import { defaultCatalog } from '../catalog/default-catalog.js';
+import { type Clock, systemClock } from '../clock.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
 import { createDualProtocolServer } from '../net/dual-protocol-server.js';
@@ -22,6 +26,10 @@ export interface StartGatewayOptions {
   /** A store to use instead of opening `config.store.url` (tests). */
   store?: Store;
   engine?: Engine;
+  /** "Now" for date-dependent decisions; the wall clock by default (tests pin it). */
+  clock?: Clock;
+  /** The catalog to start from (the built-in one by default); `models:` and discovery are applied to a copy. */
+  catalog?: Catalog;
 }
 
 export interface RunningGateway {
@@ -64,7 +72,9 @@ export class StartupError extends Error {
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
-  const routing = buildRoutingTable(config, options.platforms);
+  const clock = options.clock ?? systemClock;
+  const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
+  const routing = buildRoutingTable(config, options.platforms, catalog);
   const store = options.store ?? (await openStore(storeUrlFor(config)));
   const callers = new CallerAuth(store);
   const host = config.server.host;
@@ -96,10 +106,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let waiters: (() => void)[] = [];
   const context: GatewayContext = {
     config,
+    catalog,
+    clock,
     engine,
     store,
     callers,
-    limits: new KeyLimits(store),
+    limits: new KeyLimits(store, clock),
     routing,
     metrics: new GatewayMetrics(),
     logger,
@@ -112,7 +124,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       for (const resolve of done) resolve();
     },
   };
-  const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays });
+  const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays, now: clock });
   const server = createDualProtocolServer((request, response) => {
     void handleRequest(context, request, response);
   });

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { foundationModelSummary, inferenceProfiles } from '../../catalog/bedrock-listings.js';
+import { bedrockModels, foundationModelSummary, inferenceProfiles } from '../../catalog/bedrock-listings.js';
 import { listModels, resolveModel } from '../../catalog/resolve.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
@@ -45,14 +45,17 @@ export function mountBedrockControlRoutes(
     const models =
       provider && provider.toLowerCase() !== 'anthropic'
         ? []
-        : listModels().map((model) => foundationModelSummary(model, caller.region));
+        : bedrockModels(listModels(), state.options.clock()).map((model) =>
+            foundationModelSummary(model, caller.region, state.options.clock()),
+          );
     return context.json({ modelSummaries: models });
   });
 
   app.get('/foundation-models/:id', async (context) => {
     const caller = await authorize(context, 'GetFoundationModel');
     if ('response' in caller) return caller.response;
-    const model = resolveModel(context.req.param('id')).model;
+    const known = resolveModel(context.req.param('id')).model;
+    const model = bedrockModels(listModels(), state.options.clock()).find((candidate) => candidate === known);
     if (!model) {
       return platformErrorResponse(
         'bedrock',
@@ -63,7 +66,7 @@ export function mountBedrockControlRoutes(
         }),
       );
     }
-    return context.json({ modelDetails: foundationModelSummary(model, caller.region) });
+    return context.json({ modelDetails: foundationModelSummary(model, caller.region, state.options.clock()) });
   });
 
   app.get('/inference-profiles', async (context) => {
@@ -73,7 +76,7 @@ export function mountBedrockControlRoutes(
     const all =
       type && type !== 'SYSTEM_DEFINED'
         ? []
-        : inferenceProfiles(caller.region, auth.credentials.awsAccountId);
+        : inferenceProfiles(listModels(), state.options.clock(), caller.region, auth.credentials.awsAccountId);
     const maxResults = Math.min(1000, Math.max(1, Number(context.req.query('maxResults') ?? 100) || 100));
     const start = Number(context.req.query('nextToken') ?? 0) || 0;
     const page = all.slice(start, start + maxResults);
@@ -85,7 +88,12 @@ export function mountBedrockControlRoutes(
     const caller = await authorize(context, 'GetInferenceProfile');
     if ('response' in caller) return caller.response;
     const wanted = decodePathSegment(context.req.param('id'));
-    const profile = inferenceProfiles(caller.region, auth.credentials.awsAccountId).find(
+    const profile = inferenceProfiles(
+      listModels(),
+      state.options.clock(),
+      caller.region,
+      auth.credentials.awsAccountId,
+    ).find(
       (candidate) => candidate.inferenceProfileId === wanted || candidate.inferenceProfileArn === wanted,
     );
     if (!profile) {

@@ -6,6 +6,7 @@ import {
   MAX_BODY_BYTES,
 } from '../../catalog/platforms.js';
 import { resolveModel } from '../../catalog/resolve.js';
+import { isExtraModel } from '../extra-models.js';
 import type { ModelEntry } from '../../catalog/types.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
@@ -48,14 +49,22 @@ function bedrockModel(
   const resolved = resolveModel(modelId);
   const known = resolved.model;
   if (!known) {
-    return state.options.extraModels.includes(modelId)
+    return isExtraModel(state.options.extraModels, modelId)
       ? { model: undefined }
       : { error: validation(INVALID_MODEL) };
   }
   const isBedrockId = /(^|[./])anthropic\.claude/.test(modelId);
-  if (!isBedrockId) return { error: validation(INVALID_MODEL) };
+  if (!isBedrockId || !known.bedrock) return { error: validation(INVALID_MODEL) };
   const scope = resolved.bedrockScope;
   if (scope && !known.bedrock.scopes.includes(scope)) return { error: validation(INVALID_MODEL) };
+  if (!scope && !resolved.arnRegion && known.bedrock.profileOnly) {
+    return {
+      error: validation(
+        `Invocation of model ID ${known.bedrock.baseId} with on-demand throughput isn’t supported. ` +
+          'Retry your request with the ID or ARN of an inference profile that contains this model.',
+      ),
+    };
+  }
   if (scope && scope !== 'global' && !BEDROCK_SCOPE_SOURCE_REGIONS[scope].includes(region)) {
     return { error: validation(INVALID_MODEL) };
   }

@@ -22,7 +22,8 @@ export interface VertexModelInfo {
  * listVertexModels().find((model) => model.name === 'claude-sonnet-4-5')?.id; // 'claude-sonnet-4-5@20250929'
  */
 export function listVertexModels(): VertexModelInfo[] {
-  return listModels().map((model) => {
+  return listModels().flatMap((model) => {
+    if (!model.vertexId) return [];
     const info: VertexModelInfo = {
       id: model.vertexId,
       name: model.name,
@@ -30,6 +31,6 @@ export function listVertexModels(): VertexModelInfo[] {
       contextWindow: model.contextWindow,
     };
     if (model.retires) info.retires = model.retires;
-    return info;
+    return [info];
   });
 }
