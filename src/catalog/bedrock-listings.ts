@@ -35,8 +35,13 @@ export function bedrockModels(
   );
 }
 
-export function foundationModelSummary(model: ModelEntry & { bedrock: BedrockOffer }, region: string, now: number) {
-  const deprecated = model.deprecated !== undefined && model.deprecated <= new Date(now).toISOString().slice(0, 10);
+export function foundationModelSummary(
+  model: ModelEntry & { bedrock: BedrockOffer },
+  region: string,
+  now: number,
+) {
+  const deprecated =
+    model.deprecated !== undefined && model.deprecated <= new Date(now).toISOString().slice(0, 10);
   return {
     modelArn: `arn:aws:bedrock:${region}::foundation-model/${model.bedrock.baseId}`,
     modelId: model.bedrock.baseId,
@@ -46,13 +51,20 @@ export function foundationModelSummary(model: ModelEntry & { bedrock: BedrockOff
     outputModalities: ['TEXT'],
     responseStreamingSupported: true,
     customizationsSupported: [],
-    inferenceTypesSupported: model.bedrock.profileOnly ? ['INFERENCE_PROFILE'] : ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    inferenceTypesSupported: model.bedrock.profileOnly
+      ? ['INFERENCE_PROFILE']
+      : ['ON_DEMAND', 'INFERENCE_PROFILE'],
     modelLifecycle: { status: deprecated ? 'LEGACY' : 'ACTIVE', startOfLifeTime: startOfLife(model) },
   };
 }
 
 /** The system-defined inference profiles callable from a region, as Bedrock lists them. */
-export function inferenceProfiles(models: readonly ModelEntry[], now: number, region: string, account: string) {
+export function inferenceProfiles(
+  models: readonly ModelEntry[],
+  now: number,
+  region: string,
+  account: string,
+) {
   const profiles = [];
   for (const model of bedrockModels(models, now)) {
     for (const scope of model.bedrock.scopes) {

@@ -68,7 +68,11 @@ export class Catalog {
     for (const model of this.#builtIn) put(model);
     for (const model of this.#discovered) {
       // A listing that names a known model (by any of its names) adds nothing new.
-      const known = lookup(byName, model.name) ?? namesOf(model).map((name) => lookup(byName, name)).find(Boolean);
+      const known =
+        lookup(byName, model.name) ??
+        namesOf(model)
+          .map((name) => lookup(byName, name))
+          .find(Boolean);
       if (!known) put(model);
     }
     for (const { name, patch } of this.#patches) {
@@ -106,7 +110,8 @@ function assertDistinctNames(models: readonly ModelEntry[]): void {
     for (const name of namesOf(model)) {
       const key = name.toLowerCase();
       const owner = seen.get(key);
-      if (owner && owner !== model.name) throw new Error(`catalog: ${name} names two models (${owner}, ${model.name})`);
+      if (owner && owner !== model.name)
+        throw new Error(`catalog: ${name} names two models (${owner}, ${model.name})`);
       seen.set(key, model.name);
     }
   }

@@ -35,7 +35,9 @@ export const configuredModelSchema = z
     aliases: z.array(name).optional(),
     /** USD per million tokens; cache prices default to 1.25× / 2× / 0.1× input. */
     prices: configuredPrices,
-    priceTiers: z.array(configuredPrices.extend({ aboveInputTokens: z.number().int().positive() }).strict()).optional(),
+    priceTiers: z
+      .array(configuredPrices.extend({ aboveInputTokens: z.number().int().positive() }).strict())
+      .optional(),
     anthropicId: name.optional(),
     bedrockId: name.optional(),
     bedrockScopes: z.array(z.enum(BEDROCK_SCOPES as [BedrockScope, ...BedrockScope[]])).optional(),
@@ -93,7 +95,10 @@ export function patchOf(row: ConfiguredModel): ModelPatch {
       unconfirmed: [],
       prices: fullPrices(row.prices, base?.prices),
       priceTiers: row.priceTiers
-        ? row.priceTiers.map((tier) => ({ ...fullPrices(tier, undefined), aboveInputTokens: tier.aboveInputTokens }))
+        ? row.priceTiers.map((tier) => ({
+            ...fullPrices(tier, undefined),
+            aboveInputTokens: tier.aboveInputTokens,
+          }))
         : base && base.prices.input === row.prices.input
           ? base.priceTiers
           : [],

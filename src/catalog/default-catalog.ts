@@ -1,5 +1,5 @@
-import data from './data/models.json' with { type: 'json' };
 import { Catalog } from './catalog.js';
+import data from './data/models.json' with { type: 'json' };
 import { parseModelDataFile } from './model-data.js';
 import type { ModelEntry } from './types.js';
 

@@ -1,13 +1,22 @@
 import { isoDay } from '../clock.js';
 import type { LifecycleDates, ModelEntry, Platform } from './types.js';
 
+/** Clouds that set their own lifecycle: Anthropic's dates do not retire a model there. */
+const OWN_LIFECYCLE: readonly Platform[] = ['bedrock', 'vertex'];
+
 /**
  * A model's lifecycle dates on a platform: the cloud's own where the data has
- * them, else the Anthropic-operated ones.
+ * them; on Bedrock and Vertex without them, none (they set their own, and the
+ * data does not know it); else the Anthropic-operated ones.
  */
 export function lifecycleOn(model: ModelEntry, platform?: Platform): LifecycleDates {
   const own = platform ? model.platformLifecycle[platform] : undefined;
   if (own && (own.deprecated || own.retires)) return own;
+  if (platform && OWN_LIFECYCLE.includes(platform)) return {};
+  return anthropicLifecycle(model);
+}
+
+function anthropicLifecycle(model: ModelEntry): LifecycleDates {
   return {
     ...(model.deprecated ? { deprecated: model.deprecated } : {}),
     ...(model.retires ? { retires: model.retires } : {}),
@@ -34,8 +43,14 @@ export function isRetired(model: ModelEntry, now: number, platform?: Platform): 
  * deprecationNotice(findModel('claude-sonnet-4-5')!, Date.parse('2026-12-05'))
  * // 'Claude Sonnet 4.5 (claude-sonnet-4-5) retired on 2026-11-30; platforms may reject it. Move to claude-sonnet-5-5.'
  */
-export function deprecationNotice(model: ModelEntry, now: number | Date, platform?: Platform): string | undefined {
-  const dates = lifecycleOn(model, platform);
+export function deprecationNotice(
+  model: ModelEntry,
+  now: number | Date,
+  platform?: Platform,
+): string | undefined {
+  // On a cloud whose own dates are unknown, Anthropic's still say the model is on its way out.
+  let dates = lifecycleOn(model, platform);
+  if (!dates.deprecated && !dates.retires) dates = anthropicLifecycle(model);
   if (!dates.deprecated && !dates.retires) return undefined;
   return noticeForDay(model, dates, dayOf(typeof now === 'number' ? now : now.getTime()), platform);
 }

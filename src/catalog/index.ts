@@ -1,6 +1,6 @@
-export { deprecationNotice } from './deprecation.js';
-export { builtInModels, defaultCatalog } from './default-catalog.js';
 export { Catalog } from './catalog.js';
+export { builtInModels, defaultCatalog } from './default-catalog.js';
+export { deprecationNotice } from './deprecation.js';
 export * from './platforms.js';
 export { costOfUsage, isRegionalTarget, REGIONAL_PREMIUM, type TokenUsage } from './pricing.js';
 export {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type ModelOrigin, type Platform, type TokenPrices } from './types.js';
+import {
+  BEDROCK_SCOPES,
+  type BedrockScope,
+  type ModelEntry,
+  type ModelOrigin,
+  type Platform,
+  type TokenPrices,
+} from './types.js';
 
 /*
  * The catalog's data form: what `data/models.json` holds and what a platform
@@ -34,7 +41,10 @@ export const modelDataSchema = z
     displayName: z.string().min(1),
     family: z.string().min(1),
     aliases: z.array(modelName).default([]),
-    anthropic: z.object({ id: modelName, aliases: z.array(modelName).default([]) }).strict().optional(),
+    anthropic: z
+      .object({ id: modelName, aliases: z.array(modelName).default([]) })
+      .strict()
+      .optional(),
     bedrock: z
       .object({
         baseId: modelName,
@@ -50,9 +60,7 @@ export const modelDataSchema = z
     contextWindow: z.number().int().positive(),
     maxOutputTokens: z.number().int().positive(),
     prices: pricesData,
-    priceTiers: z
-      .array(pricesData.extend({ aboveInputTokens: z.number().int().positive() }))
-      .default([]),
+    priceTiers: z.array(pricesData.extend({ aboveInputTokens: z.number().int().positive() })).default([]),
     extendedContext: z
       .object({ beta: z.string().min(1), tokens: z.number().int().positive() })
       .strict()
@@ -79,7 +87,10 @@ export const modelDataSchema = z
 
 export type ModelData = z.input<typeof modelDataSchema>;
 
-export const modelDataFileSchema = z.object({ models: z.array(modelDataSchema), notes: z.array(z.string()).default([]) });
+export const modelDataFileSchema = z.object({
+  models: z.array(modelDataSchema),
+  notes: z.array(z.string()).default([]),
+});
 
 function prices(data: z.output<typeof pricesData>): TokenPrices {
   return {

@@ -73,7 +73,8 @@ export function costOf(usage: TokenUsage, model: ModelEntry | undefined, target:
     if (tokens === 0) continue;
     dollars += tokens * prices[field];
     const dataField = field === 'cacheWrite' ? 'cacheWrite5m' : field;
-    if (model.unconfirmed.includes(`${path}.${dataField}`) || model.unconfirmed.includes(path)) estimate = true;
+    if (model.unconfirmed.includes(`${path}.${dataField}`) || model.unconfirmed.includes(path))
+      estimate = true;
   }
   const premium = model.regionalPremium && isRegionalTarget(target) ? REGIONAL_PREMIUM : 1;
   return { usd: roundMicros((dollars / 1_000_000) * premium), estimate };

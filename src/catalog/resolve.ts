@@ -67,7 +67,7 @@ const VERTEX_DATED = /^(claude-[a-z0-9.-]+?)@(\d{8})$/;
  *
  * @example
  * resolveModel('us.anthropic.claude-sonnet-4-5-20250929-v1:0').model?.name // 'claude-sonnet-4-5'
- * resolveModel('claude-opus-4-6').ids.bedrockBase // 'anthropic.claude-opus-4-6-v1'
+ * resolveModel('claude-opus-4-6').ids.bedrockBase // 'anthropic.claude-opus-4-6-v1' (from the catalog)
  */
 export function resolveModel(requested: string): ResolvedModel {
   return defaultCatalog().resolve(requested);
@@ -137,7 +137,7 @@ function sameEverywhere(name: string): ResolvedModel['ids'] {
 /**
  * Ids for a model the catalog does not know, by the platforms' conventions:
  * `claude-x-20260101` ↔ `anthropic.claude-x-20260101-v1:0` ↔ `claude-x@20260101`,
- * and undated newer models `claude-opus-4-6` ↔ `anthropic.claude-opus-4-6-v1` ↔ `claude-opus-4-6`.
+ * and undated newer models `claude-opus-9-1` ↔ `anthropic.claude-opus-9-1` ↔ `claude-opus-9-1`.
  */
 export function deriveIds(name: string): ResolvedModel['ids'] {
   const bedrock = BEDROCK_ID.exec(name);
@@ -171,7 +171,8 @@ export function deriveIds(name: string): ResolvedModel['ids'] {
     };
   }
   if (name.startsWith('claude-')) {
-    return { anthropic: name, bedrockBase: `anthropic.${name}-v1`, vertex: name, foundry: name };
+    // Undated models: the same id everywhere, `anthropic.` on Bedrock (no `-v1` since Sonnet 4.6).
+    return { anthropic: name, bedrockBase: `anthropic.${name}`, vertex: name, foundry: name };
   }
   return sameEverywhere(name);
 }

@@ -49,7 +49,11 @@ export async function cliPlatforms(
   const { config, file } = loadCliConfig(options.config, context.env);
   const where = file ? { file } : {};
   if (options.emulate) {
-    const emulator = await startEmulator({ port: 0, ...options.emulator });
+    const emulator = await startEmulator({
+      port: 0,
+      ...(context.clock ? { clock: context.clock } : {}),
+      ...options.emulator,
+    });
     const platforms = emulatedPlatforms(emulator);
     if (config.routes.length === 0) config.routes = emulatedRoutes();
     const origins: CliPlatforms['origins'] = {};

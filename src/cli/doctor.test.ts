@@ -40,7 +40,7 @@ describe('doctor', () => {
     );
     expect(bedrock).toContainEqual(
       expect.stringMatching(
-        /^ {2}✓ model access: claude-sonnet-4-5 via bedrock\/global@us-east-1 \(count_tokens: \d+ input tokens\)$/,
+        /^ {2}✓ model access: claude-[a-z0-9-]+ via bedrock\/global@us-east-1 \(count_tokens: \d+ input tokens\)$/,
       ),
     );
     expect(section(run.out, 'vertex')).toContainEqual(

@@ -14,19 +14,25 @@ describe('models (the catalog)', () => {
     const run = await runCli(['models']);
     expect(run.code).toBe(0);
     expect(run.out[0]).toMatch(
-      /^MODEL\s+ANTHROPIC ID\s+BEDROCK BASE ID \(SCOPES\)\s+VERTEX ID\s+CONTEXT\s+\$\/MTOK IN \/ OUT\s+DEPRECATION$/,
+      /^MODEL\s+ANTHROPIC ID\s+BEDROCK BASE ID \(SCOPES\)\s+VERTEX ID\s+CONTEXT\s+\$\/MTOK IN \/ OUT\s+DEPRECATION\s+SOURCE$/,
     );
     const sonnet = rowOf(run.out, 'claude-sonnet-4-5');
     for (const part of [
       'claude-sonnet-4-5-20250929',
-      'anthropic.claude-sonnet-4-5-20250929-v1:0 (global, us, eu, jp, au)',
+      'anthropic.claude-sonnet-4-5-20250929-v1:0 (global, us, eu, jp)',
       'claude-sonnet-4-5@20250929',
-      '200K (1M beta)',
+      '200K',
       '$3 / $15',
       '2026-11-30',
+      'built-in',
     ]) {
       expect(sonnet).toContain(part);
     }
+    expect(rowOf(run.out, 'claude-opus-5-5')).toMatch(
+      /claude-opus-5-5\s+anthropic\.claude-opus-5-5 \(global, jp, us\)\s+claude-opus-5-5\s+1M\s+\$4 \/ \$20/,
+    );
+    // A price the data marks unconfirmed is shown as an estimate.
+    expect(rowOf(run.out, 'claude-fable-5-2')).toContain('$8 / $40 (est.)');
     expect(rowOf(run.out, 'claude-3-haiku')).toContain('$0.25 / $1.25');
   });
 
@@ -35,12 +41,16 @@ describe('models (the catalog)', () => {
     expect(run.code).toBe(0);
     expect(run.out[0]).toContain('CALLABLE FROM eu-west-1');
     expect(rowOf(run.out, 'claude-sonnet-4-5')).toMatch(
-      /global, us, eu, jp, au\s+global, eu\s+global\.anthropic\.claude-sonnet-4-5-20250929-v1:0/,
+      /global, us, eu, jp \(profiles only\)\s+global, eu\s+global\.anthropic\.claude-sonnet-4-5-20250929-v1:0/,
     );
-    expect(rowOf(run.out, 'claude-3-haiku')).toMatch(/us, eu, apac\s+eu\s+eu\.anthropic\.claude-3-haiku/);
+    expect(rowOf(run.out, 'claude-sonnet-4')).toMatch(
+      /us, eu, apac \(profiles only\)\s+global, eu\s+global\.anthropic\.claude-sonnet-4/,
+    );
+    // Profile-only with no profile callable from eu-west-1: there is no id to use there.
     expect(rowOf(run.out, 'claude-opus-4-1')).toMatch(
-      /\bus\s+none: base id, if hosted here\s+anthropic\.claude-opus-4-1/,
+      /\bus \(profiles only\)\s+none: base id, if hosted here\s+none from this region/,
     );
+    expect(run.out.some((line) => line.startsWith('claude-3-haiku '))).toBe(false);
   });
 
   it('gives the same view as JSON', async () => {
@@ -55,8 +65,9 @@ describe('models (the catalog)', () => {
   it('shows Vertex ids with the regional premium outside global', async () => {
     const run = await runCli(['models', '--platform', 'vertex', '--region', 'europe-west1']);
     expect(rowOf(run.out, 'claude-sonnet-4-5')).toMatch(
-      /claude-sonnet-4-5@20250929\s+200K \(1M beta\)\s+\$3 \/ \$15 \+10%/,
+      /claude-sonnet-4-5@20250929\s+200K\s+\$3 \/ \$15 \+10%/,
     );
+    expect(rowOf(run.out, 'claude-haiku-5-5')).toMatch(/claude-haiku-5-5\s+1M\s+\$0\.1 \/ \$0\.5 \+10%/);
     expect(rowOf(run.out, 'claude-sonnet-4')).not.toContain('+10%');
   });
 
@@ -130,7 +141,10 @@ describe('models --live', () => {
     const items = run.out.map((line) => JSON.parse(line) as { id: string; region: string; model?: string });
     expect(items.every((item) => item.region === 'ap-northeast-1')).toBe(true);
     expect(items.map((item) => item.id)).toContain('jp.anthropic.claude-sonnet-4-5-20250929-v1:0');
-    expect(items.find((item) => item.id.startsWith('jp.'))?.model).toBe('claude-sonnet-4-5');
+    expect(items.find((item) => item.id === 'jp.anthropic.claude-sonnet-4-5-20250929-v1:0')?.model).toBe(
+      'claude-sonnet-4-5',
+    );
+    expect(items.find((item) => item.id === 'jp.anthropic.claude-opus-5-5')?.model).toBe('claude-opus-5-5');
   });
 
   it('reports a platform that refuses, and exits 1', async () => {

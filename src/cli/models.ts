@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { BEDROCK_REGIONS, BEDROCK_SCOPE_SOURCE_REGIONS } from '../catalog/platforms.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
 import { lifecycleOn } from '../catalog/deprecation.js';
+import { BEDROCK_REGIONS, BEDROCK_SCOPE_SOURCE_REGIONS } from '../catalog/platforms.js';
 import { modelIdForTarget, resolveIn } from '../catalog/resolve.js';
-import { isoDay, systemClock } from '../clock.js';
 import { type BedrockScope, type ModelEntry, PLATFORMS, type Platform } from '../catalog/types.js';
 import { Claude } from '../client/claude.js';
 import type { ModelListItem } from '../client/models.js';
 import { bedrockTargetFor } from '../client/target-selection.js';
+import { isoDay, systemClock } from '../clock.js';
 import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
 import { cliPlatforms } from './cli-config.js';
 import { CliError, type CommandContext } from './command.js';
@@ -298,7 +298,8 @@ async function runLive(
       for (const line of formatTable(
         headers,
         items.map((item) => liveRow(item, isoDay((context.clock ?? systemClock)()))),
-      )) context.out(line);
+      ))
+        context.out(line);
       const sources = [...new Set(items.map((item) => `${item.platform} (${item.source})`))];
       if (sources.length > 0) context.out(`Sources: ${sources.join(', ')}.`);
     }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms, emulatedRoutes } from '../config/emulated-platforms.js';
+import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms } from '../config/emulated-platforms.js';
 import { ConfigError, effectivePlatforms, loadConfigFile } from '../config/load.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type RunningEmulator, startEmulator } from '../emulator/server.js';
@@ -77,9 +77,11 @@ export async function runServe(argv: string[], context: CommandContext): Promise
       port: values['emulator-port'] !== undefined ? parsePort(values['emulator-port'], '--emulator-port') : 0,
       // Serve any Claude model name, so newer names (what Claude Code asks for) work offline too.
       extraModels: ['claude-*'],
+      ...(context.clock ? { clock: context.clock } : {}),
     });
     platforms = emulatedPlatforms(emulator);
-    if (config.routes.length === 0) config.routes = emulatedRoutes();
+    // No routes of its own: each client is served by its own platform first (a Bedrock client's profile,
+    // a Vertex client's location, the Anthropic API for the rest), then the others.
     config.defaultTargets ??= EMULATED_DEFAULT_TARGETS;
   } else {
     const effective = effectivePlatforms(config.platforms, context.env);
@@ -118,7 +120,7 @@ export async function runServe(argv: string[], context: CommandContext): Promise
 
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway({ config, platforms });
+    gateway = await startGateway({ config, platforms, ...(context.clock ? { clock: context.clock } : {}) });
   } catch (error) {
     await emulator?.close();
     if (error instanceof StartupError) throw new CliError(error.message, 1);

@@ -82,7 +82,9 @@ describe('messages.create on every platform', () => {
   );
 
   it('resolves an alias, a canonical name and platform ids to each platform', async () => {
-    await claude({ platform: 'bedrock' }).messages.create(body('alias', { model: 'haiku' }));
+    await claude({ platform: 'bedrock' }).messages.create(
+      body('alias', { model: 'claude-haiku-4-5-latest' }),
+    );
     await claude({ platform: 'bedrock', region: 'us-west-2' }).messages.create(
       body('scoped id', { model: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' }),
     );
@@ -249,7 +251,7 @@ describe('PDF documents and the 1M-context beta on Sonnet 4.5', () => {
 describe('deprecated models', () => {
   it('warns once per model with the retirement date, through the injected logger', async () => {
     const client = claude({ platform: 'anthropic' });
-    await client.messages.create(body('one', { model: 'sonnet' }));
+    await client.messages.create(body('one', { model: 'claude-sonnet-4-5-latest' }));
     await client.messages.create(body('two', { model: 'claude-sonnet-4-5' }));
     await client.messages.create(body('current'));
     expect(warnings).toHaveLength(1);
@@ -281,7 +283,7 @@ describe('options', () => {
   it('uses every platform given, in order, one target each', async () => {
     const client = claude({ platforms: { vertex: platforms.vertex, anthropic: platforms.anthropic } });
     expect(client.configuredPlatforms()).toEqual(['vertex', 'anthropic']);
-    expect((await client.plan('sonnet')).map((target) => target.modelId)).toEqual([
+    expect((await client.plan('claude-sonnet-4-5-latest')).map((target) => target.modelId)).toEqual([
       'claude-sonnet-4-5@20250929',
       'claude-sonnet-4-5-20250929',
     ]);

@@ -22,7 +22,7 @@ function claude(options: ClaudeOptions): Claude {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, clock: () => Date.parse('2026-10-15T00:00:00Z') });
   platforms = emulatedPlatforms(emulator);
 });
 afterAll(async () => {

@@ -31,6 +31,6 @@ describe('the package entry', () => {
       type: 'overloaded_error',
       retryable: true,
     });
-    expect(entry.resolveModel('sonnet').model?.name).toBe('claude-sonnet-4-5');
+    expect(entry.resolveModel('sonnet').model?.name).toBe('claude-sonnet-5-5');
   });
 });

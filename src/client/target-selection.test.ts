@@ -6,11 +6,13 @@ describe('bedrockTargetFor', () => {
   it.each([
     ['sonnet', 'eu-west-1', { scope: 'global', region: 'eu-west-1' }],
     ['claude-opus-4-1', 'us-west-2', { scope: 'us', region: 'us-west-2' }],
-    ['claude-3-haiku', 'ap-northeast-2', { scope: 'apac', region: 'ap-northeast-2' }],
+    ['claude-3-5-haiku', 'us-west-2', { scope: 'us', region: 'us-west-2' }],
     ['claude-opus-4-1', 'eu-west-1', { region: 'eu-west-1' }],
     ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us-east-1', { scope: 'eu', region: 'eu-central-1' }],
     ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu-west-3', { scope: 'eu', region: 'eu-west-3' }],
-    ['anthropic.claude-haiku-4-5-20251001-v1:0', 'us-east-2', { region: 'us-east-2' }],
+    // Offered only through profiles: the base id is served through the global one.
+    ['anthropic.claude-haiku-4-5-20251001-v1:0', 'us-east-2', { scope: 'global', region: 'us-east-2' }],
+    ['anthropic.claude-3-5-haiku-20241022-v1:0', 'us-east-2', { region: 'us-east-2' }],
     ['claude-opus-9-9', 'us-east-1', { scope: 'global', region: 'us-east-1' }],
     [
       'arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/abc',

@@ -34,7 +34,8 @@ export function bedrockTargetFor(resolved: ResolvedModel, region: string): Targe
   const model = resolved.model;
   const name = resolved.requested.trim().toLowerCase();
   if (!model?.bedrock) return { platform: 'bedrock', scope: 'global', region };
-  if (name === model.bedrock.baseId.toLowerCase() && !model.bedrock.profileOnly) return { platform: 'bedrock', region };
+  if (name === model.bedrock.baseId.toLowerCase() && !model.bedrock.profileOnly)
+    return { platform: 'bedrock', region };
   const scopes = model.bedrock.scopes;
   if (scopes.includes('global')) return { platform: 'bedrock', scope: 'global', region };
   const geo = geoOfAwsRegion(region);

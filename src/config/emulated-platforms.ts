@@ -49,4 +49,4 @@ export function emulatedRoutes(): RouteConfig[] {
 }
 
 /** Targets for names no route matches, in emulate mode. */
-export const EMULATED_DEFAULT_TARGETS = ['anthropic', 'bedrock/global', 'vertex/global'];
+export const EMULATED_DEFAULT_TARGETS = ['anthropic', 'bedrock/global', 'bedrock/us', 'vertex/global'];

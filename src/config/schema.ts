@@ -1,5 +1,5 @@
-import { configuredModelSchema } from '../catalog/configured-models.js';
 import { z } from 'zod';
+import { configuredModelSchema } from '../catalog/configured-models.js';
 
 /*
  * The configuration file (`claude-gateway.yaml`), validated at start. Every

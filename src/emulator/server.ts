@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
+import { type Clock, systemClock } from '../clock.js';
 import { createDualProtocolServer } from '../net/dual-protocol-server.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { createEmulatorAuth, type EmulatorAuth } from './auth/emulator-auth.js';
@@ -14,7 +15,6 @@ import { mountBedrockRuntimeRoutes } from './routes/bedrock-runtime.js';
 import { mountControlRoutes } from './routes/control.js';
 import { mountVertexRoutes } from './routes/vertex.js';
 import { type EmulatorOptions, EmulatorState } from './state.js';
-import { type Clock, systemClock } from '../clock.js';
 
 export interface EmulatorConfig {
   credentials?: Partial<EmulatorCredentials>;

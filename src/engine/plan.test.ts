@@ -41,7 +41,7 @@ describe('parseTarget', () => {
 
 describe('planTargets', () => {
   const route: Route = {
-    models: ['sonnet'],
+    models: ['claude-sonnet-4-5'],
     targets: targets('bedrock/global', 'vertex/global', 'bedrock/eu', 'vertex/europe-west1'),
   };
 
@@ -67,7 +67,7 @@ describe('planTargets', () => {
   it('keeps only targets inside a residency, and says why the others were left out', () => {
     const plan = planTargets(
       {
-        resolved: resolveModel('sonnet'),
+        resolved: resolveModel('claude-sonnet-4-5-20250929'),
         routes: [route],
         defaultTargets: [],
         platforms: all,
@@ -89,8 +89,9 @@ describe('planTargets', () => {
       },
       resolveModel,
     );
-    expect(plan.targets.map(targetKey)).toEqual(['foundry', 'bedrock/us@us-west-2']);
+    expect(plan.targets.map(targetKey)).toEqual(['bedrock/us@us-west-2']);
     expect(plan.skipped[0]?.reason).toContain('no `eu` inference profile');
+    expect(plan.skipped[1]?.reason).toContain('not offered on Microsoft Foundry');
     const sonnet4 = planTargets(
       {
         resolved: resolveModel('claude-sonnet-4'),
@@ -107,7 +108,7 @@ describe('planTargets', () => {
   it('leaves out platforms that are not configured and puts the sticky target first', () => {
     const plan = planTargets(
       {
-        resolved: resolveModel('sonnet'),
+        resolved: resolveModel('claude-sonnet-4-5'),
         routes: [route],
         defaultTargets: [],
         platforms: new Set<Platform>(['vertex']),
@@ -141,16 +142,17 @@ describe('planTargets', () => {
   it('passes unknown models through with derived ids', () => {
     const plan = planTargets(
       {
-        resolved: resolveModel('claude-opus-4-6'),
+        resolved: resolveModel('claude-opus-9-1'),
         routes: [],
         defaultTargets: targets('bedrock/global', 'vertex/global'),
         platforms: all,
       },
       resolveModel,
     );
+    // Undated ids carry no `-v1` suffix on Bedrock since Sonnet 4.6.
     expect(plan.targets.map((target) => target.modelId)).toEqual([
-      'global.anthropic.claude-opus-4-6-v1',
-      'claude-opus-4-6',
+      'global.anthropic.claude-opus-9-1',
+      'claude-opus-9-1',
     ]);
   });
 });

@@ -33,7 +33,12 @@ export function sendJson(
 }
 
 /** Answers an error outside a Messages call (an unknown path, a refused listing) and logs the request. */
-export function sendError(context: GatewayContext, exchange: Exchange, dialect: Dialect, error: GatewayError): void {
+export function sendError(
+  context: GatewayContext,
+  exchange: Exchange,
+  dialect: Dialect,
+  error: GatewayError,
+): void {
   const requestId = newRequestId();
   const rendered = renderDialectError(dialect, error, requestId);
   exchange.send(

@@ -88,12 +88,17 @@ export async function serveListing(
       sendJson(exchange, 200, { modelDetails: foundationModelSummary(found, region, now) });
       return true;
     }
-    sendJson(exchange, 200, { modelSummaries: offered.map((model) => foundationModelSummary(model, region, now)) });
+    sendJson(exchange, 200, {
+      modelSummaries: offered.map((model) => foundationModelSummary(model, region, now)),
+    });
     return true;
   }
   if (path === '/inference-profiles' || path.startsWith('/inference-profiles/')) {
     await identify();
-    const all = exchange.query.get('type') === 'APPLICATION' ? [] : inferenceProfiles(models, now, region, GATEWAY_ACCOUNT);
+    const all =
+      exchange.query.get('type') === 'APPLICATION'
+        ? []
+        : inferenceProfiles(models, now, region, GATEWAY_ACCOUNT);
     if (path !== '/inference-profiles') {
       const wanted = decodePathSegment(path.slice('/inference-profiles/'.length));
       const profile = all.find(

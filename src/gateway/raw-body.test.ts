@@ -36,5 +36,5 @@ it("forwards an Anthropic client's bytes untouched when the model name needs no 
 it('rewrites the body when the model must change (an alias the API does not know)', async () => {
   const { sent, arrived } = await send('sonnet');
   expect(arrived?.bodyBytes).toBeLessThan(sent);
-  expect(arrived?.body).toMatchObject({ model: 'claude-sonnet-4-5-20250929' });
+  expect(arrived?.body).toMatchObject({ model: 'claude-sonnet-5-5' });
 });

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { configuredCatalog } from '../catalog/configured-catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
 import { type Clock, systemClock } from '../clock.js';
+import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
 import { createDualProtocolServer } from '../net/dual-protocol-server.js';

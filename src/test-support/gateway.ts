@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type Clock, fixedClock } from '../clock.js';
 import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms, emulatedRoutes } from '../config/emulated-platforms.js';
 import { parseConfig } from '../config/load.js';
 import type { EmulatorConfig, RunningEmulator } from '../emulator/server.js';
@@ -29,7 +30,13 @@ export interface TestGatewayConfig {
   retry?: Record<string, unknown>;
   timeouts?: Record<string, unknown>;
   sessions?: Record<string, unknown>;
+  models?: unknown[];
+  discovery?: Record<string, unknown>;
 }
+
+/** The day every test gateway and emulator take as "now", so no test depends on the real date. */
+export const TEST_NOW = '2026-12-05T12:00:00Z';
+export const testClock: Clock = fixedClock(TEST_NOW);
 
 export interface TestGatewayOptions {
   config?: TestGatewayConfig;
@@ -38,6 +45,8 @@ export interface TestGatewayOptions {
   /** Keep the activity log in a SQLite file (in a temp folder) instead of memory. */
   fileStore?: boolean;
   emulator?: EmulatorConfig;
+  /** "Now" for the gateway and the emulator (default: TEST_NOW). */
+  clock?: Clock;
 }
 
 export interface TestGateway {
@@ -71,7 +80,8 @@ export const UPSTREAM_SECRETS = ['emulator-secret', 'sk-ant-emulator', 'emulator
  * await setup.close();
  */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const emulator = await startEmulator({ port: 0, ...options.emulator });
+  const clock = options.clock ?? testClock;
+  const emulator = await startEmulator({ port: 0, clock, ...options.emulator });
   const folder = options.fileStore ? mkdtempSync(join(tmpdir(), 'claude-gateway-test-')) : undefined;
   const storePath = folder ? join(folder, 'gateway.db') : undefined;
   const storeUrl = storePath ? `sqlite://${storePath}` : 'sqlite::memory:';
@@ -84,6 +94,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       routes: overrides.routes ?? emulatedRoutes(),
       defaultTargets: overrides.defaultTargets ?? EMULATED_DEFAULT_TARGETS,
       retry: { baseDelayMs: 1, maxDelayMs: 5, ...overrides.retry },
+      // Discovery reads the emulator's listings; tests that want it turn it on.
+      discovery: { enabled: false, ...overrides.discovery },
     },
     {},
     'test configuration',
@@ -99,7 +111,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     },
   });
   const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-  const gateway = await startGateway({ config, platforms: emulatedPlatforms(emulator), store, logger });
+  const gateway = await startGateway({
+    config,
+    platforms: emulatedPlatforms(emulator),
+    store,
+    logger,
+    clock,
+  });
   let closed = false;
   return {
     emulator,

@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EMULATED_DEFAULT_TARGETS,
   emulatedPlatforms,
-  emulatedRoutes,
 } from '../../src/config/emulated-platforms.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RouteConfig } from '../../src/config/schema.js';
@@ -98,7 +97,8 @@ async function startSetup(
   emulator: RunningEmulator,
   options: { routes?: RouteConfig[]; keyNames?: string[] } = {},
 ): Promise<Setup> {
-  const routes = options.routes ?? emulatedRoutes();
+  // As serve --emulate: no routes, so each client is served by its own platform first.
+  const routes = options.routes ?? [];
   const config = parseConfig(
     {
       server: { host: '127.0.0.1', port: 0 },
@@ -229,11 +229,14 @@ async function toolTurn(
   };
 }
 
-/** The platform the configured routes send a model to first (what serves it when nothing fails). */
-function firstPlatform(routes: RouteConfig[], names: (string | undefined)[]): string {
+/**
+ * The platform the configured routes send a model to first (what serves it when nothing fails);
+ * with no route, the client's own platform (its Bedrock profile or Vertex location comes first).
+ */
+function firstPlatform(routes: RouteConfig[], names: (string | undefined)[], dialect: Dialect): string {
   const route = routes.find((candidate) => candidate.models.some((model) => names.includes(model)));
-  const target = route?.targets[0] ?? EMULATED_DEFAULT_TARGETS[0] ?? '';
-  return target.split('/')[0] ?? '';
+  if (!route) return dialect;
+  return route.targets[0]?.split('/')[0] ?? '';
 }
 
 /**
@@ -291,7 +294,7 @@ async function expectToolRoundTrip(observed: Observed, dialect: Dialect, setup: 
   }
 
   // The platform that served: the first target of the route, per the log and per the emulator.
-  const platform = firstPlatform(setup.routes, [rows[0]?.model, rows[0]?.requestedModel]);
+  const platform = firstPlatform(setup.routes, [rows[0]?.model, rows[0]?.requestedModel], dialect);
   expect(rows.map((row) => row.platform)).toEqual([platform, platform]);
   const flatAttempts = attempts.flat();
   // One upstream attempt per turn: nothing Claude Code sends is refused by the platform that serves it.
@@ -496,10 +499,10 @@ describe('Claude Code with a gateway key, and Sonnet 4.5 routed to Vertex only',
         [keyId, 'bedrock', 'vertex'],
         [keyId, 'bedrock', 'vertex'],
       ]);
-      // ANTHROPIC_CUSTOM_HEADERS do not reach the AWS SDK's profile listing, so the gateway refuses it;
-      // Claude Code goes on with its default model.
+      // ANTHROPIC_CUSTOM_HEADERS do not reach the AWS SDK's profile listing: the gateway answers it
+      // without a key (server.listingsRequireKey is off by default), and every Messages call needs one.
       expect(observed.recorded.map((request) => [request.method, request.status])).toEqual([
-        ['GET', 403],
+        ['GET', 200],
         ['POST', 200],
         ['POST', 200],
       ]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { CommandContext } from '../command.js';
+import { testClock } from '../../test-support/gateway.js';
 import { main } from '../main.js';
 
 /** What one CLI run printed, and its exit code. */
@@ -23,6 +24,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
     error: (line) => error.push(line),
     env,
     untilStopped: () => new Promise(() => {}),
+    clock: testClock,
   };
   const code = await main(argv, context);
   return { code, out, error, text: out.join('\n') };

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import { MAX_BODY_BYTES } from '../../catalog/platforms.js';
 import { isRetired } from '../../catalog/deprecation.js';
+import { MAX_BODY_BYTES } from '../../catalog/platforms.js';
 import { listModels, resolveModel } from '../../catalog/resolve.js';
 import type { ModelEntry, Platform } from '../../catalog/types.js';
 import { mergeBetas } from '../../platforms/betas.js';
@@ -187,7 +187,9 @@ export function mountAnthropicRoutes(
       status: 200,
     });
     const models = listModels()
-      .filter((model) => model.offeredBy.includes(platform) && !isRetired(model, state.options.clock(), platform))
+      .filter(
+        (model) => model.offeredBy.includes(platform) && !isRetired(model, state.options.clock(), platform),
+      )
       .map(modelInfo);
     const limit = Math.min(1000, Number(context.req.query('limit') ?? 20) || 20);
     const after = context.req.query('after_id');

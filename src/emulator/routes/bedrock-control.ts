@@ -66,7 +66,9 @@ export function mountBedrockControlRoutes(
         }),
       );
     }
-    return context.json({ modelDetails: foundationModelSummary(model, caller.region, state.options.clock()) });
+    return context.json({
+      modelDetails: foundationModelSummary(model, caller.region, state.options.clock()),
+    });
   });
 
   app.get('/inference-profiles', async (context) => {
@@ -76,7 +78,12 @@ export function mountBedrockControlRoutes(
     const all =
       type && type !== 'SYSTEM_DEFINED'
         ? []
-        : inferenceProfiles(listModels(), state.options.clock(), caller.region, auth.credentials.awsAccountId);
+        : inferenceProfiles(
+            listModels(),
+            state.options.clock(),
+            caller.region,
+            auth.credentials.awsAccountId,
+          );
     const maxResults = Math.min(1000, Math.max(1, Number(context.req.query('maxResults') ?? 100) || 100));
     const start = Number(context.req.query('nextToken') ?? 0) || 0;
     const page = all.slice(start, start + maxResults);

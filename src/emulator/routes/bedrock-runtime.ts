@@ -6,13 +6,13 @@ import {
   MAX_BODY_BYTES,
 } from '../../catalog/platforms.js';
 import { resolveModel } from '../../catalog/resolve.js';
-import { isExtraModel } from '../extra-models.js';
 import type { ModelEntry } from '../../catalog/types.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
 import type { SignedRequest } from '../auth/signed-request.js';
+import { isExtraModel } from '../extra-models.js';
 import {
   clientConnection,
   type EmulatorContext,

@@ -40,7 +40,9 @@ const google = (code: number, status: string, message: string) =>
 /** Vertex model ids the emulator serves: the catalog's, with or without the date, plus extras. */
 function vertexModel(state: EmulatorState, id: string): ModelEntry | 'extra' | undefined {
   const model = listModels().find(
-    (candidate) => candidate.vertexId !== undefined && (candidate.vertexId === id || candidate.vertexId.split('@')[0] === id),
+    (candidate) =>
+      candidate.vertexId !== undefined &&
+      (candidate.vertexId === id || candidate.vertexId.split('@')[0] === id),
   );
   if (model) return model;
   return isExtraModel(state.options.extraModels, id) ? 'extra' : undefined;
