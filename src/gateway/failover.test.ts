@@ -90,6 +90,35 @@ describe('failover before the first byte', () => {
     expect(attempts[2]?.outputTokens).toBe(message.usage.output_tokens);
   });
 
+  it('moves on when a target says it does not serve the model, and the log says why', async () => {
+    gateway().emulator.state.faults.add({
+      kind: 'http',
+      platform: 'bedrock',
+      status: 400,
+      message: 'The provided model identifier is invalid.',
+      count: 0,
+    });
+    const { data: message, response } = await anthropic()
+      .messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'Next' }],
+      })
+      .withResponse();
+    expect(message.id).toMatch(/^msg_vrtx_/);
+    expect(response.headers.get('x-claude-gateway-changes')).toContain(
+      'model-unavailable:bedrock/global@us-east-1',
+    );
+    const { request, attempts } = await gateway().activity(response.headers.get('request-id') ?? '');
+    expect(request?.changes).toContain('model-unavailable:bedrock/global@us-east-1');
+    // A 400 is not retried on the same target: one attempt, then the next target.
+    expect(attempts.map((attempt) => [attempt.platform, attempt.outcome, attempt.status])).toEqual([
+      ['bedrock', 'failed-over', 400],
+      ['vertex', 'success', 200],
+    ]);
+    expect(attempts[0]?.errorMessage).toContain('model identifier is invalid');
+  });
+
   it('fails over a stream too, and the client sees one clean answer', async () => {
     gateway().emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
     const { status, body, id } = await rawStream('claude-sonnet-4-5', 'streamed failover');
