@@ -263,7 +263,8 @@ describe('discovered models', () => {
       firstPartyAliases: [],
       origin: 'discovered',
     };
-    for (const field of ['bedrock', 'vertexId', 'foundryId', 'claudePlatformAwsId'] as const) delete discovered[field];
+    for (const field of ['bedrock', 'vertexId', 'foundryId', 'claudePlatformAwsId'] as const)
+      delete discovered[field];
     catalog.setDiscovered([discovered, { ...template, origin: 'discovered' }]);
     expect(catalog.find('claude-nova-2')?.origin).toBe('discovered');
     expect(catalog.find(template.name)?.origin).toBe('built-in');

@@ -81,7 +81,7 @@ function row(record: RequestRecord): string[] {
     targetOf(record),
     record.errorType ? `${record.status} ${record.errorType}` : String(record.status),
     `${record.inputTokens} / ${record.outputTokens}`,
-    cost(record.costUsd),
+    cost(record.costUsd) + (record.costEstimated ? ' (est.)' : ''),
     record.durationMs === undefined ? '-' : String(record.durationMs),
   ];
 }

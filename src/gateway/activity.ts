@@ -1,4 +1,4 @@
-import { costOfUsage, type TokenUsage } from '../catalog/pricing.js';
+import { type Cost, costOf, type TokenUsage } from '../catalog/pricing.js';
 import { resolveModel } from '../catalog/resolve.js';
 import type { AttemptReport } from '../engine/engine.js';
 import type { ResolvedTarget } from '../platforms/types.js';
@@ -135,8 +135,12 @@ export class ActivityEntry {
 
   /** The cost of the answer so far, from the catalog (regional premium included). */
   cost(): number | undefined {
+    return this.costWithFlag()?.usd;
+  }
+
+  private costWithFlag(): Cost | undefined {
     if (!this.target || !this.usage) return undefined;
-    return costOfUsage(this.usage, this.target.resolved.model, this.target);
+    return costOf(this.usage, this.target.resolved.model, this.target);
   }
 
   /** Seconds since the request arrived. */
@@ -159,8 +163,11 @@ export class ActivityEntry {
     }
     this.record.durationMs = Date.now() - this.record.time;
     this.record.attemptCount = this.attempts.length;
-    const cost = this.cost();
-    if (cost !== undefined) this.record.costUsd = cost;
+    const cost = this.costWithFlag();
+    if (cost !== undefined) {
+      this.record.costUsd = cost.usd;
+      if (cost.estimate) this.record.costEstimated = true;
+    }
     this.onFinish?.(this.record);
     void this.store.recordRequest(this.record);
     if (this.attempts.length > 0)

@@ -44,6 +44,7 @@ export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
   { name: 'client_address', field: 'clientAddress', kind: 'text' },
   { name: 'user_agent', field: 'userAgent', kind: 'text' },
   { name: 'client_disconnected', field: 'clientDisconnected', kind: 'boolean' },
+  { name: 'cost_estimated', field: 'costEstimated', kind: 'boolean' },
 ];
 
 /** Columns left out of listings unless bodies are asked for. */

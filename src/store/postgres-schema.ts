@@ -83,6 +83,8 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
   CREATE UNIQUE INDEX api_keys_active_name ON ${schema}.api_keys (name) WHERE revoked_at IS NULL;
   CREATE INDEX api_keys_prefix ON ${schema}.api_keys (prefix);
   `,
+  // 2: a cost computed from an unconfirmed price is flagged as an estimate.
+  (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN cost_estimated BOOLEAN;`,
 ];
 
 /**

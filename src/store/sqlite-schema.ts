@@ -84,6 +84,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
   CREATE INDEX api_keys_prefix ON api_keys (prefix);
   `,
+  // 2: a cost computed from an unconfirmed price is flagged as an estimate.
+  `ALTER TABLE requests ADD COLUMN cost_estimated INTEGER;`,
 ];
 
 /**

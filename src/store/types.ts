@@ -36,6 +36,8 @@ export interface RequestRecord {
   cacheWriteTokens: number;
   /** Cost in USD from the catalog; undefined when the price is unknown. */
   costUsd?: number;
+  /** The cost used a price the catalog marks unconfirmed: an estimate. */
+  costEstimated?: boolean;
   /** Time to the first byte sent to the client. */
   ttfbMs?: number;
   durationMs?: number;
