@@ -21,7 +21,8 @@ const gateway = useTestGateway({
   emulator: { extraModels: ['claude-nova-*'] },
 });
 
-const client = (apiKey = gateway().keys[1]?.secret) => new Anthropic({ baseURL: gateway().url, apiKey, maxRetries: 0 });
+const client = (apiKey = gateway().keys[1]?.secret) =>
+  new Anthropic({ baseURL: gateway().url, apiKey, maxRetries: 0 });
 const ask = (model: string, apiKey = gateway().keys[1]?.secret) =>
   client(apiKey)
     .messages.create({ model, max_tokens: 20, messages: [{ role: 'user', content: 'Hello there' }] })

@@ -12,10 +12,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EMULATED_DEFAULT_TARGETS,
-  emulatedPlatforms,
-} from '../../src/config/emulated-platforms.js';
+import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms } from '../../src/config/emulated-platforms.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RouteConfig } from '../../src/config/schema.js';
 import type { JournalEntry } from '../../src/emulator/journal.js';
