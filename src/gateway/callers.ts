@@ -1,4 +1,5 @@
-import { resolveModel } from '../catalog/resolve.js';
+import { type ResolvedModel, resolveModel } from '../catalog/resolve.js';
+import type { ModelEntry } from '../catalog/types.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Exchange } from './exchange.js';
@@ -39,17 +40,48 @@ function globMatches(pattern: string, name: string): boolean {
   ).test(name);
 }
 
-/** Whether a key may use a model: by any of the model's names, an exact string, or a glob. */
+/** Every name the catalog knows a model by (canonical, dated, aliases, each platform's ids and profiles). */
+function catalogNames(model: ModelEntry): string[] {
+  return [
+    model.name,
+    model.anthropicId,
+    model.bedrock.baseId,
+    ...model.bedrock.scopes.map((scope) => `${scope}.${model.bedrock.baseId}`),
+    model.vertexId,
+    ...(model.foundryId ? [model.foundryId] : []),
+    ...model.aliases,
+    ...model.firstPartyAliases,
+  ];
+}
+
+function sameIds(a: ResolvedModel, b: ResolvedModel): boolean {
+  return (
+    a.onlyOn === b.onlyOn &&
+    a.ids.anthropic === b.ids.anthropic &&
+    a.ids.bedrockBase === b.ids.bedrockBase &&
+    a.ids.vertex === b.ids.vertex &&
+    a.ids.foundry === b.ids.foundry
+  );
+}
+
+/**
+ * Whether a key may use a model: by any of the model's names, an exact string, or a glob.
+ * Decided on the model the request resolves to, never on the string as sent: an ARN or a
+ * scope prefix is stripped first (`arn:aws:bedrock:haiku:1:foundation-model/claude-opus-4-5`
+ * is Opus, whatever `*haiku*` finds in its text). A known model is matched by its catalog
+ * names; an unknown one by the ids that would be sent upstream for it.
+ */
 export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
   const allowed = key.allowedModels;
   if (!allowed || allowed.length === 0) return true;
-  const model = resolveModel(requested).model;
-  return allowed.some(
-    (name) =>
-      name === requested ||
-      globMatches(name, requested) ||
-      (model !== undefined && resolveModel(name).model === model),
-  );
+  const resolved = resolveModel(requested);
+  const model = resolved.model;
+  const names = model ? catalogNames(model) : [...new Set(Object.values(resolved.ids))];
+  return allowed.some((entry) => {
+    if (entry.includes('*')) return names.some((name) => globMatches(entry, name));
+    const other = resolveModel(entry);
+    return model ? other.model === model : other.model === undefined && sameIds(other, resolved);
+  });
 }
 
 /**

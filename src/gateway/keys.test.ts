@@ -31,6 +31,7 @@ beforeAll(async () => {
       { name: 'plain' },
       { name: 'to-revoke' },
       { name: 'haiku-only', allowedModels: ['claude-haiku-4-5'] },
+      { name: 'haiku-glob', allowedModels: ['*haiku*'] },
       { name: 'eu-only', residency: 'eu' },
       { name: 'two-a-minute', requestsPerMinute: 2 },
       { name: 'tiny-budget', monthlyBudgetUsd: 0.000001 },
@@ -241,6 +242,47 @@ describe('what a key may do', () => {
       'anthropic',
       'anthropic',
     ]);
+  });
+
+  it('decides a glob on the model a name resolves to, not on the text of an ARN around it', async () => {
+    const key = secret('haiku-glob');
+    const opusArns = [
+      'arn:aws:bedrock:haiku:1:foundation-model/claude-opus-4-5',
+      'arn:aws-haiku:bedrock:us-east-1:1:foundation-model/claude-opus-4-5',
+      'arn:aws:bedrock:haiku:1:foundation-model/claude-made-up-9',
+    ];
+    for (const model of opusArns) {
+      const error = await failureOf<APIError>(ask(anthropic(key), model));
+      expect(error, model).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    }
+    const bedrock = await fetch(`${setup.url}/model/${encodeURIComponent(opusArns[0] as string)}/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: bedrockBody,
+    });
+    expect(bedrock.status).toBe(403);
+    expect(bedrock.headers.get('x-amzn-errortype')).toMatch(/^AccessDeniedException:/);
+    const vertex = await fetch(
+      `${setup.url}/v1/projects/p/locations/global/publishers/anthropic/models/${encodeURIComponent(opusArns[1] as string)}:rawPredict`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: vertexBody,
+      },
+    );
+    expect(vertex.status).toBe(403);
+    expect(await readJson(vertex)).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED' } });
+    expect(setup.emulator.state.journal.list()).toHaveLength(0);
+    // Haiku itself, by any of its names, ARN included, is still allowed.
+    expect((await ask(anthropic(key), 'claude-haiku-4-5')).stop_reason).toBe('end_turn');
+    expect(
+      (
+        await ask(
+          anthropic(key),
+          'arn:aws:bedrock:us-east-1:1:foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+        )
+      ).stop_reason,
+    ).toBe('end_turn');
   });
 
   it('keeps an EU key inside the EU, even when global targets come first', async () => {
