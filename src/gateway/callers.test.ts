@@ -3,8 +3,10 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../store/open-store.js';
 import type { ApiKeyRecord } from '../store/types.js';
-import { modelAllowed } from './callers.js';
+import { CallerAuth, modelAllowed } from './callers.js';
+import type { Exchange } from './exchange.js';
 
 const key = (allowedModels: string[]): ApiKeyRecord => ({
   id: 'k',
@@ -60,5 +62,42 @@ describe('modelAllowed', () => {
     expect(modelAllowed(custom, 'arn:aws:bedrock:us-east-1:1:foundation-model/my-model')).toBe(true);
     expect(modelAllowed(custom, 'my-model-2')).toBe(false);
     expect(modelAllowed(key([]), 'anything')).toBe(true);
+  });
+});
+
+describe('CallerAuth: who must present a key', () => {
+  const noCredential = { header: () => undefined } as unknown as Exchange;
+
+  it('keeps requiring a key once one existed, even after the last one is revoked', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      const callers = new CallerAuth(store, { host: '127.0.0.1' });
+      expect(await callers.identify(noCredential)).toEqual({});
+      await store.createKey({ name: 'only' });
+      await store.revokeKey('only');
+      callers.invalidate();
+      expect(await callers.keysRequired()).toBe(true);
+      const error = await callers.identify(noCredential).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ code: 'MISSING_API_KEY', status: 401 });
+      expect((error as Error).message).toContain('claude-gateway keys create');
+      // A fresh process on the same store is closed from the start.
+      expect(await new CallerAuth(store).keysRequired()).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses everyone while open beyond loopback, whenever that state arises', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      const exposed = new CallerAuth(store, { host: '0.0.0.0' });
+      const error = await exposed.identify(noCredential).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ code: 'OPEN_BEYOND_LOOPBACK', status: 403 });
+      expect((error as Error).message).toContain('0.0.0.0');
+      expect((error as Error).message).toContain('claude-gateway keys create');
+      expect(await new CallerAuth(store, { host: '::1' }).identify(noCredential)).toEqual({});
+    } finally {
+      await store.close();
+    }
   });
 });

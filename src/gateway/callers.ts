@@ -84,23 +84,41 @@ export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
   });
 }
 
+/** Whether a listening address is reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
 /**
  * Gateway keys: looks a presented secret up (by hash, cached briefly), and
- * knows whether keys are required at all (they are once one exists).
+ * knows whether keys are required at all. They are once a key has existed in
+ * the store, revoked or not: revoking the last key closes the gateway rather
+ * than opening it. A store that never had a key leaves a loopback gateway
+ * open; a gateway reachable beyond loopback in that state refuses everyone.
  */
 export class CallerAuth {
   private readonly cache = new Map<string, { key: ApiKeyRecord | undefined; expires: number }>();
   private keysExist: { value: boolean; expires: number } | undefined;
+  /** Set for good once a key was seen: nothing in the store can open the gateway again. */
+  private hadKey = false;
+  private readonly host: string;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    options: { host?: string } = {},
+  ) {
+    this.host = options.host ?? '127.0.0.1';
+  }
 
-  /** Whether any active key exists; without one the gateway is open (and bound to loopback). */
+  /** Whether callers need a key: once any key, even a revoked one, exists. Without one the gateway is open (and bound to loopback). */
   async keysRequired(): Promise<boolean> {
+    if (this.hadKey) return true;
     // Checked again after a while: `claude-gateway keys create` in another process must close an open gateway.
     const now = Date.now();
     if (this.keysExist === undefined || this.keysExist.expires <= now) {
-      const value = (await this.store.listKeys({ includeRevoked: false })).length > 0;
+      const value = (await this.store.listKeys({ includeRevoked: true })).length > 0;
       this.keysExist = { value, expires: now + KEY_CACHE_MS };
+      if (value) this.hadKey = true;
     }
     return this.keysExist.value;
   }
@@ -114,7 +132,12 @@ export class CallerAuth {
   /** Identifies the caller, or throws the dialect-neutral error to answer with. */
   async identify(exchange: Exchange): Promise<Caller> {
     const secret = presentedCredential(exchange);
-    if (!(await this.keysRequired())) return {};
+    if (!(await this.keysRequired())) {
+      // Open is only ever safe on loopback; whenever this state arises elsewhere, refuse everyone.
+      if (!isLoopbackHost(this.host))
+        throw GatewayError.fromCode('OPEN_BEYOND_LOOPBACK', { host: this.host });
+      return {};
+    }
     if (!secret) throw GatewayError.fromCode('MISSING_API_KEY');
     const now = Date.now();
     const cached = this.cache.get(secret);

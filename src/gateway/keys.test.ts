@@ -363,6 +363,55 @@ describe('what a key may do', () => {
   });
 });
 
+describe('revoking the last key', () => {
+  const ADMIN_KEY = 'admin-key-for-tests-0123456789';
+  let closed: TestGateway;
+  beforeAll(async () => {
+    closed = await startTestGateway({
+      config: { server: { adminKey: ADMIN_KEY }, routes: [{ models: ['*'], targets: ['anthropic'] }] },
+    });
+  });
+  afterAll(async () => {
+    await closed.close();
+  });
+
+  it('closes the gateway instead of opening it again, in every dialect', async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${closed.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await admin('POST', '/admin/keys', { name: 'only' })).status).toBe(201);
+    expect((await admin('DELETE', '/admin/keys/only')).status).toBe(200);
+    const anthropicAnswer = await fetch(`${closed.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: messagesBody(),
+    });
+    expect(anthropicAnswer.status).toBe(401);
+    const anthropicError = await readJson(anthropicAnswer);
+    expect(anthropicError.error).toMatchObject({ type: 'authentication_error' });
+    expect(anthropicError.error.message).toMatch(/requires a gateway key/);
+    expect(anthropicError.error.message).toContain('claude-gateway keys create');
+    const bedrockAnswer = await fetch(
+      `${closed.url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: bedrockBody },
+    );
+    expect(bedrockAnswer.status).toBe(403);
+    expect(bedrockAnswer.headers.get('x-amzn-errortype')).toMatch(/^UnrecognizedClientException:/);
+    expect((await readJson(bedrockAnswer)).message).toContain('claude-gateway keys create');
+    const vertexAnswer = await fetch(`${closed.url}${vertexPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: vertexBody,
+    });
+    expect(vertexAnswer.status).toBe(401);
+    expect(await readJson(vertexAnswer)).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
+    expect(closed.emulator.state.journal.list()).toHaveLength(0);
+  });
+});
+
 describe('keys changed by another process (the CLI writes the store directly)', () => {
   let open: TestGateway;
   beforeAll(async () => {
