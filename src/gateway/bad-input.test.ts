@@ -134,6 +134,30 @@ describe.each(DIALECTS)('bad input in the %s dialect', (dialect) => {
     expect(answer.message).toMatch(/more than 512 levels deep; flatten the deepest value/);
   });
 
+  it('refuses a key given twice at any level, naming it, escaped spellings included', async () => {
+    const text = body(dialect);
+    const cases: [string, RegExp][] = [
+      [
+        text.replace('{', '{"max_tokens":5,'),
+        /the top level of the body has the key "max_tokens" more than once/,
+      ],
+      [
+        text.replace('"role":"user"', '"role":"user","ro\\u006ce":"assistant"'),
+        /`messages\[0\]` has the key "role" more than once/,
+      ],
+      [
+        body(dialect, { metadata: { user_id: 'a', tags: [{}, { k: 1 }] } }).replace('"k":1', '"k":1,"k":2'),
+        /`metadata.tags\[1\]` has the key "k" more than once/,
+      ],
+    ];
+    for (const [payload, message] of cases) {
+      expect(() => JSON.parse(payload)).not.toThrow();
+      const answer = await send('POST', PATHS[dialect], payload);
+      expectDialectShape(dialect, answer, 400);
+      expect(answer.message).toMatch(message);
+    }
+  });
+
   it('reads a gzip, deflate or brotli body, and says when the encoding is unknown or the data broken', async () => {
     const text = body(dialect);
     for (const [encoding, bytes] of [
@@ -293,7 +317,7 @@ describe('after all that', () => {
       expect(row?.status).toBeGreaterThan(0);
       if ((row?.status ?? 0) >= 400) expect(row?.errorMessage).toBeTruthy();
     }
-    expect(requestIds.length).toBeGreaterThanOrEqual(3 * 6 + 5 + 3);
+    expect(requestIds.length).toBeGreaterThanOrEqual(3 * 9 + 5 + 3);
   });
 
   it('never shows an upstream credential to a client, in the log rows or in log lines', async () => {

@@ -244,6 +244,17 @@ describe('what a key may do', () => {
     ]);
   });
 
+  it('refuses a body that names the model twice, so the policy and the platform cannot read different ones', async () => {
+    const response = await fetch(`${setup.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': secret('haiku-only') },
+      body: '{"model":"claude-opus-4-5","max_tokens":50,"messages":[{"role":"user","content":"x"}],"model":"claude-haiku-4-5"}',
+    });
+    expect(response.status).toBe(400);
+    expect((await readJson(response)).error.message).toMatch(/the key "model" more than once/);
+    expect(setup.emulator.state.journal.list()).toHaveLength(0);
+  });
+
   it('decides a glob on the model a name resolves to, not on the text of an ARN around it', async () => {
     const key = secret('haiku-glob');
     const opusArns = [

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../wire/errors/gateway-error.js';
-import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../../wire/json-depth.js';
+import { MAX_JSON_DEPTH, scanJson } from '../../wire/json-depth.js';
 
 /** Parses a JSON object body, or says what is wrong with it. */
 export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
@@ -13,9 +13,18 @@ export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
     const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
     throw GatewayError.fromCode('INVALID_JSON', { reason: `the body must be a JSON object, not ${kind}` });
   }
-  if (jsonNestsDeeperThan(bytes)) {
+  // One scan of the bytes: nesting depth, and keys given twice (the policy would read the last
+  // one, a platform perhaps the first, and the untouched bytes go upstream as they are).
+  const problem = scanJson(bytes);
+  if (problem?.kind === 'too-deep') {
     throw GatewayError.fromCode('INVALID_REQUEST', {
       reason: `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; flatten the deepest value`,
+    });
+  }
+  if (problem?.kind === 'duplicate-key') {
+    const where = problem.path ? `\`${problem.path}\`` : 'the top level of the body';
+    throw GatewayError.fromCode('INVALID_REQUEST', {
+      reason: `${where} has the key ${JSON.stringify(problem.key)} more than once; send each key once`,
     });
   }
   return value as Record<string, unknown>;
