@@ -50,6 +50,35 @@ export function checkModelName(model: string, field = '`model`'): void {
   }
 }
 
+/** What a JSON value is, for a message: `null`, `a number (5)`, `a list`. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return `a ${typeof value} (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
+}
+
+/**
+ * Each element of a content list is an object with a string `type`; what a
+ * block of that type holds is the platform's to check (new block types pass).
+ */
+function checkBlocks(blocks: readonly unknown[], field: string): void {
+  for (const [index, block] of blocks.entries()) {
+    if (!block || typeof block !== 'object' || Array.isArray(block)) {
+      throw invalid(
+        `\`${field}[${index}]\` must be a content block, an object with a string "type" such as {"type": "text", "text": "…"}; got ${kindOf(block)}`,
+      );
+    }
+    const type = (block as Record<string, unknown>)['type'];
+    if (typeof type !== 'string') {
+      throw invalid(
+        `\`${field}[${index}].type\` must be a string naming the block's type, such as "text"; got ${type === undefined ? 'none' : kindOf(type)}`,
+      );
+    }
+  }
+}
+
 function invalid(reason: string): GatewayError {
   return GatewayError.fromCode('INVALID_REQUEST', { reason });
 }
@@ -76,6 +105,16 @@ export function checkMessagesShape(
       throw invalid(`\`messages[${index}].role\` must be a string such as "user"`);
     if (typeof content !== 'string' && !Array.isArray(content)) {
       throw invalid(`\`messages[${index}].content\` must be a string or a list of content blocks`);
+    }
+    if (Array.isArray(content)) checkBlocks(content, `messages[${index}].content`);
+  }
+  const system = body['system'];
+  if (system !== undefined) {
+    if (Array.isArray(system)) checkBlocks(system, 'system');
+    else if (typeof system !== 'string') {
+      throw invalid(
+        `\`system\` must be a string or a list of content blocks such as {"type": "text", "text": "…"}, got ${kindOf(system)}`,
+      );
     }
   }
   if (operation === 'count_tokens') return;
