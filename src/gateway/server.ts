@@ -22,6 +22,8 @@ export interface StartGatewayOptions {
   /** A store to use instead of opening `config.store.url` (tests). */
   store?: Store;
   engine?: Engine;
+  /** The environment platform defaults are read from (AWS_REGION, CLOUD_ML_REGION…); default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningGateway {
@@ -60,7 +62,7 @@ export class StartupError extends Error {
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger();
-  const routing = buildRoutingTable(config, options.platforms);
+  const routing = buildRoutingTable(config, options.platforms, options.env);
   const store = options.store ?? (await openStore(storeUrlFor(config)));
   const callers = new CallerAuth(store, { host: config.server.host });
   const host = config.server.host;
