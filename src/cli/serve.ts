@@ -98,12 +98,12 @@ export async function runServe(argv: string[], context: CommandContext): Promise
     // The whole configuration is checked before any credential lookup (which can take seconds).
     let routing: ReturnType<typeof buildRoutingTable>;
     try {
-      routing = buildRoutingTable(config, platforms);
+      routing = buildRoutingTable(config, platforms, context.env);
     } catch (error) {
       throw new CliError((error as Error).message, 1);
     }
     for (const note of unconfiguredTargetNotes(config, routing)) context.out(`  note ${note}`);
-    const checks = await checkCredentials(platforms);
+    const checks = await checkCredentials(platforms, context.env);
     const missing = checks.filter((check) => !check.ok);
     for (const check of checks) {
       const source = effective.sources[check.platform] === 'environment' ? ' (from the environment)' : '';
@@ -120,7 +120,12 @@ export async function runServe(argv: string[], context: CommandContext): Promise
 
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway({ config, platforms, ...(context.clock ? { clock: context.clock } : {}) });
+    gateway = await startGateway({
+      config,
+      platforms,
+      env: context.env,
+      ...(context.clock ? { clock: context.clock } : {}),
+    });
   } catch (error) {
     await emulator?.close();
     if (error instanceof StartupError) throw new CliError(error.message, 1);

@@ -512,6 +512,109 @@ describe('bad input never crashes the emulator', () => {
     expect((await fetch(`${emulator.url}/_emulator/health`)).status).toBe(200);
   });
 
+  it("answers each platform's 400 for malformed content and system blocks, never a 500", async () => {
+    const tokenResponse = await fetch(
+      `${emulator.url}/computeMetadata/v1/instance/service-accounts/default/token`,
+      { headers: { 'metadata-flavor': 'Google' } },
+    );
+    const vertexToken = (await readJson(tokenResponse)).access_token as string;
+    const vertexPath = (model: string, method: string) =>
+      `${emulator.url}/v1/projects/emulator-project/locations/global/publishers/anthropic/models/${model}:${method}`;
+    const malformed: [Record<string, unknown>, RegExp][] = [
+      [
+        { messages: [{ role: 'user', content: [null] }] },
+        /^messages\.0\.content\.0: Input should be a valid dictionary/,
+      ],
+      [
+        { messages: [{ role: 'user', content: [5] }] },
+        /^messages\.0\.content\.0: Input should be a valid dictionary/,
+      ],
+      [
+        { messages: [{ role: 'user', content: ['text'] }] },
+        /^messages\.0\.content\.0: Input should be a valid dictionary/,
+      ],
+      [
+        { messages: [{ role: 'user', content: [[]] }] },
+        /^messages\.0\.content\.0: Input should be a valid dictionary/,
+      ],
+      [{ messages: [{ role: 'user', content: [{ type: 5 }] }] }, /^messages\.0\.content\.0: Input tag '5'/],
+      [
+        { messages: [{ role: 'user', content: [{ text: 'no type' }] }] },
+        /^messages\.0\.content\.0: Unable to extract tag/,
+      ],
+      [
+        { messages: [{ role: 'user', content: [{ type: 'text', text: null }] }] },
+        /^messages\.0\.content\.0\.text:/,
+      ],
+      [
+        { messages: [{ role: 'user', content: 'ok' }], system: [null] },
+        /^system\.0: Input should be a valid dictionary/,
+      ],
+      [
+        { messages: [{ role: 'user', content: 'ok' }], system: [{ type: null }] },
+        /^system\.0: Input tag 'null'/,
+      ],
+      [{ messages: [{ role: 'user', content: 'ok' }], system: 5 }, /^system: Input should be a valid string/],
+    ];
+    for (const [fields, message] of malformed) {
+      const label = JSON.stringify(fields);
+      const answers: [string, Response][] = [];
+      for (const stream of [false, true]) {
+        answers.push([`anthropic ${stream}`, await anthropic({ ...base, ...fields, stream })]);
+      }
+      answers.push([
+        'anthropic count_tokens',
+        await fetch(`${emulator.url}/v1/messages/count_tokens`, {
+          method: 'POST',
+          headers: anthropicHeaders,
+          body: JSON.stringify({ model: 'claude-sonnet-4-5', ...fields }),
+        }),
+      ]);
+      const bedrockBody = { anthropic_version: 'bedrock-2023-05-31', max_tokens: 50, ...fields };
+      for (const operation of ['invoke', 'invoke-with-response-stream']) {
+        answers.push([
+          `bedrock ${operation}`,
+          await bedrock('global.anthropic.claude-sonnet-4-5-20250929-v1:0', bedrockBody, operation),
+        ]);
+      }
+      answers.push([
+        'bedrock count-tokens',
+        await bedrock(
+          'anthropic.claude-sonnet-4-5-20250929-v1:0',
+          { input: { invokeModel: { body: Buffer.from(JSON.stringify(bedrockBody)).toString('base64') } } },
+          'count-tokens',
+        ),
+      ]);
+      const vertexBody = { anthropic_version: 'vertex-2023-10-16', max_tokens: 50, ...fields };
+      for (const [model, method, body] of [
+        ['claude-sonnet-4-5@20250929', 'rawPredict', vertexBody],
+        ['claude-sonnet-4-5@20250929', 'streamRawPredict', { ...vertexBody, stream: true }],
+        ['count-tokens', 'rawPredict', { ...vertexBody, model: 'claude-sonnet-4-5@20250929' }],
+      ] as const) {
+        answers.push([
+          `vertex ${model}:${method}`,
+          await fetch(vertexPath(model, method), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${vertexToken}` },
+            body: JSON.stringify(body),
+          }),
+        ]);
+      }
+      for (const [where, response] of answers) {
+        expect(response.status, `${where} ${label}`).toBe(400);
+        const json = await readJson(response);
+        if (where.startsWith('bedrock')) {
+          expect(response.headers.get('x-amzn-errortype'), where).toMatch(/^ValidationException:/);
+          expect(json.message, `${where} ${label}`).toMatch(message);
+        } else {
+          expect(json, where).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+          expect(json.error.message, `${where} ${label}`).toMatch(message);
+        }
+      }
+    }
+    expect((await fetch(`${emulator.url}/_emulator/health`)).status).toBe(200);
+  });
+
   it('lists what arrived, with credentials masked', async () => {
     await anthropic(base);
     const { requests } = await readJson(await fetch(`${emulator.url}/_emulator/requests`));

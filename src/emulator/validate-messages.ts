@@ -3,6 +3,56 @@ import { countInputTokens } from './model/tokens.js';
 
 const ROLES = new Set(['user', 'assistant', 'system']);
 
+/** The Messages API's complaint about one content block that is not an object with a string `type`. */
+function blockProblem(block: unknown, field: string): string | undefined {
+  if (!block || typeof block !== 'object' || Array.isArray(block)) {
+    return `${field}: Input should be a valid dictionary or object to extract fields from`;
+  }
+  const record = block as Record<string, unknown>;
+  const type = record['type'];
+  if (type === undefined) return `${field}: Unable to extract tag using discriminator 'type'`;
+  if (typeof type !== 'string') {
+    return `${field}: Input tag '${JSON.stringify(type)}' found using 'type' does not match any of the expected tags`;
+  }
+  // The fields the emulator's scripted model reads: the API checks them too.
+  if (type === 'text' && typeof record['text'] !== 'string')
+    return `${field}.text: Input should be a valid string`;
+  return undefined;
+}
+
+/**
+ * The shape of `messages[].content` and `system`, as the Messages API checks
+ * it (count_tokens too): a string, or a list of objects each with a string
+ * `type`. Answered as the platform's 400, never a crash further on.
+ */
+export function contentShapeProblem(body: Record<string, unknown>): string | undefined {
+  const messages = body['messages'];
+  if (Array.isArray(messages)) {
+    for (const [index, message] of messages.entries()) {
+      if (!message || typeof message !== 'object' || Array.isArray(message)) {
+        return `messages.${index}: Input should be a valid dictionary`;
+      }
+      const content = (message as { content?: unknown }).content;
+      if (typeof content === 'string') continue;
+      if (!Array.isArray(content)) {
+        return `messages.${index}.content: Input should be a valid string or list of content blocks`;
+      }
+      for (const [blockIndex, block] of content.entries()) {
+        const problem = blockProblem(block, `messages.${index}.content.${blockIndex}`);
+        if (problem) return problem;
+      }
+    }
+  }
+  const system = body['system'];
+  if (system === undefined || typeof system === 'string') return undefined;
+  if (!Array.isArray(system)) return 'system: Input should be a valid string or list of text blocks';
+  for (const [index, block] of system.entries()) {
+    const problem = blockProblem(block, `system.${index}`);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 /**
  * Checks a Messages body the way the Messages API does, and returns its
  * error message (`field: problem`) or undefined. Unknown fields, blocks and
@@ -35,9 +85,8 @@ export function validateMessagesBody(
       return `messages.${index}.content: Input should be a valid string or list of content blocks`;
     }
   }
-  if (body['system'] !== undefined && typeof body['system'] !== 'string' && !Array.isArray(body['system'])) {
-    return 'system: Input should be a valid string or list of text blocks';
-  }
+  const shape = contentShapeProblem(body);
+  if (shape) return shape;
   if (body['tools'] !== undefined && !Array.isArray(body['tools']))
     return 'tools: Input should be a valid list';
   if (model) {

@@ -126,12 +126,85 @@ describe.each(DIALECTS)('bad input in the %s dialect', (dialect) => {
     expect(answer.message).toMatch(/`max_tokens` must be a positive whole number/);
   });
 
+  it('says which content or system block is not an object with a string type, and sends nothing upstream', async () => {
+    const before = setup.emulator.state.journal.list().length;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { messages: [{ role: 'user', content: [null] }] },
+        /`messages\[0\]\.content\[0\]` must be a content block.*got null/,
+      ],
+      [
+        {
+          messages: [
+            { role: 'user', content: 'a' },
+            { role: 'assistant', content: [{ type: 'text', text: 'b' }, 5] },
+          ],
+        },
+        /`messages\[1\]\.content\[1\]` must be a content block.*got a number \(5\)/,
+      ],
+      [
+        { messages: [{ role: 'user', content: ['text'] }] },
+        /`messages\[0\]\.content\[0\]` must be a content block.*got a string/,
+      ],
+      [
+        { messages: [{ role: 'user', content: [{ type: 5 }] }] },
+        /`messages\[0\]\.content\[0\]\.type` must be a string.*got a number \(5\)/,
+      ],
+      [
+        { messages: [{ role: 'user', content: [{ text: 'x' }] }] },
+        /`messages\[0\]\.content\[0\]\.type` must be a string.*got none/,
+      ],
+      [{ system: [{ type: 'text', text: 'a' }, null] }, /`system\[1\]` must be a content block/],
+      [{ system: 5 }, /`system` must be a string or a list of content blocks/],
+    ];
+    for (const [changes, message] of cases) {
+      const answer = await send('POST', PATHS[dialect], body(dialect, changes));
+      expectDialectShape(dialect, answer, 400);
+      expect(answer.message, JSON.stringify(changes)).toMatch(message);
+    }
+    // Unknown block types are the platform's business: they pass the gateway.
+    const unknown = await send(
+      'POST',
+      PATHS[dialect],
+      body(dialect, {
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }, { type: 'future_block' }] }],
+      }),
+    );
+    expect(unknown.status).not.toBe(500);
+    expect(setup.emulator.state.journal.list().length - before).toBe(1);
+    goodRequests += 1;
+  });
+
   it('says the body nests too deeply, before anything walks it', async () => {
     let deep: unknown = 1;
     for (let level = 0; level < 600; level++) deep = [deep];
     const answer = await send('POST', PATHS[dialect], body(dialect, { metadata: deep }));
     expectDialectShape(dialect, answer, 400);
     expect(answer.message).toMatch(/more than 512 levels deep; flatten the deepest value/);
+  });
+
+  it('refuses a key given twice at any level, naming it, escaped spellings included', async () => {
+    const text = body(dialect);
+    const cases: [string, RegExp][] = [
+      [
+        text.replace('{', '{"max_tokens":5,'),
+        /the top level of the body has the key "max_tokens" more than once/,
+      ],
+      [
+        text.replace('"role":"user"', '"role":"user","ro\\u006ce":"assistant"'),
+        /`messages\[0\]` has the key "role" more than once/,
+      ],
+      [
+        body(dialect, { metadata: { user_id: 'a', tags: [{}, { k: 1 }] } }).replace('"k":1', '"k":1,"k":2'),
+        /`metadata.tags\[1\]` has the key "k" more than once/,
+      ],
+    ];
+    for (const [payload, message] of cases) {
+      expect(() => JSON.parse(payload)).not.toThrow();
+      const answer = await send('POST', PATHS[dialect], payload);
+      expectDialectShape(dialect, answer, 400);
+      expect(answer.message).toMatch(message);
+    }
   });
 
   it('reads a gzip, deflate or brotli body, and says when the encoding is unknown or the data broken', async () => {
@@ -280,7 +353,7 @@ describe('after all that', () => {
   it('sent none of the bad requests upstream', () => {
     const journal = setup.emulator.state.journal.list().filter((entry) => entry.platform !== 'google');
     // Only the good requests (and their token fetches) reached the emulator.
-    expect(goodRequests).toBe(3 * 4 + 3);
+    expect(goodRequests).toBe(3 * 5 + 3);
     expect(journal.filter((entry) => entry.operation !== 'token')).toHaveLength(goodRequests);
   });
 
@@ -293,7 +366,7 @@ describe('after all that', () => {
       expect(row?.status).toBeGreaterThan(0);
       if ((row?.status ?? 0) >= 400) expect(row?.errorMessage).toBeTruthy();
     }
-    expect(requestIds.length).toBeGreaterThanOrEqual(3 * 6 + 5 + 3);
+    expect(requestIds.length).toBeGreaterThanOrEqual(3 * 17 + 5 + 3);
   });
 
   it('never shows an upstream credential to a client, in the log rows or in log lines', async () => {

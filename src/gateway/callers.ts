@@ -1,4 +1,5 @@
-import { resolveModel } from '../catalog/resolve.js';
+import { namesOf, type ResolvedModel, resolveModel } from '../catalog/resolve.js';
+import type { ModelEntry } from '../catalog/types.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Exchange } from './exchange.js';
@@ -39,36 +40,71 @@ function globMatches(pattern: string, name: string): boolean {
   ).test(name);
 }
 
-/** Whether a key may use a model: by any of the model's names, an exact string, or a glob. */
-export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
-  const allowed = key.allowedModels;
-  if (!allowed || allowed.length === 0) return true;
-  const model = resolveModel(requested).model;
-  return allowed.some(
-    (name) =>
-      name === requested ||
-      globMatches(name, requested) ||
-      (model !== undefined && resolveModel(name).model === model),
+function sameIds(a: ResolvedModel, b: ResolvedModel): boolean {
+  return (
+    a.onlyOn === b.onlyOn &&
+    a.ids.anthropic === b.ids.anthropic &&
+    a.ids.bedrockBase === b.ids.bedrockBase &&
+    a.ids.vertex === b.ids.vertex &&
+    a.ids.foundry === b.ids.foundry
   );
 }
 
 /**
+ * Whether a key may use a model: by any of the model's names, an exact string, or a glob.
+ * Decided on the model the request resolves to, never on the string as sent: an ARN or a
+ * scope prefix is stripped first (`arn:aws:bedrock:haiku:1:foundation-model/claude-opus-4-5`
+ * is Opus, whatever `*haiku*` finds in its text). A known model is matched by its catalog
+ * names; an unknown one by the ids that would be sent upstream for it.
+ */
+export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
+  const allowed = key.allowedModels;
+  if (!allowed || allowed.length === 0) return true;
+  const resolved = resolveModel(requested);
+  const model = resolved.model;
+  const names = model ? namesOf(model) : [...new Set(Object.values(resolved.ids))];
+  return allowed.some((entry) => {
+    if (entry.includes('*')) return names.some((name) => globMatches(entry, name));
+    const other = resolveModel(entry);
+    return model ? other.model === model : other.model === undefined && sameIds(other, resolved);
+  });
+}
+
+/** Whether a listening address is reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
  * Gateway keys: looks a presented secret up (by hash, cached briefly), and
- * knows whether keys are required at all (they are once one exists).
+ * knows whether keys are required at all. They are once a key has existed in
+ * the store, revoked or not: revoking the last key closes the gateway rather
+ * than opening it. A store that never had a key leaves a loopback gateway
+ * open; a gateway reachable beyond loopback in that state refuses everyone.
  */
 export class CallerAuth {
   private readonly cache = new Map<string, { key: ApiKeyRecord | undefined; expires: number }>();
   private keysExist: { value: boolean; expires: number } | undefined;
+  /** Set for good once a key was seen: nothing in the store can open the gateway again. */
+  private hadKey = false;
+  private readonly host: string;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    options: { host?: string } = {},
+  ) {
+    this.host = options.host ?? '127.0.0.1';
+  }
 
-  /** Whether any active key exists; without one the gateway is open (and bound to loopback). */
+  /** Whether callers need a key: once any key, even a revoked one, exists. Without one the gateway is open (and bound to loopback). */
   async keysRequired(): Promise<boolean> {
+    if (this.hadKey) return true;
     // Checked again after a while: `claude-gateway keys create` in another process must close an open gateway.
     const now = Date.now();
     if (this.keysExist === undefined || this.keysExist.expires <= now) {
-      const value = (await this.store.listKeys({ includeRevoked: false })).length > 0;
+      const value = (await this.store.listKeys({ includeRevoked: true })).length > 0;
       this.keysExist = { value, expires: now + KEY_CACHE_MS };
+      if (value) this.hadKey = true;
     }
     return this.keysExist.value;
   }
@@ -82,7 +118,12 @@ export class CallerAuth {
   /** Identifies the caller, or throws the dialect-neutral error to answer with. */
   async identify(exchange: Exchange): Promise<Caller> {
     const secret = presentedCredential(exchange);
-    if (!(await this.keysRequired())) return {};
+    if (!(await this.keysRequired())) {
+      // Open is only ever safe on loopback; whenever this state arises elsewhere, refuse everyone.
+      if (!isLoopbackHost(this.host))
+        throw GatewayError.fromCode('OPEN_BEYOND_LOOPBACK', { host: this.host });
+      return {};
+    }
     if (!secret) throw GatewayError.fromCode('MISSING_API_KEY');
     const now = Date.now();
     const cached = this.cache.get(secret);

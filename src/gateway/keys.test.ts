@@ -31,6 +31,7 @@ beforeAll(async () => {
       { name: 'plain' },
       { name: 'to-revoke' },
       { name: 'haiku-only', allowedModels: ['claude-haiku-4-5'] },
+      { name: 'haiku-glob', allowedModels: ['*haiku*'] },
       { name: 'eu-only', residency: 'eu' },
       { name: 'two-a-minute', requestsPerMinute: 2 },
       { name: 'tiny-budget', monthlyBudgetUsd: 0.000001 },
@@ -243,6 +244,58 @@ describe('what a key may do', () => {
     ]);
   });
 
+  it('refuses a body that names the model twice, so the policy and the platform cannot read different ones', async () => {
+    const response = await fetch(`${setup.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': secret('haiku-only') },
+      body: '{"model":"claude-opus-4-5","max_tokens":50,"messages":[{"role":"user","content":"x"}],"model":"claude-haiku-4-5"}',
+    });
+    expect(response.status).toBe(400);
+    expect((await readJson(response)).error.message).toMatch(/the key "model" more than once/);
+    expect(setup.emulator.state.journal.list()).toHaveLength(0);
+  });
+
+  it('decides a glob on the model a name resolves to, not on the text of an ARN around it', async () => {
+    const key = secret('haiku-glob');
+    const opusArns = [
+      'arn:aws:bedrock:haiku:1:foundation-model/claude-opus-4-5',
+      'arn:aws-haiku:bedrock:us-east-1:1:foundation-model/claude-opus-4-5',
+      'arn:aws:bedrock:haiku:1:foundation-model/claude-made-up-9',
+    ];
+    for (const model of opusArns) {
+      const error = await failureOf<APIError>(ask(anthropic(key), model));
+      expect(error, model).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    }
+    const bedrock = await fetch(`${setup.url}/model/${encodeURIComponent(opusArns[0] as string)}/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: bedrockBody,
+    });
+    expect(bedrock.status).toBe(403);
+    expect(bedrock.headers.get('x-amzn-errortype')).toMatch(/^AccessDeniedException:/);
+    const vertex = await fetch(
+      `${setup.url}/v1/projects/p/locations/global/publishers/anthropic/models/${encodeURIComponent(opusArns[1] as string)}:rawPredict`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: vertexBody,
+      },
+    );
+    expect(vertex.status).toBe(403);
+    expect(await readJson(vertex)).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED' } });
+    expect(setup.emulator.state.journal.list()).toHaveLength(0);
+    // Haiku itself, by any of its names, ARN included, is still allowed.
+    expect((await ask(anthropic(key), 'claude-haiku-4-5')).stop_reason).toBe('end_turn');
+    expect(
+      (
+        await ask(
+          anthropic(key),
+          'arn:aws:bedrock:us-east-1:1:foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+        )
+      ).stop_reason,
+    ).toBe('end_turn');
+  });
+
   it('keeps an EU key inside the EU, even when global targets come first', async () => {
     const client = anthropic(secret('eu-only'));
     setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
@@ -318,6 +371,55 @@ describe('what a key may do', () => {
     expect(error.message).toMatch(/monthly budget/);
     expect(error.message).toContain('$0.00');
     expect(setup.emulator.state.journal.list()).toHaveLength(1);
+  });
+});
+
+describe('revoking the last key', () => {
+  const ADMIN_KEY = 'admin-key-for-tests-0123456789';
+  let closed: TestGateway;
+  beforeAll(async () => {
+    closed = await startTestGateway({
+      config: { server: { adminKey: ADMIN_KEY }, routes: [{ models: ['*'], targets: ['anthropic'] }] },
+    });
+  });
+  afterAll(async () => {
+    await closed.close();
+  });
+
+  it('closes the gateway instead of opening it again, in every dialect', async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${closed.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await admin('POST', '/admin/keys', { name: 'only' })).status).toBe(201);
+    expect((await admin('DELETE', '/admin/keys/only')).status).toBe(200);
+    const anthropicAnswer = await fetch(`${closed.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: messagesBody(),
+    });
+    expect(anthropicAnswer.status).toBe(401);
+    const anthropicError = await readJson(anthropicAnswer);
+    expect(anthropicError.error).toMatchObject({ type: 'authentication_error' });
+    expect(anthropicError.error.message).toMatch(/requires a gateway key/);
+    expect(anthropicError.error.message).toContain('claude-gateway keys create');
+    const bedrockAnswer = await fetch(
+      `${closed.url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: bedrockBody },
+    );
+    expect(bedrockAnswer.status).toBe(403);
+    expect(bedrockAnswer.headers.get('x-amzn-errortype')).toMatch(/^UnrecognizedClientException:/);
+    expect((await readJson(bedrockAnswer)).message).toContain('claude-gateway keys create');
+    const vertexAnswer = await fetch(`${closed.url}${vertexPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: vertexBody,
+    });
+    expect(vertexAnswer.status).toBe(401);
+    expect(await readJson(vertexAnswer)).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
+    expect(closed.emulator.state.journal.list()).toHaveLength(0);
   });
 });
 

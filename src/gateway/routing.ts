@@ -4,6 +4,7 @@ import type { Geo, Platform, Target } from '../catalog/types.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type Plan, planTargets, type Route } from '../engine/plan.js';
 import { geoOfTarget, parseTarget, targetKey } from '../engine/targets.js';
+import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 
 /** Routes and default targets as the engine uses them, parsed once at start. */
@@ -19,24 +20,41 @@ export interface RoutingTable {
 }
 
 /** The targets used when no route matches and none are configured: every configured platform. */
-function implicitDefaults(platforms: PlatformsConfig): string[] {
+function implicitDefaults(platforms: PlatformsConfig, vertexRegion: string | undefined): string[] {
   const targets: string[] = [];
   if (platforms.anthropic) targets.push('anthropic');
   if (platforms.bedrock) targets.push('bedrock/global', 'bedrock/us');
-  if (platforms.vertex) targets.push(`vertex/${platforms.vertex.region ?? 'global'}`);
+  if (platforms.vertex) targets.push(`vertex/${vertexRegion ?? 'global'}`);
   if (platforms.foundry) targets.push('foundry');
   return targets;
 }
 
-/** Parses the configured routes, naming the route and target of any mistake. */
+/**
+ * Parses the configured routes, naming the route and target of any mistake.
+ * Targets that name no region are called in each platform's region as its
+ * adapter and the start line resolve it: the configuration's, else the
+ * environment's (AWS_REGION → AWS_DEFAULT_REGION → the profile's region →
+ * us-east-1; CLOUD_ML_REGION → global).
+ */
 export function buildRoutingTable(
   config: GatewayConfig,
   platforms: PlatformsConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
   catalog: Catalog = defaultCatalog(),
 ): RoutingTable {
+  const bedrock = platforms.bedrock;
+  const vertexRegion = platforms.vertex ? (platforms.vertex.region ?? env['CLOUD_ML_REGION']) : undefined;
   const defaults = {
-    ...(platforms.bedrock?.region ? { bedrockRegion: platforms.bedrock.region } : {}),
-    ...(platforms.vertex?.region ? { vertexRegion: platforms.vertex.region } : {}),
+    ...(bedrock
+      ? {
+          bedrockRegion: resolveAwsRegion({
+            ...(bedrock.region ? { explicit: bedrock.region } : {}),
+            ...(bedrock.profile ? { profile: bedrock.profile } : {}),
+            env,
+          }).region,
+        }
+      : {}),
+    ...(vertexRegion ? { vertexRegion } : {}),
   };
   const parse = (spec: string, where: string) => {
     try {
@@ -57,7 +75,7 @@ export function buildRoutingTable(
       ...(route.invalidToolInput ? { invalidToolInput: route.invalidToolInput } : {}),
     },
   }));
-  const defaultSpecs = config.defaultTargets ?? implicitDefaults(platforms);
+  const defaultSpecs = config.defaultTargets ?? implicitDefaults(platforms, vertexRegion);
   return {
     routes,
     defaultTargets: defaultSpecs.map((spec, index) => parse(spec, `defaultTargets[${index}]`)),

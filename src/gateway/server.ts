@@ -10,7 +10,7 @@ import { createDualProtocolServer } from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import type { Store } from '../store/types.js';
-import { CallerAuth } from './callers.js';
+import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { handleRequest } from './handle-request.js';
 import { KeyLimits } from './limits.js';
@@ -30,6 +30,8 @@ export interface StartGatewayOptions {
   clock?: Clock;
   /** The catalog to start from (the built-in one by default); `models:` and discovery are applied to a copy. */
   catalog?: Catalog;
+  /** The environment platform defaults are read from (AWS_REGION, CLOUD_ML_REGION…); default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningGateway {
@@ -55,10 +57,6 @@ export function storeUrlFor(config: GatewayConfig): string {
   return `${url}${url.includes('?') ? '&' : '?'}writer=inline`;
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
 /** Thrown when the gateway must not start as configured; the message says why and what to do. */
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -74,11 +72,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
   const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
-  const routing = buildRoutingTable(config, options.platforms, catalog);
+  const routing = buildRoutingTable(config, options.platforms, options.env, catalog);
   const store = options.store ?? (await openStore(storeUrlFor(config)));
-  const callers = new CallerAuth(store);
+  const callers = new CallerAuth(store, { host: config.server.host });
   const host = config.server.host;
-  if (!isLoopback(host) && !(await callers.keysRequired())) {
+  if (!isLoopbackHost(host) && !(await callers.keysRequired())) {
     if (!options.store) await store.close();
     throw new StartupError(
       `refusing to listen on ${host} without gateway keys: anyone who can reach it could spend your cloud credits. ` +

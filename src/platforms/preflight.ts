@@ -19,10 +19,15 @@ function problem(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function checkBedrock(config: NonNullable<PlatformsConfig['bedrock']>): Promise<CredentialCheck> {
+async function checkBedrock(
+  config: NonNullable<PlatformsConfig['bedrock']>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CredentialCheck> {
+  // The same resolution the routing table uses for targets that name no region.
   const region = resolveAwsRegion({
     ...(config.region ? { explicit: config.region } : {}),
     ...(config.profile ? { profile: config.profile } : {}),
+    env,
   });
   const authorizer = createAwsAuthorizer({
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
@@ -122,10 +127,13 @@ function checkFoundry(config: NonNullable<PlatformsConfig['foundry']>): Credenti
  * Looks for each configured platform's credentials the way the adapters will
  * (without calling the platform): the AWS chain, Google ADC, API keys.
  */
-export async function checkCredentials(platforms: PlatformsConfig): Promise<CredentialCheck[]> {
+export async function checkCredentials(
+  platforms: PlatformsConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<CredentialCheck[]> {
   const checks: Promise<CredentialCheck>[] = [];
   if (platforms.anthropic) checks.push(Promise.resolve(checkAnthropic(platforms.anthropic)));
-  if (platforms.bedrock) checks.push(checkBedrock(platforms.bedrock));
+  if (platforms.bedrock) checks.push(checkBedrock(platforms.bedrock, env));
   if (platforms.vertex) checks.push(checkVertex(platforms.vertex));
   if (platforms.foundry) checks.push(Promise.resolve(checkFoundry(platforms.foundry)));
   return Promise.all(

@@ -22,7 +22,7 @@ import { countInputTokens } from '../model/tokens.js';
 import { answerMessages, applyLeadingFault, takeFault } from '../respond/answer-messages.js';
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
-import { validateMessagesBody } from '../validate-messages.js';
+import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
 
 const invalidRequest = (platform: Platform) => (message: string) =>
   GatewayError.fromAnthropic({ status: 400, type: 'invalid_request_error', message, platform });
@@ -159,9 +159,12 @@ export function mountAnthropicRoutes(
       clientConnection(context),
     );
     if (early) return early;
-    if (!Array.isArray(call.body['messages'])) {
+    const shape = Array.isArray(call.body['messages'])
+      ? contentShapeProblem(call.body)
+      : 'messages: Field required';
+    if (shape) {
       call.journal.status = 400;
-      return platformErrorResponse(platform, invalid('messages: Field required'));
+      return platformErrorResponse(platform, invalid(shape));
     }
     call.journal.status = 200;
     return context.json({ input_tokens: countInputTokens(call.body).total });

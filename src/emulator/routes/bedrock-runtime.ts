@@ -27,7 +27,7 @@ import { countInputTokens } from '../model/tokens.js';
 import { answerMessages, applyLeadingFault, takeFault } from '../respond/answer-messages.js';
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
-import { validateMessagesBody } from '../validate-messages.js';
+import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
 
 const RUNTIME_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
 const INVALID_MODEL = 'The provided model identifier is invalid.';
@@ -223,6 +223,10 @@ async function countTokens(
   const decoded = parseJsonObject(Buffer.from(encoded, 'base64'));
   if (!decoded.ok) return call.fail(validation(`The invokeModel body is not valid: ${decoded.problem}`));
   call.journal.body = decoded.value;
+  const shape = Array.isArray(decoded.value['messages'])
+    ? contentShapeProblem(decoded.value)
+    : 'messages: Field required';
+  if (shape) return call.fail(validation(shape));
   call.journal.status = 200;
   return context.json({ inputTokens: countInputTokens(decoded.value).total });
 }

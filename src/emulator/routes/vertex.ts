@@ -26,7 +26,7 @@ import { countInputTokens } from '../model/tokens.js';
 import { answerMessages, applyLeadingFault, takeFault } from '../respond/answer-messages.js';
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
-import { validateMessagesBody } from '../validate-messages.js';
+import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
 
 const VERTEX_PATH =
   /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/;
@@ -154,6 +154,8 @@ export function mountVertexRoutes(app: Hono<EmulatorEnv>, state: EmulatorState, 
       );
       if (early) return early;
       if (!Array.isArray(body['messages'])) return fail(invalidRequest('messages: Field required'));
+      const shape = contentShapeProblem(body);
+      if (shape) return fail(invalidRequest(shape));
       journal.status = 200;
       return context.json({ input_tokens: countInputTokens(body).total });
     }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../wire/errors/gateway-error.js';
-import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '../../wire/json-depth.js';
+import { MAX_JSON_DEPTH, scanJson } from '../../wire/json-depth.js';
 
 /** Parses a JSON object body, or says what is wrong with it. */
 export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
@@ -13,9 +13,18 @@ export function parseJsonBody(bytes: Buffer): Record<string, unknown> {
     const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
     throw GatewayError.fromCode('INVALID_JSON', { reason: `the body must be a JSON object, not ${kind}` });
   }
-  if (jsonNestsDeeperThan(bytes)) {
+  // One scan of the bytes: nesting depth, and keys given twice (the policy would read the last
+  // one, a platform perhaps the first, and the untouched bytes go upstream as they are).
+  const problem = scanJson(bytes);
+  if (problem?.kind === 'too-deep') {
     throw GatewayError.fromCode('INVALID_REQUEST', {
       reason: `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; flatten the deepest value`,
+    });
+  }
+  if (problem?.kind === 'duplicate-key') {
+    const where = problem.path ? `\`${problem.path}\`` : 'the top level of the body';
+    throw GatewayError.fromCode('INVALID_REQUEST', {
+      reason: `${where} has the key ${JSON.stringify(problem.key)} more than once; send each key once`,
     });
   }
   return value as Record<string, unknown>;
@@ -38,6 +47,35 @@ export function checkModelName(model: string, field = '`model`'): void {
     throw invalid(
       `${field} ${JSON.stringify(model)} has spaces or characters model ids never have; send an id such as "claude-sonnet-4-5"`,
     );
+  }
+}
+
+/** What a JSON value is, for a message: `null`, `a number (5)`, `a list`. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return `a ${typeof value} (${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
+}
+
+/**
+ * Each element of a content list is an object with a string `type`; what a
+ * block of that type holds is the platform's to check (new block types pass).
+ */
+function checkBlocks(blocks: readonly unknown[], field: string): void {
+  for (const [index, block] of blocks.entries()) {
+    if (!block || typeof block !== 'object' || Array.isArray(block)) {
+      throw invalid(
+        `\`${field}[${index}]\` must be a content block, an object with a string "type" such as {"type": "text", "text": "…"}; got ${kindOf(block)}`,
+      );
+    }
+    const type = (block as Record<string, unknown>)['type'];
+    if (typeof type !== 'string') {
+      throw invalid(
+        `\`${field}[${index}].type\` must be a string naming the block's type, such as "text"; got ${type === undefined ? 'none' : kindOf(type)}`,
+      );
+    }
   }
 }
 
@@ -67,6 +105,16 @@ export function checkMessagesShape(
       throw invalid(`\`messages[${index}].role\` must be a string such as "user"`);
     if (typeof content !== 'string' && !Array.isArray(content)) {
       throw invalid(`\`messages[${index}].content\` must be a string or a list of content blocks`);
+    }
+    if (Array.isArray(content)) checkBlocks(content, `messages[${index}].content`);
+  }
+  const system = body['system'];
+  if (system !== undefined) {
+    if (Array.isArray(system)) checkBlocks(system, 'system');
+    else if (typeof system !== 'string') {
+      throw invalid(
+        `\`system\` must be a string or a list of content blocks such as {"type": "text", "text": "…"}, got ${kindOf(system)}`,
+      );
     }
   }
   if (operation === 'count_tokens') return;

@@ -66,7 +66,14 @@ export const GATEWAY_ERROR_CODES = {
   MISSING_API_KEY: {
     status: 401,
     type: 'authentication_error',
-    message: 'No gateway key was sent. Send it in the x-api-key header or as "Authorization: Bearer <key>".',
+    message:
+      'This gateway requires a gateway key and none was sent. Send it in the x-api-key header or as "Authorization: Bearer <key>"; an administrator creates one with `claude-gateway keys create --name NAME`.',
+  },
+  OPEN_BEYOND_LOOPBACK: {
+    status: 403,
+    type: 'permission_error',
+    message:
+      'This gateway listens on {host} but has no gateway keys, so it refuses every request: anyone who can reach it could spend its cloud credits. Create a key with `claude-gateway keys create --name NAME`, or listen on 127.0.0.1.',
   },
   INVALID_API_KEY: {
     status: 401,
