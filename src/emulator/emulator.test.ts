@@ -580,7 +580,7 @@ describe('bad input never crashes the emulator', () => {
       answers.push([
         'bedrock count-tokens',
         await bedrock(
-          'anthropic.claude-sonnet-4-5-20250929-v1:0',
+          'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
           { input: { invokeModel: { body: Buffer.from(JSON.stringify(bedrockBody)).toString('base64') } } },
           'count-tokens',
         ),

@@ -154,8 +154,10 @@ describe('@anthropic-ai/sdk through the gateway', () => {
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect([400, 404]).toContain(error.status);
     const body = error.error as { error?: { message?: string } } | undefined;
-    expect(body?.error?.message).toMatch(
-      /^The provided model identifier is invalid\. \("claude-haiku-4\.5" is not in claude-gateway's model catalog, so it was sent as given; did you mean "claude-haiku-4-5"\?\)/,
+    // Each target said it does not serve the id, so every one was tried; the last one's words come back.
+    expect(body?.error?.message).toMatch(/^Publisher Model `.*claude-haiku-4\.5` not found\./);
+    expect(body?.error?.message).toContain(
+      `("claude-haiku-4.5" is not in claude-gateway's model catalog, so it was sent as given; did you mean "claude-haiku-4-5"?)`,
     );
   });
 
