@@ -140,6 +140,7 @@ describe('keys list and revoke', () => {
     expect(revoked.code).toBe(0);
     expect(revoked.text).toContain(`Revoked key "ci" (${record.id}`);
     expect(revoked.text).toContain('within 30 seconds');
+    expect(revoked.text).toContain('No active key is left: the gateway now refuses every caller');
     expect(await inStore((store) => store.findKeyBySecret(secret))).toBeUndefined();
 
     expect((await runCli(['keys', 'list', '--config', config])).text).toContain('No active keys');

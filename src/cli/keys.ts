@@ -144,7 +144,8 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
   if (tpm !== undefined) input.tokensPerMinute = tpm;
   const { config, store: opened } = await openKeyStore(values.config, context);
   try {
-    const first = (await opened.listKeys()).length === 0;
+    // Revoked keys count: once a key has existed, keys stay required (revoking the last one closes the gateway).
+    const first = (await opened.listKeys({ includeRevoked: true })).length === 0;
     let created: Awaited<ReturnType<Store['createKey']>>;
     try {
       created = await opened.createKey(input);
@@ -268,6 +269,12 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
     }
     context.out(`Revoked key "${revoked.name}" (${revoked.id}, prefix ${revoked.prefix}).`);
     context.out(`A running gateway refuses it ${CACHE_NOTE}.`);
+    if ((await opened.listKeys()).length === 0) {
+      context.out(
+        'No active key is left: the gateway now refuses every caller (keys stay required once one has existed). ' +
+          'Create one with `claude-gateway keys create --name NAME`.',
+      );
+    }
     return 0;
   } finally {
     await opened.close();

@@ -5,6 +5,7 @@ import { HttpTransport, type UpstreamResponse } from '../platforms/transport.js'
 import type { MessagesCall, PlatformAdapter, PreparedRequest, ResolvedTarget } from '../platforms/types.js';
 import type { Message } from '../wire/anthropic-events.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { PLATFORM_NAMES } from '../wire/errors/platform-names.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryOptions, sleep } from './retry.js';
 import { MemorySessionAffinity, type SessionAffinity } from './session-affinity.js';
 import { targetKey } from './targets.js';
@@ -304,7 +305,10 @@ export class Engine {
         ok: false,
         error: GatewayError.fromCode(
           'UPSTREAM_STREAM_INTERRUPTED',
-          { platform: target.platform, reason: `the answer is not JSON: ${bodyText.slice(0, 200)}` },
+          {
+            platform: PLATFORM_NAMES[target.platform],
+            reason: `the answer is not JSON: ${bodyText.slice(0, 200)}`,
+          },
           { platform: target.platform },
         ),
       };

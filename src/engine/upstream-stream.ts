@@ -1,6 +1,7 @@
 import type { Platform } from '../catalog/types.js';
 import type { StreamDecoder, UpstreamStreamItem } from '../platforms/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { PLATFORM_NAMES } from '../wire/errors/platform-names.js';
 
 /** One network chunk of an upstream stream and the items decoded from it. */
 export interface StreamChunk {
@@ -8,13 +9,6 @@ export interface StreamChunk {
   bytes?: Uint8Array;
   items: UpstreamStreamItem[];
 }
-
-const PLATFORM_NAMES: Record<Platform, string> = {
-  anthropic: 'Anthropic API',
-  bedrock: 'Amazon Bedrock',
-  vertex: 'Vertex AI',
-  foundry: 'Microsoft Foundry',
-};
 
 /**
  * An upstream streaming answer, chunk by chunk with its decoded events, so an

@@ -101,17 +101,26 @@ export class ActivityEntry {
   served(target: ResolvedTarget, attempts: AttemptReport[], changes: string[]): void {
     this.target = target;
     this.attempts = attempts;
-    this.record.platform = target.platform;
-    if (target.region) this.record.region = target.region;
-    if (target.scope) this.record.scope = target.scope;
-    this.record.upstreamModelId = target.modelId;
-    if (target.resolved.model) this.record.model = target.resolved.model.name;
+    this.describeTarget(target);
     this.addChanges(changes);
   }
 
+  /** Every attempt failed: the row names the last target tried, as its attempts do. */
   failedAttempts(attempts: AttemptReport[], changes: string[]): void {
     this.attempts = attempts;
+    const last = attempts.at(-1)?.target;
+    if (last) this.describeTarget(last);
     this.addChanges(changes);
+  }
+
+  private describeTarget(target: ResolvedTarget): void {
+    this.record.platform = target.platform;
+    if (target.region) this.record.region = target.region;
+    else delete this.record.region;
+    if (target.scope) this.record.scope = target.scope;
+    else delete this.record.scope;
+    this.record.upstreamModelId = target.modelId;
+    if (target.resolved.model) this.record.model = target.resolved.model.name;
   }
 
   addChanges(changes: readonly string[]): void {

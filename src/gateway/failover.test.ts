@@ -148,6 +148,33 @@ describe('failover before the first byte', () => {
     expect(request?.errorType).toContain('rate_limit_error');
     expect(attempts.map((attempt) => attempt.outcome)).toEqual(['retried', 'failed']);
   });
+
+  it('says what it changed and which target it tried last when every target fails, in the answer and the log', async () => {
+    for (const platform of ['bedrock', 'vertex', 'anthropic'] as const) {
+      gateway().emulator.state.faults.add({ kind: 'http', platform, status: 503, count: 0 });
+    }
+    const response = await fetch(
+      `${gateway().url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          anthropic_version: 'bedrock-2023-05-31',
+          max_tokens: 50,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      },
+    );
+    expect(response.status).toBeGreaterThanOrEqual(500);
+    expect(response.headers.get('x-claude-gateway-changes')).toBe(
+      'failover:bedrock/global@us-east-1->vertex/global, failover:vertex/global->anthropic',
+    );
+    const id = response.headers.get('x-claude-gateway-request-id') ?? '';
+    const { request, attempts } = await gateway().activity(id);
+    expect(attempts.at(-1)).toMatchObject({ platform: 'anthropic', outcome: 'failed' });
+    expect(request).toMatchObject({ platform: 'anthropic', upstreamModelId: 'claude-sonnet-4-5-20250929' });
+    expect(request?.changes).toHaveLength(2);
+  });
 });
 
 describe('a stream cut after the first byte', () => {

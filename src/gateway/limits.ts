@@ -1,5 +1,11 @@
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { seconds } from '../wire/errors/platform-names.js';
+
+/** "1 token", "20 tokens". */
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
 
 const WINDOW_MS = 60_000;
 
@@ -101,7 +107,10 @@ export class KeyLimits {
         const retryAfterSeconds = window.retryAfterSeconds(now);
         throw GatewayError.fromCode(
           'RATE_LIMITED',
-          { limit: `${key.tokensPerMinute} tokens per minute`, retryAfterSeconds: String(retryAfterSeconds) },
+          {
+            limit: `${countOf(key.tokensPerMinute, 'token')} per minute`,
+            retryAfter: seconds(retryAfterSeconds),
+          },
           { retryAfterSeconds },
         );
       }
@@ -113,8 +122,8 @@ export class KeyLimits {
         throw GatewayError.fromCode(
           'RATE_LIMITED',
           {
-            limit: `${key.requestsPerMinute} requests per minute`,
-            retryAfterSeconds: String(retryAfterSeconds),
+            limit: `${countOf(key.requestsPerMinute, 'request')} per minute`,
+            retryAfter: seconds(retryAfterSeconds),
           },
           { retryAfterSeconds },
         );

@@ -79,11 +79,14 @@ export async function serveCall(
     },
   });
   context.requestsInFlight += 1;
-  const fail = (error: GatewayError) => {
+  const fail = (error: GatewayError, changes: readonly string[] = []) => {
     const rendered = renderDialectError(dialect, error, requestId);
+    // What the gateway did before giving up (the failovers) is part of the answer too.
+    const extra: Record<string, string> =
+      changes.length > 0 ? { 'x-claude-gateway-changes': headerSafe(changes.join(', ')) } : {};
     exchange.send(
       rendered.status,
-      { ...rendered.headers, ...gatewayHeaders(dialect, requestId) },
+      { ...rendered.headers, ...gatewayHeaders(dialect, requestId, extra) },
       rendered.body,
     );
     activity.finish(rendered.status, error);
@@ -156,7 +159,7 @@ export async function serveCall(
       context.metrics.attempts(outcome.attempts);
       if (!outcome.ok) {
         activity.failedAttempts(outcome.attempts, outcome.changes);
-        fail(outcome.error);
+        fail(outcome.error, outcome.changes);
         return;
       }
       activity.served(outcome.target, outcome.attempts, outcome.changes);
@@ -185,7 +188,7 @@ export async function serveCall(
         activity.finish(499, outcome.error);
         return;
       }
-      fail(outcome.error);
+      fail(outcome.error, outcome.changes);
       return;
     }
     activity.served(outcome.target, outcome.attempts, outcome.changes);

@@ -15,6 +15,7 @@ import {
   parseVertexError,
   statusForAnthropicErrorType,
 } from '../wire/errors/index.js';
+import { PLATFORM_NAMES, sentence } from '../wire/errors/platform-names.js';
 import { isJsonObject, previewText, safeParseJson } from '../wire/json.js';
 import type { StreamDecoder, StreamDecoderOptions, UpstreamStreamItem } from './types.js';
 
@@ -26,12 +27,6 @@ export interface PartialSseEvent {
   event: string | undefined;
   data: string;
 }
-
-const PLATFORM_NAMES: Record<SseStreamPlatform, string> = {
-  anthropic: 'The Anthropic API',
-  vertex: 'Vertex AI',
-  foundry: 'Microsoft Foundry',
-};
 
 /** The fields of an error payload that give its status: an Anthropic `error.type` or a Google `error.code`. */
 const errorStatusSchema = z.object({
@@ -175,7 +170,7 @@ export class SseStreamDecoder implements StreamDecoder {
     return new GatewayError({
       status: 502,
       type: 'api_error',
-      message: `${PLATFORM_NAMES[this.platform]} ${what}: ${previewText(data)}`,
+      message: sentence(`${PLATFORM_NAMES[this.platform]} ${what}: ${previewText(data)}`),
       platform: this.platform,
     });
   }

@@ -1,6 +1,7 @@
 import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
 import type { Platform } from '../catalog/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { PLATFORM_NAMES, seconds } from '../wire/errors/platform-names.js';
 import type { UpstreamRequest } from './types.js';
 
 /** Timeouts and pool sizes for upstream calls; every one is configurable. */
@@ -118,13 +119,6 @@ export class HttpTransport {
   }
 }
 
-const PLATFORM_NAMES: Record<Platform, string> = {
-  anthropic: 'The Anthropic API',
-  bedrock: 'Amazon Bedrock',
-  vertex: 'Vertex AI',
-  foundry: 'Microsoft Foundry',
-};
-
 /** Maps a network-level failure to a retryable GatewayError naming the platform and the cause. */
 export function transportError(
   error: unknown,
@@ -136,21 +130,21 @@ export function transportError(
   if (error instanceof undiciErrors.HeadersTimeoutError) {
     return GatewayError.fromCode(
       'UPSTREAM_TIMEOUT',
-      { platform: name, seconds: String(options.firstByteTimeoutMs / 1000) },
+      { platform: name, duration: seconds(options.firstByteTimeoutMs / 1000) },
       { platform, cause: error },
     );
   }
   if (error instanceof undiciErrors.BodyTimeoutError) {
     return GatewayError.fromCode(
       'UPSTREAM_STREAM_INTERRUPTED',
-      { platform: name, reason: `no data for ${options.idleTimeoutMs / 1000} seconds` },
+      { platform: name, reason: `no data for ${seconds(options.idleTimeoutMs / 1000)}` },
       { platform, cause: error },
     );
   }
   if (error instanceof undiciErrors.ConnectTimeoutError) {
     return GatewayError.fromCode(
       'UPSTREAM_UNREACHABLE',
-      { platform: name, reason: `connect timed out after ${options.connectTimeoutMs / 1000} seconds` },
+      { platform: name, reason: `connect timed out after ${seconds(options.connectTimeoutMs / 1000)}` },
       { platform, cause: error },
     );
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GatewayError, parseAnthropicError } from '../../wire/errors/index.js';
+import { PLATFORM_NAMES, sentence } from '../../wire/errors/platform-names.js';
 import { apiVersionFor } from '../api-version.js';
 import { type BetaMemory, selectBetas } from '../betas.js';
 import { SseStreamDecoder } from '../sse-stream-decoder.js';
@@ -35,11 +36,6 @@ export interface FirstPartyAdapterOptions {
   authenticationHint: string;
   betaMemory?: BetaMemory;
 }
-
-const PLATFORM_NAMES: Record<FirstPartyPlatform, string> = {
-  anthropic: 'the Anthropic API',
-  foundry: 'Microsoft Foundry',
-};
 
 const countTokensSchema = z.object({ input_tokens: z.number() });
 
@@ -79,7 +75,9 @@ export class FirstPartyAdapter implements PlatformAdapter {
     throw new GatewayError({
       status: 502,
       type: 'api_error',
-      message: `${PLATFORM_NAMES[this.platform]} answered count_tokens without a numeric input_tokens.`,
+      message: sentence(
+        `${PLATFORM_NAMES[this.platform]} answered count_tokens without a numeric input_tokens.`,
+      ),
       platform: this.platform,
     });
   }

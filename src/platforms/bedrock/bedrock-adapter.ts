@@ -133,7 +133,13 @@ export class BedrockAdapter implements PlatformAdapter {
    * also drop the cached ones, so a retry fetches new ones.
    */
   parseError(status: number, headers: Headers, bodyText: string, target?: ResolvedTarget): GatewayError {
-    const error = bedrockHttpError(status, headers, bodyText, target ? this.regionOf(target) : this.region);
+    const error = bedrockHttpError(
+      status,
+      headers,
+      bodyText,
+      target ? this.regionOf(target) : this.region,
+      this.authorizer.mode,
+    );
     if (
       error.upstreamCode === 'ExpiredTokenException' ||
       error.upstreamCode === 'UnrecognizedClientException'

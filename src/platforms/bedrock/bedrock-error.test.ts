@@ -66,6 +66,20 @@ describe('bedrockHttpError', () => {
     expect(signature.message).toContain('aws sts get-caller-identity');
   });
 
+  it('tells a gateway on a Bedrock API key to check that key, not its AWS credentials', () => {
+    const error = bedrockHttpError(
+      403,
+      new Headers({ 'x-amzn-errortype': `UnrecognizedClientException:${NAMESPACE}` }),
+      JSON.stringify({ message: 'The security token included in the request is invalid.' }),
+      'eu-west-1',
+      'api-key',
+    );
+    expect(error.type).toBe('authentication_error');
+    expect(error.message).toMatch(/Check the Bedrock API key the gateway uses .*AWS_BEARER_TOKEN_BEDROCK/);
+    expect(error.message).toMatch(/generate a new one in the Bedrock console/);
+    expect(error.message).not.toContain('get-caller-identity');
+  });
+
   it('keeps retry-after', () => {
     expect(
       answer('ThrottlingException', 429, 'Too many requests', { 'retry-after': '7' }).retryAfterSeconds,

@@ -26,9 +26,11 @@ export function bedrockHttpError(
   headers: Headers,
   bodyText: string,
   region: string,
+  /** How the gateway authenticated: a Bedrock API key needs other advice than AWS credentials. */
+  authentication: 'api-key' | 'sigv4' = 'sigv4',
 ): GatewayError {
   const error = parseBedrockError(status, headers, bodyText);
-  const hint = hintFor(error.upstreamCode, region);
+  const hint = hintFor(error.upstreamCode, region, authentication);
   if (hint === undefined) return error;
   return new GatewayError({
     message: `${asSentence(error.message)} ${hint}`,
@@ -49,11 +51,21 @@ function asSentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-function hintFor(exception: string | undefined, region: string): string | undefined {
+function hintFor(
+  exception: string | undefined,
+  region: string,
+  authentication: 'api-key' | 'sigv4',
+): string | undefined {
   if (exception === 'AccessDeniedException') {
     return (
       `Request model access in the Bedrock console for ${region} (Model access), and check that the IAM ` +
       'identity may call bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on this model or inference profile.'
+    );
+  }
+  if (authentication === 'api-key' && exception !== undefined && CREDENTIAL_EXCEPTIONS.has(exception)) {
+    return (
+      `Check the Bedrock API key the gateway uses (platforms.bedrock.apiKey or AWS_BEARER_TOKEN_BEDROCK): it may be ` +
+      `mistyped, expired or revoked, or made for another account or region than ${region}; generate a new one in the Bedrock console (API keys) if needed.`
     );
   }
   if (exception === 'ExpiredTokenException') {

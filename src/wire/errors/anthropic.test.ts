@@ -6,7 +6,7 @@ describe('renderAnthropicError', () => {
   it('writes the documented body and headers', () => {
     const error = GatewayError.fromCode(
       'RATE_LIMITED',
-      { limit: '10/min', retryAfterSeconds: 6 },
+      { limit: '10/min', retryAfter: '6 seconds' },
       { retryAfterSeconds: 5.5 },
     );
     const rendered = renderAnthropicError(error, { requestId: 'req_011CS' });

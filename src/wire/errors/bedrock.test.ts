@@ -62,7 +62,7 @@ describe('renderBedrockError', () => {
   it('sends retry-after when the delay is known', () => {
     const error = GatewayError.fromCode(
       'RATE_LIMITED',
-      { limit: '1/s', retryAfterSeconds: 1 },
+      { limit: '1/s', retryAfter: '1 second' },
       { retryAfterSeconds: 0.4 },
     );
     expect(renderBedrockError(error).headers['retry-after']).toBe('1');

@@ -108,7 +108,7 @@ export function parseBedrockError(
  * The `:exception-type` an error is sent as inside a Bedrock response stream.
  *
  * @example
- * bedrockExceptionTypeFor(GatewayError.fromCode('UPSTREAM_TIMEOUT', { platform: 'vertex', seconds: 600 })); // 'modelTimeoutException'
+ * bedrockExceptionTypeFor(GatewayError.fromCode('UPSTREAM_TIMEOUT', { platform: 'Vertex AI', duration: '600 seconds' })); // 'modelTimeoutException'
  */
 export function bedrockExceptionTypeFor(error: GatewayError): BedrockStreamExceptionType {
   const name = bedrockExceptionNameFor(error);

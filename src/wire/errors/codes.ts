@@ -107,7 +107,7 @@ export const GATEWAY_ERROR_CODES = {
     status: 429,
     type: 'rate_limit_error',
     message:
-      'This gateway key exceeded its rate limit of {limit}. Retry after {retryAfterSeconds} seconds, or ask for a higher limit.',
+      'This gateway key exceeded its rate limit of {limit}. Retry after {retryAfter}, or ask for a higher limit.',
   },
   PLATFORM_CREDENTIALS_UNAVAILABLE: {
     status: 500,
@@ -122,12 +122,12 @@ export const GATEWAY_ERROR_CODES = {
   UPSTREAM_TIMEOUT: {
     status: 504,
     type: 'timeout_error',
-    message: '{platform} did not answer within {seconds} seconds.',
+    message: '{platform} did not answer within {duration}.',
   },
   UPSTREAM_STREAM_INTERRUPTED: {
     status: 502,
     type: 'api_error',
-    message: 'The {platform} stream ended before the message was complete: {reason}',
+    message: '{platform} stream ended before the message was complete: {reason}',
   },
   CLIENT_CLOSED_REQUEST: {
     status: 499,

@@ -87,7 +87,7 @@ describe('GatewayError.fromCode', () => {
   it('takes extra fields without letting them change the code', () => {
     const error = GatewayError.fromCode(
       'RATE_LIMITED',
-      { limit: '10/min', retryAfterSeconds: 6 },
+      { limit: '10/min', retryAfter: '6 seconds' },
       { retryAfterSeconds: 6 },
     );
     expect(error).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterSeconds: 6 });

@@ -15,6 +15,7 @@ import {
 } from './codes.js';
 import { GOOGLE_STATUS_CODES, googleStatusNameForHttpStatus, isGoogleStatusName } from './google-status.js';
 import { anthropicErrorTypeForBedrock, anthropicErrorTypeForGoogle } from './mapping.js';
+import { PLATFORM_NAMES, sentence } from './platform-names.js';
 import {
   type AnthropicErrorType,
   anthropicErrorTypeForStatus,
@@ -90,16 +91,8 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-const PLATFORM_LABELS: Readonly<Record<ErrorPlatform, string>> = {
-  anthropic: 'The Anthropic API',
-  bedrock: 'Amazon Bedrock',
-  vertex: 'Vertex AI',
-  foundry: 'Microsoft Foundry',
-  gateway: 'The gateway',
-};
-
 function messageForMissingText(platform: ErrorPlatform, status: number): string {
-  return `${PLATFORM_LABELS[platform]} answered HTTP ${status} without an error message.`;
+  return sentence(`${PLATFORM_NAMES[platform]} answered HTTP ${status} without an error message.`);
 }
 
 /**
@@ -154,7 +147,8 @@ export class GatewayError extends Error {
       code,
       status: definition.status,
       type: definition.type,
-      message: formatErrorMessage(definition.message, parameters),
+      // A template may start with a platform name written for mid-sentence ("the Anthropic API").
+      message: sentence(formatErrorMessage(definition.message, parameters)),
     });
   }
 

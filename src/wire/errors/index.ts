@@ -50,6 +50,7 @@ export {
   errorMappingFor,
   type VertexErrorShape,
 } from './mapping.js';
+export { PLATFORM_NAMES, seconds, sentence } from './platform-names.js';
 export { parseRetryAfterSeconds } from './retry-after.js';
 export { errorFromStreamErrorEvent, renderStreamError, streamErrorEvent } from './stream-error.js';
 export {
