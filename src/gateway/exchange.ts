@@ -142,7 +142,9 @@ export class Exchange {
         }
         chunks.push(chunk);
       });
+      let ended = false;
       this.request.once('end', () => {
+        ended = true;
         const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
         const encoding = this.header('content-encoding');
         if (!encoding) settle({ ok: true, bytes });
@@ -152,6 +154,10 @@ export class Exchange {
       const cut = () => settle({ ok: false, reason: bodyTimedOut(this.request) ? 'timeout' : 'aborted' });
       this.request.once('error', cut);
       this.request.once('aborted', cut);
+      // A request destroyed before its end (HTTP/2 may not say 'aborted'): while a body is decoded, 'close' follows 'end'.
+      this.request.once('close', () => {
+        if (!ended) cut();
+      });
     });
   }
 
@@ -172,13 +178,15 @@ export class Exchange {
     flushable.flushHeaders?.();
   }
 
+  /** Whether the answer has begun (not counting the 408 the server itself sent for a body that stopped arriving). */
   get streamStarted(): boolean {
-    return this.response.headersSent;
+    return this.response.headersSent && !bodyTimedOut(this.request);
   }
 
   /** Writes a chunk; resolves when the socket can take more (backpressure), or at once. */
   write(chunk: Uint8Array | string): Promise<void> | undefined {
-    if (this.clientGone) return undefined;
+    // After the end nothing more can be written, and neither 'drain' nor 'close' would come.
+    if (this.clientGone || this.response.writableEnded || this.response.destroyed) return undefined;
     const accepted = (this.response as ServerResponse).write(chunk);
     if (accepted) return undefined;
     return new Promise((resolve) => {

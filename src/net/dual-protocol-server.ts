@@ -106,7 +106,20 @@ export function describeParseError(error: NodeJS.ErrnoException & { reason?: str
   status: number;
   message: string;
 } {
-  const detail = error.reason ? ` (${error.reason})` : '';
+  const reason = error.reason ?? '';
+  const detail = reason ? ` (${reason})` : '';
+  // llhttp reports Transfer-Encoding with Content-Length under whichever header came second.
+  if (
+    error.code === 'HPE_UNEXPECTED_CONTENT_LENGTH' ||
+    ((error.code === 'HPE_INVALID_TRANSFER_ENCODING' || error.code === 'HPE_INVALID_CONTENT_LENGTH') &&
+      /can't be present with/.test(reason))
+  ) {
+    return {
+      status: 400,
+      message:
+        'The request has both Transfer-Encoding and Content-Length, so its body length is ambiguous. Send only one of them.',
+    };
+  }
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
       return {
@@ -117,12 +130,6 @@ export function describeParseError(error: NodeJS.ErrnoException & { reason?: str
       return {
         status: 400,
         message: `A request header contains a character HTTP does not allow there: a CR, LF or NUL in a value, or a space or separator in a name${detail}. Remove it.`,
-      };
-    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
-      return {
-        status: 400,
-        message:
-          'The request has both Transfer-Encoding and Content-Length, so its body length is ambiguous. Send only one of them.',
       };
     case 'HPE_INVALID_TRANSFER_ENCODING':
       return {
@@ -274,13 +281,23 @@ export function createDualProtocolServer(
       }
       timedOutBodies.add(request);
       const message = `The request body stopped arriving: nothing for ${limits.bodyMs} ms before it was complete. The connection is closed.`;
-      if (response.headersSent) {
+      // Destroyed, the request tells its reader (which bodyTimedOut lets tell a timeout from a client that left).
+      const cut = () => {
         connection.socket.destroy();
+        request.destroy();
+      };
+      if (response.headersSent) {
+        cut();
         return;
       }
-      response.writeHead(408, { 'content-type': 'application/json', connection: 'close' });
-      response.end(errorBody(message), () => connection.socket.destroy());
-      setTimeout(() => connection.socket.destroy(), 1_000).unref();
+      const body = errorBody(message);
+      response.writeHead(408, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+      });
+      response.end(body, cut);
+      setTimeout(cut, 1_000).unref();
     });
     request.once('end', () => {
       if (connection.active === 1 && !answered) disarm(connection);
@@ -341,7 +358,10 @@ export function createDualProtocolServer(
         errorBody(
           `The request body stopped arriving: nothing for ${limits.bodyMs} ms before it was complete. The stream is closed.`,
         ),
-        () => stream.close(http2.constants.NGHTTP2_CANCEL),
+        () => {
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+          request.destroy();
+        },
       );
     });
     request.once('end', stop);
