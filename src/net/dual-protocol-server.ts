@@ -41,7 +41,9 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   headersMs: 30_000,
   bodyMs: 60_000,
   idleMs: 65_000,
-  maxConnectionsPerClient: 256,
+  // The gateway's configuration caps clients (server.maxConnectionsPerClient, 256); the emulator, a
+  // local test tool whose one client is the gateway's connection pool, does not.
+  maxConnectionsPerClient: 0,
 };
 
 export interface DualProtocolServerOptions extends Partial<ConnectionLimits> {
