@@ -25,7 +25,8 @@ try {
   const options = JSON.parse(process.argv[2] ?? '') as GatewayChildOptions;
   const config = parseConfig(
     {
-      server: { host: '127.0.0.1', port: 0 },
+      // One load client opens up to 1,000 connections: no per-client cap here.
+      server: { host: '127.0.0.1', port: 0, maxConnectionsPerClient: 0 },
       store: { url: options.storeUrl, bodies: options.bodies },
       routes: [{ models: ['*'], targets: [options.target] }],
     },

@@ -118,6 +118,23 @@ export const configSchema = z
          * mode cannot send a key with its profile listing.
          */
         listingsRequireKey: z.boolean().default(false),
+        /**
+         * How long a client connection may take over each part of a request (never over the
+         * answer: a long stream is not cut). 0 turns one off.
+         */
+        clientTimeouts: z
+          .object({
+            /** From connecting until the request headers are in (a keep-alive request: from its first bytes). */
+            headersMs: milliseconds.default(30_000),
+            /** The longest pause while a request body arrives. */
+            bodyMs: milliseconds.default(60_000),
+            /** A keep-alive connection or HTTP/2 session with no request in progress. */
+            idleMs: milliseconds.default(65_000),
+          })
+          .strict()
+          .prefault({}),
+        /** Connections one client address may hold open at once; more are closed at once. 0: no cap. */
+        maxConnectionsPerClient: z.number().int().min(0).default(256),
       })
       .strict()
       .prefault({}),

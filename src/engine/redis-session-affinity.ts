@@ -1,7 +1,12 @@
 import { Redis } from 'ioredis';
-import type { SessionAffinity } from './session-affinity.js';
+import { type SessionAffinity, sessionKey } from './session-affinity.js';
 
 const PREFIX = 'claude-gateway:session:';
+
+/** The Redis key of a session: long ids are hashed, so a client's id never sets the key's size. */
+export function redisSessionKey(session: string): string {
+  return PREFIX + sessionKey(session);
+}
 
 /**
  * Session stickiness shared by several gateway replicas through Redis: the
@@ -21,7 +26,7 @@ export class RedisSessionAffinity implements SessionAffinity {
 
   async lookup(session: string): Promise<string | undefined> {
     try {
-      return (await this.redis.get(PREFIX + session)) ?? undefined;
+      return (await this.redis.get(redisSessionKey(session))) ?? undefined;
     } catch {
       // Stickiness is an optimisation: without Redis the request is still served.
       return undefined;
@@ -30,7 +35,7 @@ export class RedisSessionAffinity implements SessionAffinity {
 
   async record(session: string, target: string): Promise<void> {
     try {
-      await this.redis.set(PREFIX + session, target, 'EX', this.timeToLiveSeconds);
+      await this.redis.set(redisSessionKey(session), target, 'EX', this.timeToLiveSeconds);
     } catch {
       // see lookup
     }

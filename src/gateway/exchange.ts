@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { bodyTimedOut } from '../net/dual-protocol-server.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { type DecodedBody, decodeRequestBody, SUPPORTED_ENCODINGS } from './request-encoding.js';
 
@@ -8,7 +9,7 @@ export type NodeResponse = ServerResponse | Http2ServerResponse;
 
 export type BodyResult =
   | { ok: true; bytes: Buffer }
-  | { ok: false; reason: 'too-large' | 'aborted' }
+  | { ok: false; reason: 'too-large' | 'aborted' | 'timeout' }
   | Exclude<DecodedBody, { ok: true } | { reason: 'too-large' }>;
 
 /** The error for a body that could not be read: too large, or an encoding the gateway cannot undo. */
@@ -22,10 +23,26 @@ export function bodyError(
       supported: SUPPORTED_ENCODINGS.join(', '),
     });
   }
+  if (body.reason === 'timeout') {
+    return new GatewayError({
+      status: 408,
+      type: 'timeout_error',
+      platform: 'gateway',
+      message:
+        'The request body stopped arriving before it was complete, so the gateway closed the connection. Send the whole body without long pauses.',
+    });
+  }
   if (body.reason === 'bad-encoding') {
     return GatewayError.fromCode('BAD_CONTENT_ENCODING', { encoding: body.encoding, detail: body.detail });
   }
   return GatewayError.fromCode('REQUEST_TOO_LARGE', { limit: String(limit) });
+}
+
+const exchanges = new WeakMap<NodeResponse, Exchange>();
+
+/** The exchange answering a response, if one was made for it. */
+export function exchangeOf(response: NodeResponse): Exchange | undefined {
+  return exchanges.get(response);
 }
 
 /**
@@ -42,6 +59,7 @@ export class Exchange {
   readonly startedAt = Date.now();
   private readonly abort = new AbortController();
   private finished = false;
+  private stopped: GatewayError | undefined;
 
   constructor(
     readonly request: NodeRequest,
@@ -57,15 +75,35 @@ export class Exchange {
     response.once('close', () => {
       if (!this.finished && !response.writableEnded) this.abort.abort();
     });
+    exchanges.set(response, this);
   }
 
-  /** Fires when the client disconnects before the answer is complete. */
+  /** Fires when the client disconnects before the answer is complete, or the gateway stops the exchange (`stop`). */
   get signal(): AbortSignal {
     return this.abort.signal;
   }
 
+  /** The client went away (not the gateway stopping the exchange). */
   get clientGone(): boolean {
-    return this.abort.signal.aborted;
+    return this.abort.signal.aborted && !this.stopped;
+  }
+
+  /** Why the gateway itself stopped this exchange (its shutdown grace ran out), if it did. */
+  get stoppedBy(): GatewayError | undefined {
+    return this.stopped;
+  }
+
+  /**
+   * Stops an exchange whose answer is not complete: its upstream work is
+   * cancelled (the signal fires) and its handler answers `error` in the
+   * client's dialect, a stream ending with the dialect's error. Returns
+   * whether there was anything to stop.
+   */
+  stop(error: GatewayError): boolean {
+    if (this.finished || this.response.writableEnded || this.abort.signal.aborted) return false;
+    this.stopped = error;
+    this.abort.abort(error);
+    return true;
   }
 
   header(name: string): string | undefined {
@@ -104,14 +142,22 @@ export class Exchange {
         }
         chunks.push(chunk);
       });
+      let ended = false;
       this.request.once('end', () => {
+        ended = true;
         const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
         const encoding = this.header('content-encoding');
         if (!encoding) settle({ ok: true, bytes });
         else void decodeRequestBody(bytes, encoding, limit).then(settle);
       });
-      this.request.once('error', () => settle({ ok: false, reason: 'aborted' }));
-      this.request.once('aborted', () => settle({ ok: false, reason: 'aborted' }));
+      // The server cuts a body that stops arriving (and has answered 408): not the client's leaving.
+      const cut = () => settle({ ok: false, reason: bodyTimedOut(this.request) ? 'timeout' : 'aborted' });
+      this.request.once('error', cut);
+      this.request.once('aborted', cut);
+      // A request destroyed before its end (HTTP/2 may not say 'aborted'): while a body is decoded, 'close' follows 'end'.
+      this.request.once('close', () => {
+        if (!ended) cut();
+      });
     });
   }
 
@@ -132,13 +178,15 @@ export class Exchange {
     flushable.flushHeaders?.();
   }
 
+  /** Whether the answer has begun (not counting the 408 the server itself sent for a body that stopped arriving). */
   get streamStarted(): boolean {
-    return this.response.headersSent;
+    return this.response.headersSent && !bodyTimedOut(this.request);
   }
 
   /** Writes a chunk; resolves when the socket can take more (backpressure), or at once. */
   write(chunk: Uint8Array | string): Promise<void> | undefined {
-    if (this.clientGone) return undefined;
+    // After the end nothing more can be written, and neither 'drain' nor 'close' would come.
+    if (this.clientGone || this.response.writableEnded || this.response.destroyed) return undefined;
     const accepted = (this.response as ServerResponse).write(chunk);
     if (accepted) return undefined;
     return new Promise((resolve) => {

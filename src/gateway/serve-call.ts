@@ -159,7 +159,7 @@ export async function serveCall(
       context.metrics.attempts(outcome.attempts);
       if (!outcome.ok) {
         activity.failedAttempts(outcome.attempts, outcome.changes);
-        fail(outcome.error, outcome.changes);
+        fail(exchange.stoppedBy ?? outcome.error, outcome.changes);
         return;
       }
       activity.served(outcome.target, outcome.attempts, outcome.changes);
@@ -183,6 +183,11 @@ export async function serveCall(
     context.metrics.attempts(outcome.attempts);
     if (!outcome.ok) {
       activity.failedAttempts(outcome.attempts, outcome.changes);
+      // The gateway stopped it (shutting down): say so in the client's dialect, not as a client disconnect.
+      if (exchange.stoppedBy) {
+        fail(exchange.stoppedBy);
+        return;
+      }
       if (exchange.clientGone) {
         activity.clientGone();
         activity.finish(499, outcome.error);
@@ -223,9 +228,10 @@ export async function serveCall(
   } catch (error) {
     const gatewayError = GatewayError.from(error);
     if (exchange.streamStarted) {
-      await exchange.write(encodeDialectStreamError(dialect, gatewayError));
+      const stopped = exchange.stoppedBy;
+      await exchange.write(encodeDialectStreamError(dialect, stopped ?? gatewayError));
       exchange.end();
-      activity.finish(200, gatewayError);
+      activity.finish(stopped ? stopped.status : 200, stopped ?? gatewayError);
     } else {
       if (gatewayError.code === 'INTERNAL_ERROR')
         context.logger.error({ requestId, err: error }, 'internal error');
@@ -272,16 +278,20 @@ async function streamAnswer(
         if (item.kind === 'error') failure = item.error;
         else if (item.parsed !== false) accumulator.push(item.event);
       }
-      if (exchange.clientGone) break;
+      if (exchange.signal.aborted) break;
       const pending = exchange.write(encoder.encode(chunk));
       if (pending) await pending;
     }
   } finally {
     exchange.signal.removeEventListener('abort', cancel);
   }
-  if (exchange.clientGone) {
-    stream.cancel();
-    activity.clientGone();
+  if (exchange.signal.aborted) stream.cancel();
+  if (exchange.clientGone) activity.clientGone();
+  // Stopped by the gateway (its shutdown grace ran out): the stream ends with the dialect's error, never silently.
+  const stopped = exchange.stoppedBy;
+  if (stopped) {
+    const pending = exchange.write(encodeDialectStreamError(dialect, stopped));
+    if (pending) await pending;
   }
   exchange.end();
   const message = accumulator.message;
@@ -292,6 +302,7 @@ async function streamAnswer(
       ? JSON.stringify(accumulator.finalMessage())
       : undefined,
   );
-  activity.finish(exchange.clientGone ? 499 : 200, failure);
-  context.metrics.requestDone(dialect, exchange.clientGone ? 499 : 200, activity);
+  const status = exchange.clientGone ? 499 : stopped ? stopped.status : 200;
+  activity.finish(status, stopped ?? failure);
+  context.metrics.requestDone(dialect, status, activity);
 }

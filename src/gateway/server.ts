@@ -10,8 +10,10 @@ import { createDualProtocolServer } from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import type { Store } from '../store/types.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
+import { exchangeOf, type NodeResponse } from './exchange.js';
 import { handleRequest } from './handle-request.js';
 import { KeyLimits } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
@@ -123,9 +125,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
   };
   const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays, now: clock });
-  const server = createDualProtocolServer((request, response) => {
-    void handleRequest(context, request, response);
-  });
+  // Answers not yet complete, so a stop can end them properly when its grace period runs out.
+  const open = new Set<NodeResponse>();
+  const server = createDualProtocolServer(
+    (request, response) => {
+      open.add(response);
+      response.once('close', () => open.delete(response));
+      void handleRequest(context, request, response);
+    },
+    { ...config.server.clientTimeouts, maxConnectionsPerClient: config.server.maxConnectionsPerClient },
+  );
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -148,7 +157,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     stop(graceMs = config.server.shutdownGraceMs) {
       stopping ??= (async () => {
         context.shuttingDown = true;
-        const closed = server.close(graceMs);
+        const closed = server.close(Number.POSITIVE_INFINITY);
         const drained = (withinMs: number) =>
           context.requestsInFlight > 0
             ? Promise.race([
@@ -158,8 +167,23 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
             : Promise.resolve();
         await drained(graceMs);
         stopRetention();
+        // The grace period ran out: each unfinished answer ends with the dialect's error (a stream
+        // with its error event or exception frame, never a silent cut), is logged as stopped by the
+        // gateway, and its upstream request is cancelled. Then every connection is closed.
+        if (context.requestsInFlight > 0) {
+          const error = new GatewayError({
+            status: 503,
+            type: 'overloaded_error',
+            code: 'SHUTTING_DOWN',
+            platform: 'gateway',
+            message: `The gateway stopped this request while shutting down: it was still running when the shutdown grace period (${graceMs} ms) ran out. Retry the request.`,
+          });
+          for (const response of open) exchangeOf(response)?.stop(error);
+          await drained(1_000);
+        }
+        server.cut();
         await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
-        // Requests cut when the grace period ran out cancel their upstream and write their rows: let them.
+        // Requests cut with their connections write their rows: let them.
         await drained(1_000);
         await store.close();
         await engine.transport.close();

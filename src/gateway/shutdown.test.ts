@@ -5,6 +5,7 @@
  * upstream request, and the log says so.
  */
 
+import Anthropic from '@anthropic-ai/sdk';
 import {
   BedrockRuntimeClient,
   InvokeModelCommand,
@@ -125,7 +126,7 @@ describe('graceful stop', () => {
     }
   });
 
-  it('cuts a stream that outlives the grace period, cancels its upstream, and still logs it', async () => {
+  it('ends a stream that outlives the grace period with an error event, cancels its upstream, and logs 503', async () => {
     setup = await startTestGateway({
       fileStore: true,
       config: { routes: [{ models: ['claude-sonnet-4-5'], targets: ['bedrock/global'] }] },
@@ -137,11 +138,22 @@ describe('graceful stop', () => {
     const started = await readUntil(response, 'event: message_start');
     // Resolves only once the stalled upstream request is cancelled (the pool's close waits for it).
     await gateway.stop(100);
-    await started.rest().catch(() => undefined);
+    const whole = await started.rest();
+    // Never a silent truncation: the stream's last event is an error saying why.
+    expect(whole).not.toContain('event: message_stop');
+    const last = whole.trim().split('\n\n').at(-1) ?? '';
+    expect(last).toMatch(/^event: error\ndata: /);
+    const event = JSON.parse(last.slice(last.indexOf('data: ') + 6)) as {
+      error: { type: string; message: string };
+    };
+    expect(event.error.type).toBe('overloaded_error');
+    expect(event.error.message).toMatch(/shutting down/);
     if (!storePath) throw new Error('no store file');
     const reopened = await openStore(`sqlite://${storePath}`);
     try {
-      expect(await reopened.getRequest(requestId)).toMatchObject({ status: 499, clientDisconnected: true });
+      const row = await reopened.getRequest(requestId);
+      expect(row).toMatchObject({ status: 503, clientDisconnected: false, errorType: 'overloaded_error' });
+      expect(row?.errorMessage).toMatch(/stopped this request while shutting down/);
     } finally {
       await reopened.close();
     }
@@ -206,6 +218,104 @@ describe('graceful stop with an HTTP/2 client (the AWS SDK)', () => {
     }
     expect(types.at(-1)).toBe('message_stop');
     await stopped;
+    client.destroy();
+  });
+});
+
+describe('answers still running when the grace period runs out', () => {
+  const route = (target: string) => ({ routes: [{ models: ['claude-sonnet-4-5'], targets: [target] }] });
+  /** The rows on disk once the gateway has stopped (a stop closes its store). */
+  const rowsAfterStop = async () => {
+    if (!setup?.storePath) throw new Error('no store file');
+    const reopened = await openStore(`sqlite://${setup.storePath}`);
+    try {
+      return await reopened.queryRequests();
+    } finally {
+      await reopened.close();
+    }
+  };
+
+  it('ends an AWS SDK event stream with an exception, not a truncated success', async () => {
+    setup = await startTestGateway({ fileStore: true, config: route('bedrock/global') });
+    const { gateway, emulator, url } = setup;
+    emulator.state.faults.add({ kind: 'stall', platform: 'bedrock', afterEvents: 3 });
+    const client = awsClient(url);
+    const answer = await client.send(
+      new InvokeModelWithResponseStreamCommand({
+        modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        contentType: 'application/json',
+        body: bedrockBody('outlives the grace period over HTTP/2'),
+      }),
+    );
+    const requestId = answer.$metadata.requestId ?? '';
+    if (!answer.body) throw new Error('no body');
+    const types: string[] = [];
+    const read = (async () => {
+      for await (const event of answer.body ?? []) {
+        const bytes = event.chunk?.bytes;
+        if (bytes) types.push(JSON.parse(new TextDecoder().decode(bytes)).type);
+      }
+    })();
+    await until(() => types.length > 0);
+    const stopped = gateway.stop(100);
+    const error = await failureOf<Error & { $fault?: string }>(read);
+    expect(error.message).toMatch(/shutting down/);
+    expect(types).not.toContain('message_stop');
+    await stopped;
+    const rows = await rowsAfterStop();
+    expect(rows.find((row) => row.id === requestId)).toMatchObject({
+      status: 503,
+      clientDisconnected: false,
+    });
+    client.destroy();
+  });
+
+  it('ends an Anthropic SDK stream with an overloaded error the SDK throws', async () => {
+    setup = await startTestGateway({ config: route('vertex/global') });
+    const { gateway, emulator, url } = setup;
+    emulator.state.faults.add({ kind: 'stall', platform: 'vertex', afterEvents: 3 });
+    const client = new Anthropic({ baseURL: url, apiKey: 'any', maxRetries: 0 });
+    const stream = client.messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 300,
+      messages: [{ role: 'user', content: 'outlives the grace period over SSE' }],
+    });
+    const events: string[] = [];
+    stream.on('streamEvent', (event) => events.push(event.type));
+    const final = stream.finalMessage();
+    await until(() => events.length > 0);
+    const stopped = gateway.stop(100);
+    const error = await failureOf<Error & { error?: { error?: { type?: string } } }>(final);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect(error.message).toMatch(/shutting down/);
+    expect(error.error?.error?.type).toBe('overloaded_error');
+    expect(events).not.toContain('message_stop');
+    await stopped;
+  });
+
+  it('answers a request still waiting for its upstream with 503 in its dialect', async () => {
+    setup = await startTestGateway({ fileStore: true, config: route('bedrock/global') });
+    const { gateway, emulator, url } = setup;
+    emulator.state.faults.add({ kind: 'slow-first-byte', platform: 'bedrock', delayMs: 60_000 });
+    const client = awsClient(url);
+    const pending = failureOf<Error & { $metadata?: { httpStatusCode?: number } }>(
+      client.send(
+        new InvokeModelCommand({
+          modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+          contentType: 'application/json',
+          body: bedrockBody('waits past the grace period'),
+        }),
+      ),
+    );
+    await until(() => emulator.state.journal.list().length === 1);
+    const stopped = gateway.stop(100);
+    const refused = await pending;
+    expect(refused.$metadata?.httpStatusCode).toBe(503);
+    expect(refused.name).toBe('ServiceUnavailableException');
+    expect(refused.message).toMatch(/stopped this request while shutting down/);
+    await stopped;
+    const [row] = await rowsAfterStop();
+    expect(row).toMatchObject({ status: 503, clientDisconnected: false });
     client.destroy();
   });
 });

@@ -10,12 +10,191 @@ type Listener = (
 /** The first bytes of every HTTP/2 connection with prior knowledge (RFC 9113 §3.4). */
 const HTTP2_PREFACE = 'PRI * HTTP/2.0';
 
+/**
+ * How long a connection may take over each part of a request, and how many
+ * one client may hold open. The answer itself is never timed: a long stream
+ * (an SSE answer, an event stream) runs as long as it needs.
+ */
+export interface ConnectionLimits {
+  /**
+   * From a connection's first moment until its first request's headers are
+   * complete (this covers the protocol sniff); for a later request on a
+   * keep-alive connection, from when its first bytes are seen.
+   */
+  headersMs: number;
+  /** The longest pause while a request body arrives. */
+  bodyMs: number;
+  /** A connection with no request in progress: an HTTP/1.1 keep-alive connection, or an HTTP/2 session with no open stream. */
+  idleMs: number;
+  /** Connections one client address may hold open at once; one more is closed at once. 0: no cap. */
+  maxConnectionsPerClient: number;
+}
+
+/**
+ * Node answers slow headers after 60 s and nginx after 60 s; 30 s is ample
+ * for any real client. The keep-alive idle time stays above the 60 s idle
+ * timeout of common load balancers (AWS ALB), so a balancer never reuses a
+ * connection the gateway is closing. A body pause of 60 s is nginx's
+ * `client_body_timeout`.
+ */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersMs: 30_000,
+  bodyMs: 60_000,
+  idleMs: 65_000,
+  // The gateway's configuration caps clients (server.maxConnectionsPerClient, 256); the emulator, a
+  // local test tool whose one client is the gateway's connection pool, does not.
+  maxConnectionsPerClient: 0,
+};
+
+export interface DualProtocolServerOptions extends Partial<ConnectionLimits> {
+  /** How often open HTTP/2 sessions are checked for a connection error nghttp2 answered on its own (tests shorten it). */
+  sessionCheckMs?: number;
+}
+
 export interface DualProtocolServer {
   server: net.Server;
   http1: http.Server;
   http2: http2.Http2Server;
-  /** Stops accepting connections; resolves once every open connection is gone (after `forceAfterMs`, they are cut). */
+  /** Stops accepting connections; resolves once every open connection is gone (after `forceAfterMs`, they are cut; `Infinity`: never, see `cut`). */
   close(forceAfterMs?: number): Promise<void>;
+  /** Ends every open connection now: what was written is flushed (for up to `flushMs`), then the socket is closed. */
+  cut(flushMs?: number): void;
+}
+
+const timedOutBodies = new WeakSet<object>();
+
+/**
+ * Whether the server cut this request because its body stopped arriving (it
+ * has answered 408), so its handler can log a timeout rather than a client
+ * that went away.
+ */
+export function bodyTimedOut(request: object): boolean {
+  return timedOutBodies.has(request);
+}
+
+/** An Anthropic-style error body, the shape every client of the gateway can at least read. */
+function errorBody(message: string): string {
+  return JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } });
+}
+
+/** A whole HTTP/1.1 error answer written straight to a socket (no request object exists, or it is unusable). */
+function rawErrorResponse(status: number, message: string): string {
+  const body = errorBody(message);
+  return (
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\n` +
+    'content-type: application/json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\n` +
+    'connection: close\r\n\r\n' +
+    body
+  );
+}
+
+/** Writes a last answer, then closes the socket once it is flushed (or at once if it cannot be written). */
+function answerAndClose(socket: net.Socket, status: number, message: string): void {
+  if (socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(rawErrorResponse(status, message), () => socket.destroy());
+  setTimeout(() => socket.destroy(), 1_000).unref();
+}
+
+/**
+ * What Node's HTTP/1.1 parser refused, in words a client's developer can act
+ * on: the status (431 for oversized headers) and the message.
+ */
+export function describeParseError(error: NodeJS.ErrnoException & { reason?: string }): {
+  status: number;
+  message: string;
+} {
+  const reason = error.reason ?? '';
+  const detail = reason ? ` (${reason})` : '';
+  // llhttp reports Transfer-Encoding with Content-Length under whichever header came second.
+  if (
+    error.code === 'HPE_UNEXPECTED_CONTENT_LENGTH' ||
+    ((error.code === 'HPE_INVALID_TRANSFER_ENCODING' || error.code === 'HPE_INVALID_CONTENT_LENGTH') &&
+      /can't be present with/.test(reason))
+  ) {
+    return {
+      status: 400,
+      message:
+        'The request has both Transfer-Encoding and Content-Length, so its body length is ambiguous. Send only one of them.',
+    };
+  }
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        message: `The request line and headers are larger than the ${http.maxHeaderSize} bytes the gateway accepts. Send fewer or smaller headers.`,
+      };
+    case 'HPE_INVALID_HEADER_TOKEN':
+      return {
+        status: 400,
+        message: `A request header contains a character HTTP does not allow there: a CR, LF or NUL in a value, or a space or separator in a name${detail}. Remove it.`,
+      };
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+      return {
+        status: 400,
+        message: `The request's Transfer-Encoding is not valid${detail}: "chunked" must be its last coding.`,
+      };
+    case 'HPE_INVALID_CONTENT_LENGTH':
+      return {
+        status: 400,
+        message: `The request's Content-Length is not valid${detail}: it must be one decimal number.`,
+      };
+    case 'HPE_INVALID_METHOD':
+      return { status: 400, message: `The request method is not an HTTP method the gateway knows${detail}.` };
+    case 'HPE_INVALID_URL':
+      return { status: 400, message: `The request target (the path) is not valid${detail}.` };
+    case 'HPE_INVALID_VERSION':
+      return { status: 400, message: `The request's HTTP version is not valid${detail}; send HTTP/1.1.` };
+    case 'HPE_INVALID_CHUNK_SIZE':
+      return { status: 400, message: `A chunk size in the request's chunked body is not valid${detail}.` };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, message: 'The request did not arrive in time.' };
+    default:
+      return {
+        status: 400,
+        message: `The request is not valid HTTP/1.1${detail || (error.code ? ` (${error.code})` : '')}.`,
+      };
+  }
+}
+
+/** One client for the per-client cap: an IPv4 address however it arrived. */
+function clientOf(socket: net.Socket): string {
+  const address = socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** One accepted connection and the one timer that bounds whatever it is waiting for. */
+interface Connection {
+  socket: net.Socket;
+  timer: NodeJS.Timeout | undefined;
+  protocol: 'unknown' | 'http1' | 'http2';
+  /** HTTP/1.1 requests received and not yet answered. */
+  active: number;
+  /** `socket.bytesRead` when the current wait began: bytes since mean the client is still sending. */
+  bytesAt: number;
+}
+
+function arm(connection: Connection, ms: number, fire: () => void): void {
+  if (connection.timer) clearTimeout(connection.timer);
+  connection.timer = undefined;
+  if (ms <= 0 || !Number.isFinite(ms) || connection.socket.destroyed) return;
+  connection.timer = setTimeout(fire, ms);
+  connection.timer.unref();
+}
+
+function disarm(connection: Connection): void {
+  if (connection.timer) clearTimeout(connection.timer);
+  connection.timer = undefined;
+}
+
+/** Whether an HTTP/2 stream has received its END_STREAM, whether or not its handler has read the body yet. */
+function receivedWhole(stream: http2.ServerHttp2Stream): boolean {
+  const state = (stream as unknown as { _readableState?: { ended?: boolean } })._readableState;
+  return stream.readableEnded || state?.ended === true;
 }
 
 /**
@@ -25,40 +204,270 @@ export interface DualProtocolServer {
  * the AWS SDK v3 for Bedrock runtime speaks HTTP/2 even to an `http://`
  * endpoint, while curl, the Anthropic SDKs and Claude Code speak HTTP/1.1. So
  * each connection's first bytes decide which server gets it.
+ *
+ * Sockets handed over with `emit('connection')` never pass through the
+ * servers' own accept, so Node's header and request timers never run on
+ * them: this server times each connection itself (`ConnectionLimits`),
+ * answers what Node's parser refuses with a readable error, and closes an
+ * HTTP/2 connection once nghttp2 has answered a connection error with GOAWAY
+ * (RFC 9113 §5.4.1), which Node leaves open.
  */
-export function createDualProtocolServer(listener: Listener): DualProtocolServer {
-  const http1 = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, listener);
-  const h2 = http2.createServer({}, listener);
-  const sockets = new Set<net.Socket>();
+export function createDualProtocolServer(
+  listener: Listener,
+  options: DualProtocolServerOptions = {},
+): DualProtocolServer {
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS };
+  for (const key of Object.keys(DEFAULT_CONNECTION_LIMITS) as (keyof ConnectionLimits)[]) {
+    const value = options[key];
+    if (value !== undefined) limits[key] = value;
+  }
+  const http1 = http.createServer({ keepAliveTimeout: limits.idleMs, requestTimeout: 0 });
+  const h2 = http2.createServer({});
+  const connections = new Map<net.Socket, Connection>();
+  const perClient = new Map<string, number>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  /** The connection being handed to the HTTP/2 server (its 'session' event fires synchronously). */
+  let handingOver: Connection | undefined;
+
+  // A request that never completes its headers: a 408 if it sent anything, else just close.
+  const headersExpired = (connection: Connection) => {
+    if (connection.active > 0 || connection.protocol === 'http2') return;
+    if (connection.protocol === 'http1' && connection.socket.bytesRead > connection.bytesAt) {
+      answerAndClose(
+        connection.socket,
+        408,
+        `The request headers did not arrive within ${limits.headersMs} ms; the connection is closed.`,
+      );
+    } else {
+      connection.socket.destroy();
+    }
+  };
+
+  // HTTP/1.1 keep-alive: idle until the next request. Bytes seen meanwhile start that request's header clock.
+  const waitForNextRequest = (connection: Connection) => {
+    connection.bytesAt = connection.socket.bytesRead;
+    arm(connection, limits.idleMs, () => {
+      if (connection.active > 0) return;
+      if (connection.socket.bytesRead === connection.bytesAt) {
+        connection.socket.destroy();
+        return;
+      }
+      connection.bytesAt = connection.socket.bytesRead - 1;
+      arm(connection, limits.headersMs, () => headersExpired(connection));
+    });
+  };
+
+  // Registered before the request listener, so the timers are set before any answer can finish.
+  http1.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const connection = connections.get(request.socket);
+    if (!connection) return;
+    connection.active += 1;
+    let answered = false;
+    const done = () => {
+      if (answered) return;
+      answered = true;
+      connection.active -= 1;
+      if (connection.active === 0 && !connection.socket.destroyed) waitForNextRequest(connection);
+    };
+    response.once('finish', done);
+    response.once('close', done);
+    // The body: each `bodyMs` without a new byte ends it. Once it is complete the answer runs untimed.
+    connection.bytesAt = connection.socket.bytesRead;
+    arm(connection, limits.bodyMs, function check() {
+      if (request.complete || response.writableEnded || answered) return;
+      const read = connection.socket.bytesRead;
+      if (read > connection.bytesAt) {
+        connection.bytesAt = read;
+        arm(connection, limits.bodyMs, check);
+        return;
+      }
+      timedOutBodies.add(request);
+      const message = `The request body stopped arriving: nothing for ${limits.bodyMs} ms before it was complete. The connection is closed.`;
+      // Destroyed, the request tells its reader (which bodyTimedOut lets tell a timeout from a client that left).
+      const cut = () => {
+        connection.socket.destroy();
+        request.destroy();
+      };
+      if (response.headersSent) {
+        cut();
+        return;
+      }
+      const body = errorBody(message);
+      response.writeHead(408, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+      });
+      response.end(body, cut);
+      setTimeout(cut, 1_000).unref();
+    });
+    request.once('end', () => {
+      if (connection.active === 1 && !answered) disarm(connection);
+    });
+  });
+  http1.on('request', listener);
+
+  // What Node's parser refuses (CR/LF/NUL in a header, Transfer-Encoding with Content-Length, an
+  // unknown method, oversized headers) gets a readable error instead of Node's empty 400.
+  http1.on('clientError', (error: NodeJS.ErrnoException & { reason?: string }, socket: net.Socket) => {
+    const pending = (socket as net.Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const { status, message } = describeParseError(error);
+    answerAndClose(socket, status, message);
+  });
+
+  h2.on('session', (session: http2.ServerHttp2Session) => {
+    const connection = handingOver;
+    if (!connection) return;
+    connection.protocol = 'http2';
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    session.on('error', () => session.destroy());
+    let open = 0;
+    const idle = (ms: number) =>
+      arm(connection, ms, () => {
+        if (open > 0) return;
+        session.close();
+        setTimeout(() => connection.socket.destroy(), 1_000).unref();
+      });
+    // The first request's headers must come within headersMs; between requests, idleMs.
+    idle(limits.headersMs);
+    session.on('stream', (stream: http2.ServerHttp2Stream) => {
+      open += 1;
+      disarm(connection);
+      stream.once('close', () => {
+        open -= 1;
+        if (open === 0 && !session.destroyed) idle(limits.idleMs);
+      });
+    });
+  });
+  h2.on('request', (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
+    const stream = request.stream;
+    if (stream.endAfterHeaders || limits.bodyMs <= 0) return;
+    // Any DATA frame refreshes the stream's timer; it is cleared once the body is in or an answer is sent.
+    const stop = () => stream.setTimeout(0);
+    stream.setTimeout(limits.bodyMs, () => {
+      if (receivedWhole(stream) || response.headersSent) {
+        stop();
+        return;
+      }
+      timedOutBodies.add(request);
+      response.writeHead(408, { 'content-type': 'application/json' });
+      response.end(
+        errorBody(
+          `The request body stopped arriving: nothing for ${limits.bodyMs} ms before it was complete. The stream is closed.`,
+        ),
+        () => {
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+          request.destroy();
+        },
+      );
+    });
+    request.once('end', stop);
+    response.once('finish', stop);
+  });
+  h2.on('request', listener);
+
+  // nghttp2 answers a connection error (a DATA frame on stream 0, a bad SETTINGS value…) with
+  // GOAWAY and stops reading, but Node is not told and keeps the socket open: find such sessions.
+  const sessionCheck = setInterval(() => {
+    for (const session of sessions) {
+      const handle = (session as unknown as Record<symbol, { hasPendingData?: () => boolean } | undefined>)[
+        kHandleOf(session)
+      ];
+      if (handle?.hasPendingData && !handle.hasPendingData()) session.destroy();
+    }
+  }, options.sessionCheckMs ?? 1_000);
+  sessionCheck.unref();
+
   // noDelay: sockets accepted here never pass through http.Server's own accept, which would set it;
   // without it Nagle holds back small writes (each stream event) while an earlier one is unacknowledged.
   const server = net.createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.once('data', (first: Buffer) => {
-      socket.pause();
-      socket.unshift(first);
-      const target = first.toString('latin1', 0, HTTP2_PREFACE.length) === HTTP2_PREFACE ? h2 : http1;
-      target.emit('connection', socket);
-      process.nextTick(() => socket.resume());
+    const client = clientOf(socket);
+    if (limits.maxConnectionsPerClient > 0) {
+      const count = perClient.get(client) ?? 0;
+      if (count >= limits.maxConnectionsPerClient) {
+        socket.destroy();
+        return;
+      }
+      perClient.set(client, count + 1);
+    }
+    const connection: Connection = { socket, timer: undefined, protocol: 'unknown', active: 0, bytesAt: 0 };
+    connections.set(socket, connection);
+    socket.once('close', () => {
+      disarm(connection);
+      connections.delete(socket);
+      if (limits.maxConnectionsPerClient > 0) {
+        const left = (perClient.get(client) ?? 1) - 1;
+        if (left > 0) perClient.set(client, left);
+        else perClient.delete(client);
+      }
     });
+    socket.on('error', () => socket.destroy());
+    // The sniff and the first request's headers share one deadline.
+    arm(connection, limits.headersMs, () => headersExpired(connection));
+    let sniffed: Buffer = Buffer.alloc(0);
+    const sniff = (chunk: Buffer) => {
+      sniffed = sniffed.length === 0 ? chunk : Buffer.concat([sniffed, chunk]);
+      const head = sniffed.toString('latin1', 0, HTTP2_PREFACE.length);
+      // A first packet shorter than the preface that could still be it: wait for more.
+      if (head.length < HTTP2_PREFACE.length && HTTP2_PREFACE.startsWith(head)) return;
+      socket.off('data', sniff);
+      socket.pause();
+      socket.unshift(sniffed);
+      if (head === HTTP2_PREFACE) {
+        handingOver = connection;
+        try {
+          h2.emit('connection', socket);
+        } finally {
+          handingOver = undefined;
+        }
+      } else {
+        connection.protocol = 'http1';
+        http1.emit('connection', socket);
+      }
+      process.nextTick(() => socket.resume());
+    };
+    socket.on('data', sniff);
   });
+  server.once('close', () => clearInterval(sessionCheck));
+
+  // HTTP/2 writes go from nghttp2 straight to the socket, unseen here: a session's close sends what
+  // it holds, then GOAWAY; an HTTP/1.1 socket ends after its buffered writes.
+  const cut = (flushMs = 1_000) => {
+    for (const session of sessions) session.close();
+    for (const [socket, connection] of connections) {
+      if (connection.protocol !== 'http2') socket.end();
+      setTimeout(() => socket.destroy(), flushMs).unref();
+    }
+  };
   return {
     server,
     http1,
     http2: h2,
+    cut,
     close(forceAfterMs = 0) {
       return new Promise((resolve) => {
         server.close(() => resolve());
         http1.closeIdleConnections();
         h2.close();
-        const cut = () => {
-          for (const socket of sockets) socket.destroy();
+        const force = () => {
+          for (const socket of connections.keys()) socket.destroy();
         };
-        if (forceAfterMs <= 0) cut();
-        else setTimeout(cut, forceAfterMs).unref();
+        if (forceAfterMs <= 0) force();
+        else if (Number.isFinite(forceAfterMs)) setTimeout(force, forceAfterMs).unref();
       });
     },
   };
+}
+
+let kHandle: symbol | undefined;
+
+/** Node's internal handle of an HTTP/2 session (its `hasPendingData` says whether nghttp2 still wants to read or write). */
+function kHandleOf(session: http2.ServerHttp2Session): symbol {
+  kHandle ??= Object.getOwnPropertySymbols(session).find((symbol) => symbol.description === 'kHandle');
+  return kHandle ?? Symbol('none');
 }
