@@ -54,10 +54,7 @@ export class KeyLimits {
   private readonly tokens = new Map<string, Window>();
   private readonly spend = new Map<string, { month: number; usd: number; loading?: Promise<void> }>();
 
-  /**
-   * @param now the clock that decides the budget month (the injected one);
-   *   the rate windows measure elapsed time on the wall clock.
-   */
+  /** @param now the injected clock: it decides the budget month and moves the rate windows. */
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
@@ -90,14 +87,14 @@ export class KeyLimits {
 
   /** Throws the limit a key is over, naming it; counts the request otherwise. */
   async admit(key: ApiKeyRecord): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     if (key.monthlyBudgetUsd !== undefined) {
       const spent = await this.spent(key.id);
       if (spent >= key.monthlyBudgetUsd) {
         throw GatewayError.fromCode('BUDGET_EXCEEDED', {
           budget: dollars(key.monthlyBudgetUsd),
           spent: dollars(spent),
-          resetsAt: nextMonthStart(this.now()),
+          resetsAt: nextMonthStart(now),
         });
       }
     }
@@ -134,10 +131,11 @@ export class KeyLimits {
 
   /** Counts what a finished request used. */
   record(keyId: string, tokens: number, costUsd: number | undefined): void {
-    if (tokens > 0) this.window(this.tokens, keyId).add(Date.now(), tokens);
+    const now = this.now();
+    if (tokens > 0) this.window(this.tokens, keyId).add(now, tokens);
     if (costUsd) {
       const entry = this.spend.get(keyId);
-      if (entry && entry.month === monthStart(this.now())) entry.usd += costUsd;
+      if (entry && entry.month === monthStart(now)) entry.usd += costUsd;
     }
   }
 }

@@ -56,7 +56,7 @@ export function decodeRequest(row: StoredRow): RequestRecord {
     clientAddress: text(row.client_address),
     userAgent: text(row.user_agent),
     clientDisconnected: flag(row.client_disconnected),
-    costEstimated: flag(row.cost_estimated),
+    ...(flag(row.cost_estimated) ? { costEstimated: true } : {}),
   });
 }
 
