@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   assembleSummary,
@@ -16,6 +14,7 @@ import { pickKeyByReference } from './key-reference.js';
 import { hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { buildNewKey } from './new-key.js';
+import { preparePrivateSqliteFile } from './private-files.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
 import type { SqliteWriterStatements } from './sqlite-writer-core.js';
@@ -39,7 +38,10 @@ import type {
 export const DEFAULT_SQLITE_PATH = './.claude-gateway/gateway.db';
 
 export interface SqliteStoreOptions {
-  /** The database file (its folder is created), or `:memory:`. Default `./.claude-gateway/gateway.db`. */
+  /**
+   * The database file, or `:memory:`. Default `./.claude-gateway/gateway.db`. A missing folder is
+   * created 0700, and the database and its -wal and -shm files are 0600 (they hold whole prompts).
+   */
   path?: string;
   /**
    * Where log writes run: `worker` (default for files), a thread with its own
@@ -266,7 +268,7 @@ function writerStatements(): SqliteWriterStatements {
 
 function openDatabase(path: string, inMemory: boolean): Database.Database {
   try {
-    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    if (!inMemory) preparePrivateSqliteFile(path);
     return new Database(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
