@@ -80,14 +80,16 @@ export async function serveCall(
     },
   });
   context.requestsInFlight += 1;
+  // Throughout: the row is recorded (journaled, see store.journal) before the answer's last byte goes
+  // out, so a request the client saw finish is in the log even if the process dies right after.
   const fail = (error: GatewayError) => {
     const rendered = renderDialectError(dialect, error, requestId);
+    activity.finish(rendered.status, error);
     exchange.send(
       rendered.status,
       { ...rendered.headers, ...gatewayHeaders(dialect, requestId) },
       rendered.body,
     );
-    activity.finish(rendered.status, error);
     context.metrics.requestDone(dialect, rendered.status, activity);
   };
   try {
@@ -157,6 +159,8 @@ export async function serveCall(
       activity.served(outcome.target, outcome.attempts, outcome.changes);
       const answer =
         dialect === 'bedrock' ? { inputTokens: outcome.inputTokens } : { input_tokens: outcome.inputTokens };
+      activity.answered({ input_tokens: outcome.inputTokens, output_tokens: 0 }, undefined);
+      activity.finish(200);
       exchange.send(
         200,
         {
@@ -165,8 +169,6 @@ export async function serveCall(
         },
         JSON.stringify(answer),
       );
-      activity.answered({ input_tokens: outcome.inputTokens, output_tokens: 0 }, undefined);
-      activity.finish(200);
       context.metrics.requestDone(dialect, 200, activity);
       return;
     }
@@ -197,6 +199,8 @@ export async function serveCall(
         if (wrapped.message) bodyText = JSON.stringify(wrapped.message);
       }
       const usage = outcome.message.usage;
+      activity.answered(usage, outcome.message.stop_reason, bodyText);
+      activity.finish(200);
       exchange.send(
         200,
         {
@@ -206,8 +210,6 @@ export async function serveCall(
         },
         bodyText,
       );
-      activity.answered(usage, outcome.message.stop_reason, bodyText);
-      activity.finish(200);
       context.metrics.requestDone(dialect, 200, activity);
       return;
     }
@@ -215,9 +217,9 @@ export async function serveCall(
   } catch (error) {
     const gatewayError = GatewayError.from(error);
     if (exchange.streamStarted) {
+      activity.finish(200, gatewayError);
       await exchange.write(encodeDialectStreamError(dialect, gatewayError));
       exchange.end();
-      activity.finish(200, gatewayError);
     } else {
       if (gatewayError.code === 'INTERNAL_ERROR')
         context.logger.error({ requestId, err: error }, 'internal error');
@@ -258,13 +260,34 @@ async function streamAnswer(
     throw error;
   }
   activity.firstByte();
+  let recorded: number | undefined;
+  const record = (status: number) => {
+    if (recorded !== undefined) return;
+    recorded = status;
+    activity.answered(
+      accumulator.usage,
+      accumulator.stopReason,
+      accumulator.message && context.config.store.bodies === 'full'
+        ? JSON.stringify(accumulator.finalMessage())
+        : undefined,
+    );
+    activity.finish(status, failure);
+  };
   try {
     for await (const chunk of stream) {
+      let last = false;
       for (const item of chunk.items) {
-        if (item.kind === 'error') failure = item.error;
-        else if (item.parsed !== false) accumulator.push(item.event);
+        if (item.kind === 'error') {
+          failure = item.error;
+          last = true;
+        } else {
+          if (item.parsed !== false) accumulator.push(item.event);
+          if (item.event.type === 'message_stop') last = true;
+        }
       }
       if (exchange.clientGone) break;
+      // The chunk that ends the answer: record the row before the client can see the end.
+      if (last) record(200);
       const pending = exchange.write(encoder.encode(chunk));
       if (pending) await pending;
     }
@@ -273,17 +296,10 @@ async function streamAnswer(
   }
   if (exchange.clientGone) {
     stream.cancel();
-    activity.clientGone();
+    // A row already recorded is queued as it is: it is not changed afterwards.
+    if (recorded === undefined) activity.clientGone();
   }
+  record(exchange.clientGone ? 499 : 200);
   exchange.end();
-  const message = accumulator.message;
-  activity.answered(
-    accumulator.usage,
-    accumulator.stopReason,
-    message && context.config.store.bodies === 'full'
-      ? JSON.stringify(accumulator.finalMessage())
-      : undefined,
-  );
-  activity.finish(exchange.clientGone ? 499 : 200, failure);
-  context.metrics.requestDone(dialect, exchange.clientGone ? 499 : 200, activity);
+  context.metrics.requestDone(dialect, recorded ?? 200, activity);
 }

@@ -65,7 +65,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const { config } = options;
   const logger = options.logger ?? createLogger();
   const routing = buildRoutingTable(config, options.platforms);
-  const store = options.store ?? (await openStore(storeUrlFor(config)));
+  const store = options.store ?? (await openStore(storeUrlFor(config), { journal: config.store.journal }));
   const callers = new CallerAuth(store);
   const host = config.server.host;
   if (!isLoopback(host) && !(await callers.keysRequired())) {

@@ -1,6 +1,6 @@
 /**
  * The SQLite activity log holds whole prompts and answers: its folder is
- * created 0700 and its files (database, -wal, -shm) are
+ * created 0700 and its files (database, -wal, -shm, activity journal) are
  * 0600, whatever the process umask lets through.
  */
 import {
@@ -37,13 +37,20 @@ describe('the SQLite files', () => {
   for (const writer of ['worker', 'inline'] as const) {
     it(`are private to the user (${writer} writer)`, async () => {
       const database = join(folder, 'state', 'logs', 'gateway.db');
-      const store = await openStore(`sqlite://${database}?writer=${writer}`, {});
+      const store = await openStore(`sqlite://${database}?writer=${writer}`, { journal: {} });
       await store.recordRequest(request({ requestBody: 'a prompt nobody else may read' }));
       await store.flush();
       expect(mode(join(folder, 'state'))).toBe(0o700);
       expect(mode(join(folder, 'state', 'logs'))).toBe(0o700);
       const files = readdirSync(join(folder, 'state', 'logs'));
-      expect(files).toEqual(expect.arrayContaining(['gateway.db', 'gateway.db-wal', 'gateway.db-shm']));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          'gateway.db',
+          'gateway.db-wal',
+          'gateway.db-shm',
+          expect.stringMatching(/\.jsonl$/),
+        ]),
+      );
       for (const file of files)
         expect([file, mode(join(folder, 'state', 'logs', file))]).toEqual([file, 0o600]);
       await store.close();

@@ -10,6 +10,7 @@ import {
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
 import { ATTEMPT_COLUMNS, encodeRow, KEY_COLUMNS, REQUEST_COLUMNS, SQLITE_ENCODING } from './columns.js';
 import { decodeAttempt, decodeKey, decodeRequest, type StoredRow } from './decode-rows.js';
+import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
 import { hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
@@ -29,7 +30,6 @@ import type {
   NewApiKey,
   RequestRecord,
   RequestSummary,
-  Store,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -81,11 +81,11 @@ const PRUNE_CHUNK_ROWS = 5000;
  * await store.recordRequest(record);
  * await store.close(); // flushes first
  */
-export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
+export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise<ReplayableStore> {
   return new SqliteStore(options);
 }
 
-class SqliteStore implements Store {
+class SqliteStore implements ReplayableStore {
   readonly kind = 'sqlite';
   readonly #database: Database.Database;
   readonly #writer: SqliteWriter;
@@ -136,6 +136,12 @@ class SqliteStore implements Store {
   async getRequest(id: string): Promise<RequestRecord | undefined> {
     const row = this.#all('SELECT * FROM requests WHERE id = ?', [id])[0];
     return row ? decodeRequest(row) : undefined;
+  }
+
+  async requestIdsPresent(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = this.#all(`SELECT id FROM requests WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+    return new Set(rows.map((row) => String(row.id)));
   }
 
   async attemptsOf(requestId: string): Promise<AttemptRecord[]> {

@@ -1,0 +1,156 @@
+/**
+ * The activity journal: a finished row is appended to a local file before the
+ * gateway sends the answer's last byte, replayed into the store at the next
+ * start after a crash, and deleted once the store has written it. (The crash
+ * itself, a gateway killed with SIGKILL, is in src/gateway/crash-durability.test.ts.)
+ */
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { attempt, fullRequest, request } from './__fixtures__/records.js';
+import { JournalFile, readJournalSegment } from './journal-file.js';
+import { openStore } from './open-store.js';
+import type { StoreLogEntry } from './types.js';
+
+let folder = '';
+const database = () => join(folder, 'gateway.db');
+const url = () => `sqlite://${database()}`;
+const prefix = 'gateway.db-activity';
+const journalFiles = () => readdirSync(folder).filter((name) => name.endsWith('.jsonl'));
+
+/** A journal left behind by a gateway that is gone (here: closed without its rows being written). */
+function leftBehind(write: (journal: JournalFile) => void): string {
+  const journal = new JournalFile({ dir: folder, prefix });
+  write(journal);
+  const sealed = journal.close();
+  if (!sealed) throw new Error('nothing was written');
+  return sealed;
+}
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'claude-gateway-journal-'));
+});
+afterEach(() => {
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('the journal file', () => {
+  it('appends one JSON line per entry to a private file and reads them back', () => {
+    const path = leftBehind((journal) => {
+      journal.append({ request: fullRequest() });
+      journal.append({
+        attempts: [attempt({ requestId: 'req_full' }), attempt({ requestId: 'req_full', attempt: 2 })],
+      });
+    });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(3);
+    const contents = readJournalSegment(path);
+    expect(contents.requests).toEqual([fullRequest()]);
+    expect(contents.attempts.map((record) => record.attempt)).toEqual([1, 2]);
+    expect(contents).toMatchObject({ tornLastLine: false, badLines: 0 });
+  });
+
+  it('ignores a last line cut short by a crash, and counts other unreadable lines', () => {
+    const path = leftBehind((journal) => {
+      journal.append({ request: request({ id: 'req_a' }) });
+    });
+    appendFileSync(path, 'not json\n');
+    appendFileSync(path, `${JSON.stringify({ request: request({ id: 'req_b' }) })}\n`);
+    appendFileSync(path, JSON.stringify({ request: request({ id: 'req_torn' }) }).slice(0, 40));
+    const contents = readJournalSegment(path);
+    expect(contents.requests.map((record) => record.id)).toEqual(['req_a', 'req_b']);
+    expect(contents).toMatchObject({ tornLastLine: true, badLines: 1 });
+  });
+
+  it('leaves the segments of a journal still open (another gateway on the same database) alone', () => {
+    const live = new JournalFile({ dir: folder, prefix });
+    live.append({ request: request({ id: 'req_live' }) });
+    const gone = leftBehind((journal) => journal.append({ request: request({ id: 'req_gone' }) }));
+    const reader = new JournalFile({ dir: folder, prefix });
+    expect(reader.staleSegments()).toEqual([gone]);
+    live.close();
+    expect(reader.staleSegments()).toHaveLength(2);
+    reader.close();
+  });
+});
+
+describe('a journaled store', () => {
+  it('replays the rows of a gateway that stopped without writing them, skipping rows the store has', async () => {
+    const before = await openStore(url());
+    // Already written before the crash, with content the replay must not replace.
+    await before.recordRequest(request({ id: 'req_written', status: 201 }));
+    await before.close();
+    leftBehind((journal) => {
+      journal.append({ request: request({ id: 'req_written', status: 200 }) });
+      journal.append({ request: request({ id: 'req_lost', status: 200 }) });
+      journal.append({ attempts: [attempt({ requestId: 'req_lost' })] });
+    });
+    leftBehind((journal) => {
+      journal.append({ request: fullRequest({ id: 'req_lost_too' }) });
+    });
+    appendFileSync(join(folder, journalFiles().sort()[0] as string), '{"request":{"id":"req_to');
+    const logs: StoreLogEntry[] = [];
+    const store = await openStore(url(), { journal: {}, logger: (entry) => logs.push(entry) });
+    expect((store as unknown as { replayed: unknown }).replayed).toMatchObject({
+      segments: 2,
+      requests: 2,
+      skipped: 1,
+      attempts: 1,
+      tornLines: 1,
+      badLines: 0,
+    });
+    expect((await store.getRequest('req_written'))?.status).toBe(201);
+    expect(await store.getRequest('req_lost')).toEqual(request({ id: 'req_lost' }));
+    expect(await store.getRequest('req_lost_too')).toEqual(fullRequest({ id: 'req_lost_too' }));
+    expect(await store.attemptsOf('req_lost')).toEqual([attempt({ requestId: 'req_lost' })]);
+    expect(journalFiles()).toEqual([]);
+    expect(logs.map((entry) => entry.message)).toContainEqual(
+      expect.stringContaining('recovered 2 activity rows'),
+    );
+    await store.close();
+    // Replaying again finds nothing: the files are gone.
+    const again = await openStore(url(), { journal: {} });
+    expect((again as unknown as { replayed: unknown }).replayed).toMatchObject({ segments: 0 });
+    expect(await again.queryRequests()).toHaveLength(3);
+    await again.close();
+  });
+
+  it('journals each row before queuing it, and deletes the journal once the rows are written', async () => {
+    const store = await openStore(url(), { journal: { checkpointMs: 20 } });
+    await store.recordRequest(request({ id: 'req_1' }));
+    await store.recordAttempts([attempt({ requestId: 'req_1' })]);
+    // In the journal at once, before the batch writer has written anything.
+    const [file] = journalFiles();
+    expect(file).toMatch(/^gateway\.db-activity-\d+-[0-9a-f]+-000001\.jsonl$/);
+    expect(readJournalSegment(join(folder, file as string)).requests.map((record) => record.id)).toEqual([
+      'req_1',
+    ]);
+    await vi.waitFor(() => expect(journalFiles()).toEqual([]), { timeout: 10_000, interval: 10 });
+    expect(await store.getRequest('req_1')).toBeDefined();
+    await store.recordRequest(request({ id: 'req_2' }));
+    expect(journalFiles()).toHaveLength(1);
+    await store.close();
+    expect(journalFiles()).toEqual([]);
+    const reopened = await openStore(url());
+    expect((await reopened.queryRequests()).map((record) => record.id).sort()).toEqual(['req_1', 'req_2']);
+    await reopened.close();
+  });
+
+  it('journals in the folder named for it, and not at all when turned off or in memory', async () => {
+    const elsewhere = join(folder, 'journal');
+    const store = await openStore(url(), { journal: { dir: elsewhere } });
+    await store.recordRequest(request());
+    expect(readdirSync(elsewhere)).toHaveLength(1);
+    expect(statSync(elsewhere).mode & 0o777).toBe(0o700);
+    await store.close();
+    const off = await openStore(url(), { journal: { enabled: false } });
+    await off.recordRequest(request({ id: 'req_off' }));
+    expect(journalFiles()).toEqual([]);
+    await off.close();
+    const memory = await openStore('sqlite::memory:', { journal: {} });
+    await memory.recordRequest(request());
+    await memory.close();
+    expect(journalFiles()).toEqual([]);
+  });
+});
