@@ -4,10 +4,12 @@
  * start after a crash, and deleted once the store has written it. (The crash
  * itself, a gateway killed with SIGKILL, is in src/gateway/crash-durability.test.ts.)
  */
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { connectTestPostgres, TEST_POSTGRES_URL } from './__fixtures__/postgres.js';
 import { attempt, fullRequest, request } from './__fixtures__/records.js';
 import { JournalFile, readJournalSegment } from './journal-file.js';
 import { openStore } from './open-store.js';
@@ -152,5 +154,33 @@ describe('a journaled store', () => {
     await memory.recordRequest(request());
     await memory.close();
     expect(journalFiles()).toEqual([]);
+  });
+});
+
+describe('a journaled Postgres store', () => {
+  it('journals only in a folder named for it, and replays into Postgres skipping what it has', async () => {
+    const admin = await connectTestPostgres();
+    if (admin instanceof Error) throw admin;
+    const schema = `journal_${randomBytes(4).toString('hex')}`;
+    const pgUrl = `${TEST_POSTGRES_URL}?schema=${schema}`;
+    try {
+      const unjournaled = await openStore(pgUrl, { journal: {} });
+      await unjournaled.recordRequest(request({ id: 'req_written', status: 201 }));
+      await unjournaled.close();
+      expect(journalFiles()).toEqual([]);
+      const journal = new JournalFile({ dir: folder, prefix: 'postgres-activity' });
+      journal.append({ request: request({ id: 'req_written' }) });
+      journal.append({ request: request({ id: 'req_lost' }) });
+      journal.close();
+      const store = await openStore(pgUrl, { journal: { dir: folder } });
+      expect((store as unknown as { replayed: unknown }).replayed).toMatchObject({ requests: 1, skipped: 1 });
+      expect((await store.getRequest('req_written'))?.status).toBe(201);
+      expect(await store.getRequest('req_lost')).toEqual(request({ id: 'req_lost' }));
+      expect(journalFiles()).toEqual([]);
+      await store.close();
+    } finally {
+      await admin.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
   });
 });
