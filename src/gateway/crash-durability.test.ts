@@ -94,7 +94,7 @@ describe('a gateway killed right after its last answer', () => {
       const last = rows.find((row) => row.id === ids.at(-1));
       expect(last).toMatchObject({ status: 200, stream: true, stopReason: 'end_turn' });
       expect(rows.filter((row) => row.status === 400)).toHaveLength(REQUESTS / 4);
-      expect(readdirSync(folder).filter((name) => name.endsWith('.jsonl'))).toEqual([]);
+      expect(readdirSync(folder).filter((name) => name.endsWith('.journal'))).toEqual([]);
     } finally {
       await store.close();
       const stopped = once(second.child, 'exit');

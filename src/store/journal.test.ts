@@ -5,7 +5,15 @@
  * itself, a gateway killed with SIGKILL, is in src/gateway/crash-durability.test.ts.)
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -19,7 +27,7 @@ let folder = '';
 const database = () => join(folder, 'gateway.db');
 const url = () => `sqlite://${database()}`;
 const prefix = 'gateway.db-activity';
-const journalFiles = () => readdirSync(folder).filter((name) => name.endsWith('.jsonl'));
+const journalFiles = () => readdirSync(folder).filter((name) => name.endsWith('.journal'));
 
 /** A journal left behind by a gateway that is gone (here: closed without its rows being written). */
 function leftBehind(write: (journal: JournalFile) => void): string {
@@ -38,31 +46,50 @@ afterEach(() => {
 });
 
 describe('the journal file', () => {
-  it('appends one JSON line per entry to a private file and reads them back', () => {
+  it('appends each entry to a private file, bodies as they are, and reads them back', () => {
     const path = leftBehind((journal) => {
       journal.append({ request: fullRequest() });
       journal.append({
         attempts: [attempt({ requestId: 'req_full' }), attempt({ requestId: 'req_full', attempt: 2 })],
       });
+      journal.append({ request: request({ id: 'req_empty_body', requestBody: '' }) });
     });
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(3);
+    // The body's JSON is copied, not escaped into the entry's JSON.
+    expect(readFileSync(path, 'utf8')).toContain(fullRequest().requestBody);
     const contents = readJournalSegment(path);
-    expect(contents.requests).toEqual([fullRequest()]);
+    expect(contents.requests).toEqual([fullRequest(), request({ id: 'req_empty_body', requestBody: '' })]);
+    expect(contents.requests[1]).not.toHaveProperty('responseBody');
     expect(contents.attempts.map((record) => record.attempt)).toEqual([1, 2]);
     expect(contents).toMatchObject({ tornLastLine: false, badLines: 0 });
   });
 
-  it('ignores a last line cut short by a crash, and counts other unreadable lines', () => {
-    const path = leftBehind((journal) => {
+  it('ignores a last entry cut short by a crash, wherever the cut falls', () => {
+    const whole = leftBehind((journal) => {
       journal.append({ request: request({ id: 'req_a' }) });
+      journal.append({ request: fullRequest({ id: 'req_torn' }) });
     });
+    const bytes = readFileSync(whole);
+    const second = bytes.indexOf('{"request":{"id":"req_torn"');
+    expect(second).toBeGreaterThan(0);
+    // Cut inside the JSON line, right after it, inside the bodies, and just before the final newline.
+    for (const cut of [second + 10, bytes.indexOf(10, second) + 1, bytes.length - 20, bytes.length - 1]) {
+      writeFileSync(whole, bytes.subarray(0, cut));
+      const contents = readJournalSegment(whole);
+      expect([cut, contents.requests.map((record) => record.id)]).toEqual([cut, ['req_a']]);
+      expect(contents).toMatchObject({ tornLastLine: true, badLines: 0 });
+    }
+    writeFileSync(whole, bytes);
+    expect(readJournalSegment(whole).requests.map((record) => record.id)).toEqual(['req_a', 'req_torn']);
+  });
+
+  it('stops at an entry it cannot read in the middle, keeping what came before', () => {
+    const path = leftBehind((journal) => journal.append({ request: request({ id: 'req_a' }) }));
     appendFileSync(path, 'not json\n');
-    appendFileSync(path, `${JSON.stringify({ request: request({ id: 'req_b' }) })}\n`);
-    appendFileSync(path, JSON.stringify({ request: request({ id: 'req_torn' }) }).slice(0, 40));
+    appendFileSync(path, `${JSON.stringify({ attempts: [attempt()] })}\n`);
     const contents = readJournalSegment(path);
-    expect(contents.requests.map((record) => record.id)).toEqual(['req_a', 'req_b']);
-    expect(contents).toMatchObject({ tornLastLine: true, badLines: 1 });
+    expect(contents.requests.map((record) => record.id)).toEqual(['req_a']);
+    expect(contents).toMatchObject({ tornLastLine: false, badLines: 1 });
   });
 
   it('leaves the segments of a journal still open (another gateway on the same database) alone', () => {
@@ -124,7 +151,7 @@ describe('a journaled store', () => {
     await store.recordAttempts([attempt({ requestId: 'req_1' })]);
     // In the journal at once, before the batch writer has written anything.
     const [file] = journalFiles();
-    expect(file).toMatch(/^gateway\.db-activity-\d+-[0-9a-f]+-000001\.jsonl$/);
+    expect(file).toMatch(/^gateway\.db-activity-\d+-[0-9a-f]+-000001\.journal$/);
     expect(readJournalSegment(join(folder, file as string)).requests.map((record) => record.id)).toEqual([
       'req_1',
     ]);

@@ -133,7 +133,8 @@ async function replay(
     journal.remove(segments);
   }
   if (report.requests > 0 || report.badLines > 0) {
-    const problems = report.badLines > 0 ? `; ${report.badLines} unreadable lines ignored` : '';
+    const problems =
+      report.badLines > 0 ? `; the unreadable rest of ${report.badLines} journal files ignored` : '';
     logger({
       level: 'warn',
       message: `recovered ${report.requests} activity rows (and ${report.attempts} attempts) from the journal of a gateway that stopped without flushing${problems}`,

@@ -48,7 +48,7 @@ describe('the SQLite files', () => {
           'gateway.db',
           'gateway.db-wal',
           'gateway.db-shm',
-          expect.stringMatching(/\.jsonl$/),
+          expect.stringMatching(/\.journal$/),
         ]),
       );
       for (const file of files)
