@@ -18,6 +18,8 @@ export interface GatewayChildOptions {
   /** `sqlite://…` */
   storeUrl: string;
   bodies: 'full' | 'metadata' | 'none';
+  /** The activity journal (`store.journal`); on, without fsync, when absent (the default). */
+  journal?: { enabled: boolean; fsync?: boolean };
   credentials: { anthropicApiKey: string; awsAccessKeyId: string; awsSecretAccessKey: string };
 }
 
@@ -26,7 +28,11 @@ try {
   const config = parseConfig(
     {
       server: { host: '127.0.0.1', port: 0 },
-      store: { url: options.storeUrl, bodies: options.bodies },
+      store: {
+        url: options.storeUrl,
+        bodies: options.bodies,
+        ...(options.journal ? { journal: options.journal } : {}),
+      },
       routes: [{ models: ['*'], targets: [options.target] }],
     },
     {},
