@@ -20,6 +20,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectTestPostgres, TEST_POSTGRES_URL } from './__fixtures__/postgres.js';
 import { attempt, fullRequest, request } from './__fixtures__/records.js';
 import { JournalFile, readJournalSegment } from './journal-file.js';
+import { openJournaledStore, type ReplayableStore } from './journaled-store.js';
 import { openStore } from './open-store.js';
 import type { StoreLogEntry } from './types.js';
 
@@ -164,6 +165,32 @@ describe('a journaled store', () => {
     const reopened = await openStore(url());
     expect((await reopened.queryRequests()).map((record) => record.id).sort()).toEqual(['req_1', 'req_2']);
     await reopened.close();
+  });
+
+  it('keeps the journal of rows the store gave up on, for the next start', async () => {
+    const inner = await openStore(`${url()}?writer=inline`);
+    let dropped = 0;
+    // A store whose writes are all dropped (a failing disk or database).
+    const failing = {
+      ...inner,
+      kind: inner.kind,
+      recordRequest: async () => {
+        dropped += 1;
+      },
+      recordAttempts: async () => {},
+      flush: async () => {},
+      close: () => inner.close(),
+      stats: () => ({ ...inner.stats(), dropped }),
+      requestIdsPresent: async () => new Set<string>(),
+    } as unknown as ReplayableStore;
+    const store = await openJournaledStore(failing, { dir: folder, prefix, checkpointMs: 10 });
+    await store.recordRequest(request({ id: 'req_dropped' }));
+    await store.close();
+    expect(journalFiles()).toHaveLength(1);
+    const next = await openStore(url(), { journal: {} });
+    expect(await next.getRequest('req_dropped')).toBeDefined();
+    expect(journalFiles()).toEqual([]);
+    await next.close();
   });
 
   it('journals in the folder named for it, and not at all when turned off or in memory', async () => {

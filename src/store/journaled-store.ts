@@ -81,6 +81,7 @@ export async function openJournaledStore(
   return new JournaledStore(inner, journal, options, logger, replayed);
 }
 
+/** Replays segment by segment, so memory and the write queue hold one segment's rows at a time. */
 async function replay(
   inner: ReplayableStore,
   journal: JournalFile,
@@ -95,42 +96,37 @@ async function replay(
     tornLines: 0,
     badLines: 0,
   };
-  if (segments.length === 0) return report;
-  const requests = new Map<string, RequestRecord>();
-  const attempts = new Map<string, AttemptRecord>();
+  const kept: string[] = [];
   for (const segment of segments) {
     const contents = readJournalSegment(segment);
-    for (const record of contents.requests) requests.set(record.id, record);
-    for (const record of contents.attempts)
-      attempts.set(`${record.requestId}\u0000${record.attempt}`, record);
     if (contents.tornLastLine) report.tornLines += 1;
     report.badLines += contents.badLines;
-  }
-  const ids = [...requests.keys()];
-  const present = new Set<string>();
-  for (let start = 0; start < ids.length; start += ID_CHUNK) {
-    for (const id of await inner.requestIdsPresent(ids.slice(start, start + ID_CHUNK))) present.add(id);
-  }
-  const droppedBefore = inner.stats().dropped;
-  for (const record of requests.values()) {
-    if (present.has(record.id)) {
-      report.skipped += 1;
-      continue;
+    const ids = contents.requests.map((record) => record.id);
+    const present = new Set<string>();
+    for (let start = 0; start < ids.length; start += ID_CHUNK) {
+      for (const id of await inner.requestIdsPresent(ids.slice(start, start + ID_CHUNK))) present.add(id);
     }
-    await inner.recordRequest(record);
-    report.requests += 1;
+    const droppedBefore = inner.stats().dropped;
+    for (const record of contents.requests) {
+      if (present.has(record.id)) {
+        report.skipped += 1;
+        continue;
+      }
+      await inner.recordRequest(record);
+      report.requests += 1;
+    }
+    // Attempts are upserted by (request id, attempt): writing one the store has changes nothing.
+    await inner.recordAttempts(contents.attempts);
+    report.attempts += contents.attempts.length;
+    await inner.flush();
+    if (inner.stats().dropped === droppedBefore) journal.remove([segment]);
+    else kept.push(segment);
   }
-  await inner.recordAttempts([...attempts.values()]);
-  report.attempts = attempts.size;
-  await inner.flush();
-  const dropped = inner.stats().dropped - droppedBefore;
-  if (dropped > 0) {
+  if (kept.length > 0) {
     logger({
       level: 'error',
-      message: `replaying the activity journal: ${dropped} rows could not be written; the journal files are kept for the next start (${segments.join(', ')})`,
+      message: `replaying the activity journal: some rows could not be written; these journal files are kept for the next start: ${kept.join(', ')}`,
     });
-  } else {
-    journal.remove(segments);
   }
   if (report.requests > 0 || report.badLines > 0) {
     const problems =
@@ -154,6 +150,8 @@ class JournaledStore implements Store {
   #checkpointing: Promise<void> | undefined;
   #failing = false;
   #closed = false;
+  /** The store's dropped count when the rows of the current and sealed segments began to be queued. */
+  #droppedBaseline: number;
   readonly replayed: ReplayReport;
 
   constructor(
@@ -168,6 +166,7 @@ class JournaledStore implements Store {
     this.#logger = logger;
     this.replayed = replayed;
     this.#maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES;
+    this.#droppedBaseline = inner.stats().dropped;
     this.#timer = setInterval(() => void this.#checkpoint(), options.checkpointMs ?? DEFAULT_CHECKPOINT_MS);
     this.#timer.unref();
   }
@@ -228,13 +227,12 @@ class JournaledStore implements Store {
     this.#closed = true;
     clearInterval(this.#timer);
     await this.#checkpointing;
-    const droppedBefore = this.#inner.stats().dropped;
     await this.#inner.close();
     const last = this.#journal.close();
     const sealed = last ? [...this.#sealed, last] : this.#sealed;
     this.#sealed = [];
-    // Rows the store gave up on stay in the journal, for the next start to try again.
-    if (this.#inner.stats().dropped === droppedBefore) this.#removeQuietly(sealed);
+    // Rows the store gave up on (refused when queued, or failed to write) stay in the journal, for the next start.
+    if (this.#inner.stats().dropped === this.#droppedBaseline) this.#removeQuietly(sealed);
   }
 
   /** The row goes to the kernel before the caller goes on; a failing disk costs durability, never the request. */
@@ -268,14 +266,12 @@ class JournaledStore implements Store {
         const sealed = this.#journal.seal();
         if (sealed) this.#sealed.push(sealed);
         const covered = [...this.#sealed];
-        const droppedBefore = this.#inner.stats().dropped;
         await this.#inner.flush();
-        if (this.#inner.stats().dropped !== droppedBefore) {
-          // Kept for the next start's replay (which skips what was written); no longer ours to delete.
-          this.#sealed = this.#sealed.filter((path) => !covered.includes(path));
-          return;
-        }
-        this.#removeQuietly(covered);
+        const dropped = this.#inner.stats().dropped;
+        // A drop since the last checkpoint may be a row of these files: then they are kept for the
+        // next start's replay (which skips what was written), no longer ours to delete.
+        if (dropped === this.#droppedBaseline) this.#removeQuietly(covered);
+        this.#droppedBaseline = dropped;
         this.#sealed = this.#sealed.filter((path) => !covered.includes(path));
       } catch (error) {
         this.#logger({ level: 'warn', message: 'rotating the activity journal failed', error });
