@@ -42,11 +42,11 @@ const liveOwners = new Set<string>();
  * line, `{"request":{…},"bodies":[requestBytes,responseBytes]}` or
  * `{"attempts":[…]}`, and for a request its two bodies as raw UTF-8 right
  * after it, then a newline: the bodies (often 100 KB of JSON) are copied, not
- * escaped, which made a JSON-only line cost 3–5× more. A segment is "sealed"
+ * escaped (escaping them into the JSON cost several times more). A segment is "sealed"
  * when the next one starts; the owner deletes sealed segments once the store
  * has written their rows.
  *
- * A process crash (SIGKILL, OOM kill) loses nothing once `writeSync` has
+ * A process crash (SIGKILL, OOM kill) loses nothing once the write has
  * returned: the bytes are in the kernel. Surviving a machine crash needs
  * `fsync: true` (an fdatasync per append).
  *
