@@ -18,6 +18,8 @@ export interface GatewayChildOptions {
   /** `sqlite://…` */
   storeUrl: string;
   bodies: 'full' | 'metadata' | 'none';
+  /** The activity journal (`store.journal`); on, without fsync, when absent (the default). */
+  journal?: { enabled: boolean; fsync?: boolean };
   credentials: { anthropicApiKey: string; awsAccessKeyId: string; awsSecretAccessKey: string };
 }
 
@@ -27,7 +29,11 @@ try {
     {
       // One load client opens up to 1,000 connections: no per-client cap here.
       server: { host: '127.0.0.1', port: 0, maxConnectionsPerClient: 0 },
-      store: { url: options.storeUrl, bodies: options.bodies },
+      store: {
+        url: options.storeUrl,
+        bodies: options.bodies,
+        ...(options.journal ? { journal: options.journal } : {}),
+      },
       routes: [{ models: ['*'], targets: [options.target] }],
     },
     {},

@@ -144,6 +144,20 @@ export const configSchema = z
         retentionDays: z.number().int().min(1).default(30),
         /** What of each request and answer to keep: everything, sizes only, or nothing. */
         bodies: z.enum(['full', 'metadata', 'none']).default('full'),
+        /**
+         * Each finished request's row is appended to a local journal file before the answer's last
+         * byte goes out, and replayed at the next start after a crash.
+         */
+        journal: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Default: the SQLite database's folder. A Postgres store journals only when this is set. */
+            dir: z.string().min(1).optional(),
+            /** fdatasync each row: also survives a machine crash (slower). Default: a process crash only. */
+            fsync: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -41,11 +41,6 @@ export function sendError(
 ): void {
   const requestId = newRequestId();
   const rendered = renderDialectError(dialect, error, requestId);
-  exchange.send(
-    rendered.status,
-    { ...rendered.headers, 'x-claude-gateway-request-id': requestId },
-    rendered.body,
-  );
   const listing = /^\/(v1\/models|foundation-models|inference-profiles)(\/|$)/.test(exchange.path);
   const activity = new ActivityEntry(context.store, context.config.store.bodies, {
     id: requestId,
@@ -54,7 +49,13 @@ export function sendError(
     ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
   });
+  // Recorded (journaled) before the answer goes out: see serve-call.ts.
   activity.finish(rendered.status, error);
+  exchange.send(
+    rendered.status,
+    { ...rendered.headers, 'x-claude-gateway-request-id': requestId },
+    rendered.body,
+  );
   context.metrics.requestDone(dialect, rendered.status, activity);
 }
 

@@ -79,8 +79,11 @@ export async function serveCall(
     },
   });
   context.requestsInFlight += 1;
+  // Throughout: the row is recorded (journaled, see store.journal) before the answer's last byte goes
+  // out, so a request the client saw finish is in the log even if the process dies right after.
   const fail = (error: GatewayError, changes: readonly string[] = []) => {
     const rendered = renderDialectError(dialect, error, requestId);
+    activity.finish(rendered.status, error);
     // What the gateway did before giving up (the failovers) is part of the answer too.
     const extra: Record<string, string> =
       changes.length > 0 ? { 'x-claude-gateway-changes': headerSafe(changes.join(', ')) } : {};
@@ -89,7 +92,6 @@ export async function serveCall(
       { ...rendered.headers, ...gatewayHeaders(dialect, requestId, extra) },
       rendered.body,
     );
-    activity.finish(rendered.status, error);
     context.metrics.requestDone(dialect, rendered.status, activity);
   };
   try {
@@ -165,6 +167,8 @@ export async function serveCall(
       activity.served(outcome.target, outcome.attempts, outcome.changes);
       const answer =
         dialect === 'bedrock' ? { inputTokens: outcome.inputTokens } : { input_tokens: outcome.inputTokens };
+      activity.answered({ input_tokens: outcome.inputTokens, output_tokens: 0 }, undefined);
+      activity.finish(200);
       exchange.send(
         200,
         {
@@ -173,8 +177,6 @@ export async function serveCall(
         },
         JSON.stringify(answer),
       );
-      activity.answered({ input_tokens: outcome.inputTokens, output_tokens: 0 }, undefined);
-      activity.finish(200);
       context.metrics.requestDone(dialect, 200, activity);
       return;
     }
@@ -210,6 +212,8 @@ export async function serveCall(
         if (wrapped.message) bodyText = JSON.stringify(wrapped.message);
       }
       const usage = outcome.message.usage;
+      activity.answered(usage, outcome.message.stop_reason, bodyText);
+      activity.finish(200);
       exchange.send(
         200,
         {
@@ -219,8 +223,6 @@ export async function serveCall(
         },
         bodyText,
       );
-      activity.answered(usage, outcome.message.stop_reason, bodyText);
-      activity.finish(200);
       context.metrics.requestDone(dialect, 200, activity);
       return;
     }
@@ -229,9 +231,9 @@ export async function serveCall(
     const gatewayError = GatewayError.from(error);
     if (exchange.streamStarted) {
       const stopped = exchange.stoppedBy;
+      activity.finish(stopped ? stopped.status : 200, stopped ?? gatewayError);
       await exchange.write(encodeDialectStreamError(dialect, stopped ?? gatewayError));
       exchange.end();
-      activity.finish(stopped ? stopped.status : 200, stopped ?? gatewayError);
     } else {
       if (gatewayError.code === 'INTERNAL_ERROR')
         context.logger.error({ requestId, err: error }, 'internal error');
@@ -272,13 +274,34 @@ async function streamAnswer(
     throw error;
   }
   activity.firstByte();
+  let recorded: number | undefined;
+  const record = (status: number) => {
+    if (recorded !== undefined) return;
+    recorded = status;
+    activity.answered(
+      accumulator.usage,
+      accumulator.stopReason,
+      accumulator.message && context.config.store.bodies === 'full'
+        ? JSON.stringify(accumulator.finalMessage())
+        : undefined,
+    );
+    activity.finish(status, failure);
+  };
   try {
     for await (const chunk of stream) {
+      let last = false;
       for (const item of chunk.items) {
-        if (item.kind === 'error') failure = item.error;
-        else if (item.parsed !== false) accumulator.push(item.event);
+        if (item.kind === 'error') {
+          failure = item.error;
+          last = true;
+        } else {
+          if (item.parsed !== false) accumulator.push(item.event);
+          if (item.event.type === 'message_stop') last = true;
+        }
       }
       if (exchange.signal.aborted) break;
+      // The chunk that ends the answer: record the row before the client can see the end.
+      if (last) record(200);
       const pending = exchange.write(encoder.encode(chunk));
       if (pending) await pending;
     }
@@ -286,23 +309,19 @@ async function streamAnswer(
     exchange.signal.removeEventListener('abort', cancel);
   }
   if (exchange.signal.aborted) stream.cancel();
-  if (exchange.clientGone) activity.clientGone();
+  // A row already recorded is queued as it is: it is not changed afterwards.
+  if (exchange.clientGone && recorded === undefined) activity.clientGone();
   // Stopped by the gateway (its shutdown grace ran out): the stream ends with the dialect's error, never silently.
   const stopped = exchange.stoppedBy;
   if (stopped) {
+    if (recorded === undefined) {
+      failure = stopped;
+      record(stopped.status);
+    }
     const pending = exchange.write(encodeDialectStreamError(dialect, stopped));
     if (pending) await pending;
   }
+  record(exchange.clientGone ? 499 : 200);
   exchange.end();
-  const message = accumulator.message;
-  activity.answered(
-    accumulator.usage,
-    accumulator.stopReason,
-    message && context.config.store.bodies === 'full'
-      ? JSON.stringify(accumulator.finalMessage())
-      : undefined,
-  );
-  const status = exchange.clientGone ? 499 : stopped ? stopped.status : 200;
-  activity.finish(status, stopped ?? failure);
-  context.metrics.requestDone(dialect, status, activity);
+  context.metrics.requestDone(dialect, recorded ?? 200, activity);
 }

@@ -75,7 +75,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const clock = options.clock ?? systemClock;
   const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
   const routing = buildRoutingTable(config, options.platforms, options.env, catalog);
-  const store = options.store ?? (await openStore(storeUrlFor(config)));
+  const store = options.store ?? (await openStore(storeUrlFor(config), { journal: config.store.journal }));
   const callers = new CallerAuth(store, { host: config.server.host });
   const host = config.server.host;
   if (!isLoopbackHost(host) && !(await callers.keysRequired())) {

@@ -1,4 +1,10 @@
 export { type BatchTuning, BatchWriter, type BatchWriterOptions } from './batch-writer.js';
+export {
+  type JournalOptions,
+  openJournaledStore,
+  type ReplayableStore,
+  type ReplayReport,
+} from './journaled-store.js';
 export { displayPrefix, generateSecret, hashSecret, SECRET_PREFIX } from './key-secrets.js';
 export { DEFAULT_STORE_URL, type OpenStoreOptions, openStore } from './open-store.js';
 export { DEFAULT_POSTGRES_SCHEMA, openPostgresStore, type PostgresStoreOptions } from './postgres-store.js';

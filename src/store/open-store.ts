@@ -1,4 +1,6 @@
+import { basename, dirname } from 'node:path';
 import type { BatchTuning } from './batch-writer.js';
+import { type JournalOptions, openJournaledStore, type ReplayableStore } from './journaled-store.js';
 import { DEFAULT_SQLITE_PATH, openSqliteStore } from './sqlite-store.js';
 import { redactUrl, StoreError } from './store-error.js';
 import type { Store, StoreLogger } from './types.js';
@@ -9,6 +11,13 @@ export const DEFAULT_STORE_URL = `sqlite://${DEFAULT_SQLITE_PATH}`;
 export interface OpenStoreOptions {
   logger?: StoreLogger;
   batch?: BatchTuning;
+  /**
+   * Journal each finished row to a local file before it is queued, replayed at
+   * the next open after a crash (see `openJournaledStore`): the gateway turns it
+   * on. SQLite files keep it beside the database unless `dir` says otherwise; a
+   * Postgres store journals only with a `dir`; `:memory:` never. Off when absent.
+   */
+  journal?: JournalOptions & { enabled?: boolean };
 }
 
 const EXPECTED_FORMS =
@@ -31,13 +40,18 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<Store> {
   const trimmed = url.trim();
+  const { journal, ...storeOptions } = options;
+  const journaled = journal && journal.enabled !== false ? journal : undefined;
   if (/^postgres(ql)?:\/\//i.test(trimmed)) {
     // Loaded only for Postgres URLs: the client costs ~7 MB of memory a SQLite gateway never uses.
     const { openPostgresStore } = await import('./postgres-store.js');
-    return openPostgresStore({ url: trimmed, ...options });
+    const store = await openPostgresStore({ url: trimmed, ...storeOptions });
+    return journaled?.dir
+      ? withJournal(store, journaled, journaled.dir, 'postgres-activity', options)
+      : store;
   }
   if (trimmed === 'sqlite::memory:' || trimmed === 'sqlite://:memory:') {
-    return openSqliteStore({ path: ':memory:', ...options });
+    return openSqliteStore({ path: ':memory:', ...storeOptions });
   }
   const sqlite = /^sqlite:(?:\/\/)?([^?]+)(?:\?(.*))?$/i.exec(trimmed);
   if (sqlite?.[1]) {
@@ -49,10 +63,39 @@ export async function openStore(
         'BAD_STORE_URL',
       );
     }
-    return openSqliteStore({ path: decodeURIComponent(sqlite[1]), writer, ...options });
+    const path = decodeURIComponent(sqlite[1]);
+    const store = await openSqliteStore({ path, writer, ...storeOptions });
+    return journaled
+      ? withJournal(store, journaled, journaled.dir ?? dirname(path), `${basename(path)}-activity`, options)
+      : store;
   }
   throw new StoreError(
     `The store URL ${JSON.stringify(redactUrl(trimmed))} is not one claude-gateway knows. Expected ${EXPECTED_FORMS}.`,
     'BAD_STORE_URL',
   );
+}
+
+async function withJournal(
+  store: ReplayableStore,
+  journal: JournalOptions,
+  dir: string,
+  prefix: string,
+  options: OpenStoreOptions,
+): Promise<Store> {
+  try {
+    return await openJournaledStore(store, {
+      ...journal,
+      dir,
+      prefix,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  } catch (error) {
+    await store.close().catch(() => {});
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(
+      `Cannot open the activity journal in ${dir}: ${reason}. Check that the folder is writable, or set store.journal.dir.`,
+      'STORE_UNREACHABLE',
+      { cause: error },
+    );
+  }
 }

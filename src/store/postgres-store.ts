@@ -17,6 +17,7 @@ import {
   REQUEST_COLUMNS,
 } from './columns.js';
 import { decodeAttempt, decodeKey, decodeRequest, number, type StoredRow } from './decode-rows.js';
+import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
 import { hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
@@ -33,7 +34,6 @@ import type {
   NewApiKey,
   RequestRecord,
   RequestSummary,
-  Store,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -78,7 +78,7 @@ const CONNECTION_ERRORS = new Set([
  * await store.recordRequest(record);
  * await store.close(); // flushes first
  */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<ReplayableStore> {
   const { url, schema } = splitSchema(options.url, options.schema);
   const sql = postgres(url, {
     max: options.maxConnections ?? 10,
@@ -95,7 +95,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return new PostgresStore(sql, schema, options);
 }
 
-class PostgresStore implements Store {
+class PostgresStore implements ReplayableStore {
   readonly kind = 'postgres';
   readonly #sql: postgres.Sql;
   readonly #requests: string;
@@ -134,6 +134,12 @@ class PostgresStore implements Store {
   async getRequest(id: string): Promise<RequestRecord | undefined> {
     const [row] = await this.#all(`SELECT * FROM ${this.#requests} WHERE id = $1`, [id]);
     return row ? decodeRequest(row) : undefined;
+  }
+
+  async requestIdsPresent(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.#all(`SELECT id FROM ${this.#requests} WHERE id = ANY($1::text[])`, [[...ids]]);
+    return new Set(rows.map((row) => String(row.id)));
   }
 
   async attemptsOf(requestId: string): Promise<AttemptRecord[]> {

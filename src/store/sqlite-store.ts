@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   assembleSummary,
@@ -12,10 +10,12 @@ import {
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
 import { ATTEMPT_COLUMNS, encodeRow, KEY_COLUMNS, REQUEST_COLUMNS, SQLITE_ENCODING } from './columns.js';
 import { decodeAttempt, decodeKey, decodeRequest, type StoredRow } from './decode-rows.js';
+import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
 import { hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { buildNewKey } from './new-key.js';
+import { preparePrivateSqliteFile } from './private-files.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
 import type { SqliteWriterStatements } from './sqlite-writer-core.js';
@@ -30,7 +30,6 @@ import type {
   NewApiKey,
   RequestRecord,
   RequestSummary,
-  Store,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -39,7 +38,10 @@ import type {
 export const DEFAULT_SQLITE_PATH = './.claude-gateway/gateway.db';
 
 export interface SqliteStoreOptions {
-  /** The database file (its folder is created), or `:memory:`. Default `./.claude-gateway/gateway.db`. */
+  /**
+   * The database file, or `:memory:`. Default `./.claude-gateway/gateway.db`. A missing folder is
+   * created 0700, and the database and its -wal and -shm files are 0600 (they hold whole prompts).
+   */
   path?: string;
   /**
    * Where log writes run: `worker` (default for files), a thread with its own
@@ -79,11 +81,11 @@ const PRUNE_CHUNK_ROWS = 5000;
  * await store.recordRequest(record);
  * await store.close(); // flushes first
  */
-export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
+export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise<ReplayableStore> {
   return new SqliteStore(options);
 }
 
-class SqliteStore implements Store {
+class SqliteStore implements ReplayableStore {
   readonly kind = 'sqlite';
   readonly #database: Database.Database;
   readonly #writer: SqliteWriter;
@@ -134,6 +136,12 @@ class SqliteStore implements Store {
   async getRequest(id: string): Promise<RequestRecord | undefined> {
     const row = this.#all('SELECT * FROM requests WHERE id = ?', [id])[0];
     return row ? decodeRequest(row) : undefined;
+  }
+
+  async requestIdsPresent(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = this.#all(`SELECT id FROM requests WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+    return new Set(rows.map((row) => String(row.id)));
   }
 
   async attemptsOf(requestId: string): Promise<AttemptRecord[]> {
@@ -266,7 +274,7 @@ function writerStatements(): SqliteWriterStatements {
 
 function openDatabase(path: string, inMemory: boolean): Database.Database {
   try {
-    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    if (!inMemory) preparePrivateSqliteFile(path);
     return new Database(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
