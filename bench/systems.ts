@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { anthropicEndpoint, bedrockEndpoint, type Endpoint } from './endpoints.js';
 import type { ProcessGroup, ServerProcess } from './launcher.js';
 import type { GatewayChildOptions } from './servers/gateway.js';
@@ -50,7 +50,7 @@ export interface StartOptions {
   profileFolder?: string;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = import.meta.dirname;
 
 /** The repository root: the nearest folder above this file whose package.json is claude-gateway's. */
 export function repositoryRoot(): string {

@@ -44,10 +44,7 @@ async function holdStreams(system: System, scenario: IdleMemoryScenario): Promis
   setMaxListeners(scenario.streams + 10, abort.signal);
   let started = 0;
   let failures = 0;
-  let allStarted: () => void = () => {};
-  const everyStreamStarted = new Promise<void>((resolve) => {
-    allStarted = resolve;
-  });
+  const { promise: everyStreamStarted, resolve: allStarted } = Promise.withResolvers<void>();
   const streams: Promise<unknown>[] = [];
   const open = () =>
     client

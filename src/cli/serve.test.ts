@@ -60,14 +60,8 @@ describe('serve at start', () => {
     });
     const out: string[] = [];
     const error: string[] = [];
-    let stop: (signal: NodeJS.Signals) => void = () => {};
-    const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
-      stop = resolve;
-    });
-    let listening: () => void = () => {};
-    const started = new Promise<void>((resolve) => {
-      listening = resolve;
-    });
+    const { promise: stopRequested, resolve: stop } = Promise.withResolvers<NodeJS.Signals>();
+    const { promise: started, resolve: listening } = Promise.withResolvers<void>();
     const context: CommandContext = {
       out: (line) => {
         out.push(line);

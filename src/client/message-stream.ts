@@ -95,16 +95,12 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #outcome: 'open' | 'done' | 'failed' = 'open';
   #error: ClaudeError | undefined;
   #consumer: 'none' | 'iterator' | 'drain' = 'none';
-  #ended: Promise<void>;
-  #resolveEnded: () => void = () => {};
+  readonly #ended = Promise.withResolvers<void>();
   #target: ResolvedTarget | undefined;
   #attempts: readonly AttemptReport[] = [];
   #changes: readonly string[] = [];
 
   constructor(start: StartStream) {
-    this.#ended = new Promise((resolve) => {
-      this.#resolveEnded = resolve;
-    });
     this.#connection = start(this.#controller.signal).catch(
       (error: unknown): MessagesOutcome => ({
         ok: false,
@@ -176,7 +172,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
       this.#consumer = 'drain';
       void this.#drain();
     }
-    await this.#ended;
+    await this.#ended.promise;
     if (this.#error) throw this.#error;
   }
 
@@ -360,7 +356,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   #end(): void {
     this.#emit('end');
-    this.#resolveEnded();
+    this.#ended.resolve();
   }
 
   #emit<Name extends keyof MessageStreamEvents>(

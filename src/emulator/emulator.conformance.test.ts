@@ -6,7 +6,7 @@
 
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import Anthropic from '@anthropic-ai/sdk';
-import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
+import { AnthropicVertex, type ClientOptions } from '@anthropic-ai/vertex-sdk';
 import {
   BedrockRuntimeClient,
   InvokeModelCommand,
@@ -17,6 +17,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readJson } from '../test-support/json.js';
 import { createGoogleTokenRedirectFetch } from './auth/google-token-redirect-fetch.js';
 import { type RunningEmulator, startEmulator } from './server.js';
+
+/** The Vertex SDK's google-auth-library (10) type; this package's 11 differs only in private fields. */
+type VertexGoogleAuth = NonNullable<ClientOptions['googleAuth']>;
 
 let emulator: RunningEmulator;
 
@@ -255,7 +258,7 @@ describe('@anthropic-ai/vertex-sdk against the emulator', () => {
       baseURL: `${emulator.url}/v1`,
       region: 'global',
       projectId: 'emulator-project',
-      googleAuth,
+      googleAuth: googleAuth as unknown as VertexGoogleAuth,
       maxRetries: 0,
     });
     const message = await client.messages.create({
@@ -292,7 +295,7 @@ describe('@anthropic-ai/vertex-sdk against the emulator', () => {
         baseURL: `${emulator.url}/v1`,
         region: 'us-east5',
         projectId,
-        googleAuth,
+        googleAuth: googleAuth as unknown as VertexGoogleAuth,
         maxRetries: 0,
       });
       const message = await client.messages.create({

@@ -165,14 +165,17 @@ export class Exchange {
   send(status: number, headers: Record<string, string>, body: string | Uint8Array): void {
     if (this.response.headersSent) return;
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    this.response.writeHead(status, { ...headers, 'content-length': String(bytes.byteLength) });
+    (this.response as ServerResponse).writeHead(status, {
+      ...headers,
+      'content-length': String(bytes.byteLength),
+    });
     this.response.end(bytes);
     this.finished = true;
   }
 
   /** Starts a streamed answer; each `write` goes to the client at once. */
   startStream(status: number, headers: Record<string, string>): void {
-    this.response.writeHead(status, headers);
+    (this.response as ServerResponse).writeHead(status, headers);
     // Send the headers now: a client waiting for the first event should see the 200 at once.
     const flushable = this.response as { flushHeaders?: () => void };
     flushable.flushHeaders?.();

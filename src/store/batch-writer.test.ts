@@ -4,10 +4,7 @@ import type { StoreLogEntry } from './types.js';
 
 /** A promise that the test resolves by hand. */
 function gate() {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
+  const { promise: opened, resolve: open } = Promise.withResolvers<void>();
   return { opened, open };
 }
 

@@ -7,21 +7,59 @@
  */
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
 /**
- * The `claude` launcher npm installs (the native binary itself since 2.1), or
- * another build named by `CLAUDE_CODE_TEST_BINARY`.
+ * The Claude Code builds installed as devDependencies: the newest under its own
+ * name, and 2.1.197 (whose default models the tests expect) under an npm alias.
+ * Both put `claude` in node_modules/.bin, so each is found in its own package.
  */
-export const CLAUDE_BINARY =
-  process.env['CLAUDE_CODE_TEST_BINARY'] || join(REPO_ROOT, 'node_modules', '.bin', 'claude');
+export const CLAUDE_CODE_PACKAGES = {
+  newest: '@anthropic-ai/claude-code',
+  '2.1.197': 'claude-code-2-1-197',
+} as const;
+export type ClaudeCodeBuild = keyof typeof CLAUDE_CODE_PACKAGES;
+
+/**
+ * The `claude` executable of an installed build: its package's `bin` entry
+ * (the native binary itself since 2.1, placed there by the package's
+ * postinstall from its platform package).
+ */
+export function claudeCodeBinary(build: ClaudeCodeBuild): string {
+  const folder = join(REPO_ROOT, 'node_modules', ...CLAUDE_CODE_PACKAGES[build].split('/'));
+  let bin = 'bin/claude.exe';
+  try {
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+      bin?: string | Record<string, string>;
+    };
+    bin = (typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.['claude']) ?? bin;
+  } catch {
+    // Not installed: the probe reports the missing path.
+  }
+  return join(folder, bin);
+}
+
+function selectedBuild(): ClaudeCodeBuild {
+  const name = process.env['CLAUDE_CODE_TEST_BUILD'] || '2.1.197';
+  if (!Object.hasOwn(CLAUDE_CODE_PACKAGES, name)) {
+    throw new Error(
+      `CLAUDE_CODE_TEST_BUILD=${name}: expected one of ${Object.keys(CLAUDE_CODE_PACKAGES).join(', ')}`,
+    );
+  }
+  return name as ClaudeCodeBuild;
+}
+
+/**
+ * The binary the tests run: the build `CLAUDE_CODE_TEST_BUILD` names (`newest`
+ * or `2.1.197`, the default), or any other binary named by `CLAUDE_CODE_TEST_BINARY`.
+ */
+export const CLAUDE_BINARY = process.env['CLAUDE_CODE_TEST_BINARY'] || claudeCodeBinary(selectedBuild());
 
 /** Whether Claude Code can run on this machine, found by running `claude --version`. */
 export type ClaudeCodeProbe = { ok: true; version: string } | { ok: false; reason: string };
@@ -31,18 +69,18 @@ export type ClaudeCodeProbe = { ok: true; version: string } | { ok: false; reaso
  * starts) and says why Claude Code cannot run here when it cannot: missing
  * package, a binary for another architecture, a crash.
  */
-export function probeClaudeCode(): ClaudeCodeProbe {
-  if (!existsSync(CLAUDE_BINARY)) {
+export function probeClaudeCode(binary: string = CLAUDE_BINARY): ClaudeCodeProbe {
+  if (!existsSync(binary)) {
     return {
       ok: false,
       reason:
-        `${CLAUDE_BINARY} is missing (is @anthropic-ai/claude-code installed, ` +
+        `${binary} is missing (is @anthropic-ai/claude-code installed, ` +
         `with its native package for ${process.platform}-${process.arch}?)`,
     };
   }
   const home = mkdtempSync(join(tmpdir(), 'claude-code-probe-'));
   try {
-    const probe = spawnSync(CLAUDE_BINARY, ['--version'], {
+    const probe = spawnSync(binary, ['--version'], {
       env: isolatedEnvironment(home),
       cwd: home,
       encoding: 'utf8',
@@ -139,6 +177,8 @@ export interface RunClaudeOptions {
   /** Where non-loopback traffic goes (a `ProxyTrap`'s url). */
   proxyUrl?: string;
   timeoutMs?: number;
+  /** The executable to run (default `CLAUDE_BINARY`; see `claudeCodeBinary`). */
+  binary?: string;
 }
 
 /**
@@ -154,7 +194,7 @@ export async function runClaudeCode(options: RunClaudeOptions): Promise<ClaudeRu
   const args = ['-p', options.prompt, '--output-format', 'json'];
   if (options.allowedTools?.length) args.push('--allowedTools', options.allowedTools.join(','));
   const startedAt = Date.now();
-  const child: ChildProcess = spawn(CLAUDE_BINARY, args, {
+  const child: ChildProcess = spawn(options.binary ?? CLAUDE_BINARY, args, {
     cwd: work,
     env: { ...isolatedEnvironment(home, options.proxyUrl), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

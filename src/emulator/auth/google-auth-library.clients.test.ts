@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import AnthropicVertex from '@anthropic-ai/vertex-sdk';
+import AnthropicVertex, { type ClientOptions } from '@anthropic-ai/vertex-sdk';
 import { type ServerType, serve } from '@hono/node-server';
 import { GoogleAuth } from 'google-auth-library';
 import { Hono } from 'hono';
@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorAuth } from './emulator-auth.js';
 import { createGoogleTokenRedirectFetch } from './google-token-redirect-fetch.js';
 import { googleAuthErrorResponse } from './google-tokens.js';
+
+/** The Vertex SDK's google-auth-library (10) type; this package's 11 differs only in private fields. */
+type VertexGoogleAuth = NonNullable<ClientOptions['googleAuth']>;
 
 const auth = createEmulatorAuth();
 const cloudPlatform = 'https://www.googleapis.com/auth/cloud-platform';
@@ -106,7 +109,7 @@ describe('@anthropic-ai/vertex-sdk with the emulator service account', () => {
       baseURL: `${origin}/v1`,
       region: 'us-east5',
       projectId: 'emulator-project',
-      googleAuth,
+      googleAuth: googleAuth as unknown as VertexGoogleAuth,
       maxRetries: 0,
     });
     const message = await client.messages.create({

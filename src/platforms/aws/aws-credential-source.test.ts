@@ -58,13 +58,8 @@ describe('createAwsCredentialSource: caching', () => {
   });
 
   it('shares one in-flight refresh among concurrent callers', async () => {
-    let release: (credentials: AwsCredentials) => void = () => {};
-    const provider = vi.fn(
-      () =>
-        new Promise<AwsCredentials>((resolve) => {
-          release = resolve;
-        }),
-    );
+    const { promise: refreshed, resolve: release } = Promise.withResolvers<AwsCredentials>();
+    const provider = vi.fn(() => refreshed);
     const source = createAwsCredentialSource({ provider });
     const callers = Array.from({ length: 8 }, () => source.get());
     await Promise.resolve();

@@ -3,8 +3,7 @@
  * sending the same calls to one stub: the paths, bodies and headers must agree.
  */
 
-import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
-import type { AuthClient } from 'google-auth-library';
+import { AnthropicVertex, type ClientOptions } from '@anthropic-ai/vertex-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../catalog/resolve.js';
 import {
@@ -17,6 +16,9 @@ import { createGoogleTokenSource } from '../google/google-token-source.js';
 import { HttpTransport } from '../transport.js';
 import type { MessagesCall, PreparedRequest, ResolvedTarget } from '../types.js';
 import { createVertexAdapter, type VertexAdapter } from './vertex-adapter.js';
+
+/** The Vertex SDK's google-auth-library (10) type; this package's 11 differs only in private fields. */
+type AuthClient = NonNullable<ClientOptions['authClient']>;
 
 const MODEL = 'claude-sonnet-4-5@20250929';
 const REGION = 'us-east5';

@@ -36,7 +36,10 @@ describe.each(CLASSES)('the SDK reads %s', (type, className) => {
     expect(sdkError.name).toBe(className);
     expect(sdkError.status).toBe(rendered.status);
     expect(sdkError.apiMessage).toBe(`Original ${type} text.`);
-    expect(sdkError.message).toBe(`${rendered.status} ${rendered.body}`);
+    // @anthropic-ai/sdk 1.17 words the message itself, from the fields it read out of the body.
+    expect(sdkError.message).toBe(
+      `${rendered.status} Original ${type} text. (request_id: req_0123, type: ${type})`,
+    );
     expect(sdkError.requestID).toBe('req_0123');
     expect(sdkError.type).toBe(type);
   });

@@ -7,12 +7,14 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { APIError, OverloadedError, RateLimitError } from '@anthropic-ai/sdk';
-import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
-import type { AuthClient } from 'google-auth-library';
+import { AnthropicVertex, type ClientOptions } from '@anthropic-ai/vertex-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from './gateway-error.js';
 import { renderVertexError } from './google.js';
 import type { RenderedError } from './types.js';
+
+/** The Vertex SDK's google-auth-library (10) type; this package's 11 differs only in private fields. */
+type AuthClient = NonNullable<ClientOptions['authClient']>;
 
 let rendered: RenderedError;
 let server: Server;
