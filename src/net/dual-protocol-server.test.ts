@@ -37,7 +37,7 @@ const echo: Handler = (request, response) => {
   if (url.startsWith('/stream')) {
     const gapMs = Number(new URL(url, 'http://x').searchParams.get('gap') ?? 50);
     let left = Number(new URL(url, 'http://x').searchParams.get('chunks') ?? 5);
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    (response as http.ServerResponse).writeHead(200, { 'content-type': 'text/event-stream' });
     const next = () => {
       if (left-- <= 0) {
         response.end('event: done\n\n');
@@ -52,7 +52,7 @@ const echo: Handler = (request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
-    response.writeHead(200, { 'content-type': 'text/plain' });
+    (response as http.ServerResponse).writeHead(200, { 'content-type': 'text/plain' });
     response.end(`read ${Buffer.concat(chunks).length}`);
   });
   request.once('close', () => {
