@@ -23,6 +23,9 @@ const SHARED_BETAS = [
   'tool-search-tool-2025-10-19',
   'tool-examples-2025-10-29',
   FINE_GRAINED_TOOL_STREAMING_BETA,
+  // Estimated thinking tokens in streamed thinking deltas (SDKs since 2026-05-21). Claude Code 2.1.332
+  // sends it on every request in its Bedrock and Vertex modes, so both platforms take it.
+  'thinking-token-count-2026-05-13',
 ];
 
 /**
@@ -51,6 +54,8 @@ const FIRST_PARTY_ONLY_BETAS = [
   'web-fetch-2025-09-10',
   'web-search-2025-03-05',
   'skills-2025-10-02',
+  // Tool search's first-party beta: Claude Code sends tool-search-tool-2025-10-19 on Bedrock and Vertex instead.
+  'advanced-tool-use-2025-11-20',
   'oauth-2025-04-20',
   'message-batches-2024-09-24',
 ];

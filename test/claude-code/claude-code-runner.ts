@@ -45,7 +45,8 @@ export function claudeCodeBinary(build: ClaudeCodeBuild): string {
   return join(folder, bin);
 }
 
-function selectedBuild(): ClaudeCodeBuild {
+/** The build `CLAUDE_CODE_TEST_BUILD` names: `newest` or `2.1.197` (the default). */
+export function selectedBuild(): ClaudeCodeBuild {
   const name = process.env['CLAUDE_CODE_TEST_BUILD'] || '2.1.197';
   if (!Object.hasOwn(CLAUDE_CODE_PACKAGES, name)) {
     throw new Error(
