@@ -265,9 +265,17 @@ describe('discovered models', () => {
     };
     for (const field of ['bedrock', 'vertexId', 'foundryId', 'claudePlatformAwsId'] as const)
       delete discovered[field];
-    catalog.setDiscovered([discovered, { ...template, origin: 'discovered' }]);
+    // Shares a Bedrock id with a known model under another name: adds nothing.
+    const alias = {
+      ...discovered,
+      name: 'claude-other',
+      bedrock: template.bedrock,
+      origin: 'discovered' as const,
+    };
+    catalog.setDiscovered([discovered, alias]);
     expect(catalog.find('claude-nova-2')?.origin).toBe('discovered');
     expect(catalog.find(template.name)?.origin).toBe('built-in');
+    expect(catalog.find('claude-other')).toBeUndefined();
     expect(catalog.list().length).toBe(builtInModels().length + 1);
   });
 });

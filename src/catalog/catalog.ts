@@ -14,6 +14,8 @@ export class Catalog {
   #builtIn: readonly ModelEntry[];
   #discovered: readonly ModelEntry[] = [];
   #patches: readonly { name: string; patch: ModelPatch }[] = [];
+  /** Bedrock application inference profile ARNs (lower-cased) → the model they route to. */
+  #applicationProfiles: ReadonlyMap<string, string> = new Map();
   #models: readonly ModelEntry[] = [];
   #index = new Map<string, ModelEntry>();
 
@@ -30,16 +32,33 @@ export class Catalog {
 
   /** Resolves any name a client may send (see resolveModel). */
   resolve(requested: string): ResolvedModel {
-    return resolveIn(this.#index, requested);
+    const resolved = resolveIn(this.#index, requested);
+    if (resolved.onlyOn === 'bedrock' && !resolved.model && this.#applicationProfiles.size > 0) {
+      // An application inference profile is sent as its ARN, but priced and described as its model.
+      const name = this.#applicationProfiles.get(requested.trim().toLowerCase());
+      const model = name ? this.#index.get(name.toLowerCase()) : undefined;
+      if (model) return { ...resolved, model };
+    }
+    return resolved;
   }
 
   find(name: string): ModelEntry | undefined {
     return this.resolve(name).model;
   }
 
-  /** Replaces what discovery found (models the built-in data lacks, or corrects). */
-  setDiscovered(models: readonly ModelEntry[]): void {
+  /**
+   * Replaces what discovery found: models the built-in data lacks, known models
+   * with more than the data says (the same name replaces the row), and the
+   * account's application inference profiles (ARN → model name).
+   */
+  setDiscovered(
+    models: readonly ModelEntry[],
+    applicationProfiles: ReadonlyMap<string, string> = new Map(),
+  ): void {
     this.#discovered = models;
+    this.#applicationProfiles = new Map(
+      [...applicationProfiles].map(([arn, model]) => [arn.toLowerCase(), model] as const),
+    );
     this.#rebuild();
   }
 
@@ -53,6 +72,7 @@ export class Catalog {
   clone(): Catalog {
     const copy = new Catalog(this.#builtIn);
     copy.#discovered = this.#discovered;
+    copy.#applicationProfiles = this.#applicationProfiles;
     copy.#patches = this.#patches;
     copy.#rebuild();
     return copy;
@@ -67,13 +87,14 @@ export class Catalog {
     };
     for (const model of this.#builtIn) put(model);
     for (const model of this.#discovered) {
-      // A listing that names a known model (by any of its names) adds nothing new.
+      // A row with a known model's name replaces it (discovery adds what the data lacks, e.g. a profile);
+      // one that shares only another name with a known model adds nothing.
       const known =
         lookup(byName, model.name) ??
         namesOf(model)
           .map((name) => lookup(byName, name))
           .find(Boolean);
-      if (!known) put(model);
+      if (!known || known.name === model.name) put(model);
     }
     for (const { name, patch } of this.#patches) {
       const base = lookup(byName, name);

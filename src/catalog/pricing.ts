@@ -52,7 +52,7 @@ export function pricesFor(model: ModelEntry, promptTokens: number): { prices: To
  * costOf({ input_tokens: 1_000_000, output_tokens: 0 }, sonnet45, { platform: 'bedrock', scope: 'us' }) // { usd: 3.3, estimate: false }
  */
 export function costOf(usage: TokenUsage, model: ModelEntry | undefined, target: Target): Cost | undefined {
-  if (!model) return undefined;
+  if (!model || model.unpriced) return undefined;
   const input = usage.input_tokens ?? 0;
   const output = usage.output_tokens ?? 0;
   const cacheRead = usage.cache_read_input_tokens ?? 0;

@@ -101,6 +101,8 @@ export interface ModelEntry {
   /** Paths of facts not confirmed from a first-party page (`prices.cacheWrite1h`). */
   unconfirmed: string[];
   origin: ModelOrigin;
+  /** No price is known (a model only a platform's listing named): its cost is unknown, never $0. */
+  unpriced?: boolean;
 }
 
 /** Where one upstream request goes. */

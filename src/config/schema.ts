@@ -164,6 +164,14 @@ export const configSchema = z
     platforms: platformsSchema.prefault({}),
     /** Models to add or correct without a release; they win over the built-in and discovered data. */
     models: z.array(configuredModelSchema).default([]),
+    /** Reading the configured platforms' own model listings, at start and then periodically. */
+    discovery: z
+      .object({
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().min(1).default(60),
+      })
+      .strict()
+      .prefault({}),
     routes: z.array(routeSchema).default([]),
     /** Targets for model names no route matches, in order. Default: every configured platform. */
     defaultTargets: z.array(targetSpec).optional(),

@@ -1,4 +1,5 @@
-import { resolveModel } from '../catalog/resolve.js';
+import { listModels, resolveModel } from '../catalog/resolve.js';
+import type { ModelEntry } from '../catalog/types.js';
 
 function matches(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;
@@ -20,4 +21,48 @@ export function isExtraModel(extraModels: readonly string[], name: string): bool
   if (extraModels.length === 0) return false;
   const firstParty = resolveModel(name).ids.anthropic;
   return extraModels.some((pattern) => matches(pattern, name) || matches(pattern, firstParty));
+}
+
+/**
+ * The plain names among the extras (no `*`) as catalog rows, so the emulator
+ * lists them as a platform lists a model newer than the data: the same id on
+ * the Anthropic API and Vertex, `anthropic.<name>` with global and us profiles
+ * on Bedrock. Listing is all they are for (discovery tests); serving them goes
+ * by isExtraModel.
+ */
+export function listedExtraModels(extraModels: readonly string[]): ModelEntry[] {
+  return extraModels
+    .filter((name) => name.startsWith('claude-') && !name.includes('*') && !resolveModel(name).model)
+    .map((name) => ({
+      name,
+      displayName: name,
+      family: 'unknown',
+      aliases: [],
+      anthropicId: name,
+      offeredBy: ['anthropic', 'bedrock', 'vertex'],
+      firstPartyAliases: [],
+      bedrock: {
+        baseId: `anthropic.${name}`,
+        scopes: ['global', 'us'],
+        profileOnly: false,
+        integration: 'both',
+      },
+      vertexId: name,
+      contextWindow: 200_000,
+      maxOutputTokens: 64_000,
+      prices: { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 },
+      priceTiers: [],
+      regionalPremium: false,
+      platformLifecycle: {},
+      sources: ['emulator --extra-model'],
+      unconfirmed: [],
+      origin: 'discovered',
+      unpriced: true,
+    }));
+}
+
+/** The models an emulator lists: the catalog's and the plain extras. */
+export function emulatorModels(extraModels: readonly string[]): readonly ModelEntry[] {
+  const extras = listedExtraModels(extraModels);
+  return extras.length === 0 ? listModels() : [...listModels(), ...extras];
 }

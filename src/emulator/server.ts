@@ -24,6 +24,8 @@ export interface EmulatorConfig {
   deniedModels?: readonly string[];
   verifyThinkingSignatures?: boolean;
   clock?: Clock;
+  /** Application inference profiles of the emulated account (listed, and callable by their ARN). */
+  applicationProfiles?: readonly { id: string; model: string }[];
   /** Faults armed from the start (the CLI's `--fault`). */
   faults?: readonly FaultSpec[];
 }
@@ -52,6 +54,7 @@ export function createEmulator(config: EmulatorConfig = {}): Emulator {
     deniedModels: config.deniedModels ?? [],
     verifyThinkingSignatures: config.verifyThinkingSignatures ?? true,
     clock: config.clock ?? systemClock,
+    applicationProfiles: config.applicationProfiles ?? [],
   };
   const state = new EmulatorState(options);
   for (const fault of config.faults ?? []) state.faults.add(fault);

@@ -21,6 +21,8 @@ export interface EmulatorOptions {
   deniedModels: readonly string[];
   /** Check thinking signatures sent back, as the platforms do (a Bedrock signature fails on Vertex). */
   verifyThinkingSignatures: boolean;
+  /** Application inference profiles of the emulated account: an id and the base model it routes to. */
+  applicationProfiles: readonly { id: string; model: string }[];
   /** "Now" for its listings (retired models are left out); the wall clock unless a test pins it. */
   clock: Clock;
 }

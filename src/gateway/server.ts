@@ -18,6 +18,7 @@ import { handleRequest } from './handle-request.js';
 import { KeyLimits } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
+import { startModelDiscovery } from './model-discovery.js';
 import { buildRoutingTable } from './routing.js';
 
 export interface StartGatewayOptions {
@@ -40,6 +41,8 @@ export interface RunningGateway {
   url: string;
   port: number;
   context: GatewayContext;
+  /** Settles when the first model discovery run has been applied (at once when discovery is off). */
+  modelsDiscovered: Promise<void>;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), flushes the log. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -124,6 +127,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       for (const resolve of done) resolve();
     },
   };
+  const discovery = config.discovery.enabled
+    ? startModelDiscovery({
+        catalog,
+        engine,
+        platforms: options.platforms,
+        logger,
+        intervalMs: config.discovery.intervalMinutes * 60_000,
+        onChange: () => routing.planCache.clear(),
+      })
+    : undefined;
   const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays, now: clock });
   // Answers not yet complete, so a stop can end them properly when its grace period runs out.
   const open = new Set<NodeResponse>();
@@ -154,6 +167,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url,
     port,
     context,
+    modelsDiscovered: discovery?.first ?? Promise.resolve(),
     stop(graceMs = config.server.shutdownGraceMs) {
       stopping ??= (async () => {
         context.shuttingDown = true;
@@ -167,6 +181,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
             : Promise.resolve();
         await drained(graceMs);
         stopRetention();
+        discovery?.stop();
         // The grace period ran out: each unfinished answer ends with the dialect's error (a stream
         // with its error event or exception frame, never a silent cut), is logged as stopped by the
         // gateway, and its upstream request is cancelled. Then every connection is closed.

@@ -31,6 +31,7 @@ export interface TestGatewayConfig {
   timeouts?: Record<string, unknown>;
   sessions?: Record<string, unknown>;
   models?: unknown[];
+  discovery?: Record<string, unknown>;
 }
 
 /** The day every test gateway and emulator take as "now", so no test depends on the real date. */
@@ -93,6 +94,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       routes: overrides.routes ?? emulatedRoutes(),
       defaultTargets: overrides.defaultTargets ?? EMULATED_DEFAULT_TARGETS,
       retry: { baseDelayMs: 1, maxDelayMs: 5, ...overrides.retry },
+      // Discovery reads the emulator's listings (and so fills its journal): tests that want it turn it on.
+      discovery: { enabled: false, ...overrides.discovery },
     },
     {},
     'test configuration',

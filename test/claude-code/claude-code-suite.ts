@@ -147,6 +147,8 @@ async function startSetup(
     store,
     logger: pino({ level: 'info' }, sink),
   });
+  // As serve does: the platforms' model lists are read at start (here the emulator's); the runs' journal starts after.
+  await gateway.modelsDiscovered;
   const recorder = await startRecordingProxy(gateway.url);
   return {
     gateway,

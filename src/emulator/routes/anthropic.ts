@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import { isRetired } from '../../catalog/deprecation.js';
 import { MAX_BODY_BYTES } from '../../catalog/platforms.js';
-import { listModels, resolveModel } from '../../catalog/resolve.js';
+import { resolveModel } from '../../catalog/resolve.js';
 import type { ModelEntry, Platform } from '../../catalog/types.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { anthropicAuthErrorResponse } from '../auth/anthropic-api-key.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
-import { isExtraModel } from '../extra-models.js';
+import { emulatorModels, isExtraModel } from '../extra-models.js';
 import {
   clientConnection,
   type EmulatorContext,
@@ -189,7 +189,7 @@ export function mountAnthropicRoutes(
       bodyBytes: 0,
       status: 200,
     });
-    const models = listModels()
+    const models = emulatorModels(state.options.extraModels)
       .filter(
         (model) => model.offeredBy.includes(platform) && !isRetired(model, state.options.clock(), platform),
       )

@@ -1,15 +1,31 @@
 import type { Hono } from 'hono';
 import { bedrockModels, foundationModelSummary, inferenceProfiles } from '../../catalog/bedrock-listings.js';
-import { listModels, resolveModel } from '../../catalog/resolve.js';
+import { resolveModel } from '../../catalog/resolve.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
+import { emulatorModels } from '../extra-models.js';
 import { type EmulatorContext, type EmulatorEnv, rawTarget } from '../http.js';
 import { journalHeaders } from '../journal.js';
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
 import { signedRequestOf } from './bedrock-runtime.js';
+
+/** The account's application inference profiles (`applicationProfiles` in the emulator's options), as Bedrock lists them. */
+function applicationProfiles(state: EmulatorState, region: string, account: string) {
+  return state.options.applicationProfiles.map((profile) => ({
+    inferenceProfileName: profile.id,
+    description: `Application inference profile for ${profile.model}`,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    inferenceProfileArn: `arn:aws:bedrock:${region}:${account}:application-inference-profile/${profile.id}`,
+    models: [{ modelArn: `arn:aws:bedrock:${region}::foundation-model/${profile.model}` }],
+    inferenceProfileId: profile.id,
+    status: 'ACTIVE',
+    type: 'APPLICATION',
+  }));
+}
 
 /** Bedrock's control plane: ListFoundationModels, GetFoundationModel, ListInferenceProfiles, GetInferenceProfile. */
 export function mountBedrockControlRoutes(
@@ -45,7 +61,7 @@ export function mountBedrockControlRoutes(
     const models =
       provider && provider.toLowerCase() !== 'anthropic'
         ? []
-        : bedrockModels(listModels(), state.options.clock()).map((model) =>
+        : bedrockModels(emulatorModels(state.options.extraModels), state.options.clock()).map((model) =>
             foundationModelSummary(model, caller.region, state.options.clock()),
           );
     return context.json({ modelSummaries: models });
@@ -55,7 +71,9 @@ export function mountBedrockControlRoutes(
     const caller = await authorize(context, 'GetFoundationModel');
     if ('response' in caller) return caller.response;
     const known = resolveModel(context.req.param('id')).model;
-    const model = bedrockModels(listModels(), state.options.clock()).find((candidate) => candidate === known);
+    const model = bedrockModels(emulatorModels(state.options.extraModels), state.options.clock()).find(
+      (candidate) => candidate === known,
+    );
     if (!model) {
       return platformErrorResponse(
         'bedrock',
@@ -76,14 +94,16 @@ export function mountBedrockControlRoutes(
     if ('response' in caller) return caller.response;
     const type = context.req.query('type');
     const all =
-      type && type !== 'SYSTEM_DEFINED'
-        ? []
-        : inferenceProfiles(
-            listModels(),
-            state.options.clock(),
-            caller.region,
-            auth.credentials.awsAccountId,
-          );
+      type === 'APPLICATION'
+        ? applicationProfiles(state, caller.region, auth.credentials.awsAccountId)
+        : type && type !== 'SYSTEM_DEFINED'
+          ? []
+          : inferenceProfiles(
+              emulatorModels(state.options.extraModels),
+              state.options.clock(),
+              caller.region,
+              auth.credentials.awsAccountId,
+            );
     const maxResults = Math.min(1000, Math.max(1, Number(context.req.query('maxResults') ?? 100) || 100));
     const start = Number(context.req.query('nextToken') ?? 0) || 0;
     const page = all.slice(start, start + maxResults);
@@ -96,7 +116,7 @@ export function mountBedrockControlRoutes(
     if ('response' in caller) return caller.response;
     const wanted = decodePathSegment(context.req.param('id'));
     const profile = inferenceProfiles(
-      listModels(),
+      emulatorModels(state.options.extraModels),
       state.options.clock(),
       caller.region,
       auth.credentials.awsAccountId,

@@ -46,18 +46,25 @@ function bedrockModel(
   modelId: string,
   region: string,
 ): { model: ModelEntry | undefined } | { error: GatewayError } {
-  const resolved = resolveModel(modelId);
+  let resolved = resolveModel(modelId);
+  const profile = /:application-inference-profile\/([^/]+)$/.exec(modelId)?.[1];
+  if (profile && resolved.arnRegion === region) {
+    // The account's own application profile, called by its ARN in its region: served as its model.
+    const base = state.options.applicationProfiles.find((candidate) => candidate.id === profile)?.model;
+    if (base) resolved = resolveModel(base);
+  }
   const known = resolved.model;
   if (!known) {
     return isExtraModel(state.options.extraModels, modelId)
       ? { model: undefined }
       : { error: validation(INVALID_MODEL) };
   }
-  const isBedrockId = /(^|[./])anthropic\.claude/.test(modelId);
+  const isBedrockId =
+    (profile !== undefined && known !== undefined) || /(^|[./])anthropic\.claude/.test(modelId);
   if (!isBedrockId || !known.bedrock) return { error: validation(INVALID_MODEL) };
   const scope = resolved.bedrockScope;
   if (scope && !known.bedrock.scopes.includes(scope)) return { error: validation(INVALID_MODEL) };
-  if (!scope && !resolved.arnRegion && known.bedrock.profileOnly) {
+  if (!scope && !resolved.arnRegion && !profile && known.bedrock.profileOnly) {
     return {
       error: validation(
         `Invocation of model ID ${known.bedrock.baseId} with on-demand throughput isn’t supported. ` +

@@ -16,6 +16,8 @@ export interface ListBedrockModelsOptions extends AwsAuthorizerOptions {
   signal?: AbortSignal;
   /** A guard against an endpoint that never stops paginating. Default 100. */
   maxPages?: number;
+  /** Which inference profiles to list: system-defined (default), and the account's application profiles. */
+  profileTypes?: readonly ('SYSTEM_DEFINED' | 'APPLICATION')[];
 }
 
 export interface BedrockFoundationModel {
@@ -107,28 +109,34 @@ export async function listBedrockModels(options: ListBedrockModelsOptions): Prom
         ...optional('lifecycleStatus', model.modelLifecycle?.status),
       }));
     const inferenceProfiles: BedrockInferenceProfile[] = [];
-    const seenTokens = new Set<string>();
-    let nextToken: string | undefined;
-    for (let page = 0; page < (options.maxPages ?? 100); page += 1) {
-      const query = `type=SYSTEM_DEFINED${nextToken === undefined ? '' : `&nextToken=${encodeURIComponent(nextToken)}`}`;
-      const parsed = inferenceProfilesSchema.safeParse(
-        await getJson(`${base}/inference-profiles?${query}`, authorizer, sending),
-      );
-      if (!parsed.success) break;
-      for (const profile of parsed.data.inferenceProfileSummaries ?? []) {
-        if (!profile.inferenceProfileId.includes('anthropic.')) continue;
-        inferenceProfiles.push({
-          id: profile.inferenceProfileId,
-          ...optional('name', profile.inferenceProfileName),
-          ...optional('arn', profile.inferenceProfileArn),
-          ...optional('status', profile.status),
-          ...optional('type', profile.type),
-          modelArns: (profile.models ?? []).flatMap((model) => (model.modelArn ? [model.modelArn] : [])),
-        });
+    for (const type of options.profileTypes ?? ['SYSTEM_DEFINED']) {
+      const seenTokens = new Set<string>();
+      let nextToken: string | undefined;
+      for (let page = 0; page < (options.maxPages ?? 100); page += 1) {
+        const query = `type=${type}${nextToken === undefined ? '' : `&nextToken=${encodeURIComponent(nextToken)}`}`;
+        const parsed = inferenceProfilesSchema.safeParse(
+          await getJson(`${base}/inference-profiles?${query}`, authorizer, sending),
+        );
+        if (!parsed.success) break;
+        for (const profile of parsed.data.inferenceProfileSummaries ?? []) {
+          // Application profiles have ids of their own: they are Claude's when they route to an Anthropic model.
+          const anthropic =
+            profile.inferenceProfileId.includes('anthropic.') ||
+            (profile.models ?? []).some((model) => model.modelArn?.includes('/anthropic.'));
+          if (!anthropic) continue;
+          inferenceProfiles.push({
+            id: profile.inferenceProfileId,
+            ...optional('name', profile.inferenceProfileName),
+            ...optional('arn', profile.inferenceProfileArn),
+            ...optional('status', profile.status),
+            ...optional('type', profile.type),
+            modelArns: (profile.models ?? []).flatMap((model) => (model.modelArn ? [model.modelArn] : [])),
+          });
+        }
+        nextToken = parsed.data.nextToken ?? undefined;
+        if (nextToken === undefined || seenTokens.has(nextToken)) break;
+        seenTokens.add(nextToken);
       }
-      nextToken = parsed.data.nextToken ?? undefined;
-      if (nextToken === undefined || seenTokens.has(nextToken)) break;
-      seenTokens.add(nextToken);
     }
     return { region: options.region, foundationModels, inferenceProfiles };
   });
