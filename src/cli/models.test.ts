@@ -53,6 +53,33 @@ describe('models (the catalog)', () => {
     expect(run.out.some((line) => line.startsWith('claude-3-haiku '))).toBe(false);
   });
 
+  it("adds the configuration's models: rows, marked configured, and refuses a malformed one naming the key", async () => {
+    const folder = temporaryFolder();
+    try {
+      const config = writeConfig(folder.path, {
+        models: [
+          { name: 'claude-nova-1', displayName: 'Claude Nova 1', prices: { input: 3, output: 15 } },
+          { name: 'sonnet', prices: { input: 2, output: 10, cacheRead: 0.1 } },
+        ],
+      });
+      const run = await runCli(['models', '--config', config]);
+      expect(run.code).toBe(0);
+      expect(rowOf(run.out, 'claude-nova-1')).toMatch(/\$3 \/ \$15\s+configured$/);
+      expect(rowOf(run.out, 'claude-sonnet-5-5')).toMatch(/\$2 \/ \$10\s+configured$/);
+      expect(rowOf(run.out, 'claude-opus-5-5')).toMatch(/built-in$/);
+      const broken = writeConfig(
+        folder.path,
+        { models: [{ name: 'claude-nova-1', prices: { input: 'three' } }] },
+        'broken.yaml',
+      );
+      const refused = await runCli(['models', '--config', broken]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.error.join('\n')).toMatch(/models\.0\.prices/);
+    } finally {
+      folder.remove();
+    }
+  });
+
   it('gives the same view as JSON', async () => {
     const run = await runCli(['models', '--platform', 'bedrock', '--region', 'us-west-2', '--json']);
     const models = JSON.parse(run.text) as { name: string; callableScopes: string[]; idToUse: string }[];

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { configuredCatalog } from '../catalog/configured-catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
 import { lifecycleOn } from '../catalog/deprecation.js';
 import { BEDROCK_REGIONS, BEDROCK_SCOPE_SOURCE_REGIONS } from '../catalog/platforms.js';
@@ -9,7 +10,7 @@ import type { ModelListItem } from '../client/models.js';
 import { bedrockTargetFor } from '../client/target-selection.js';
 import { isoDay, systemClock } from '../clock.js';
 import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
-import { cliPlatforms } from './cli-config.js';
+import { cliPlatforms, loadCliConfig } from './cli-config.js';
 import { CliError, type CommandContext } from './command.js';
 import { formatTable } from './table.js';
 
@@ -26,7 +27,8 @@ Options:
                    with --platform vertex: the location (global, us, eu, us-east5…)
   --live           ask the configured platforms (credentials from the configuration
                    file and the environment: the AWS chain, Google ADC, API keys)
-  --config FILE    configuration file for --live (default ./claude-gateway.yaml when present)
+  --config FILE    configuration file: its models: rows join the catalog (SOURCE configured), and
+                   --live calls its platforms (default ./claude-gateway.yaml when present)
   --emulate        with --live: ask an in-process emulator (no cloud account needed)
   --json           JSON instead of a table
   -h, --help       show this help
@@ -332,9 +334,7 @@ export async function runModels(argv: string[], context: CommandContext): Promis
   if (values.region !== undefined && platform !== 'bedrock' && platform !== 'vertex' && !values.live) {
     throw new CliError('--region goes with --platform bedrock or --platform vertex');
   }
-  if (!values.live && (values.emulate || values.config !== undefined)) {
-    throw new CliError(`${values.emulate ? '--emulate' : '--config'} only makes sense with --live`);
-  }
+  if (!values.live && values.emulate) throw new CliError('--emulate only makes sense with --live');
   if (values.live) {
     return runLive(
       {
@@ -347,7 +347,10 @@ export async function runModels(argv: string[], context: CommandContext): Promis
       context,
     );
   }
-  const view = catalogView(platform, values.region, context);
+  // The configuration's `models:` (the file named, or ./claude-gateway.yaml when present) are part of the catalog.
+  const { config } = loadCliConfig(values.config, context.env);
+  const catalog = configuredCatalog(context.catalog ?? defaultCatalog(), config);
+  const view = catalogView(platform, values.region, { ...context, catalog });
   if (values.json) {
     context.out(JSON.stringify(view.json, null, 2));
     return 0;

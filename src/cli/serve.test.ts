@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClock } from '../test-support/gateway.js';
 import { runCli, temporaryFolder, writeConfig } from './__fixtures__/run-cli.js';
 import type { CommandContext } from './command.js';
 import { main } from './main.js';
@@ -56,7 +57,10 @@ describe('serve at start', () => {
     const config = writeConfig(folder.path, {
       store: store(),
       platforms: { anthropic: { apiKey: 'sk-ant-test', baseUrl: 'http://127.0.0.1:9' } },
-      routes: [{ models: ['sonnet'], targets: ['vertex/global', 'anthropic'] }],
+      routes: [
+        { models: ['sonnet'], targets: ['vertex/global', 'anthropic'] },
+        { models: ['claude-sonnet-4-5'], targets: ['anthropic'] },
+      ],
     });
     const out: string[] = [];
     const error: string[] = [];
@@ -70,10 +74,14 @@ describe('serve at start', () => {
       error: (line) => error.push(line),
       env: {},
       untilStopped: () => stopRequested,
+      clock: testClock,
     };
     const exited = main(['serve', '--config', config, '--port', '0'], context);
     await Promise.race([started, exited]);
     expect(out).toContain('  note routes[0] (sonnet): vertex/global is skipped, vertex is not configured');
+    expect(out).toContain(
+      '  note routes[1] (claude-sonnet-4-5): anthropic serves Claude Sonnet 4.5, retired there on 2026-11-30; move to claude-sonnet-5-5',
+    );
     expect(out).toContainEqual(
       expect.stringMatching(/^claude-gateway listening on http:\/\/127\.0\.0\.1:\d+/),
     );

@@ -1,4 +1,9 @@
 import { parseArgs } from 'node:util';
+import type { Catalog } from '../catalog/catalog.js';
+import { configuredCatalog } from '../catalog/configured-catalog.js';
+import { defaultCatalog } from '../catalog/default-catalog.js';
+import { isRetired, lifecycleOn } from '../catalog/deprecation.js';
+import { systemClock } from '../clock.js';
 import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms } from '../config/emulated-platforms.js';
 import { ConfigError, effectivePlatforms, loadConfigFile } from '../config/load.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
@@ -103,6 +108,10 @@ export async function runServe(argv: string[], context: CommandContext): Promise
       throw new CliError((error as Error).message, 1);
     }
     for (const note of unconfiguredTargetNotes(config, routing)) context.out(`  note ${note}`);
+    const catalog = configuredCatalog(defaultCatalog(), config);
+    for (const note of retiredTargetNotes(routing, catalog, (context.clock ?? systemClock)())) {
+      context.out(`  note ${note}`);
+    }
     const checks = await checkCredentials(platforms, context.env);
     const missing = checks.filter((check) => !check.ok);
     for (const check of checks) {
@@ -157,6 +166,37 @@ export async function runServe(argv: string[], context: CommandContext): Promise
   process.off('unhandledRejection', onUnhandledRejection);
   context.out('claude-gateway: stopped, activity log flushed');
   return 0;
+}
+
+/**
+ * Route targets that serve a model retired on their platform (by the catalog's
+ * dates, on the injected clock): requests will likely fail there, so say so at
+ * start, with the model to move to.
+ */
+function retiredTargetNotes(
+  routing: ReturnType<typeof buildRoutingTable>,
+  catalog: Catalog,
+  now: number,
+): string[] {
+  const notes: string[] = [];
+  routing.routes.forEach((route, index) => {
+    const override = route.options?.['model'];
+    const names =
+      typeof override === 'string' ? [override] : route.models.filter((name) => !/[*?]/.test(name));
+    for (const name of names) {
+      const model = catalog.find(name);
+      if (!model) continue;
+      for (const target of route.targets) {
+        if (!isRetired(model, now, target.platform)) continue;
+        const retired = lifecycleOn(model, target.platform).retires;
+        notes.push(
+          `routes[${index}] (${route.models.join(', ')}): ${targetKey(target)} serves ${model.displayName}, ` +
+            `retired there on ${retired}${model.replacement ? `; move to ${model.replacement}` : ''}`,
+        );
+      }
+    }
+  });
+  return notes;
 }
 
 /** Route and default targets on a platform the configuration does not set up: requests skip them, so say so at start. */
