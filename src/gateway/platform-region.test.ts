@@ -87,7 +87,8 @@ describe('targets that name no region', () => {
     const { region: _configured, ...bedrock } = emulatedPlatforms(emulator).bedrock ?? {};
     const store = await openStore('sqlite::memory:');
     const gateway = await startGateway({
-      config: config(),
+      // No model discovery: the journal's first Bedrock entry must be this request.
+      config: { ...config(), discovery: { enabled: false, intervalMinutes: 60 } },
       platforms: { bedrock },
       store,
       env: { ...quiet, AWS_REGION: 'eu-west-1' },
