@@ -16,6 +16,9 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../../src/catalog/default-catalog.js';
+import { costOfUsage } from '../../src/catalog/pricing.js';
+import type { BedrockScope, Platform } from '../../src/catalog/types.js';
 import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms } from '../../src/config/emulated-platforms.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RouteConfig } from '../../src/config/schema.js';
@@ -299,6 +302,31 @@ async function expectToolRoundTrip(observed: Observed, dialect: Dialect, setup: 
     expect(row.userAgent).toMatch(/^claude-cli\/\d+\.\d+\.\d+/);
     expect(row.clientDisconnected).toBe(false);
     expect(row.outputTokens).toBeGreaterThan(0);
+    // A known, correct cost: the catalog's prices for the model and target that served (no estimate, never $0).
+    const model = defaultCatalog().find(row.model ?? '');
+    const target = {
+      platform: row.platform as Platform,
+      region: row.region,
+      scope: row.scope as BedrockScope,
+    };
+    const usage = {
+      input_tokens: row.inputTokens,
+      output_tokens: row.outputTokens,
+      cache_read_input_tokens: row.cacheReadTokens,
+      cache_creation_input_tokens: row.cacheWriteTokens,
+    };
+    // The row keeps the cache writes' total, not their 5-minute/1-hour split: the cost lies between the two.
+    const allFiveMinute = costOfUsage(usage, model, target) ?? Number.NaN;
+    const allOneHour =
+      costOfUsage(
+        { ...usage, cache_creation: { ephemeral_1h_input_tokens: row.cacheWriteTokens } },
+        model,
+        target,
+      ) ?? Number.NaN;
+    expect(row.costUsd).toBeGreaterThan(0);
+    expect(row.costUsd).toBeGreaterThanOrEqual(allFiveMinute - 1e-6);
+    expect(row.costUsd).toBeLessThanOrEqual(allOneHour + 1e-6);
+    expect(row.costEstimated).toBeUndefined();
   }
   // The second turn carried the tool's result back.
   const secondBody = JSON.parse(rows[1]?.requestBody ?? '{}') as {
