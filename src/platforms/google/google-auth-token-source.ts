@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { AuthClient, GoogleAuth, GoogleAuthOptions } from 'google-auth-library';
 import { isJsonObject, safeParseJson } from '../../wire/json.js';
 import { googleCredentialsError } from './google-credentials-error.js';
@@ -147,10 +148,19 @@ export class GoogleAuthTokenSource implements GoogleTokenSource {
     };
     // A known project spares ADC its own search (gcloud, the metadata server) when it loads the credentials.
     if (this.configuredProjectId) authOptions.projectId = this.configuredProjectId;
-    if (credentials) authOptions.credentials = credentials as GoogleAuthOptions['credentials'];
-    else if (this.options.keyFile) authOptions.keyFilename = this.options.keyFile;
-    const { GoogleAuth } = await loadGoogleAuthLibrary();
-    return new GoogleAuth(authOptions);
+    const library = await loadGoogleAuthLibrary();
+    const json = credentials ?? (this.options.keyFile ? await readKeyFile(this.options.keyFile) : undefined);
+    const client = json ? typedClient(library, json, authOptions) : undefined;
+    if (client) {
+      authOptions.authClient = client;
+      if (!authOptions.projectId && typeof json?.['project_id'] === 'string')
+        authOptions.projectId = json['project_id'];
+    } else if (credentials) {
+      authOptions.credentials = credentials as GoogleAuthOptions['credentials'];
+    } else if (this.options.keyFile) {
+      authOptions.keyFilename = this.options.keyFile;
+    }
+    return new library.GoogleAuth(authOptions);
   }
 }
 
@@ -161,6 +171,55 @@ export class GoogleAuthTokenSource implements GoogleTokenSource {
  */
 function loadGoogleAuthLibrary() {
   return import('google-auth-library');
+}
+
+/** A key file's JSON; a file that is not JSON is left to the library, whose error names it. */
+async function readKeyFile(path: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const parsed = safeParseJson(text);
+  return parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined;
+}
+
+/**
+ * The client for a service account key or a gcloud user's credentials, built
+ * from the JSON whose `type` the gateway has checked: google-auth-library 11
+ * deprecates handing it unchecked credentials (`credentials`, `keyFilename`)
+ * and warns on the console each time. Other types (external accounts,
+ * impersonation) still go through the library's own loader.
+ */
+function typedClient(
+  library: Awaited<ReturnType<typeof loadGoogleAuthLibrary>>,
+  json: Record<string, unknown>,
+  options: GoogleAuthOptions,
+): AuthClient | undefined {
+  const text = (key: string) => (typeof json[key] === 'string' ? (json[key] as string) : undefined);
+  const clientOptions = { ...(options.clientOptions ?? {}) };
+  if (json['type'] === 'service_account' && text('client_email') && text('private_key')) {
+    const keyId = text('private_key_id');
+    const universeDomain = text('universe_domain');
+    const quotaProjectId = text('quota_project_id');
+    return new library.JWT({
+      ...clientOptions,
+      email: text('client_email'),
+      key: text('private_key'),
+      ...(keyId ? { keyId } : {}),
+      ...(universeDomain ? { universeDomain } : {}),
+      ...(quotaProjectId ? { quotaProjectId } : {}),
+      scopes: options.scopes,
+    });
+  }
+  if (json['type'] === 'authorized_user' && text('refresh_token')) {
+    const quotaProjectId = text('quota_project_id');
+    return new library.UserRefreshClient({
+      ...clientOptions,
+      clientId: text('client_id'),
+      clientSecret: text('client_secret'),
+      refreshToken: text('refresh_token'),
+      ...(quotaProjectId ? { quotaProjectId } : {}),
+    });
+  }
+  return undefined;
 }
 
 function parseCredentials(

@@ -89,6 +89,17 @@ describe('createGoogleTokenSource with a service account', () => {
     expect(claims['scope']).toBe(GOOGLE_CLOUD_PLATFORM_SCOPE);
   });
 
+  it('hands google-auth-library a checked client, so it prints no deprecation warning', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const source = createGoogleTokenSource({ credentials: serviceAccount(`${tokenServer.url}/token`) });
+      expect(await source.getRequestHeaders()).toEqual({ authorization: 'Bearer token-1' });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('reads the project and the quota project from the credentials', async () => {
     const source = createGoogleTokenSource({
       credentials: JSON.stringify(
