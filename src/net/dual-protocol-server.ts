@@ -200,7 +200,7 @@ function receivedWhole(stream: http2.ServerHttp2Stream): boolean {
 /**
  * One TCP port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge).
  *
- * Node 20's `http2.createServer({ allowHTTP1 })` only falls back over TLS, but
+ * Node's `http2.createServer({ allowHTTP1 })` (20 to 26) only falls back over TLS, but
  * the AWS SDK v3 for Bedrock runtime speaks HTTP/2 even to an `http://`
  * endpoint, while curl, the Anthropic SDKs and Claude Code speak HTTP/1.1. So
  * each connection's first bytes decide which server gets it.

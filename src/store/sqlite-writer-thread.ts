@@ -23,7 +23,7 @@ export type WriterReply =
 
 /**
  * The body of the writer thread: opens its own connection and answers
- * requests one at a time. It runs from its source text (a Node 20 worker
+ * requests one at a time. It runs from its source text (a worker started from the TypeScript sources
  * cannot load TypeScript), so it is self-contained and receives what it needs
  * as arguments.
  *
