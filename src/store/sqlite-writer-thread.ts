@@ -23,9 +23,9 @@ export type WriterReply =
 
 /**
  * The body of the writer thread: opens its own connection and answers
- * requests one at a time. It runs from its source text (a worker started from the TypeScript sources
- * cannot load TypeScript), so it is self-contained and receives what it needs
- * as arguments.
+ * requests one at a time. It runs from its source text (the same text whether
+ * the gateway runs from dist or from the TypeScript sources in tests), so it is
+ * self-contained and receives what it needs as arguments.
  *
  * @example
  * const source = `(${sqliteWriterThread})(require, require('node:worker_threads').parentPort, require('node:worker_threads').workerData, ${sqliteWriterCore})`;
