@@ -32,6 +32,22 @@ export {
   type PlatformCheck,
   type RequestOptions,
 } from './client/index.js';
+export {
+  type ContentBlock,
+  type Message,
+  type RedactedThinkingBlock,
+  type ServerToolUseBlock,
+  type StopReason,
+  type TextBlock,
+  type TextCitation,
+  type ThinkingBlock,
+  type ToolUseBlock,
+  type UnknownContentBlock,
+  unknownBlockType,
+  type WebSearchResultBlock,
+  type WebSearchToolResultBlock,
+  type WebSearchToolResultError,
+} from './client/message-types.js';
 export { emulatedPlatforms } from './config/emulated-platforms.js';
 export { ConfigError, loadConfigFile, parseConfig } from './config/load.js';
 export type { GatewayConfig, PlatformsConfig, RouteConfig } from './config/schema.js';
@@ -73,6 +89,6 @@ export {
   toolInputReportOf,
   wrapInvalidJson,
 } from './streaming/index.js';
-export type { ContentBlock, Message, StreamEvent, Usage } from './wire/anthropic-events.js';
+export type { StreamEvent, Usage } from './wire/anthropic-events.js';
 export { GatewayError } from './wire/errors/gateway-error.js';
 export type { AnthropicErrorType } from './wire/errors/types.js';

@@ -1,3 +1,8 @@
+import {
+  geographyOfAwsRegion,
+  geographyOfGoogleLocation,
+  narrowestGeographyOfAwsRegions,
+} from './geographies.js';
 import type { BedrockScope, Geo, Platform } from './types.js';
 
 /*
@@ -136,6 +141,8 @@ export const ENDPOINTS = {
 /**
  * AWS regions from which each inference-profile scope can be called. A `us.`
  * profile called in `eu-west-1` is rejected by Bedrock as an invalid model id.
+ * They are also the regions each profile is taken to route to, and so decide
+ * its geography (`geoOfBedrockScope`).
  */
 export const BEDROCK_SCOPE_SOURCE_REGIONS: Record<Exclude<BedrockScope, 'global'>, readonly string[]> = {
   us: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'],
@@ -179,19 +186,32 @@ export const BEDROCK_SCOPE_HOME_REGION: Record<BedrockScope, string> = {
   au: 'ap-southeast-2',
 };
 
-/** The geography where a Bedrock scope keeps the data. */
-export function geoOfBedrockScope(scope: BedrockScope): Geo {
-  return scope;
+/**
+ * The geography where a Bedrock scope keeps the data: the narrowest geography
+ * that holds every region of the profile (`data/geographies.json`), so it
+ * follows the data rather than the prefix. The `eu.` profiles' regions above
+ * include London (eu-west-2) and Zurich (eu-central-2), which are not in the
+ * European Union: a request sent to an `eu.` profile may be processed there,
+ * so its geography is `europe`, not `eu`. An EU-only key reaches Bedrock only
+ * through a base model id in an EU region (`bedrock/eu-central-1`).
+ * `global` is everywhere.
+ *
+ * @example
+ * geoOfBedrockScope('eu') // 'europe'
+ * geoOfBedrockScope('us') // 'us'
+ */
+export function geoOfBedrockScope(scope: BedrockScope): Geo | undefined {
+  if (scope === 'global') return 'global';
+  return narrowestGeographyOfAwsRegions(BEDROCK_SCOPE_SOURCE_REGIONS[scope]);
 }
 
-/** The geography of a single AWS region (`eu-west-1` → `eu`). */
+/**
+ * The geography of a single AWS region from `data/geographies.json`
+ * (`eu-west-1` → `eu`, `eu-west-2` London → `europe`); undefined for a region
+ * the data does not list.
+ */
 export function geoOfAwsRegion(region: string): Geo | undefined {
-  if (region.startsWith('us-')) return 'us';
-  if (region.startsWith('eu-')) return 'eu';
-  if (region === 'ap-northeast-1' || region === 'ap-northeast-3') return 'jp';
-  if (region === 'ap-southeast-2' || region === 'ap-southeast-4') return 'au';
-  if (region.startsWith('ap-')) return 'apac';
-  return undefined;
+  return geographyOfAwsRegion(region);
 }
 
 /** Vertex locations the catalog knows; any `{region}` of Google Cloud is accepted by the adapters. */
@@ -213,13 +233,12 @@ export const VERTEX_LOCATIONS: readonly string[] = [
   'australia-southeast1',
 ];
 
-/** The geography of a Vertex location (`europe-west1` → `eu`, `global` → `global`). */
+/**
+ * The geography of a Vertex location from `data/geographies.json`
+ * (`europe-west1` → `eu`, `europe-west2` London → `europe`, the `eu`
+ * multi-region → `eu`, `global` → `global`); undefined for a location the
+ * data does not list.
+ */
 export function geoOfVertexLocation(location: string): Geo | undefined {
-  if (location === 'global') return 'global';
-  if (location === 'us' || location.startsWith('us-') || location.startsWith('northamerica-')) return 'us';
-  if (location === 'eu' || location.startsWith('europe-')) return 'eu';
-  if (location === 'asia-northeast1') return 'jp';
-  if (location.startsWith('australia-')) return 'au';
-  if (location.startsWith('asia-')) return 'apac';
-  return undefined;
+  return geographyOfGoogleLocation(location);
 }

@@ -10,8 +10,12 @@ export const PLATFORMS: readonly Platform[] = ['anthropic', 'bedrock', 'vertex',
 export type BedrockScope = 'global' | 'us' | 'eu' | 'jp' | 'apac' | 'au';
 export const BEDROCK_SCOPES: readonly BedrockScope[] = ['global', 'us', 'eu', 'jp', 'apac', 'au'];
 
-/** A data-residency geography. `global` means "anywhere the platform routes". */
-export type Geo = 'us' | 'eu' | 'jp' | 'apac' | 'au' | 'global';
+/**
+ * A data-residency geography. `global` means "anywhere the platform routes".
+ * `eu` is the European Union only; `europe` adds the United Kingdom and
+ * Switzerland. Members of each: `data/geographies.json`.
+ */
+export type Geo = 'us' | 'eu' | 'europe' | 'jp' | 'apac' | 'au' | 'global';
 
 /** USD per million tokens. */
 export interface TokenPrices {

@@ -87,6 +87,28 @@ describe('doctor', () => {
     expect(run.out.at(-1)).toBe('2 checks failed: see the ✗ lines and their fixes above.');
   });
 
+  it('asks the runtime endpoint for STS and the control plane when only bedrock.endpoint points elsewhere', async () => {
+    const { endpoint, region, accessKeyId, secretAccessKey } = emulatedPlatforms(denying).bedrock ?? {};
+    const config = writeConfig(
+      folder.path,
+      {
+        platforms: { bedrock: { endpoint, region, accessKeyId, secretAccessKey } },
+        routes: [{ models: ['claude-sonnet-4-5'], targets: ['bedrock/global'] }],
+      },
+      'endpoint-only.yaml',
+    );
+    const run = await runCli(['doctor', '--config', config]);
+    const bedrock = section(run.out, 'bedrock');
+    // An account and ARN from the emulator's STS: the real STS would not know these keys.
+    expect(bedrock).toContainEqual(
+      expect.stringMatching(/^ {2}✓ AWS credentials \(STS GetCallerIdentity\): AWS account \d+ as arn:aws:/),
+    );
+    expect(bedrock).toContainEqual(
+      expect.stringMatching(/^ {2}✓ model access: claude-sonnet-4-5 via bedrock\/global/),
+    );
+    expect(run.code).toBe(0);
+  });
+
   it('fails the AWS check for a wrong secret, says what to fix, and skips model access', async () => {
     const platforms = emulatedPlatforms(denying);
     const config = writeConfig(

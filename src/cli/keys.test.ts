@@ -73,7 +73,10 @@ describe('keys create', () => {
   });
 
   it.each([
-    [['--name', 'x', '--residency', 'mars'], '--residency must be one of us, eu, jp, apac, au; got "mars"'],
+    [
+      ['--name', 'x', '--residency', 'mars'],
+      '--residency must be one of us, eu, europe, jp, apac, au; got "mars"',
+    ],
     [['--name', 'x', '--budget=-5'], '--budget must be a number above 0; got "-5"'],
     [['--name', 'x', '--budget', '-5'], "Option '--budget' argument is ambiguous. Did you forget"],
     [['--name', 'x', '--rpm', '1.5'], '--rpm must be a whole number above 0; got "1.5"'],

@@ -24,6 +24,7 @@ exists, the gateway requires one from every caller.
   keys create --name N [options]   create a key and print its secret (shown once)
       --models a,b       models the key may use (names, aliases, ids or globs like claude-haiku-*)
       --residency G      only targets inside a geography: ${RESIDENCIES.join(', ')}
+                         (eu: European Union only; europe: also the UK and Switzerland)
       --budget USD       monthly budget in US dollars
       --rpm N            requests per minute
       --tpm N            tokens per minute

@@ -3,6 +3,7 @@ export { ClaudeError } from './claude-error.js';
 export type { ClaudeLogger, ClaudeOptions, ClaudeTimeouts } from './claude-options.js';
 export { fixHint, type HintContext } from './fix-hint.js';
 export { MessageStream, type MessageStreamEvents } from './message-stream.js';
+export type { ContentBlock, Message } from './message-types.js';
 export {
   type MessageCountTokensParams,
   type MessageCreateParams,

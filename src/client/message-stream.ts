@@ -4,15 +4,15 @@ import type { ResolvedTarget, UpstreamStreamItem } from '../platforms/types.js';
 import { type FinalMessageOptions, MessageAccumulator } from '../streaming/message-accumulator.js';
 import type { InvalidToolInput } from '../streaming/tool-input-report.js';
 import type {
-  ContentBlock,
   ContentBlockDeltaEvent,
   ContentBlockStartEvent,
   ContentBlockStopEvent,
-  Message,
   StreamEvent,
+  ContentBlock as WireContentBlock,
 } from '../wire/anthropic-events.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ClaudeError } from './claude-error.js';
+import { type ContentBlock, type Message, typedBlock, typedMessage } from './message-types.js';
 
 /** The helper events of a MessageStream and their listeners' arguments. */
 export interface MessageStreamEvents {
@@ -88,7 +88,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     end: new Set(),
   };
   readonly #connection: Promise<MessagesOutcome>;
-  readonly #blocks = new Map<number, ContentBlock>();
+  readonly #blocks = new Map<number, WireContentBlock>();
   #upstream: UpstreamStream | undefined;
   #chunks: AsyncIterator<StreamChunk> | undefined;
   #items: UpstreamStreamItem[] = [];
@@ -183,15 +183,15 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
    */
   async finalMessage(options?: FinalMessageOptions): Promise<Message> {
     await this.done();
-    return this.#accumulator.finalMessage(options);
+    return typedMessage(this.#accumulator.finalMessage(options));
   }
 
   /** The text blocks of the final message, joined. */
   async finalText(): Promise<string> {
     const message = await this.finalMessage();
     return message.content
-      .filter((block) => block.type === 'text' && typeof block['text'] === 'string')
-      .map((block) => block['text'] as string)
+      .filter((block) => block.type === 'text')
+      .map((block) => block.text)
       .join('');
   }
 
@@ -202,7 +202,8 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   /** The message so far (live), or undefined before `message_start`. */
   get currentMessage(): Message | undefined {
-    return this.#accumulator.message;
+    const message = this.#accumulator.message;
+    return message ? typedMessage(message) : undefined;
   }
 
   /** The target that served the call, once connected. */
@@ -303,7 +304,8 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     const accumulator = this.#accumulator;
     accumulator.push(event);
     const snapshot = accumulator.message;
-    if (snapshot && this.#listeners.streamEvent.size > 0) this.#emit('streamEvent', event, snapshot);
+    if (snapshot && this.#listeners.streamEvent.size > 0)
+      this.#emit('streamEvent', event, typedMessage(snapshot));
     switch (event.type) {
       case 'content_block_start': {
         const block = snapshot?.content.at(-1);
@@ -326,7 +328,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
       }
       case 'content_block_stop': {
         const block = this.#blocks.get((event as ContentBlockStopEvent).index);
-        if (block) this.#emit('contentBlock', block);
+        if (block) this.#emit('contentBlock', typedBlock(block));
         return;
       }
     }
@@ -339,7 +341,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
       return;
     }
     this.#outcome = 'done';
-    this.#emit('message', this.#accumulator.finalMessage());
+    this.#emit('message', typedMessage(this.#accumulator.finalMessage()));
     this.#end();
   }
 

@@ -1,10 +1,10 @@
 import type { AttemptReport, Engine, ExecuteOptions } from '../engine/engine.js';
 import { mergeBetas } from '../platforms/betas.js';
 import type { MessagesCall, ResolvedTarget } from '../platforms/types.js';
-import type { Message } from '../wire/anthropic-events.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ClaudeError } from './claude-error.js';
 import { MessageStream } from './message-stream.js';
+import { type Message, typedMessage } from './message-types.js';
 
 /**
  * An Anthropic Messages body. `model` is any name: canonical
@@ -107,7 +107,7 @@ export class Messages {
         outcome.stream.cancel();
         throw new Error('the engine answered a whole-message call with a stream');
       }
-      return outcome.message;
+      return typedMessage(outcome.message);
     } catch (error) {
       throw ClaudeError.from(error);
     }

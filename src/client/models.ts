@@ -4,6 +4,7 @@ import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type Platform } fro
 import type { PlatformsConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import { listAnthropicModels } from '../platforms/anthropic/list-anthropic-models.js';
+import { awsServiceEndpoint } from '../platforms/aws/aws-endpoint.js';
 import { BedrockAdapter } from '../platforms/bedrock/bedrock-adapter.js';
 import { listBedrockModels } from '../platforms/bedrock/bedrock-models.js';
 import { listVertexModels } from '../platforms/vertex/list-vertex-models.js';
@@ -60,7 +61,7 @@ function scopeOf(profileId: string): BedrockScope | undefined {
 async function listBedrock(context: ModelsContext): Promise<Omit<ModelListItem, 'catalog'>[]> {
   const adapter = context.engine.adapters.bedrock;
   if (!(adapter instanceof BedrockAdapter)) return [];
-  const controlEndpoint = context.platforms.bedrock?.controlEndpoint;
+  const controlEndpoint = awsServiceEndpoint('bedrock', context.platforms.bedrock ?? {});
   const list = await listBedrockModels({
     region: adapter.region,
     authorizer: adapter.authorizer,

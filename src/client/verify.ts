@@ -2,6 +2,7 @@ import type { Platform } from '../catalog/types.js';
 import type { PlatformsConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import { verifyAnthropicKey } from '../platforms/anthropic/verify-anthropic-key.js';
+import { awsServiceEndpoint } from '../platforms/aws/aws-endpoint.js';
 import { BedrockAdapter } from '../platforms/bedrock/bedrock-adapter.js';
 import { listBedrockModels } from '../platforms/bedrock/bedrock-models.js';
 import { verifyAwsCredentials } from '../platforms/bedrock/verify-aws-credentials.js';
@@ -43,6 +44,8 @@ async function verifyBedrock(context: VerifyContext): Promise<string> {
   const adapter = context.engine.adapters.bedrock;
   if (!(adapter instanceof BedrockAdapter)) return missingAdapter('bedrock');
   const settings = context.platforms.bedrock ?? {};
+  const controlEndpoint = awsServiceEndpoint('bedrock', settings);
+  const stsEndpoint = awsServiceEndpoint('sts', settings);
   const authorizer = adapter.authorizer;
   if (authorizer.mode === 'api-key' || !authorizer.credentials) {
     // STS does not take Bedrock API keys: the control plane does.
@@ -50,7 +53,7 @@ async function verifyBedrock(context: VerifyContext): Promise<string> {
       region: adapter.region,
       authorizer,
       transport: context.engine.transport,
-      ...(settings.controlEndpoint ? { endpoint: settings.controlEndpoint } : {}),
+      ...(controlEndpoint ? { endpoint: controlEndpoint } : {}),
     });
     return `Bedrock API key accepted in ${adapter.region} (${list.foundationModels.length} Claude models listed)`;
   }
@@ -58,7 +61,7 @@ async function verifyBedrock(context: VerifyContext): Promise<string> {
     region: adapter.region,
     credentials: authorizer.credentials,
     transport: context.engine.transport,
-    ...(settings.stsEndpoint ? { endpoint: settings.stsEndpoint } : {}),
+    ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
   });
   return `AWS account ${identity.account} as ${identity.arn} (${authorizer.description}), region ${adapter.region}`;
 }

@@ -36,6 +36,12 @@ describe('parseTarget', () => {
     expect(geoOfTarget(parseTarget('vertex/europe-west4'))).toBe('eu');
     expect(geoOfTarget(parseTarget('bedrock/global'))).toBe('global');
     expect(geoOfTarget(parseTarget('bedrock/eu-west-3'))).toBe('eu');
+    expect(geoOfTarget(parseTarget('bedrock/eu-west-2'))).toBe('europe');
+    expect(geoOfTarget(parseTarget('vertex/europe-west6'))).toBe('europe');
+    expect(geoOfTarget(parseTarget('bedrock/eu'))).toBe('europe');
+    expect(geoOfTarget(parseTarget('bedrock/us'))).toBe('us');
+    expect(geoOfTarget(parseTarget('vertex/eu'))).toBe('eu');
+    expect(geoOfTarget(parseTarget('vertex/northamerica-northeast1'))).toBeUndefined();
   });
 });
 
@@ -75,8 +81,57 @@ describe('planTargets', () => {
       },
       resolveModel,
     );
-    expect(plan.targets.map(targetKey)).toEqual(['bedrock/eu@eu-central-1', 'vertex/europe-west1']);
-    expect(plan.skipped.map((skip) => skip.reason)).toContain('outside the EU residency (global)');
+    expect(plan.targets.map(targetKey)).toEqual(['vertex/europe-west1']);
+    expect(plan.skipped.map((skip) => skip.reason)).toEqual([
+      'outside the EU residency (global)',
+      'outside the EU residency (global)',
+      'outside the EU residency (Europe)',
+    ]);
+  });
+
+  it('holds eu to the European Union: London, Zurich and the eu. profiles are Europe, not EU', () => {
+    const plan = (residency: 'eu' | 'europe') =>
+      planTargets(
+        {
+          resolved: resolveModel('claude-opus-5'),
+          routes: [],
+          defaultTargets: targets(
+            'vertex/europe-west2',
+            'bedrock/eu-west-2',
+            'vertex/europe-west6',
+            'bedrock/eu-central-2',
+            'bedrock/eu',
+            'vertex/europe-west1',
+            'bedrock/eu-west-1',
+            'vertex/eu',
+            'vertex/northamerica-northeast1',
+          ),
+          platforms: all,
+          residency,
+        },
+        resolveModel,
+      );
+    const eu = plan('eu');
+    expect(eu.targets.map(targetKey)).toEqual(['vertex/europe-west1', 'bedrock/eu-west-1', 'vertex/eu']);
+    expect(eu.skipped).toContainEqual({
+      target: 'vertex/europe-west2',
+      reason: 'outside the EU residency (Europe)',
+    });
+    expect(eu.skipped).toContainEqual({
+      target: 'vertex/northamerica-northeast1',
+      reason:
+        'outside the EU residency (northamerica-northeast1 is in no geography the gateway knows; see src/catalog/data/geographies.json)',
+    });
+    expect(plan('europe').targets.map(targetKey)).toEqual([
+      'vertex/europe-west2',
+      'bedrock/eu-west-2',
+      'vertex/europe-west6',
+      'bedrock/eu-central-2',
+      'bedrock/eu@eu-central-1',
+      'vertex/europe-west1',
+      'bedrock/eu-west-1',
+      'vertex/eu',
+    ]);
   });
 
   it('skips a scope the model lacks and platforms that do not offer it', () => {

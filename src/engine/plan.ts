@@ -1,7 +1,7 @@
 import { CatalogError, modelIdForTarget, type ResolvedModel } from '../catalog/resolve.js';
 import type { Geo, Platform, Target } from '../catalog/types.js';
 import type { ResolvedTarget } from '../platforms/types.js';
-import { geoOfTarget, targetKey } from './targets.js';
+import { residencyRefusal, targetKey } from './targets.js';
 
 /** One routing rule: requested model names → ordered targets. */
 export interface Route {
@@ -115,12 +115,9 @@ export function planTargets(input: PlanInput, resolveName: (name: string) => Res
       continue;
     }
     if (input.residency) {
-      const geo = geoOfTarget(target);
-      if (geo !== input.residency) {
-        skipped.push({
-          target: key,
-          reason: `outside the ${input.residency.toUpperCase()} residency (${geo ?? 'unknown'})`,
-        });
+      const refused = residencyRefusal(target, input.residency);
+      if (refused) {
+        skipped.push({ target: key, reason: refused });
         continue;
       }
     }

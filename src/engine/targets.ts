@@ -1,3 +1,4 @@
+import { geoLabel, geoWithin } from '../catalog/geographies.js';
 import {
   BEDROCK_REGIONS,
   BEDROCK_SCOPE_HOME_REGION,
@@ -108,4 +109,22 @@ export function geoOfTarget(target: Target): Geo | undefined {
   }
   if (target.platform === 'vertex') return geoOfVertexLocation(target.region ?? 'global');
   return 'global';
+}
+
+/**
+ * Why a residency rule leaves a target out, or undefined when the target's
+ * geography lies inside it (`eu` is inside `europe`, never the reverse). A
+ * target in no known geography is left out too.
+ *
+ * @example
+ * residencyRefusal(parseTarget('vertex/europe-west2'), 'eu') // 'outside the EU residency (Europe)'
+ */
+export function residencyRefusal(target: Target, residency: Geo): string | undefined {
+  const geo = geoOfTarget(target);
+  if (geo === undefined) {
+    const where = target.region ?? target.platform;
+    return `outside the ${geoLabel(residency)} residency (${where} is in no geography the gateway knows; see src/catalog/data/geographies.json)`;
+  }
+  if (geoWithin(geo, residency)) return undefined;
+  return `outside the ${geoLabel(residency)} residency (${geo === 'global' ? 'global' : geoLabel(geo)})`;
 }

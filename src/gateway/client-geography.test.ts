@@ -19,17 +19,20 @@ const ROUTES = [
 
 let requiring: TestGateway;
 let preferring: TestGateway;
-let euKey = '';
 
 beforeAll(async () => {
   [requiring, preferring] = await Promise.all([
     startTestGateway({
       config: { routes: ROUTES, clientGeography: 'require' },
-      keys: [{ name: 'open' }, { name: 'us-only', residency: 'us' }, { name: 'eu-only', residency: 'eu' }],
+      keys: [
+        { name: 'open' },
+        { name: 'us-only', residency: 'us' },
+        { name: 'eu-only', residency: 'eu' },
+        { name: 'europe-only', residency: 'europe' },
+      ],
     }),
     startTestGateway({ config: { routes: ROUTES } }),
   ]);
-  euKey = requiring.keys.find((key) => key.record.name === 'eu-only')?.secret ?? '';
 });
 afterAll(async () => {
   await Promise.all([requiring?.close(), preferring?.close()]);
@@ -59,7 +62,7 @@ const vertex = (setup: TestGateway, region: string, apiKey: string) =>
 const ask = { max_tokens: 20, messages: [{ role: 'user' as const, content: 'hello' }] };
 
 describe('clientGeography: require', () => {
-  it('serves an eu. model id only from EU targets, though the route lists global first', async () => {
+  it('serves an eu. model id only from European targets, though the route lists global first', async () => {
     const { response } = await bedrock(requiring, secretOf('open'))
       .messages.create({ ...ask, model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' })
       .withResponse();
@@ -91,12 +94,19 @@ describe('clientGeography: require', () => {
     );
     expect(error.status).toBe(403);
     expect(error.message).toMatch(
-      /names the EU geography \(bedrock\/eu\), but this gateway key may only use targets in US\. Ask for a us or global/,
+      /names the Europe geography \(bedrock\/eu\), but this gateway key may only use targets in US\. Ask for a us or global/,
     );
-    const matching = await bedrock(requiring, euKey)
+    const matching = await bedrock(requiring, secretOf('europe-only'))
       .messages.create({ ...ask, model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' })
       .withResponse();
     expect(matching.response.headers.get('x-claude-gateway-target')).toMatch(/^bedrock\/eu/);
+  });
+
+  it('holds an EU key to the EU when the client names an eu. profile, whose regions include London and Zurich', async () => {
+    const { response } = await bedrock(requiring, secretOf('eu-only'))
+      .messages.create({ ...ask, model: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' })
+      .withResponse();
+    expect(response.headers.get('x-claude-gateway-target')).toBe('vertex/europe-west1');
   });
 });
 

@@ -25,6 +25,10 @@ beforeAll(async () => {
         },
         { models: ['claude-opus-4-1'], targets: ['bedrock/us', 'vertex/global', 'anthropic'] },
         { models: ['claude-haiku-4-5'], targets: ['anthropic'] },
+        {
+          models: ['claude-opus-5'],
+          targets: ['vertex/europe-west2', 'bedrock/eu-west-2', 'bedrock/eu', 'vertex/europe-west1'],
+        },
       ],
     },
     keys: [
@@ -33,6 +37,7 @@ beforeAll(async () => {
       { name: 'haiku-only', allowedModels: ['claude-haiku-4-5'] },
       { name: 'haiku-glob', allowedModels: ['*haiku*'] },
       { name: 'eu-only', residency: 'eu' },
+      { name: 'europe-only', residency: 'europe' },
       { name: 'two-a-minute', requestsPerMinute: 2 },
       { name: 'tiny-budget', monthlyBudgetUsd: 0.000001 },
       { name: 'few-tokens', tokensPerMinute: 20 },
@@ -296,8 +301,8 @@ describe('what a key may do', () => {
     ).toBe('end_turn');
   });
 
-  it('keeps an EU key inside the EU, even when global targets come first', async () => {
-    const client = anthropic(secret('eu-only'));
+  it('keeps a Europe key inside Europe, even when global targets come first', async () => {
+    const client = anthropic(secret('europe-only'));
     setup.emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 2 });
     const message = await ask(client, 'claude-sonnet-4-5', 'EU data');
     expect((message.content[0] as { text: string }).text).toContain('EU data');
@@ -314,7 +319,24 @@ describe('what a key may do', () => {
     }
     expect(journal.at(-1)?.platform).toBe('vertex');
     const [row] = await setup.requests();
+    expect(row).toMatchObject({ platform: 'vertex', region: 'europe-west1', keyName: 'europe-only' });
+  });
+
+  it('keeps an EU key inside the European Union: not London, not an eu. profile (it reaches London and Zurich)', async () => {
+    const message = await ask(anthropic(secret('eu-only')), 'claude-opus-5', 'EU only');
+    expect((message.content[0] as { text: string }).text).toContain('EU only');
+    const journal = setup.emulator.state.journal.list();
+    expect(journal.map((entry) => `${entry.platform} ${entry.path}`)).toEqual([
+      expect.stringMatching(/^vertex .*\/locations\/europe-west1\//),
+    ]);
+    const [row] = await setup.requests();
     expect(row).toMatchObject({ platform: 'vertex', region: 'europe-west1', keyName: 'eu-only' });
+  });
+
+  it('serves a Europe key from London, the first target of the route', async () => {
+    await ask(anthropic(secret('europe-only')), 'claude-opus-5', 'London is in Europe');
+    const [entry] = setup.emulator.state.journal.list();
+    expect(entry?.path).toContain('/locations/europe-west2/');
   });
 
   it('tells an EU key clearly when a model has no EU target', async () => {

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
+import { geoLabel, geoWithin } from '../catalog/geographies.js';
 import type { Geo, Platform, Target } from '../catalog/types.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type Plan, planTargets, type Route } from '../engine/plan.js';
@@ -165,7 +166,9 @@ function computePlan(
 /**
  * The residency a request is held to: the caller's key's, and with
  * `clientGeography: require` the geography the client itself named (its
- * Bedrock scope or Vertex location; `global` names none). The two must agree.
+ * Bedrock scope or Vertex location; `global` names none). The narrower of the
+ * two holds when one lies inside the other (`eu` inside `europe`); otherwise
+ * they conflict.
  */
 export function requestResidency(
   table: RoutingTable,
@@ -181,13 +184,13 @@ export function requestResidency(
     return keyResidency; // a location the gateway does not know holds nothing
   }
   if (!named || named === 'global') return keyResidency;
-  if (keyResidency && keyResidency !== named) {
-    throw GatewayError.fromCode('GEOGRAPHY_CONFLICT', {
-      requested: named.toUpperCase(),
-      named: hint,
-      allowed: keyResidency.toUpperCase(),
-      allowedLower: keyResidency,
-    });
-  }
-  return named;
+  if (!keyResidency || geoWithin(named, keyResidency)) return named;
+  // A key held to the EU asking for an `eu.` profile (Europe): the narrower rule, the key's, holds.
+  if (geoWithin(keyResidency, named)) return keyResidency;
+  throw GatewayError.fromCode('GEOGRAPHY_CONFLICT', {
+    requested: geoLabel(named),
+    named: hint,
+    allowed: geoLabel(keyResidency),
+    allowedLower: keyResidency,
+  });
 }

@@ -129,7 +129,7 @@ export interface RequestSummary {
 /** A data-residency geography a key can be held to. */
 export type Residency = Exclude<Geo, 'global'>;
 
-export const RESIDENCIES: readonly Residency[] = ['us', 'eu', 'jp', 'apac', 'au'];
+export const RESIDENCIES: readonly Residency[] = ['us', 'eu', 'europe', 'jp', 'apac', 'au'];
 
 /** A gateway API key. The secret itself is never stored, only its hash. */
 export interface ApiKeyRecord {

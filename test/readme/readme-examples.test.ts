@@ -81,6 +81,9 @@ it('runs the create / stream / countTokens example', async () => {
     messages: [{ role: 'user', content: 'Hello, world' }],
   });
   expect(JSON.stringify(message.content)).toContain('Hello, world');
+  const [first] = message.content;
+  if (first?.type !== 'text') throw new Error(`the answer starts with ${String(first?.type)}`);
+  expect(first.text).toContain('Hello, world');
   const stream = claude.messages.stream({
     model: 'claude-haiku-4-5',
     max_tokens: 1024,
