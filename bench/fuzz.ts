@@ -7,7 +7,7 @@
  * full GC) before and after, and the Messages requests missing from its
  * activity log (read from its SQLite file after a graceful stop).
  *
- * npx tsc -p tsconfig.bench.json && node bench/.out/bench/fuzz.js --requests 10000 [--seed N] [--keyless]
+ * npx tsc -p tsconfig.bench.json && node bench/.out/bench/fuzz.js --requests 10000 [--seed N] [--keyless] [--bodies full|metadata|none]
  *
  * Exits 1 when anything is wrong.
  */
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     'deadline-ms': { type: 'string', default: '15000' },
     keyless: { type: 'boolean', default: false },
+    bodies: { type: 'string', default: 'full' },
   },
 });
 const requests = Number(values.requests);
@@ -57,7 +58,12 @@ const mb = (bytes: number | undefined) =>
 try {
   const emulator = await group.launch({ name: 'emulator', script: join(here, 'servers', 'emulator.js') });
   const storeUrl = `sqlite://${join(folder, 'gateway.db')}`;
-  const gatewayOptions: FuzzGatewayOptions = { upstream: emulator.url, storeUrl, keyed: !values.keyless };
+  const gatewayOptions: FuzzGatewayOptions = {
+    upstream: emulator.url,
+    storeUrl,
+    keyed: !values.keyless,
+    bodies: values.bodies as 'full' | 'metadata' | 'none',
+  };
   const gateway = await group.launch({
     name: 'gateway',
     script: join(here, 'servers', 'fuzz-gateway.js'),
@@ -87,7 +93,7 @@ try {
     Array.from({ length: count }, (_, index) => fuzzCase(seed, first + index, key ? { key } : {}));
 
   console.log(
-    `fuzz: seed ${seed}, ${requests} requests (+${WARM_UP} warm-up), ${concurrency} at a time, deadline ${deadlineMs} ms, ${key ? 'keyed' : 'keyless'} gateway, Node ${process.version}`,
+    `fuzz: seed ${seed}, ${requests} requests (+${WARM_UP} warm-up), ${concurrency} at a time, deadline ${deadlineMs} ms, ${key ? 'keyed' : 'keyless'} gateway, store.bodies ${values.bodies}, Node ${process.version}`,
   );
   // Warm-up: code paths compiled, pools and caches filled, before the first RSS reading.
   const warmUp = await send(casesFrom(1_000_000_000, WARM_UP));

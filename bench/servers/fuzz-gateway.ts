@@ -13,7 +13,7 @@ import {
   emulatedRoutes,
 } from '../../src/config/emulated-platforms.js';
 import { parseConfig } from '../../src/config/load.js';
-import { startGateway } from '../../src/gateway/server.js';
+import { startGateway, storeUrlFor } from '../../src/gateway/server.js';
 import { openStore } from '../../src/store/open-store.js';
 import { answerParent, reportFailure, reportReady } from './child-ipc.js';
 
@@ -24,6 +24,8 @@ export interface FuzzGatewayOptions {
   storeUrl: string;
   /** Create one gateway key (then every request needs it). */
   keyed: boolean;
+  /** What the activity log keeps of each request (`store.bodies`); full by default, as in `serve`. */
+  bodies?: 'full' | 'metadata' | 'none';
 }
 
 try {
@@ -53,7 +55,7 @@ try {
         maxBodyBytes: 1_048_576,
         clientTimeouts: { headersMs: 1_000, bodyMs: 1_000, idleMs: 5_000 },
       },
-      store: { url: options.storeUrl },
+      store: { url: options.storeUrl, ...(options.bodies ? { bodies: options.bodies } : {}) },
       routes: emulatedRoutes(),
       defaultTargets: EMULATED_DEFAULT_TARGETS,
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
@@ -61,7 +63,7 @@ try {
     {},
     'fuzz bench configuration',
   );
-  const store = await openStore(options.storeUrl);
+  const store = await openStore(storeUrlFor(config), { journal: config.store.journal });
   const key = options.keyed ? (await store.createKey({ name: 'fuzz' })).secret : undefined;
   const gateway = await startGateway({
     config,
