@@ -27,7 +27,9 @@ export function streamContentHeaders(dialect: Dialect): Record<string, string> {
   return {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
+    // No `connection: keep-alive`: set by hand it overrides a client's `Connection: close`, and an
+    // HTTP/1.0 client (nginx's default proxy_http_version) never sees the stream end. Node keeps
+    // an HTTP/1.1 connection alive by itself.
   };
 }
 

@@ -2,7 +2,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
 import type { Exchange } from '../exchange.js';
-import { checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
+import { checkBetaNames, checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
 
 /** Anthropic Messages paths the gateway serves. */
 export function anthropicOperation(
@@ -48,7 +48,9 @@ export function readAnthropicCall(
     call: {
       body,
       stream: operation === 'messages' && body['stream'] === true,
-      betas: mergeBetas(exchange.header('anthropic-beta'), body['anthropic_beta'] as unknown[] | undefined),
+      betas: checkBetaNames(
+        mergeBetas(exchange.header('anthropic-beta'), body['anthropic_beta'] as unknown[] | undefined),
+      ),
       ...(version ? { anthropicVersion: version } : {}),
       rawBody,
     },

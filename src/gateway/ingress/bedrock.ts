@@ -4,7 +4,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
 import type { Exchange } from '../exchange.js';
-import { checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
+import { checkBetaNames, checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
 
 const RUNTIME_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
 
@@ -53,7 +53,9 @@ export function readBedrockCall(
     call: {
       body,
       stream: target.operation === 'invoke-with-response-stream',
-      betas: mergeBetas(body['anthropic_beta'] as unknown[] | undefined, exchange.header('anthropic-beta')),
+      betas: checkBetaNames(
+        mergeBetas(body['anthropic_beta'] as unknown[] | undefined, exchange.header('anthropic-beta')),
+      ),
       ...(typeof version === 'string' ? { anthropicVersion: version } : {}),
     },
     rawBody,

@@ -50,6 +50,24 @@ export function checkModelName(model: string, field = '`model`'): void {
   }
 }
 
+/**
+ * The betas a request names, refused when one holds a character beta names
+ * never have (a space, a comma, a control character, anything outside
+ * printable ASCII): each is sent upstream in the `anthropic-beta` header,
+ * where such a name would fail the request as if the platform could not be
+ * reached (a 502) instead of saying what to fix.
+ */
+export function checkBetaNames(betas: string[]): string[] {
+  for (const beta of betas) {
+    if (!/^[\x21-\x7e]+$/.test(beta) || beta.includes(',')) {
+      throw invalid(
+        `the beta ${JSON.stringify(beta.length > 100 ? `${beta.slice(0, 100)}…` : beta)} (in \`anthropic-beta\` or \`anthropic_beta\`) has spaces or characters beta names never have; send names such as "fine-grained-tool-streaming-2025-05-14"`,
+      );
+    }
+  }
+  return betas;
+}
+
 /** What a JSON value is, for a message: `null`, `a number (5)`, `a list`. */
 function kindOf(value: unknown): string {
   if (value === null) return 'null';

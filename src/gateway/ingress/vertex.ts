@@ -3,7 +3,7 @@ import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
 import type { Exchange } from '../exchange.js';
-import { checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
+import { checkBetaNames, checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
 
 // Claude Code's Vertex mode posts to `{base}/projects/…` without adding `/v1`; accept both.
 const VERTEX_PATH =
@@ -58,7 +58,9 @@ export function readVertexCall(
     call: {
       body,
       stream: operation === 'messages' && target.method === 'streamRawPredict',
-      betas: mergeBetas(exchange.header('anthropic-beta'), body['anthropic_beta'] as unknown[] | undefined),
+      betas: checkBetaNames(
+        mergeBetas(exchange.header('anthropic-beta'), body['anthropic_beta'] as unknown[] | undefined),
+      ),
       ...(typeof version === 'string' ? { anthropicVersion: version } : {}),
     },
     rawBody,
