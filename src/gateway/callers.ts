@@ -1,5 +1,4 @@
 import { namesOf, type ResolvedModel, resolveModel } from '../catalog/resolve.js';
-import type { ModelEntry } from '../catalog/types.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Exchange } from './exchange.js';
