@@ -77,6 +77,37 @@ describe('client connection limits in the configuration', () => {
     expect(setup.gateway.context.requestsInFlight).toBe(0);
   });
 
+  it('answers what the connection layer refuses in the dialect of the request path', async () => {
+    setup = await startTestGateway({ config: { server: { clientTimeouts: { bodyMs: 200 } } } });
+    // A Bedrock body that stops arriving: Bedrock's error shape (x-amzn-errortype, {"message"}).
+    const bedrock = await connect(setup.url);
+    bedrock.socket.write(
+      'POST /model/us.anthropic.claude-opus-5-5/invoke HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"messages":',
+    );
+    await bedrock.closed;
+    expect(bedrock.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(bedrock.received).toMatch(/x-amzn-errortype: \w+/i);
+    expect(JSON.parse(bedrock.received.slice(bedrock.received.indexOf('\r\n\r\n') + 4))).toEqual({
+      message: expect.stringMatching(/body stopped arriving/),
+    });
+    // A Bedrock request Node's parser refuses (a CR inside a header value): the path is read from the raw bytes.
+    const refused = await connect(setup.url);
+    refused.socket.write(
+      'POST /model/us.anthropic.claude-opus-5-5/invoke HTTP/1.1\r\nHost: x\r\nX-Bad: a\rb\r\n\r\n',
+    );
+    await refused.closed;
+    expect(refused.received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(refused.received).toMatch(/x-amzn-errortype: ValidationException/i);
+    expect(JSON.parse(refused.received.slice(refused.received.indexOf('\r\n\r\n') + 4))).toEqual({
+      message: expect.stringMatching(/not valid HTTP\/1\.1/),
+    });
+    // No path could be read: the Anthropic shape, which every client here can at least read.
+    const garbled = await connect(setup.url);
+    garbled.socket.write('\x00\x01 not http\r\n\r\n');
+    await garbled.closed;
+    expect(garbled.received).toContain('"type":"error"');
+  });
+
   it('closes connections that send nothing, and caps one client', async () => {
     setup = await startTestGateway({
       config: {

@@ -6,20 +6,22 @@ import { type Clock, systemClock } from '../clock.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
-import { createDualProtocolServer } from '../net/dual-protocol-server.js';
+import { createDualProtocolServer, type ErrorRenderer } from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import type { Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
+import { renderDialectError } from './dialect.js';
 import { exchangeOf, type NodeResponse } from './exchange.js';
-import { handleRequest } from './handle-request.js';
+import { dialectOfPath, handleRequest } from './handle-request.js';
 import { KeyLimits } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { startModelDiscovery } from './model-discovery.js';
 import { buildRoutingTable } from './routing.js';
+import { newRequestId } from './serve-call.js';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -61,6 +63,25 @@ export function storeUrlFor(config: GatewayConfig): string {
   if (config.store.bodies === 'full') return url;
   return `${url}${url.includes('?') ? '&' : '?'}writer=inline`;
 }
+
+/**
+ * The errors the connection layer answers itself (a malformed request, headers
+ * or a body that stop arriving), in the dialect the request's path belongs to
+ * (the Anthropic shape when no path could be read).
+ */
+const connectionErrorRenderer: ErrorRenderer = (status, message, path) => {
+  const type =
+    status === 408 ? 'timeout_error' : status === 413 ? 'request_too_large' : 'invalid_request_error';
+  // Vertex answers Claude's own errors in the Anthropic shape too; its rpc.Status shape would carry a
+  // 504 DEADLINE_EXCEEDED code for a 408, a server fault for a client's slow body.
+  const dialect = path ? dialectOfPath(path) : 'anthropic';
+  const rendered = renderDialectError(
+    dialect === 'vertex' ? 'anthropic' : dialect,
+    new GatewayError({ status, type, message }),
+    newRequestId(),
+  );
+  return { headers: rendered.headers, body: rendered.body };
+};
 
 /** Thrown when the gateway must not start as configured; the message says why and what to do. */
 export class StartupError extends Error {
@@ -146,7 +167,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       response.once('close', () => open.delete(response));
       void handleRequest(context, request, response);
     },
-    { ...config.server.clientTimeouts, maxConnectionsPerClient: config.server.maxConnectionsPerClient },
+    {
+      ...config.server.clientTimeouts,
+      maxConnectionsPerClient: config.server.maxConnectionsPerClient,
+      renderError: connectionErrorRenderer,
+    },
   );
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', (error: NodeJS.ErrnoException) =>

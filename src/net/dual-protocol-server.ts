@@ -46,7 +46,22 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxConnectionsPerClient: 0,
 };
 
+/** An error answer's body and headers (besides length and connection), in the shape the path's clients read. */
+export type ErrorRenderer = (
+  status: number,
+  message: string,
+  path: string | undefined,
+) => { headers: Record<string, string>; body: string };
+
+/** An Anthropic-style error body: the shape every client of the gateway can at least read (no path known). */
+const anthropicShape: ErrorRenderer = (_status, message) => ({
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }),
+});
+
 export interface DualProtocolServerOptions extends Partial<ConnectionLimits> {
+  /** Renders the errors this layer answers itself (parser refusals, timeouts) for the request's path. */
+  renderError?: ErrorRenderer;
   /** How often open HTTP/2 sessions are checked for a connection error nghttp2 answered on its own (tests shorten it). */
   sessionCheckMs?: number;
 }
@@ -72,31 +87,40 @@ export function bodyTimedOut(request: object): boolean {
   return timedOutBodies.has(request);
 }
 
-/** An Anthropic-style error body, the shape every client of the gateway can at least read. */
-function errorBody(message: string): string {
-  return JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } });
-}
-
 /** A whole HTTP/1.1 error answer written straight to a socket (no request object exists, or it is unusable). */
-function rawErrorResponse(status: number, message: string): string {
-  const body = errorBody(message);
+function rawErrorResponse(status: number, message: string, render: ErrorRenderer, path?: string): string {
+  const { headers, body } = render(status, message, path);
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   return (
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\n` +
-    'content-type: application/json\r\n' +
+    lines.join('') +
     `content-length: ${Buffer.byteLength(body)}\r\n` +
     'connection: close\r\n\r\n' +
     body
   );
 }
 
+/** The request target of a raw HTTP/1.x request, when its first line arrived whole. */
+function pathOfRawRequest(raw: Buffer | undefined): string | undefined {
+  const line = raw?.subarray(0, Math.min(raw.length, 8192)).toString('latin1').split('\r\n', 1)[0];
+  const target = line?.split(' ')[1];
+  return target?.startsWith('/') ? target.split('?')[0] : undefined;
+}
+
 /** Writes a last answer, then closes the socket once it is flushed (or at once if it cannot be written). */
-function answerAndClose(socket: net.Socket, status: number, message: string): void {
+function answerAndClose(
+  socket: net.Socket,
+  status: number,
+  message: string,
+  render: ErrorRenderer,
+  path?: string,
+): void {
   if (socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  socket.end(rawErrorResponse(status, message), () => socket.destroy());
+  socket.end(rawErrorResponse(status, message, render, path), () => socket.destroy());
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
@@ -217,6 +241,7 @@ export function createDualProtocolServer(
   options: DualProtocolServerOptions = {},
 ): DualProtocolServer {
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS };
+  const render = options.renderError ?? anthropicShape;
   for (const key of Object.keys(DEFAULT_CONNECTION_LIMITS) as (keyof ConnectionLimits)[]) {
     const value = options[key];
     if (value !== undefined) limits[key] = value;
@@ -237,6 +262,7 @@ export function createDualProtocolServer(
         connection.socket,
         408,
         `The request headers did not arrive within ${limits.headersMs} ms; the connection is closed.`,
+        render,
       );
     } else {
       connection.socket.destroy();
@@ -292,9 +318,9 @@ export function createDualProtocolServer(
         cut();
         return;
       }
-      const body = errorBody(message);
+      const { headers, body } = render(408, message, request.url);
       response.writeHead(408, {
-        'content-type': 'application/json',
+        ...headers,
         'content-length': String(Buffer.byteLength(body)),
         connection: 'close',
       });
@@ -316,7 +342,10 @@ export function createDualProtocolServer(
       return;
     }
     const { status, message } = describeParseError(error);
-    answerAndClose(socket, status, message);
+    // A request whose headers were read (its body then broke off) names its path; else the raw bytes may.
+    const raw = (error as { rawPacket?: Buffer }).rawPacket;
+    const path = (pending as (http.ServerResponse & { req?: http.IncomingMessage }) | undefined)?.req?.url;
+    answerAndClose(socket, status, message, render, path ?? pathOfRawRequest(raw));
   });
 
   h2.on('session', (session: http2.ServerHttp2Session) => {
@@ -355,16 +384,16 @@ export function createDualProtocolServer(
         return;
       }
       timedOutBodies.add(request);
-      response.writeHead(408, { 'content-type': 'application/json' });
-      response.end(
-        errorBody(
-          `The request body stopped arriving: nothing for ${limits.bodyMs} ms before it was complete. The stream is closed.`,
-        ),
-        () => {
-          stream.close(http2.constants.NGHTTP2_CANCEL);
-          request.destroy();
-        },
+      const { headers, body } = render(
+        408,
+        `The request body stopped arriving: nothing for ${limits.bodyMs} ms before it was complete. The stream is closed.`,
+        request.url,
       );
+      response.writeHead(408, headers);
+      response.end(body, () => {
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        request.destroy();
+      });
     });
     request.once('end', stop);
     response.once('finish', stop);

@@ -807,12 +807,16 @@ export function checkAnswer(fuzz: FuzzCase, answer: RawAnswer, secrets: readonly
   }
   if (fuzz.delivery === 'whole' && answer.status === 0 && !answer.timedOut)
     problems.push('closed without an answer');
-  // A HEAD answer has no body; an answer without the gateway's request id came from the connection
-  // layer (Node's HTTP parser, the header and body timeouts), which answers in the Anthropic shape.
+  // A HEAD answer has no body. An answer without the gateway's request id came from the connection
+  // layer (Node's HTTP parser, the header and body timeouts): in the path's dialect when the request
+  // line could be read, else in the Anthropic shape; a header timeout may have read no path at all.
   if (answer.status >= 400 && answer.status < 500 && fuzz.method !== 'HEAD') {
     const handler = answer.headers['x-claude-gateway-request-id'] !== undefined;
-    const shape = dialectShapeProblem(handler ? fuzz.dialect : 'anthropic', answer);
-    if (shape) problems.push(shape);
+    const pathReadable = fuzz.path.startsWith('/') && !/[\s\x00-\x1f]/.test(fuzz.path);
+    const dialect = handler || pathReadable ? fuzz.dialect : 'anthropic';
+    const shape = dialectShapeProblem(dialect, answer);
+    const headerTimeout = !handler && answer.status === 408 && !dialectShapeProblem('anthropic', answer);
+    if (shape && !headerTimeout) problems.push(shape);
   }
   return problems;
 }
