@@ -105,7 +105,10 @@ describe('models (the catalog)', () => {
   });
 
   it.each([
-    [['--platform', 'azure'], '--platform must be one of anthropic, bedrock, vertex, foundry; got "azure"'],
+    [
+      ['--platform', 'azure'],
+      '--platform must be one of anthropic, bedrock, bedrock-messages, claude-platform-aws, vertex, foundry; got "azure"',
+    ],
     [['--region', 'eu-west-1'], '--region goes with --platform bedrock or --platform vertex'],
     [['--emulate'], '--emulate only makes sense with --live'],
     [['--wide'], "Unknown option '--wide'"],
