@@ -44,6 +44,11 @@ export function namesOf(model: ModelEntry): string[] {
   if (model.bedrock) {
     names.push(model.bedrock.baseId);
     for (const scope of model.bedrock.scopes) names.push(`${scope}.${model.bedrock.baseId}`);
+    const messagesId = model.bedrock.messagesId;
+    if (messagesId) {
+      names.push(messagesId);
+      for (const scope of model.bedrock.scopes) names.push(`${scope}.${messagesId}`);
+    }
   }
   if (model.vertexId) names.push(model.vertexId);
   if (model.foundryId) names.push(model.foundryId);
