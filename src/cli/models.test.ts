@@ -149,7 +149,7 @@ describe('models --live', () => {
     expect(run.text).toMatch(/anthropic\s+claude-haiku-4-5-20251001\s+claude-haiku-4-5/);
     expect(run.text).toMatch(/vertex\s+claude-haiku-4-5@20251001/);
     expect(run.out.at(-1)).toBe(
-      'Sources: anthropic (platform), bedrock (platform), vertex (catalog), foundry (catalog).',
+      'Sources: anthropic (platform), bedrock (platform), claude-platform-aws (catalog), vertex (catalog), foundry (catalog).',
     );
   });
 
