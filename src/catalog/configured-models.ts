@@ -113,6 +113,7 @@ export function patchOf(row: ConfiguredModel): ModelPatch {
         scopes: row.bedrockScopes ?? base?.bedrock?.scopes ?? [],
         profileOnly: row.bedrockProfileOnly ?? base?.bedrock?.profileOnly ?? false,
         integration: base?.bedrock?.integration ?? 'invoke',
+        ...(base?.bedrock?.messagesId ? { messagesId: base.bedrock.messagesId } : {}),
       };
     }
     if (row.vertexId) entry.vertexId = row.vertexId;
@@ -126,6 +127,8 @@ export function patchOf(row: ConfiguredModel): ModelPatch {
     if (row.replacement) entry.replacement = row.replacement;
     const offered = new Set(entry.offeredBy);
     if (entry.bedrock) offered.add('bedrock');
+    if (entry.bedrock && entry.bedrock.integration !== 'invoke') offered.add('bedrock-messages');
+    if (entry.claudePlatformAwsId) offered.add('claude-platform-aws');
     if (entry.vertexId) offered.add('vertex');
     if (entry.foundryId) offered.add('foundry');
     if (row.anthropicId) offered.add('anthropic');

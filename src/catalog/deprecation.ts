@@ -2,7 +2,7 @@ import { isoDay } from '../clock.js';
 import type { LifecycleDates, ModelEntry, Platform } from './types.js';
 
 /** Clouds that set their own lifecycle: Anthropic's dates do not retire a model there. */
-const OWN_LIFECYCLE: readonly Platform[] = ['bedrock', 'vertex'];
+const OWN_LIFECYCLE: readonly Platform[] = ['bedrock', 'bedrock-messages', 'vertex'];
 
 /**
  * A model's lifecycle dates on a platform: the cloud's own where the data has
@@ -10,7 +10,9 @@ const OWN_LIFECYCLE: readonly Platform[] = ['bedrock', 'vertex'];
  * data does not know it); else the Anthropic-operated ones.
  */
 export function lifecycleOn(model: ModelEntry, platform?: Platform): LifecycleDates {
-  const own = platform ? model.platformLifecycle[platform] : undefined;
+  // Bedrock's Messages integration keeps Bedrock's dates; Claude Platform on AWS follows Anthropic's.
+  const datesOf = platform === 'bedrock-messages' ? 'bedrock' : platform;
+  const own = datesOf ? model.platformLifecycle[datesOf] : undefined;
   if (own && (own.deprecated || own.retires)) return own;
   if (platform && OWN_LIFECYCLE.includes(platform)) return {};
   return anthropicLifecycle(model);

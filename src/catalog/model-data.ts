@@ -51,6 +51,8 @@ export const modelDataSchema = z
         profiles: z.array(z.enum(BEDROCK_SCOPES as [string, ...string[]])).default([]),
         profileOnly: z.boolean().default(false),
         integration: z.enum(['invoke', 'messages', 'both']).default('invoke'),
+        /** The Messages-integration id when it differs from `baseId`. */
+        messagesId: modelName.optional(),
       })
       .strict()
       .optional(),
@@ -115,6 +117,9 @@ export function modelEntryOf(data: z.output<typeof modelDataSchema>, origin: Mod
   const offeredBy: Platform[] = [];
   if (data.anthropic) offeredBy.push('anthropic');
   if (data.bedrock) offeredBy.push('bedrock');
+  // Bedrock's Messages API serves only the models of its new integration (Claude 4.7 and later).
+  if (data.bedrock && data.bedrock.integration !== 'invoke') offeredBy.push('bedrock-messages');
+  if (data.claudePlatformAws) offeredBy.push('claude-platform-aws');
   if (data.vertex) offeredBy.push('vertex');
   if (data.foundry) offeredBy.push('foundry');
   const platformLifecycle: ModelEntry['platformLifecycle'] = {};
@@ -148,6 +153,7 @@ export function modelEntryOf(data: z.output<typeof modelDataSchema>, origin: Mod
       scopes: data.bedrock.profiles as BedrockScope[],
       profileOnly: data.bedrock.profileOnly,
       integration: data.bedrock.integration,
+      ...(data.bedrock.messagesId ? { messagesId: data.bedrock.messagesId } : {}),
     };
   }
   if (data.vertex) entry.vertexId = data.vertex.id;

@@ -76,6 +76,11 @@ export interface BetaSupport {
    * learn from the rejection; the emulator uses this to answer as the platform does.
    */
   unknown: 'accept' | 'reject';
+  /**
+   * The platform takes no `anthropic-beta` at all (the header is refused with a
+   * 400): the adapters drop every beta and report each one.
+   */
+  refusesAll?: boolean;
 }
 
 export const BETA_SUPPORT: Record<Platform, BetaSupport> = {
@@ -93,6 +98,22 @@ export const BETA_SUPPORT: Record<Platform, BetaSupport> = {
     accepted: [...SHARED_BETAS, ...CLIENT_BETAS],
     rejected: FIRST_PARTY_ONLY_BETAS,
     unknown: 'reject',
+  },
+  // "Claude in Amazon Bedrock" (the Messages API on bedrock-runtime and bedrock-mantle):
+  // `anthropic-beta` is not supported there (PLATFORMS-2026.md; AWS user guide,
+  // https://docs.aws.amazon.com/bedrock/latest/userguide/inference-messages-api.html).
+  'bedrock-messages': {
+    accepted: [],
+    rejected: [],
+    unknown: 'reject',
+    refusesAll: true,
+  },
+  // Anthropic-operated, the whole Claude API: betas pass through as on the first party
+  // (https://platform.claude.com/docs/en/build-with-claude/claude-platform-on-aws).
+  'claude-platform-aws': {
+    accepted: [...SHARED_BETAS, ...CLIENT_BETAS, ...FIRST_PARTY_ONLY_BETAS],
+    rejected: [],
+    unknown: 'accept',
   },
   vertex: {
     accepted: [...SHARED_BETAS, ...CLIENT_BETAS, ...VERTEX_ONLY_BETAS],
@@ -112,14 +133,28 @@ export const ANTHROPIC_VERSIONS: Record<Platform, readonly string[]> = {
   anthropic: ['2023-06-01', '2026-10-21'],
   foundry: ['2023-06-01', '2026-10-21'],
   bedrock: ['bedrock-2023-05-31', '2026-10-21'],
+  // A header on both Messages hosts (the AWS guide's Mantle example sends `anthropic-version: 2023-06-01`).
+  // 2026-10-21 is accepted: only Claude 4.7 and later are served there.
+  'bedrock-messages': ['2023-06-01', '2026-10-21'],
+  'claude-platform-aws': ['2023-06-01', '2026-10-21'],
   vertex: ['vertex-2023-10-16', '2026-10-21'],
 };
+
+/**
+ * Bedrock accepts API version 2026-10-21 only for Claude 4.7 and later (the
+ * models on its Messages integration); the ARN-versioned legacy models answer
+ * 400 (PLATFORMS-2026.md, "API version 2026-10-21"; Anthropic's legacy Bedrock page).
+ */
+export const BEDROCK_LEGACY_REFUSED_VERSIONS: readonly string[] = ['2026-10-21'];
 
 /** Largest request body each platform takes, in bytes. */
 export const MAX_BODY_BYTES: Record<Platform, number> = {
   anthropic: 32 * 1024 * 1024,
   foundry: 32 * 1024 * 1024,
   bedrock: 25_000_000,
+  // Not published for the Messages hosts: Bedrock's own limit is assumed.
+  'bedrock-messages': 25_000_000,
+  'claude-platform-aws': 32 * 1024 * 1024,
   vertex: 30 * 1024 * 1024,
 };
 
@@ -127,6 +162,16 @@ export const MAX_BODY_BYTES: Record<Platform, number> = {
 export const ENDPOINTS = {
   anthropic: 'https://api.anthropic.com',
   bedrockRuntime: (region: string) => `https://bedrock-runtime.${region}.amazonaws.com`,
+  /**
+   * The Messages API on Bedrock's two hosts; `/v1/messages` is appended
+   * (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-messages-api.html).
+   */
+  bedrockMessages: {
+    runtime: (region: string) => `https://bedrock-runtime.${region}.amazonaws.com/anthropic`,
+    mantle: (region: string) => `https://bedrock-mantle.${region}.api.aws/anthropic`,
+  },
+  /** Claude Platform on AWS (https://docs.aws.amazon.com/claude-platform/latest/userguide/making-requests.html). */
+  claudePlatformAws: (region: string) => `https://aws-external-anthropic.${region}.api.aws`,
   bedrockControl: (region: string) => `https://bedrock.${region}.amazonaws.com`,
   sts: (region: string) => `https://sts.${region}.amazonaws.com`,
   foundry: (resource: string) => `https://${resource}.services.ai.azure.com/anthropic`,
@@ -137,6 +182,21 @@ export const ENDPOINTS = {
   },
   googleToken: 'https://oauth2.googleapis.com/token',
 } as const;
+
+/** Which host serves Bedrock's Messages API: `bedrock-runtime` (AWS's recommendation, default) or `bedrock-mantle`. */
+export type BedrockMessagesHost = 'runtime' | 'mantle';
+
+/** The SigV4 signing name of each Bedrock Messages host (Mantle's IAM actions are `bedrock-mantle:*`). */
+export const BEDROCK_MESSAGES_SIGNING_NAME: Record<BedrockMessagesHost, 'bedrock' | 'bedrock-mantle'> = {
+  runtime: 'bedrock',
+  mantle: 'bedrock-mantle',
+};
+
+/** Claude Platform on AWS's SigV4 signing name (IAM actions `aws-external-anthropic:CreateInference`, …). */
+export const CLAUDE_PLATFORM_AWS_SIGNING_NAME = 'aws-external-anthropic';
+
+/** The header naming the workspace of a Claude Platform on AWS request; every data-plane request needs it. */
+export const WORKSPACE_ID_HEADER = 'anthropic-workspace-id';
 
 /**
  * AWS regions from which each inference-profile scope can be called. A `us.`

@@ -21,7 +21,9 @@ export const REGIONAL_PREMIUM = 1.1;
  * location other than `global`.
  */
 export function isRegionalTarget(target: Target): boolean {
-  if (target.platform === 'bedrock') return target.scope !== 'global';
+  // Both Bedrock integrations: the global endpoint has no premium, regional ones +10%.
+  if (target.platform === 'bedrock' || target.platform === 'bedrock-messages')
+    return target.scope !== 'global';
   if (target.platform === 'vertex') return target.region !== undefined && target.region !== 'global';
   return false;
 }

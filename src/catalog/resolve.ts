@@ -44,6 +44,11 @@ export function namesOf(model: ModelEntry): string[] {
   if (model.bedrock) {
     names.push(model.bedrock.baseId);
     for (const scope of model.bedrock.scopes) names.push(`${scope}.${model.bedrock.baseId}`);
+    const messagesId = model.bedrock.messagesId;
+    if (messagesId) {
+      names.push(messagesId);
+      for (const scope of model.bedrock.scopes) names.push(`${scope}.${messagesId}`);
+    }
   }
   if (model.vertexId) names.push(model.vertexId);
   if (model.foundryId) names.push(model.foundryId);
@@ -179,15 +184,22 @@ export function deriveIds(name: string): ResolvedModel['ids'] {
 
 /**
  * The Bedrock model id for a scope: `us.anthropic.claude-…`, or the base id
- * when no scope is given. Asking for a scope the model lacks throws a
+ * when no scope is given. On the Messages integration the model's Messages id
+ * is used where it differs (Haiku 4.5), with the same scope prefix as
+ * InvokeModel's inference profiles. Asking for a scope the model lacks throws a
  * CatalogError that lists the scopes that exist.
  *
  * @example
  * bedrockModelId(resolveModel('claude-opus-4-1'), 'us') // 'us.anthropic.claude-opus-4-1-20250805-v1:0'
  * bedrockModelId(resolveModel('claude-opus-4-1'), 'eu') // throws: … scopes that exist: us
  */
-export function bedrockModelId(resolved: ResolvedModel, scope: BedrockScope | undefined): string {
-  const base = resolved.ids.bedrockBase;
+export function bedrockModelId(
+  resolved: ResolvedModel,
+  scope: BedrockScope | undefined,
+  integration: 'invoke' | 'messages' = 'invoke',
+): string {
+  const messagesId = integration === 'messages' ? resolved.model?.bedrock?.messagesId : undefined;
+  const base = messagesId ?? resolved.ids.bedrockBase;
   if (resolved.onlyOn === 'bedrock') return resolved.requested;
   const model = resolved.model;
   if (model?.bedrock?.profileOnly && !scope) {
@@ -236,6 +248,11 @@ export function modelIdForTarget(resolved: ResolvedModel, target: Target): strin
   switch (target.platform) {
     case 'bedrock':
       return bedrockModelId(resolved, target.scope);
+    case 'bedrock-messages':
+      return bedrockModelId(resolved, target.scope, 'messages');
+    case 'claude-platform-aws':
+      // The first-party ids (https://docs.aws.amazon.com/claude-platform/latest/userguide/models.html).
+      return resolved.model?.claudePlatformAwsId ?? resolved.ids.anthropic;
     case 'vertex':
       return resolved.ids.vertex;
     case 'foundry':
@@ -253,6 +270,8 @@ export function listModels(): readonly ModelEntry[] {
 const PLATFORM_LABEL: Record<Platform, string> = {
   anthropic: 'the Anthropic API',
   bedrock: 'Amazon Bedrock',
+  'bedrock-messages': "Amazon Bedrock's Messages API",
+  'claude-platform-aws': 'Claude Platform on AWS',
   vertex: 'Vertex AI',
   foundry: 'Microsoft Foundry',
 };

@@ -1,7 +1,34 @@
-/** The upstream platforms this package can call. */
-export type Platform = 'anthropic' | 'bedrock' | 'vertex' | 'foundry';
+/**
+ * The upstream platforms this package can call. `bedrock` is Bedrock's legacy
+ * integration (InvokeModel, AWS event-stream); `bedrock-messages` is "Claude in
+ * Amazon Bedrock", the Messages API at `…/anthropic/v1/messages` (Claude 4.7 and
+ * later); `claude-platform-aws` is the Anthropic-operated Claude API billed
+ * through AWS.
+ */
+export type Platform =
+  | 'anthropic'
+  | 'bedrock'
+  | 'bedrock-messages'
+  | 'claude-platform-aws'
+  | 'vertex'
+  | 'foundry';
 
-export const PLATFORMS: readonly Platform[] = ['anthropic', 'bedrock', 'vertex', 'foundry'];
+export const PLATFORMS: readonly Platform[] = [
+  'anthropic',
+  'bedrock',
+  'bedrock-messages',
+  'claude-platform-aws',
+  'vertex',
+  'foundry',
+];
+
+/** The platforms whose targets name a Bedrock scope or region (`bedrock/eu@eu-west-1`, `bedrock-messages/global`). */
+export type BedrockPlatform = 'bedrock' | 'bedrock-messages';
+
+/** Whether a platform is one of Bedrock's two integrations. */
+export function isBedrockPlatform(platform: Platform): platform is BedrockPlatform {
+  return platform === 'bedrock' || platform === 'bedrock-messages';
+}
 
 /**
  * A Bedrock cross-region inference profile scope (the prefix of the model id),
@@ -54,6 +81,11 @@ export interface BedrockOffer {
   profileOnly: boolean;
   /** Which integration serves it: InvokeModel (legacy), the Messages API, or both. */
   integration: 'invoke' | 'messages' | 'both';
+  /**
+   * The id on the Messages integration when it differs from `baseId` (Haiku 4.5:
+   * legacy `anthropic.claude-haiku-4-5-20251001-v1:0`, Messages `anthropic.claude-haiku-4-5`).
+   */
+  messagesId?: string;
 }
 
 export interface ModelEntry {
@@ -113,10 +145,10 @@ export interface ModelEntry {
 export interface Target {
   platform: Platform;
   /**
-   * Bedrock: the AWS region whose endpoint is called. Vertex: the location
-   * (`global`, `us`, `eu`, or a region such as `us-east5`). Anthropic/Foundry: unused.
+   * Bedrock (both integrations): the AWS region whose endpoint is called. Vertex: the location
+   * (`global`, `us`, `eu`, or a region such as `us-east5`). Anthropic, Foundry, Claude Platform on AWS: unused.
    */
   region?: string;
-  /** Bedrock only: the inference-profile scope, or undefined for the base model id. */
+  /** Bedrock (both integrations) only: the inference-profile scope, or undefined for the base model id. */
   scope?: BedrockScope;
 }

@@ -1,6 +1,7 @@
 import type { Platform } from '../catalog/types.js';
 import { emulatedPlatforms, emulatedRoutes } from '../config/emulated-platforms.js';
 import { ConfigError, effectivePlatforms, loadConfigFile } from '../config/load.js';
+import { PLATFORM_CONFIG_KEY, platformsWithSettings } from '../config/platform-settings.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type EmulatorConfig, type RunningEmulator, startEmulator } from '../emulator/server.js';
 import { CliError, type CommandContext } from './command.js';
@@ -57,7 +58,7 @@ export async function cliPlatforms(
     const platforms = emulatedPlatforms(emulator);
     if (config.routes.length === 0) config.routes = emulatedRoutes();
     const origins: CliPlatforms['origins'] = {};
-    for (const name of Object.keys(platforms) as Platform[]) origins[name] = 'emulator';
+    for (const name of platformsWithSettings(platforms)) origins[name] = 'emulator';
     return { config, ...where, platforms, origins, emulator, close: () => emulator.close() };
   }
   const effective = effectivePlatforms(config.platforms, context.env);
@@ -66,7 +67,12 @@ export async function cliPlatforms(
     config,
     ...where,
     platforms: effective.platforms,
-    origins: effective.sources,
+    origins: Object.fromEntries(
+      platformsWithSettings(effective.platforms).map((name) => [
+        name,
+        effective.sources[PLATFORM_CONFIG_KEY[name]],
+      ]),
+    ),
     close: async () => {},
   };
 }

@@ -28,7 +28,7 @@ describe('doctor', () => {
     expect(run.error).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.out[0]).toMatch(
-      /^claude-gateway doctor: anthropic, bedrock, vertex, foundry against the emulator at http/,
+      /^claude-gateway doctor: anthropic, bedrock, claude-platform-aws, vertex, foundry against the emulator at http/,
     );
     const bedrock = section(run.out, 'bedrock');
     expect(bedrock[0]).toBe('bedrock (the emulator)');

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { BEDROCK_REGIONS, ENDPOINTS, VERTEX_LOCATIONS } from '../catalog/platforms.js';
-import { PLATFORMS, type Platform } from '../catalog/types.js';
+import type { Platform } from '../catalog/types.js';
 import { Claude } from '../client/claude.js';
 import { ClaudeError } from '../client/claude-error.js';
 import { fixHint } from '../client/fix-hint.js';
+import { PLATFORM_CONFIG_KEY, platformsWithSettings } from '../config/platform-settings.js';
 import type { PlatformsConfig, RouteConfig } from '../config/schema.js';
 import { targetKey } from '../engine/targets.js';
 import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
@@ -44,6 +45,8 @@ const CHECK_NAME: Record<Platform, string> = {
   vertex: 'Google credentials (token and project)',
   anthropic: 'Anthropic API key (GET /v1/models)',
   foundry: 'Foundry credentials',
+  'bedrock-messages': 'AWS credentials (STS GetCallerIdentity)',
+  'claude-platform-aws': 'Claude Platform on AWS credentials and workspace',
 };
 
 type Mark = '✓' | '✗' | '!' | '-';
@@ -198,7 +201,8 @@ async function checkPlatform(
   }
   const probe = accessProbe(setup.config.routes, platform);
   const warnings: string[] = [];
-  const settings = { [platform]: setup.platforms[platform] } as PlatformsConfig;
+  const key = PLATFORM_CONFIG_KEY[platform];
+  const settings = { [key]: setup.platforms[key] } as PlatformsConfig;
   let claude: Claude;
   try {
     claude = new Claude({
@@ -244,7 +248,7 @@ export async function runDoctor(argv: string[], context: CommandContext): Promis
   }
   const setup = await cliPlatforms({ config: values.config, emulate: values.emulate }, context);
   try {
-    const names = PLATFORMS.filter((name) => setup.platforms[name]);
+    const names = platformsWithSettings(setup.platforms);
     const against = setup.emulator ? ` against the emulator at ${setup.emulator.url}` : '';
     context.out(
       `claude-gateway doctor: ${names.join(', ')}${setup.file ? ` (config ${setup.file})` : ''}${against}`,

@@ -105,7 +105,10 @@ describe('models (the catalog)', () => {
   });
 
   it.each([
-    [['--platform', 'azure'], '--platform must be one of anthropic, bedrock, vertex, foundry; got "azure"'],
+    [
+      ['--platform', 'azure'],
+      '--platform must be one of anthropic, bedrock, bedrock-messages, claude-platform-aws, vertex, foundry; got "azure"',
+    ],
     [['--region', 'eu-west-1'], '--region goes with --platform bedrock or --platform vertex'],
     [['--emulate'], '--emulate only makes sense with --live'],
     [['--wide'], "Unknown option '--wide'"],
@@ -146,7 +149,7 @@ describe('models --live', () => {
     expect(run.text).toMatch(/anthropic\s+claude-haiku-4-5-20251001\s+claude-haiku-4-5/);
     expect(run.text).toMatch(/vertex\s+claude-haiku-4-5@20251001/);
     expect(run.out.at(-1)).toBe(
-      'Sources: anthropic (platform), bedrock (platform), vertex (catalog), foundry (catalog).',
+      'Sources: anthropic (platform), bedrock (platform), claude-platform-aws (catalog), vertex (catalog), foundry (catalog).',
     );
   });
 

@@ -9,6 +9,7 @@ import { Claude } from '../client/claude.js';
 import type { ModelListItem } from '../client/models.js';
 import { bedrockTargetFor } from '../client/target-selection.js';
 import { isoDay, systemClock } from '../clock.js';
+import { platformSettings, platformsWithSettings } from '../config/platform-settings.js';
 import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
 import { cliPlatforms, loadCliConfig } from './cli-config.js';
 import { CliError, type CommandContext } from './command.js';
@@ -266,9 +267,9 @@ async function runLive(
       if (platforms.bedrock) platforms.bedrock = { ...platforms.bedrock, region: values.region };
       if (platforms.vertex) platforms.vertex = { ...platforms.vertex, region: values.region };
     }
-    const chosen = values.platform ? [values.platform] : PLATFORMS.filter((name) => platforms[name]);
+    const chosen = values.platform ? [values.platform] : platformsWithSettings(platforms);
     for (const name of chosen) {
-      if (!platforms[name]) {
+      if (!platformSettings(platforms, name)) {
         throw new CliError(
           `${name} is not configured: add it under platforms in the configuration, set its environment variables, or use --emulate`,
           1,

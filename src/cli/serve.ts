@@ -6,6 +6,7 @@ import { isRetired, lifecycleOn } from '../catalog/deprecation.js';
 import { systemClock } from '../clock.js';
 import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms } from '../config/emulated-platforms.js';
 import { ConfigError, effectivePlatforms, loadConfigFile } from '../config/load.js';
+import { PLATFORM_CONFIG_KEY } from '../config/platform-settings.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type RunningEmulator, startEmulator } from '../emulator/server.js';
 import { targetKey } from '../engine/targets.js';
@@ -115,7 +116,10 @@ export async function runServe(argv: string[], context: CommandContext): Promise
     const checks = await checkCredentials(platforms, context.env);
     const missing = checks.filter((check) => !check.ok);
     for (const check of checks) {
-      const source = effective.sources[check.platform] === 'environment' ? ' (from the environment)' : '';
+      const source =
+        effective.sources[PLATFORM_CONFIG_KEY[check.platform]] === 'environment'
+          ? ' (from the environment)'
+          : '';
       context.out(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.platform}${source}: ${check.detail}`);
     }
     if (missing.length > 0) {

@@ -1,5 +1,6 @@
 import { PLATFORMS, type Platform, type Target } from '../catalog/types.js';
 import { ConfigError, describeIssues, effectivePlatforms } from '../config/load.js';
+import { PLATFORM_CONFIG_KEY, platformSettings } from '../config/platform-settings.js';
 import { type PlatformsConfig, platformsSchema } from '../config/schema.js';
 import type { RetryOptions } from '../engine/retry.js';
 import { parseTarget } from '../engine/targets.js';
@@ -108,9 +109,10 @@ export function clientSetup(options: ClaudeOptions): ClientSetup {
       );
     }
     const platform = options.platform;
-    const settings = { ...(given[platform] ?? {}), ...shorthands(options, platform) };
+    const key = PLATFORM_CONFIG_KEY[platform];
+    const settings = { ...(given[key] ?? {}), ...shorthands(options, platform) };
     return {
-      platforms: validated({ [platform]: settings }, `Claude options for ${platform}`),
+      platforms: validated({ [key]: settings }, `Claude options for ${platform}`),
       choice: { kind: 'per-platform', platforms: [platform] },
     };
   }
@@ -136,15 +138,17 @@ export function clientSetup(options: ClaudeOptions): ClientSetup {
       }
     });
     const platforms: PlatformsConfig = { ...given };
-    for (const target of targets) platforms[target.platform] ??= {};
+    for (const target of targets) platforms[PLATFORM_CONFIG_KEY[target.platform]] ??= {};
     return { platforms, choice: { kind: 'fixed', targets } };
   }
   const fromOptions = Object.keys(given).length > 0;
   const platforms = fromOptions ? given : effectivePlatforms({}, options.env ?? process.env).platforms;
   // In the order given (validation reorders the keys): the first platform is tried first.
-  const names = (Object.keys(fromOptions ? (options.platforms ?? {}) : platforms) as Platform[]).filter(
-    (name) => PLATFORMS.includes(name) && platforms[name] !== undefined,
-  );
+  const names = (
+    Object.keys(fromOptions ? (options.platforms ?? {}) : platforms) as (keyof PlatformsConfig)[]
+  )
+    .map((key) => (key === 'claudePlatformAws' ? 'claude-platform-aws' : key) as Platform)
+    .filter((name) => PLATFORMS.includes(name) && platformSettings(platforms, name) !== undefined);
   if (names.length === 0) {
     throw new ConfigError(
       "Claude options: say which platform to use, e.g. new Claude({ platform: 'bedrock', region: 'us-west-2' }), " +

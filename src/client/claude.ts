@@ -1,5 +1,6 @@
 import { resolveModel } from '../catalog/resolve.js';
 import { PLATFORMS, type Platform } from '../catalog/types.js';
+import { platformSettings } from '../config/platform-settings.js';
 import type { PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
@@ -92,7 +93,8 @@ export class Claude {
       if (!ordered.includes(target.platform)) ordered.push(target.platform);
     }
     for (const platform of PLATFORMS) {
-      if (this.platforms[platform] && !ordered.includes(platform)) ordered.push(platform);
+      if (platform === 'bedrock-messages') continue; // shares bedrock's section: named by targets
+      if (platformSettings(this.platforms, platform) && !ordered.includes(platform)) ordered.push(platform);
     }
     return ordered;
   }

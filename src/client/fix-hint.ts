@@ -76,6 +76,16 @@ function vertexHint(error: GatewayError, context: HintContext): string | undefin
   return undefined;
 }
 
+function claudePlatformAwsHint(error: GatewayError): string | undefined {
+  if (error.code === 'PLATFORM_CREDENTIALS_UNAVAILABLE' || error.status === 401) {
+    return 'set platforms.claudePlatformAws.apiKey (a workspace API key) or AWS credentials for SigV4, and the workspaceId';
+  }
+  if (error.status === 403) {
+    return 'grant aws-external-anthropic:CreateInference on the workspace, and check that the workspace is in this region';
+  }
+  return firstPartyHint('anthropic', error);
+}
+
 function firstPartyHint(platform: 'anthropic' | 'foundry', error: GatewayError): string | undefined {
   const key =
     platform === 'anthropic'
@@ -111,7 +121,10 @@ export function fixHint(
   }
   switch (platform) {
     case 'bedrock':
+    case 'bedrock-messages':
       return bedrockHint(error, context.region ?? 'the region');
+    case 'claude-platform-aws':
+      return claudePlatformAwsHint(error);
     case 'vertex':
       return vertexHint(error, context);
     default:

@@ -72,7 +72,7 @@ describe('models.list', () => {
     const client = claude({ targets: ['bedrock/global', 'anthropic'] });
     const all = await client.models.list();
     expect(new Set(all.map((model) => model.platform))).toEqual(
-      new Set(['bedrock', 'anthropic', 'vertex', 'foundry']),
+      new Set(['bedrock', 'anthropic', 'vertex', 'foundry', 'claude-platform-aws']),
     );
     const wrong = claude({
       platform: 'anthropic',

@@ -123,6 +123,19 @@ function listVertex(): Omit<ModelListItem, 'catalog'>[] {
   }));
 }
 
+/** The catalog's models on a platform that has no listing call the client makes. */
+function listFromCatalog(
+  platform: Platform,
+  idOf: (model: ModelEntry) => string | undefined,
+): Omit<ModelListItem, 'catalog'>[] {
+  return listModels().flatMap((model) => {
+    const id = idOf(model);
+    return id
+      ? [{ platform, id, kind: 'model' as const, displayName: model.displayName, source: 'catalog' as const }]
+      : [];
+  });
+}
+
 function listFoundry(): Omit<ModelListItem, 'catalog'>[] {
   return listModels().flatMap((model) =>
     model.foundryId
@@ -189,6 +202,14 @@ export class Models {
         return listVertex();
       case 'foundry':
         return listFoundry();
+      case 'bedrock-messages':
+        return listFromCatalog('bedrock-messages', (model) =>
+          model.bedrock && model.bedrock.integration !== 'invoke'
+            ? (model.bedrock.messagesId ?? model.bedrock.baseId)
+            : undefined,
+        );
+      case 'claude-platform-aws':
+        return listFromCatalog('claude-platform-aws', (model) => model.claudePlatformAwsId);
     }
   }
 }

@@ -6,6 +6,7 @@ import { awsServiceEndpoint } from '../platforms/aws/aws-endpoint.js';
 import { BedrockAdapter } from '../platforms/bedrock/bedrock-adapter.js';
 import { listBedrockModels } from '../platforms/bedrock/bedrock-models.js';
 import { verifyAwsCredentials } from '../platforms/bedrock/verify-aws-credentials.js';
+import { ClaudePlatformAwsAdapter } from '../platforms/claude-platform-aws/claude-platform-aws-adapter.js';
 import { verifyGoogleCredentials } from '../platforms/google/verify-google-credentials.js';
 import { checkCredentials } from '../platforms/preflight.js';
 import { VertexAdapter } from '../platforms/vertex/vertex-adapter.js';
@@ -98,9 +99,29 @@ async function verifyFoundry(context: VerifyContext): Promise<string> {
   return `${check.detail} (found; Foundry has no identity call, so the first request proves them)`;
 }
 
+async function verifyClaudePlatformAws(context: VerifyContext): Promise<string> {
+  const adapter = context.engine.adapters['claude-platform-aws'];
+  if (!(adapter instanceof ClaudePlatformAwsAdapter)) return missingAdapter('claude-platform-aws');
+  if (!adapter.workspaceId) {
+    throw GatewayError.fromCode(
+      'PLATFORM_CREDENTIALS_UNAVAILABLE',
+      {
+        platform: 'Claude Platform on AWS',
+        reason: 'no workspace id: set platforms.claudePlatformAws.workspaceId or ANTHROPIC_AWS_WORKSPACE_ID',
+      },
+      { platform: 'claude-platform-aws', retryable: false },
+    );
+  }
+  if (adapter.credentials) await adapter.credentials.get();
+  return `${adapter.description}, workspace ${adapter.workspaceId}, region ${adapter.region} (the first request proves them)`;
+}
+
 const VERIFIERS: Record<Platform, (context: VerifyContext) => Promise<string>> = {
   anthropic: verifyAnthropic,
   bedrock: verifyBedrock,
+  // The same credentials as the bedrock platform: the same check.
+  'bedrock-messages': verifyBedrock,
+  'claude-platform-aws': verifyClaudePlatformAws,
   vertex: verifyVertex,
   foundry: verifyFoundry,
 };

@@ -18,6 +18,15 @@ export function emulatedPlatforms(emulator: Pick<Emulator, 'baseUrl' | 'auth'>):
       endpoint: url,
       controlEndpoint: url,
       stsEndpoint: url,
+      // The emulator tells Bedrock's Messages hosts apart by a path prefix (see src/emulator/routes/aws-messages.ts).
+      messagesEndpoint: `${url}/bedrock-runtime/anthropic`,
+    },
+    claudePlatformAws: {
+      region: 'us-east-1',
+      workspaceId: credentials.claudePlatformAwsWorkspaceId,
+      accessKeyId: credentials.awsAccessKeyId,
+      secretAccessKey: credentials.awsSecretAccessKey,
+      endpoint: `${url}/aws-external-anthropic`,
     },
     vertex: {
       projectId: credentials.vertexProjectId,

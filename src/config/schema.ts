@@ -34,6 +34,14 @@ const bedrockSchema = z
     controlEndpoint: z.string().min(1).optional(),
     /** STS endpoint for `doctor`; may contain `{region}`. */
     stsEndpoint: z.string().min(1).optional(),
+    /**
+     * Which host serves `bedrock-messages/…` targets (Bedrock's Messages API, Claude 4.7 and later):
+     * `runtime` (`https://bedrock-runtime.{region}.amazonaws.com/anthropic`, the default) or
+     * `mantle` (`https://bedrock-mantle.{region}.api.aws/anthropic`).
+     */
+    messagesHost: z.enum(['runtime', 'mantle']).optional(),
+    /** Replaces the Messages API base URL (`/v1/messages` is appended); may contain `{region}`. */
+    messagesEndpoint: z.string().min(1).optional(),
   })
   .strict()
   .refine((value) => !value.accessKeyId === !value.secretAccessKey, {
@@ -66,10 +74,33 @@ const foundrySchema = z
   })
   .strict();
 
+/** Claude Platform on AWS: the Anthropic-operated Claude API with AWS auth and billing. */
+const claudePlatformAwsSchema = z
+  .object({
+    /** The AWS region of the workspace (a workspace is bound to one region). Default: AWS_REGION. */
+    region: z.string().min(1).optional(),
+    /** `wrkspc_…`, sent as `anthropic-workspace-id` on every request. Default: ANTHROPIC_AWS_WORKSPACE_ID. */
+    workspaceId: z.string().min(1).optional(),
+    /** A workspace API key (`Authorization: Bearer`); without one, SigV4 with the AWS default chain. */
+    apiKey: z.string().min(1).optional(),
+    /** The AWS profile for SigV4 credentials. */
+    profile: z.string().min(1).optional(),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    sessionToken: z.string().min(1).optional(),
+    /** Replaces `https://aws-external-anthropic.{region}.api.aws`; may contain `{region}`. */
+    endpoint: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((value) => !value.accessKeyId === !value.secretAccessKey, {
+    message: 'accessKeyId and secretAccessKey go together: set both or neither',
+  });
+
 export const platformsSchema = z
   .object({
     anthropic: anthropicSchema.optional(),
     bedrock: bedrockSchema.optional(),
+    claudePlatformAws: claudePlatformAwsSchema.optional(),
     vertex: vertexSchema.optional(),
     foundry: foundrySchema.optional(),
   })
@@ -78,8 +109,9 @@ export const platformsSchema = z
 const targetSpec = z
   .string()
   .regex(
-    /^(anthropic|foundry|vertex(\/[a-z0-9-]+)?|bedrock(\/[a-z0-9-]+(@[a-z0-9-]+)?)?)$/,
-    'a target is "anthropic", "foundry", "vertex/<location>" or "bedrock/<scope>[@region]" or "bedrock/<region>"',
+    /^(anthropic|foundry|claude-platform-aws|vertex(\/[a-z0-9-]+)?|bedrock(-messages)?(\/[a-z0-9-]+(@[a-z0-9-]+)?)?)$/,
+    'a target is "anthropic", "foundry", "claude-platform-aws", "vertex/<location>", ' +
+      '"bedrock/<scope>[@region]", "bedrock/<region>", "bedrock-messages/<scope>[@region]" or "bedrock-messages/<region>"',
   );
 
 export const routeSchema = z

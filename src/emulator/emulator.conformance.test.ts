@@ -229,8 +229,9 @@ describe('@anthropic-ai/bedrock-sdk against the emulator', () => {
       apiKey: 'emulator-bedrock-key',
       maxRetries: 0,
     });
+    // The SDK sends API version 2026-10-21, which Bedrock takes only for Claude 4.7 and later.
     const message = await client.messages.create({
-      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      model: 'global.anthropic.claude-opus-5-5',
       max_tokens: 100,
       messages: [{ role: 'user', content: 'key auth' }],
     });

@@ -28,6 +28,20 @@ const DEFAULT_MESSAGES: Record<Platform, Record<number, string>> = {
     503: 'Service unavailable',
     529: 'Overloaded',
   },
+  'bedrock-messages': {
+    400: 'Invalid request.',
+    403: "You don't have access to the model with the specified model ID.",
+    429: 'Too many requests, please wait before trying again.',
+    500: 'Internal server error',
+    503: 'Service unavailable',
+  },
+  'claude-platform-aws': {
+    400: 'Invalid request.',
+    403: 'Your credentials do not have permission to use the specified resource.',
+    429: 'Number of request tokens has exceeded your per-minute rate limit.',
+    500: 'Internal server error',
+    529: 'Overloaded',
+  },
   foundry: {
     429: 'Rate limit exceeded.',
     500: 'Internal server error',

@@ -10,6 +10,7 @@ import type { FaultSpec } from './faults.js';
 import { type EmulatorEnv, rawTarget } from './http.js';
 import { platformErrorResponse } from './respond/platform-error-response.js';
 import { mountAnthropicRoutes } from './routes/anthropic.js';
+import { mountAwsMessagesRoutes } from './routes/aws-messages.js';
 import { mountBedrockControlRoutes } from './routes/bedrock-control.js';
 import { mountBedrockRuntimeRoutes } from './routes/bedrock-runtime.js';
 import { mountControlRoutes } from './routes/control.js';
@@ -41,7 +42,7 @@ export interface Emulator {
 
 /**
  * Builds the emulator: Anthropic, Foundry (`/anthropic/v1/…`), Bedrock runtime
- * and control plane, STS (`POST /`), Vertex AI, Google's token endpoint and
+ * and control plane, Bedrock's Messages API (both hosts), Claude Platform on AWS, STS (`POST /`), Vertex AI, Google's token endpoint and
  * metadata server, and the `/_emulator/` control API, on one origin.
  */
 export function createEmulator(config: EmulatorConfig = {}): Emulator {
@@ -62,6 +63,8 @@ export function createEmulator(config: EmulatorConfig = {}): Emulator {
   const emulator: Emulator = { app, state, auth, baseUrl: 'http://127.0.0.1' };
 
   mountControlRoutes(app, state, auth, () => emulator.baseUrl);
+  // Before the Anthropic and Foundry routes: it claims AWS-authenticated requests on their paths.
+  mountAwsMessagesRoutes(app, state, auth);
   mountAnthropicRoutes(app, state, auth, 'anthropic', '');
   mountAnthropicRoutes(app, state, auth, 'foundry', '/anthropic');
   mountBedrockRuntimeRoutes(app, state, auth);

@@ -11,10 +11,18 @@ import {
   BEDROCK_SCOPES,
   type BedrockScope,
   type Geo,
+  isBedrockPlatform,
   PLATFORMS,
   type Platform,
   type Target,
 } from '../catalog/types.js';
+
+/**
+ * The inference-profile scopes of Bedrock's Messages API: the global endpoint and the
+ * geographic profiles US, EU, JP and AU (AWS user guide, inference-messages-api; the
+ * per-model profile list is not published there, so the catalog's scopes still decide).
+ */
+export const BEDROCK_MESSAGES_SCOPES: readonly BedrockScope[] = ['global', 'us', 'eu', 'jp', 'au'];
 
 /**
  * Parses a target as routes write it:
@@ -22,8 +30,10 @@ import {
  *   platform's configured region when the scope can be called from it, else in the scope's home region;
  * - `bedrock/eu@eu-west-1` — a scope called in a given region;
  * - `bedrock/us-west-2` — the base model id in one region (no profile);
+ * - `bedrock-messages/global`, `bedrock-messages/eu@eu-west-1`, `bedrock-messages/us-east-1` — the same
+ *   for Bedrock's Messages API (Claude 4.7 and later; scopes global, us, eu, jp, au);
  * - `vertex/global`, `vertex/us`, `vertex/eu`, `vertex/us-east5` — a Vertex location;
- * - `anthropic`, `foundry`.
+ * - `anthropic`, `foundry`, `claude-platform-aws` (its region is the workspace's, from the configuration).
  *
  * @example
  * parseTarget('bedrock/eu@eu-west-1') // { platform: 'bedrock', scope: 'eu', region: 'eu-west-1' }
@@ -39,7 +49,7 @@ export function parseTarget(
     );
   }
   const platform = platformName as Platform;
-  if (platform === 'anthropic' || platform === 'foundry') {
+  if (platform === 'anthropic' || platform === 'foundry' || platform === 'claude-platform-aws') {
     if (where) throw new Error(`target "${spec}": ${platform} takes no region; write "${platform}"`);
     return { platform };
   }
@@ -56,7 +66,16 @@ export function parseTarget(
   if (!scopeOrRegion) {
     return { platform, region: defaults.bedrockRegion ?? 'us-east-1' };
   }
-  if ((BEDROCK_SCOPES as readonly string[]).includes(scopeOrRegion)) {
+  const scopes = platform === 'bedrock-messages' ? BEDROCK_MESSAGES_SCOPES : BEDROCK_SCOPES;
+  const scopeNames = scopes.join(', ');
+  if (platform === 'bedrock-messages' && BEDROCK_SCOPES.includes(scopeOrRegion as BedrockScope)) {
+    if (!scopes.includes(scopeOrRegion as BedrockScope)) {
+      throw new Error(
+        `target "${spec}": Bedrock's Messages API has no ${scopeOrRegion}. inference profile; use one of ${scopeNames}, or an AWS region`,
+      );
+    }
+  }
+  if ((scopes as readonly string[]).includes(scopeOrRegion)) {
     const scope = scopeOrRegion as BedrockScope;
     const region = explicitRegion ?? regionForScope(scope, defaults.bedrockRegion);
     if (scope !== 'global' && !BEDROCK_SCOPE_SOURCE_REGIONS[scope].includes(region)) {
@@ -68,12 +87,10 @@ export function parseTarget(
     return { platform, scope, region };
   }
   if (explicitRegion)
-    throw new Error(
-      `target "${spec}": "${scopeOrRegion}" is not a Bedrock scope (${BEDROCK_SCOPES.join(', ')})`,
-    );
+    throw new Error(`target "${spec}": "${scopeOrRegion}" is not a Bedrock scope (${scopeNames})`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(scopeOrRegion)) {
     throw new Error(
-      `target "${spec}": "${scopeOrRegion}" is neither a Bedrock scope (${BEDROCK_SCOPES.join(', ')}) nor an AWS region`,
+      `target "${spec}": "${scopeOrRegion}" is neither a Bedrock scope (${scopeNames}) nor an AWS region`,
     );
   }
   if (!BEDROCK_REGIONS.includes(scopeOrRegion)) {
@@ -91,19 +108,21 @@ export function regionForScope(scope: BedrockScope, configured: string | undefin
 
 /** A stable name for a target, for logs, headers and session stickiness: `bedrock/us@us-east-1`. */
 export function targetKey(target: Target): string {
-  if (target.platform === 'bedrock') {
-    return target.scope ? `bedrock/${target.scope}@${target.region ?? ''}` : `bedrock/${target.region ?? ''}`;
+  if (isBedrockPlatform(target.platform)) {
+    const name = target.platform;
+    return target.scope ? `${name}/${target.scope}@${target.region ?? ''}` : `${name}/${target.region ?? ''}`;
   }
   if (target.platform === 'vertex') return `vertex/${target.region ?? 'global'}`;
   return target.platform;
 }
 
 /**
- * Where a target keeps the data, for residency rules. The first-party API and
- * Foundry are `global` unless configured otherwise.
+ * Where a target keeps the data, for residency rules. The first-party API,
+ * Foundry and Claude Platform on AWS (whose data "may not reside in AWS") are
+ * `global` unless configured otherwise.
  */
 export function geoOfTarget(target: Target): Geo | undefined {
-  if (target.platform === 'bedrock') {
+  if (isBedrockPlatform(target.platform)) {
     if (target.scope) return geoOfBedrockScope(target.scope);
     return target.region ? geoOfAwsRegion(target.region) : undefined;
   }

@@ -1,7 +1,8 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
 import { geoLabel, geoWithin } from '../catalog/geographies.js';
-import type { Geo, Platform, Target } from '../catalog/types.js';
+import { type Geo, PLATFORMS, type Platform, type Target } from '../catalog/types.js';
+import { platformSettings } from '../config/platform-settings.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type Plan, planTargets, type Route } from '../engine/plan.js';
 import { geoOfTarget, parseTarget, targetKey } from '../engine/targets.js';
@@ -27,6 +28,7 @@ function implicitDefaults(platforms: PlatformsConfig, vertexRegion: string | und
   if (platforms.bedrock) targets.push('bedrock/global', 'bedrock/us');
   if (platforms.vertex) targets.push(`vertex/${vertexRegion ?? 'global'}`);
   if (platforms.foundry) targets.push('foundry');
+  if (platforms.claudePlatformAws) targets.push('claude-platform-aws');
   return targets;
 }
 
@@ -80,9 +82,8 @@ export function buildRoutingTable(
   return {
     routes,
     defaultTargets: defaultSpecs.map((spec, index) => parse(spec, `defaultTargets[${index}]`)),
-    platforms: new Set(
-      Object.keys(platforms).filter((name) => platforms[name as keyof PlatformsConfig]) as Platform[],
-    ),
+    // Config sections name platforms (bedrock's also configures bedrock-messages; claudePlatformAws is claude-platform-aws).
+    platforms: new Set(PLATFORMS.filter((platform) => platformSettings(platforms, platform) !== undefined)),
     defaults,
     catalog,
     planCache: new Map(),

@@ -38,7 +38,8 @@ export interface BetaSelection {
 /**
  * The betas to send to a platform: known-rejected and learned-rejected betas
  * are dropped (and reported), everything else, unknown betas included, is
- * forwarded: a new beta must work with no code change.
+ * forwarded: a new beta must work with no code change. A platform that takes
+ * no `anthropic-beta` at all (Bedrock's Messages API) gets none: each is dropped.
  *
  * @example
  * selectBetas('vertex', ['files-api-2025-04-14', 'context-1m-2025-08-07'], memory)
@@ -49,11 +50,14 @@ export function selectBetas(
   betas: readonly string[],
   memory?: BetaMemory,
 ): BetaSelection {
-  const rejected = new Set(BETA_SUPPORT[platform].rejected);
+  const support = BETA_SUPPORT[platform];
+  const rejected = new Set(support.rejected);
   const kept: string[] = [];
   const dropped: string[] = [];
   for (const beta of betas) {
-    if (rejected.has(beta) || memory?.isRejected(platform, beta)) dropped.push(beta);
+    if (support.refusesAll) {
+      if (!dropped.includes(beta)) dropped.push(beta);
+    } else if (rejected.has(beta) || memory?.isRejected(platform, beta)) dropped.push(beta);
     else if (!kept.includes(beta)) kept.push(beta);
   }
   return { kept, dropped };

@@ -19,9 +19,12 @@ function problem(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function checkBedrock(
-  config: NonNullable<PlatformsConfig['bedrock']>,
+/** AWS credentials as Bedrock and Claude Platform on AWS find them: an API key, or the AWS chain in a region. */
+async function checkAws(
+  platform: 'bedrock' | 'claude-platform-aws',
+  config: NonNullable<PlatformsConfig['bedrock']> | NonNullable<PlatformsConfig['claudePlatformAws']>,
   env: Readonly<Record<string, string | undefined>>,
+  keyName: string,
 ): Promise<CredentialCheck> {
   // The same resolution the routing table uses for targets that name no region.
   const region = resolveAwsRegion({
@@ -44,14 +47,34 @@ async function checkBedrock(
         : {}),
   });
   const where = `region ${region.region} (from ${region.source})`;
-  if (authorizer.mode === 'api-key')
-    return { platform: 'bedrock', ok: true, detail: `Bedrock API key, ${where}` };
+  if (authorizer.mode === 'api-key') return { platform, ok: true, detail: `${keyName}, ${where}` };
   try {
     await authorizer.credentials?.get();
-    return { platform: 'bedrock', ok: true, detail: `${authorizer.description}, ${where}` };
+    return { platform, ok: true, detail: `${authorizer.description}, ${where}` };
   } catch (error) {
-    return { platform: 'bedrock', ok: false, detail: problem(error) };
+    return { platform, ok: false, detail: problem(error) };
   }
+}
+
+/** Claude Platform on AWS: a workspace id (every request needs it), then a workspace key or AWS credentials. */
+async function checkClaudePlatformAws(
+  config: NonNullable<PlatformsConfig['claudePlatformAws']>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CredentialCheck> {
+  const workspace = config.workspaceId ?? env['ANTHROPIC_AWS_WORKSPACE_ID']?.trim();
+  if (!workspace) {
+    return {
+      platform: 'claude-platform-aws',
+      ok: false,
+      detail:
+        'no workspace id: set platforms.claudePlatformAws.workspaceId or ANTHROPIC_AWS_WORKSPACE_ID ' +
+        '(wrkspc_…, from the Claude Platform on AWS console); every request needs it',
+    };
+  }
+  const credentials = await checkAws('claude-platform-aws', config, env, 'workspace API key');
+  return credentials.ok
+    ? { ...credentials, detail: `${credentials.detail}, workspace ${workspace}` }
+    : credentials;
 }
 
 async function checkVertex(config: NonNullable<PlatformsConfig['vertex']>): Promise<CredentialCheck> {
@@ -133,7 +156,8 @@ export async function checkCredentials(
 ): Promise<CredentialCheck[]> {
   const checks: Promise<CredentialCheck>[] = [];
   if (platforms.anthropic) checks.push(Promise.resolve(checkAnthropic(platforms.anthropic)));
-  if (platforms.bedrock) checks.push(checkBedrock(platforms.bedrock, env));
+  if (platforms.bedrock) checks.push(checkAws('bedrock', platforms.bedrock, env, 'Bedrock API key'));
+  if (platforms.claudePlatformAws) checks.push(checkClaudePlatformAws(platforms.claudePlatformAws, env));
   if (platforms.vertex) checks.push(checkVertex(platforms.vertex));
   if (platforms.foundry) checks.push(Promise.resolve(checkFoundry(platforms.foundry)));
   return Promise.all(

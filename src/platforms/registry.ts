@@ -2,7 +2,9 @@ import type { Platform } from '../catalog/types.js';
 import type { PlatformsConfig } from '../config/schema.js';
 import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { BedrockAdapter } from './bedrock/bedrock-adapter.js';
+import { BedrockMessagesAdapter } from './bedrock-messages/bedrock-messages-adapter.js';
 import type { BetaMemory } from './betas.js';
+import { ClaudePlatformAwsAdapter } from './claude-platform-aws/claude-platform-aws-adapter.js';
 import { createFoundryAdapter } from './foundry/foundry-adapter.js';
 import type { PlatformAdapter } from './types.js';
 import { createVertexAdapter } from './vertex/vertex-adapter.js';
@@ -28,7 +30,7 @@ export function createAdapters(
   }
   const bedrock = platforms.bedrock;
   if (bedrock) {
-    adapters.bedrock = new BedrockAdapter({
+    const invoke = new BedrockAdapter({
       ...(bedrock.region ? { region: bedrock.region } : {}),
       ...(bedrock.profile ? { profile: bedrock.profile } : {}),
       ...(bedrock.endpoint ? { endpoint: bedrock.endpoint } : {}),
@@ -39,6 +41,35 @@ export function createAdapters(
               accessKeyId: bedrock.accessKeyId,
               secretAccessKey: bedrock.secretAccessKey,
               ...(bedrock.sessionToken ? { sessionToken: bedrock.sessionToken } : {}),
+            },
+          }
+        : {}),
+      betaMemory,
+    });
+    adapters.bedrock = invoke;
+    // Bedrock's Messages API (`bedrock-messages/…` targets) reuses the bedrock section and its credential cache.
+    adapters['bedrock-messages'] = new BedrockMessagesAdapter({
+      region: invoke.region,
+      ...(bedrock.messagesHost ? { host: bedrock.messagesHost } : {}),
+      ...(bedrock.messagesEndpoint ? { endpoint: bedrock.messagesEndpoint } : {}),
+      authorizer: invoke.authorizer,
+      betaMemory,
+    });
+  }
+  const claudePlatformAws = platforms.claudePlatformAws;
+  if (claudePlatformAws) {
+    adapters['claude-platform-aws'] = new ClaudePlatformAwsAdapter({
+      ...(claudePlatformAws.region ? { region: claudePlatformAws.region } : {}),
+      ...(claudePlatformAws.workspaceId ? { workspaceId: claudePlatformAws.workspaceId } : {}),
+      ...(claudePlatformAws.apiKey ? { apiKey: claudePlatformAws.apiKey } : {}),
+      ...(claudePlatformAws.profile ? { profile: claudePlatformAws.profile } : {}),
+      ...(claudePlatformAws.endpoint ? { endpoint: claudePlatformAws.endpoint } : {}),
+      ...(claudePlatformAws.accessKeyId && claudePlatformAws.secretAccessKey
+        ? {
+            credentials: {
+              accessKeyId: claudePlatformAws.accessKeyId,
+              secretAccessKey: claudePlatformAws.secretAccessKey,
+              ...(claudePlatformAws.sessionToken ? { sessionToken: claudePlatformAws.sessionToken } : {}),
             },
           }
         : {}),

@@ -20,7 +20,10 @@ import { isJsonObject, previewText, safeParseJson } from '../wire/json.js';
 import type { StreamDecoder, StreamDecoderOptions, UpstreamStreamItem } from './types.js';
 
 /** Who sends the stream: decides the error dialect of `event: error` data and names the platform in messages. */
-export type SseStreamPlatform = Extract<ErrorPlatform, 'anthropic' | 'vertex' | 'foundry'>;
+export type SseStreamPlatform = Extract<
+  ErrorPlatform,
+  'anthropic' | 'vertex' | 'foundry' | 'bedrock-messages' | 'claude-platform-aws'
+>;
 
 /** An event the stream started but did not finish (no blank line after it) before it ended. */
 export interface PartialSseEvent {

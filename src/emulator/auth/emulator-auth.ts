@@ -30,6 +30,7 @@ import {
 import { handleGoogleTokenRequest } from './google-token-endpoint.js';
 import { type GoogleAuthFailure, type GoogleBearerSuccess, GoogleTokenIssuer } from './google-tokens.js';
 import type { RequestHeaders, SignedRequest } from './signed-request.js';
+import { type SigV4Success, verifySigV4 } from './sigv4.js';
 import { handleStsRequest } from './sts.js';
 
 export interface EmulatorAuthOptions {
@@ -56,6 +57,8 @@ export interface EmulatorAuth {
   /** The `authorized_user` ADC file to give Google clients. */
   authorizedUserJson(): AuthorizedUserJson;
   verifyBedrockRequest(request: SignedRequest): Promise<BedrockCaller | AwsAuthFailure>;
+  /** A SigV4 signature for one of the given signing names (`bedrock-mantle`, `aws-external-anthropic`). */
+  verifySigV4(request: SignedRequest, services: readonly string[]): Promise<SigV4Success | AwsAuthFailure>;
   verifyGoogleBearer(authorizationHeader: string | null | undefined): GoogleBearerSuccess | GoogleAuthFailure;
   verifyAnthropicApiKey(headers: RequestHeaders): AnthropicApiKeySuccess | AnthropicAuthFailure;
   /** `POST /` on the STS host. */
@@ -114,6 +117,8 @@ export function createEmulatorAuth(options: EmulatorAuthOptions = {}): EmulatorA
         apiKeys: [credentials.bedrockApiKey],
         now,
       }),
+    verifySigV4: (request, services) =>
+      verifySigV4(request, { lookupCredential: lookupAwsCredential, service: services, now }),
     verifyGoogleBearer: (header) => googleTokens.verifyGoogleBearer(header),
     verifyAnthropicApiKey: (headers) => verifyAnthropicApiKey(headers, [credentials.anthropicApiKey]),
     handleStsRequest: (request) => handleStsRequest(request, { lookupCredential: lookupAwsCredential, now }),

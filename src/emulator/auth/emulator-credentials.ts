@@ -10,6 +10,10 @@ export interface EmulatorCredentials {
   bedrockApiKey: string;
   /** An Anthropic API key (`x-api-key`). */
   anthropicApiKey: string;
+  /** A Claude Platform on AWS workspace API key (`Authorization: Bearer`, what ANTHROPIC_AWS_API_KEY holds). */
+  claudePlatformAwsApiKey: string;
+  /** The Claude Platform on AWS workspace requests must name in `anthropic-workspace-id`. */
+  claudePlatformAwsWorkspaceId: string;
   /** The Google Cloud project the emulator's Vertex AI and metadata server belong to. */
   vertexProjectId: string;
   /** The e-mail of the emulator's own service account (and of the metadata server's default account). */
@@ -31,6 +35,8 @@ export const defaultEmulatorCredentials: Readonly<EmulatorCredentials> = Object.
   awsAccountId: '123456789012',
   bedrockApiKey: 'emulator-bedrock-key',
   anthropicApiKey: 'sk-ant-emulator',
+  claudePlatformAwsApiKey: 'emulator-aws-workspace-key',
+  claudePlatformAwsWorkspaceId: 'wrkspc_emulator',
   vertexProjectId: 'emulator-project',
   googleServiceAccountEmail: 'emulator@emulator-project.iam.gserviceaccount.com',
   googleClientId: 'emulator-client.apps.googleusercontent.com',

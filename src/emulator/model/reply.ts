@@ -59,6 +59,8 @@ const ID_PREFIX: Record<Platform, { message: string; tool: string }> = {
   anthropic: { message: 'msg_01', tool: 'toolu_01' },
   foundry: { message: 'msg_01', tool: 'toolu_01' },
   bedrock: { message: 'msg_bdrk_01', tool: 'toolu_bdrk_01' },
+  'bedrock-messages': { message: 'msg_bdrk_01', tool: 'toolu_bdrk_01' },
+  'claude-platform-aws': { message: 'msg_01', tool: 'toolu_01' },
   vertex: { message: 'msg_vrtx_01', tool: 'toolu_vrtx_01' },
 };
 

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import {
   ANTHROPIC_VERSIONS,
+  BEDROCK_LEGACY_REFUSED_VERSIONS,
   BEDROCK_SCOPE_SOURCE_REGIONS,
   BETA_SUPPORT,
   MAX_BODY_BYTES,
@@ -117,6 +118,24 @@ function bedrockBodyProblem(body: Record<string, unknown>): GatewayError | undef
   return undefined;
 }
 
+/**
+ * Bedrock accepts API version 2026-10-21 only for Claude 4.7 and later (the
+ * Messages-integration models); a legacy, ARN-versioned model answers 400
+ * (PLATFORMS-2026.md; Anthropic's legacy Bedrock page). The wording is the emulator's.
+ */
+function legacyVersionProblem(
+  body: Record<string, unknown>,
+  model: ModelEntry | undefined,
+): GatewayError | undefined {
+  const version = body['anthropic_version'];
+  if (typeof version !== 'string' || !BEDROCK_LEGACY_REFUSED_VERSIONS.includes(version)) return undefined;
+  if (model?.bedrock?.integration !== 'invoke') return undefined;
+  return validation(
+    `anthropic_version ${version} is not supported for ${model.displayName} on Amazon Bedrock; ` +
+      'it takes bedrock-2023-05-31 (2026-10-21 is for Claude 4.7 and later).',
+  );
+}
+
 /** Bedrock runtime: InvokeModel, InvokeModelWithResponseStream and CountTokens. */
 export function mountBedrockRuntimeRoutes(
   app: Hono<EmulatorEnv>,
@@ -175,7 +194,7 @@ export function mountBedrockRuntimeRoutes(
       return countTokens(context, state, parsed.value, { modelId, region, journal, fail });
 
     const body = parsed.value;
-    const problem = bedrockBodyProblem(body);
+    const problem = bedrockBodyProblem(body) ?? legacyVersionProblem(body, found.model);
     if (problem) return fail(problem);
     const betas = new Set(Array.isArray(body['anthropic_beta']) ? (body['anthropic_beta'] as string[]) : []);
     const invalidMessage = validateMessagesBody(body, found.model, betas);

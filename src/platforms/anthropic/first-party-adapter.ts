@@ -22,14 +22,22 @@ import { upstreamHeaders } from './upstream-headers.js';
 import { withErrorHint } from './with-error-hint.js';
 
 /** The platforms that speak the first-party Messages API. */
-export type FirstPartyPlatform = 'anthropic' | 'foundry';
+export type FirstPartyPlatform = 'anthropic' | 'foundry' | 'bedrock-messages' | 'claude-platform-aws';
 
 export interface FirstPartyAdapterOptions {
   platform: FirstPartyPlatform;
-  /** The URL `/v1/messages` is appended to. */
-  baseUrl: string;
+  /** The URL `/v1/messages` is appended to, or how to find it for a target (an AWS region's host). */
+  baseUrl: string | ((target: ResolvedTarget) => string);
   /** Undefined when none are configured: `authorize` then fails with `missingCredentials`. */
   credentials: FirstPartyCredentials | undefined;
+  /**
+   * Authorizes the whole request instead of adding `credentials`' header: a
+   * SigV4 signature covers the URL, headers and body. Errors it throws are
+   * GatewayErrors (or become PLATFORM_CREDENTIALS_UNAVAILABLE).
+   */
+  authorizeRequest?: (request: UpstreamRequest, target: ResolvedTarget) => Promise<UpstreamRequest>;
+  /** Headers the platform needs on every request, set over forwarded ones (Claude Platform on AWS's workspace). */
+  platformHeaders?: (call: MessagesCall) => Readonly<Record<string, string | undefined>>;
   /** Says what is missing and how to configure it. */
   missingCredentials: string;
   /** Added to 401 and 403 answers: where the credentials come from. */
@@ -41,7 +49,8 @@ const countTokensSchema = z.object({ input_tokens: z.number() });
 
 /**
  * The adapter for the platforms that speak the first-party Messages API
- * (the Anthropic API and Microsoft Foundry; one piece of code serves both):
+ * (the Anthropic API, Microsoft Foundry, Bedrock's Messages API and Claude
+ * Platform on AWS; one piece of code serves them all):
  * `POST {base}/v1/messages` and `/v1/messages/count_tokens`, the body as the
  * client sent it with `model` set to the upstream id, `anthropic-version` and
  * `anthropic-beta` as headers, SSE answers, Anthropic-shaped errors.
@@ -54,11 +63,15 @@ const countTokensSchema = z.object({ input_tokens: z.number() });
 export class FirstPartyAdapter implements PlatformAdapter {
   readonly platform: FirstPartyPlatform;
   readonly streamFraming = 'sse' as const;
+  /** The base URL (for a per-region platform: the one of a target without a region). */
   readonly baseUrl: string;
+  private readonly baseUrlFor: (target: ResolvedTarget) => string;
 
   constructor(private readonly options: FirstPartyAdapterOptions) {
     this.platform = options.platform;
-    this.baseUrl = options.baseUrl;
+    const baseUrl = options.baseUrl;
+    this.baseUrlFor = typeof baseUrl === 'string' ? () => baseUrl : baseUrl;
+    this.baseUrl = typeof baseUrl === 'string' ? baseUrl : '';
   }
 
   prepareMessages(call: MessagesCall, target: ResolvedTarget): PreparedRequest {
@@ -82,7 +95,21 @@ export class FirstPartyAdapter implements PlatformAdapter {
     });
   }
 
-  async authorize(request: UpstreamRequest, _target: ResolvedTarget): Promise<UpstreamRequest> {
+  async authorize(request: UpstreamRequest, target: ResolvedTarget): Promise<UpstreamRequest> {
+    const authorizeRequest = this.options.authorizeRequest;
+    if (authorizeRequest) {
+      try {
+        return await authorizeRequest(request, target);
+      } catch (error) {
+        if (error instanceof GatewayError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw GatewayError.fromCode(
+          'PLATFORM_CREDENTIALS_UNAVAILABLE',
+          { platform: PLATFORM_NAMES[this.platform], reason },
+          { platform: this.platform, cause: error },
+        );
+      }
+    }
     const credentials = this.options.credentials;
     if (!credentials) {
       throw GatewayError.fromCode(
@@ -131,6 +158,7 @@ export class FirstPartyAdapter implements PlatformAdapter {
     const betas = selectBetas(this.platform, call.betas, this.options.betaMemory);
     const path = operation === 'messages' ? '/v1/messages' : '/v1/messages/count_tokens';
     const headers = upstreamHeaders(call.forwardHeaders, {
+      ...this.options.platformHeaders?.(call),
       'content-type': 'application/json',
       'anthropic-version': apiVersionFor(this.platform, call.anthropicVersion),
       'anthropic-beta': betas.kept.length > 0 ? betas.kept.join(',') : undefined,
@@ -139,7 +167,7 @@ export class FirstPartyAdapter implements PlatformAdapter {
     return {
       request: {
         method: 'POST',
-        url: firstPartyUrl(this.baseUrl, path),
+        url: firstPartyUrl(this.baseUrlFor(target), path),
         headers,
         body: unchangedRawBody(call, operation, target.modelId) ?? serializeBody(this.platform, body),
       },

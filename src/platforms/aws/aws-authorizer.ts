@@ -6,7 +6,7 @@ import {
 } from './aws-credential-source.js';
 import { type AwsCredentials, isAwsCredentials } from './aws-credentials.js';
 import { type AwsSigningService, signAwsRequest } from './aws-sign.js';
-import { resolveBedrockApiKey, withBedrockApiKey } from './bedrock-api-key.js';
+import { resolveBedrockApiKey, withBedrockApiKey, withMantleApiKey } from './bedrock-api-key.js';
 
 export interface AwsAuthorizerOptions {
   /** A Bedrock API key; default AWS_BEARER_TOKEN_BEDROCK; `null` for SigV4 only. */
@@ -17,7 +17,7 @@ export interface AwsAuthorizerOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Adds AWS credentials to requests: a Bedrock API key as Bearer, or a SigV4 signature. */
+/** Adds AWS credentials to requests: a Bedrock API key (Bearer; `x-api-key` on Mantle), or a SigV4 signature. */
 export interface AwsAuthorizer {
   readonly mode: 'api-key' | 'sigv4';
   /** Where the credentials come from, for `doctor`. */
@@ -53,6 +53,10 @@ export function createAwsAuthorizer(options: AwsAuthorizerOptions = {}): AwsAuth
     },
     async authorize(request, scope) {
       if (apiKey !== undefined && scope.service === 'bedrock') return withBedrockApiKey(request, apiKey);
+      // Bedrock Mantle takes the same Bedrock API key, sent as `x-api-key`
+      // (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-messages-api.html).
+      if (apiKey !== undefined && scope.service === 'bedrock-mantle')
+        return withMantleApiKey(request, apiKey);
       return signAwsRequest(request, { ...scope, credentials: await source().get() });
     },
   };

@@ -4,8 +4,11 @@ import type { UpstreamRequest } from '../types.js';
 import type { AwsCredentials } from './aws-credentials.js';
 import { NodeSha256 } from './node-sha256.js';
 
-/** The AWS signing names this package signs for. */
-export type AwsSigningService = 'bedrock' | 'sts';
+/**
+ * The AWS signing names this package signs for: Bedrock (runtime, control plane,
+ * and the Messages API on bedrock-runtime), Bedrock Mantle, Claude Platform on AWS, STS.
+ */
+export type AwsSigningService = 'bedrock' | 'bedrock-mantle' | 'aws-external-anthropic' | 'sts';
 
 export interface AwsSignOptions {
   service: AwsSigningService;

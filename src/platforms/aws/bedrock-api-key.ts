@@ -36,3 +36,16 @@ export function withBedrockApiKey(request: UpstreamRequest, apiKey: string): Ups
   headers['authorization'] = `Bearer ${apiKey}`;
   return { ...request, headers };
 }
+
+/**
+ * The request with the Bedrock API key as `x-api-key`, how the AWS guide's
+ * bedrock-mantle examples send it, and without any SigV4 headers.
+ *
+ * @example
+ * withMantleApiKey(request, 'bedrock-api-key-…').headers['x-api-key']; // 'bedrock-api-key-…'
+ */
+export function withMantleApiKey(request: UpstreamRequest, apiKey: string): UpstreamRequest {
+  const { authorization: _dropped, ...headers } = withBedrockApiKey(request, apiKey).headers;
+  headers['x-api-key'] = apiKey;
+  return { ...request, headers };
+}

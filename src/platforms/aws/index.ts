@@ -27,4 +27,9 @@ export {
 } from './aws-region.js';
 export { type AwsSigningService, type AwsSignOptions, signAwsRequest } from './aws-sign.js';
 export { type UpstreamSender, withTransport } from './aws-transport.js';
-export { BEDROCK_API_KEY_VARIABLE, resolveBedrockApiKey, withBedrockApiKey } from './bedrock-api-key.js';
+export {
+  BEDROCK_API_KEY_VARIABLE,
+  resolveBedrockApiKey,
+  withBedrockApiKey,
+  withMantleApiKey,
+} from './bedrock-api-key.js';

@@ -1,4 +1,4 @@
-import { ENDPOINTS } from '../../catalog/platforms.js';
+import { ANTHROPIC_VERSIONS, BEDROCK_LEGACY_REFUSED_VERSIONS, ENDPOINTS } from '../../catalog/platforms.js';
 import type { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type AwsAuthorizer, type AwsAuthorizerOptions, createAwsAuthorizer } from '../aws/aws-authorizer.js';
 import { awsEndpoint } from '../aws/aws-endpoint.js';
@@ -78,6 +78,16 @@ export class BedrockAdapter implements PlatformAdapter {
 
   prepareMessages(call: MessagesCall, target: ResolvedTarget): PreparedRequest {
     const { body, changes } = bedrockRequestBody(call, this.betaMemory);
+    // Bedrock takes 2026-10-21 only for Claude 4.7 and later: a legacy model gets Bedrock's own version.
+    const version = body['anthropic_version'];
+    if (
+      typeof version === 'string' &&
+      BEDROCK_LEGACY_REFUSED_VERSIONS.includes(version) &&
+      target.resolved.model?.bedrock?.integration === 'invoke'
+    ) {
+      body['anthropic_version'] = ANTHROPIC_VERSIONS.bedrock[0];
+      changes.push(`anthropic-version:${version}->${ANTHROPIC_VERSIONS.bedrock[0]}`);
+    }
     const operation = call.stream ? 'invoke-with-response-stream' : 'invoke';
     const accept: Record<string, string> = call.stream
       ? { accept: EVENT_STREAM_TYPE, 'x-amzn-bedrock-accept': JSON_TYPE }

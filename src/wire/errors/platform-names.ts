@@ -8,6 +8,8 @@ import type { ErrorPlatform } from './types.js';
 export const PLATFORM_NAMES: Readonly<Record<ErrorPlatform, string>> = {
   anthropic: 'the Anthropic API',
   bedrock: 'Amazon Bedrock',
+  'bedrock-messages': "Amazon Bedrock's Messages API",
+  'claude-platform-aws': 'Claude Platform on AWS',
   vertex: 'Vertex AI',
   foundry: 'Microsoft Foundry',
   gateway: 'the gateway',

@@ -22,8 +22,15 @@ export type KnownAnthropicErrorType =
 /** A known type, or a type a newer API sends that this package does not know yet (kept as is). */
 export type AnthropicErrorType = KnownAnthropicErrorType | (string & {});
 
-/** Who produced an error: one of the four upstream platforms, or the gateway itself. */
-export type ErrorPlatform = 'anthropic' | 'bedrock' | 'vertex' | 'foundry' | 'gateway';
+/** Who produced an error: one of the upstream platforms, or the gateway itself. */
+export type ErrorPlatform =
+  | 'anthropic'
+  | 'bedrock'
+  | 'bedrock-messages'
+  | 'claude-platform-aws'
+  | 'vertex'
+  | 'foundry'
+  | 'gateway';
 
 /** The HTTP status the Anthropic API answers each error type with. */
 export const ANTHROPIC_ERROR_STATUS: Readonly<Record<KnownAnthropicErrorType, number>> = {

@@ -1,0 +1,1 @@
+export { BedrockMessagesAdapter, type BedrockMessagesAdapterOptions } from './bedrock-messages-adapter.js';
