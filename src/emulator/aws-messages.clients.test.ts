@@ -172,7 +172,7 @@ describe('the emulator keeps Foundry and the Anthropic API on the shared paths',
 
 describe('InvokeModel and API version 2026-10-21', () => {
   it('answers 400 for a legacy model and serves a 4.7+ model', async () => {
-    const { signedFetch } = await import('./test-signed-fetch.js');
+    const { signedFetch } = await import('../test-support/signed-fetch.js');
     const legacy = await signedFetch(
       emulator.url,
       'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
