@@ -37,6 +37,19 @@ function gatewayHeaders(
   };
 }
 
+/** An id header's value as logged: trimmed, at most 200 characters, absent when empty. */
+function idHeader(exchange: Exchange, name: string): string | undefined {
+  const value = exchange.header(name)?.trim().slice(0, 200);
+  return value || undefined;
+}
+
+/** Claude Code's subagent ids, for the log: which subagent sent a request, and which one started it. */
+function agentIds(exchange: Exchange): { agentId?: string; parentAgentId?: string } {
+  const agentId = idHeader(exchange, 'x-claude-code-agent-id');
+  const parentAgentId = idHeader(exchange, 'x-claude-code-parent-agent-id');
+  return { ...(agentId ? { agentId } : {}), ...(parentAgentId ? { parentAgentId } : {}) };
+}
+
 /** A header value node accepts: the log's arrows as `->`, anything else outside ASCII percent-encoded. */
 function headerSafe(value: string): string {
   return value.replace(/→/g, '->').replace(/[^\x20-\x7e]/g, (character) => encodeURIComponent(character));
@@ -114,6 +127,7 @@ export async function serveCall(
       operation: ingress.operation,
       body: body.bytes,
       ...(ingress.session ? { session: ingress.session } : {}),
+      ...agentIds(exchange),
     });
     if (caller.key) {
       if (!modelAllowed(caller.key, ingress.requestedModel)) {

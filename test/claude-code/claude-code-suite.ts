@@ -55,6 +55,13 @@ const TOOL_PROMPT = `@emulator ${JSON.stringify({
 })}`;
 const TOOL_ANSWER = `The tool returned: ${TOOL_OUTPUT}`;
 
+/** A subagent (the Agent tool) whose own prompt makes it start another subagent, which answers in text. */
+const agentCall = (prompt: string) =>
+  `@emulator ${JSON.stringify({
+    tool_use: { name: 'Agent', input: { description: 'Delegate', prompt, subagent_type: 'general-purpose' } },
+  })}`;
+const NESTED_AGENTS_PROMPT = agentCall(agentCall('Say hello briefly'));
+
 /**
  * The model ids each build asks for by default in each mode: the gateway must serve exactly these,
  * with no walk-down to older models (the newest build picks its Bedrock default from the gateway's
@@ -216,19 +223,19 @@ function describeRun(run: ClaudeRun): string {
   ].join('\n');
 }
 
-/** Runs Claude Code once with the tool prompt and collects what it left behind. */
+/** Runs Claude Code once with the tool prompt (or another) and collects what it left behind. */
 async function toolTurn(
   setup: Setup,
   env: Record<string, string>,
-  options: { expectedRows?: number } = {},
+  options: { expectedRows?: number; prompt?: string; allowedTools?: string[] } = {},
 ): Promise<Observed> {
   const journalStart = await lastJournalId();
   const recordedStart = setup.recorder.requests.length;
   const trapStart = trap.attempts.length;
   const run = await runClaudeCode({
-    prompt: TOOL_PROMPT,
+    prompt: options.prompt ?? TOOL_PROMPT,
     env,
-    allowedTools: ['Bash'],
+    allowedTools: options.allowedTools ?? ['Bash'],
     proxyUrl: trap.url,
     timeoutMs: 60_000,
   });
@@ -458,6 +465,43 @@ describe(`Claude Code ${probe.ok ? probe.version : '(not runnable here)'} throug
       expect(body['model']).toBeUndefined();
       expect(observed.rows[0]?.model).toBe(ROUTED_MODEL);
       console.info(`Bedrock mode sent:\n${summarize(observed)}`);
+    },
+  );
+
+  runsHere(
+    named(
+      'Subagents: each request is logged with its x-claude-code-agent-id and x-claude-code-parent-agent-id',
+    ),
+    async () => {
+      // The main agent starts a subagent, which starts another: requests from three agents in one session.
+      const observed = await toolTurn(setup, modeEnvironment('anthropic', setup.recorder.url), {
+        prompt: NESTED_AGENTS_PROMPT,
+        allowedTools: ['Agent'],
+        expectedRows: 5,
+      });
+      expect(observed.result.is_error, describeRun(observed.run)).toBe(false);
+      const posts = observed.messagePosts;
+      const rows = (await rowsSince(setup.store, observed.run.startedAt, posts.length)).filter(
+        (row) => row.operation === 'messages',
+      );
+      expect(rows).toHaveLength(posts.length);
+      const sent = posts.map((request) => [
+        request.headers['x-claude-code-agent-id'] ?? null,
+        request.headers['x-claude-code-parent-agent-id'] ?? null,
+      ]);
+      const logged = rows.map((row) => [row.agentId ?? null, row.parentAgentId ?? null]);
+      const order = (pairs: (string | string[] | null)[][]) =>
+        pairs.map((pair) => JSON.stringify(pair)).sort();
+      expect(order(logged)).toEqual(order(sent));
+      // The main agent's requests carry neither id; the first subagent's its own; the second's also its parent's.
+      const first = logged.find(([agent, parent]) => agent !== null && parent === null)?.[0];
+      expect(first).toMatch(/^a[0-9a-f]+$/);
+      const second = logged.find(([, parent]) => parent === first)?.[0];
+      expect(second).toMatch(/^a[0-9a-f]+$/);
+      expect(second).not.toBe(first);
+      expect(logged).toContainEqual([null, null]);
+      expect(new Set(rows.map((row) => row.sessionId))).toEqual(new Set([observed.result.session_id]));
+      console.info(`Subagents sent (agent, parent): ${JSON.stringify(sent)}`);
     },
   );
 
