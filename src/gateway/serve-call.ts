@@ -9,10 +9,11 @@ import { ActivityEntry } from './activity.js';
 import { modelAllowed } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { type Dialect, encodeDialectStreamError, type IngressCall, renderDialectError } from './dialect.js';
-import { bedrockWholeAnswerHeaders, StreamEncoder, streamContentHeaders } from './egress.js';
+import { bedrockWholeAnswerHeaders, needsPings, StreamEncoder, streamContentHeaders } from './egress.js';
 import { bodyError, type Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
 import { planRequest, requestResidency } from './routing.js';
+import { StreamPings } from './stream-pings.js';
 
 const warnedModels = new Set<string>();
 
@@ -288,6 +289,11 @@ async function streamAnswer(
     throw error;
   }
   activity.firstByte();
+  // Bedrock's event-stream has no pings: an SSE client gets them from the gateway while the upstream is silent.
+  const pings = needsPings(dialect, outcome.target.platform)
+    ? new StreamPings(context.config.timeouts.pingMs, (chunk) => exchange.write(chunk))
+    : undefined;
+  pings?.start();
   let recorded: number | undefined;
   const record = (status: number) => {
     if (recorded !== undefined) return;
@@ -317,9 +323,13 @@ async function streamAnswer(
       // The chunk that ends the answer: record the row before the client can see the end.
       if (last) record(200);
       const pending = exchange.write(encoder.encode(chunk));
+      // After the answer's end (message_stop, or an error) nothing more goes out, pings included.
+      if (last) pings?.stop();
+      else pings?.wrote();
       if (pending) await pending;
     }
   } finally {
+    pings?.stop();
     exchange.signal.removeEventListener('abort', cancel);
   }
   if (exchange.signal.aborted) stream.cancel();
