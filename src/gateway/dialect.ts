@@ -6,6 +6,7 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import { renderVertexError } from '../wire/errors/google.js';
 import { renderStreamError } from '../wire/errors/stream-error.js';
 import type { RenderedError } from '../wire/errors/types.js';
+import { gatewayAddition, upstreamAnswerOf } from '../wire/errors/upstream-answer.js';
 import { encodeEventStreamMessage } from '../wire/eventstream.js';
 
 /** The three client dialects the gateway speaks. */
@@ -72,6 +73,26 @@ export function renderDialectError(dialect: Dialect, error: GatewayError, reques
     return { ...refused, headers: { ...refused.headers, 'x-should-retry': 'false' } };
   }
   return renderAnthropicError(error, { requestId });
+}
+
+/**
+ * The platform's own error answer, unmodified, when the client speaks that
+ * platform's dialect (Anthropic client and the Anthropic API, Bedrock client
+ * and Bedrock, Vertex client and Vertex): clients match on its wording, so it
+ * is not rendered again. What the gateway added to the message (a hint, a
+ * note on an unknown model) comes back separately, for a header.
+ */
+export function sameDialectUpstreamError(
+  dialect: Dialect,
+  error: GatewayError,
+): { rendered: RenderedError; note?: string } | undefined {
+  const answer = upstreamAnswerOf(error);
+  if (!answer || answer.dialect !== dialect || error.platform !== dialect) return undefined;
+  const note = gatewayAddition(error.message, answer.message);
+  return {
+    rendered: { status: answer.status, headers: { ...answer.headers }, body: answer.body },
+    ...(note ? { note } : {}),
+  };
 }
 
 /** An error after the first byte: an SSE `error` event, or an event-stream exception frame. */

@@ -8,7 +8,13 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { modelAllowed } from './callers.js';
 import type { GatewayContext } from './context.js';
-import { type Dialect, encodeDialectStreamError, type IngressCall, renderDialectError } from './dialect.js';
+import {
+  type Dialect,
+  encodeDialectStreamError,
+  type IngressCall,
+  renderDialectError,
+  sameDialectUpstreamError,
+} from './dialect.js';
 import { bedrockWholeAnswerHeaders, needsPings, StreamEncoder, streamContentHeaders } from './egress.js';
 import { bodyError, type Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
@@ -96,11 +102,15 @@ export async function serveCall(
   // Throughout: the row is recorded (journaled, see store.journal) before the answer's last byte goes
   // out, so a request the client saw finish is in the log even if the process dies right after.
   const fail = (error: GatewayError, changes: readonly string[] = []) => {
-    const rendered = renderDialectError(dialect, error, requestId);
+    // The platform's own answer goes back as it came when the client speaks its dialect; any note of ours in a header.
+    const forwarded = sameDialectUpstreamError(dialect, error);
+    const rendered = forwarded?.rendered ?? renderDialectError(dialect, error, requestId);
     activity.finish(rendered.status, error);
     // What the gateway did before giving up (the failovers) is part of the answer too.
-    const extra: Record<string, string> =
-      changes.length > 0 ? { 'x-claude-gateway-changes': headerSafe(changes.join(', ')) } : {};
+    const extra: Record<string, string> = {
+      ...(changes.length > 0 ? { 'x-claude-gateway-changes': headerSafe(changes.join(', ')) } : {}),
+      ...(forwarded?.note ? { 'x-claude-gateway-note': headerSafe(forwarded.note) } : {}),
+    };
     exchange.send(
       rendered.status,
       { ...rendered.headers, ...gatewayHeaders(dialect, requestId, extra) },
