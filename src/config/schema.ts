@@ -227,6 +227,8 @@ export const configSchema = z
         connectMs: milliseconds.optional(),
         firstByteMs: milliseconds.optional(),
         idleMs: milliseconds.optional(),
+        /** The longest silence in an SSE answer translated from Bedrock's event-stream (which has no pings) before a ping; 0 = never. */
+        pingMs: milliseconds.default(15_000),
       })
       .strict()
       .prefault({}),

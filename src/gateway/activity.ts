@@ -79,6 +79,9 @@ export class ActivityEntry {
     requestedModel: string;
     stream: boolean;
     session?: string;
+    /** Claude Code's `x-claude-code-agent-id` and `x-claude-code-parent-agent-id`. */
+    agentId?: string;
+    parentAgentId?: string;
     operation: RequestRecord['operation'];
     body?: Buffer;
   }): void {
@@ -88,6 +91,8 @@ export class ActivityEntry {
     const model = resolveModel(fields.requestedModel).model;
     if (model) this.record.model = model.name;
     if (fields.session) this.record.sessionId = fields.session;
+    if (fields.agentId) this.record.agentId = fields.agentId;
+    if (fields.parentAgentId) this.record.parentAgentId = fields.parentAgentId;
     if (fields.body) {
       // Only full bodies need the text; the others need at most the size, without decoding 100 KB.
       const kept =

@@ -268,8 +268,8 @@ describe('@aws-sdk/client-bedrock-runtime with gateway keys (access key id = gat
 
   it('refuses another access key id with an exception the SDK names, saying what to send', async () => {
     const error = await failureOf<AwsError>(invoke('AKIDNOTAGATEWAYKEY'));
-    // Bedrock answers an unknown credential with 403 UnrecognizedClientException, and so does the gateway.
-    expect(error.$metadata?.httpStatusCode).toBe(403);
+    // Bedrock's exception for an unknown credential, with 401 and x-should-retry: false (final for Claude Code).
+    expect(error.$metadata?.httpStatusCode).toBe(401);
     expect(error.name).toBe('UnrecognizedClientException');
     expect(error.message).toMatch(/gateway key/i);
   });

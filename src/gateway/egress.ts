@@ -16,6 +16,15 @@ function upstreamFraming(platform: Platform): 'sse' | 'aws-eventstream' {
   return platform === 'bedrock' ? 'aws-eventstream' : 'sse';
 }
 
+/**
+ * Whether the gateway must make up pings: an SSE client served from an
+ * event-stream upstream (Bedrock sends no pings; Claude Code gives up on a
+ * stream after 300 s of silence, e.g. while a model thinks without showing it).
+ */
+export function needsPings(dialect: Dialect, platform: Platform): boolean {
+  return framingOf(dialect) === 'sse' && upstreamFraming(platform) === 'aws-eventstream';
+}
+
 /** Content headers of a streamed answer in a dialect. */
 export function streamContentHeaders(dialect: Dialect): Record<string, string> {
   if (dialect === 'bedrock') {

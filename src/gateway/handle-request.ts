@@ -79,6 +79,10 @@ export async function handleRequest(
         ? sendJson(exchange, 503, { status: 'shutting down' })
         : sendJson(exchange, 200, { status: 'ready' });
     }
+    // Claude Code's start-up probe (a HEAD in Anthropic mode): answered without a key, like the listings.
+    if (path === '/api/hello' && (method === 'HEAD' || method === 'GET')) {
+      return sendJson(exchange, 200, { type: 'hello', message: 'claude-gateway is up' });
+    }
     if (path === '/metrics' && method === 'GET') {
       const text = await context.metrics.registry.metrics();
       return exchange.send(200, { 'content-type': context.metrics.registry.contentType }, text);

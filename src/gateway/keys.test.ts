@@ -107,27 +107,31 @@ describe('who may call', () => {
     expect(setup.emulator.state.journal.list()).toHaveLength(0);
   });
 
-  it('answers no key in the Bedrock shape (x-amzn-errortype, as Bedrock: 403 UnrecognizedClientException)', async () => {
+  it('answers no key in the Bedrock shape (x-amzn-errortype UnrecognizedClientException), final: 401 and x-should-retry: false', async () => {
     const response = await fetch(
       `${setup.url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: bedrockBody },
     );
-    expect(response.status).toBe(403);
+    // Bedrock itself says 403, which Claude Code's Bedrock mode retries for minutes as expired AWS credentials.
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-should-retry')).toBe('false');
     expect(response.headers.get('x-amzn-errortype')).toMatch(/^UnrecognizedClientException:/);
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^req_gw_/);
     const body = await readJson(response);
     expect(body.message).toMatch(/gateway key/);
   });
 
-  it('answers no key in the Vertex shape (google.rpc.Status UNAUTHENTICATED)', async () => {
+  it('answers no key in the Vertex shape, final: 403 google.rpc.Status PERMISSION_DENIED', async () => {
     const response = await fetch(`${setup.url}${vertexPath}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: vertexBody,
     });
-    expect(response.status).toBe(401);
+    // Not 401 UNAUTHENTICATED: Claude Code's Vertex mode retries that as expired Google credentials.
+    expect(response.status).toBe(403);
+    expect(response.headers.get('x-should-retry')).toBe('false');
     const body = await readJson(response);
-    expect(body).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
+    expect(body).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED' } });
     expect(body.error.message).toMatch(/gateway key/);
   });
 
@@ -182,7 +186,7 @@ describe('each SDK presents the key its own way', () => {
         messages: [{ role: 'user', content: 'no key' }],
       }),
     );
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(401);
     expect(refused.message).toMatch(/gateway key/);
   });
 
@@ -225,7 +229,8 @@ describe('each SDK presents the key its own way', () => {
         messages: [{ role: 'user', content: 'Google token' }],
       }),
     );
-    expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect(refused).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    expect(refused.message).toMatch(/gateway key/);
   });
 });
 
@@ -431,7 +436,7 @@ describe('revoking the last key', () => {
       `${closed.url}/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke`,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: bedrockBody },
     );
-    expect(bedrockAnswer.status).toBe(403);
+    expect(bedrockAnswer.status).toBe(401);
     expect(bedrockAnswer.headers.get('x-amzn-errortype')).toMatch(/^UnrecognizedClientException:/);
     expect((await readJson(bedrockAnswer)).message).toContain('claude-gateway keys create');
     const vertexAnswer = await fetch(`${closed.url}${vertexPath}`, {
@@ -439,8 +444,8 @@ describe('revoking the last key', () => {
       headers: { 'content-type': 'application/json' },
       body: vertexBody,
     });
-    expect(vertexAnswer.status).toBe(401);
-    expect(await readJson(vertexAnswer)).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
+    expect(vertexAnswer.status).toBe(403);
+    expect(await readJson(vertexAnswer)).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED' } });
     expect(closed.emulator.state.journal.list()).toHaveLength(0);
   });
 });

@@ -8,11 +8,18 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { modelAllowed } from './callers.js';
 import type { GatewayContext } from './context.js';
-import { type Dialect, encodeDialectStreamError, type IngressCall, renderDialectError } from './dialect.js';
-import { bedrockWholeAnswerHeaders, StreamEncoder, streamContentHeaders } from './egress.js';
+import {
+  type Dialect,
+  encodeDialectStreamError,
+  type IngressCall,
+  renderDialectError,
+  sameDialectUpstreamError,
+} from './dialect.js';
+import { bedrockWholeAnswerHeaders, needsPings, StreamEncoder, streamContentHeaders } from './egress.js';
 import { bodyError, type Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
 import { planRequest, requestResidency } from './routing.js';
+import { StreamPings } from './stream-pings.js';
 
 const warnedModels = new Set<string>();
 
@@ -35,6 +42,19 @@ function gatewayHeaders(
     ...(dialect === 'bedrock' ? { 'x-amzn-requestid': requestId } : { 'request-id': requestId }),
     ...extra,
   };
+}
+
+/** An id header's value as logged: trimmed, at most 200 characters, absent when empty. */
+function idHeader(exchange: Exchange, name: string): string | undefined {
+  const value = exchange.header(name)?.trim().slice(0, 200);
+  return value || undefined;
+}
+
+/** Claude Code's subagent ids, for the log: which subagent sent a request, and which one started it. */
+function agentIds(exchange: Exchange): { agentId?: string; parentAgentId?: string } {
+  const agentId = idHeader(exchange, 'x-claude-code-agent-id');
+  const parentAgentId = idHeader(exchange, 'x-claude-code-parent-agent-id');
+  return { ...(agentId ? { agentId } : {}), ...(parentAgentId ? { parentAgentId } : {}) };
 }
 
 /** A header value node accepts: the log's arrows as `->`, anything else outside ASCII percent-encoded. */
@@ -82,11 +102,15 @@ export async function serveCall(
   // Throughout: the row is recorded (journaled, see store.journal) before the answer's last byte goes
   // out, so a request the client saw finish is in the log even if the process dies right after.
   const fail = (error: GatewayError, changes: readonly string[] = []) => {
-    const rendered = renderDialectError(dialect, error, requestId);
+    // The platform's own answer goes back as it came when the client speaks its dialect; any note of ours in a header.
+    const forwarded = sameDialectUpstreamError(dialect, error);
+    const rendered = forwarded?.rendered ?? renderDialectError(dialect, error, requestId);
     activity.finish(rendered.status, error);
     // What the gateway did before giving up (the failovers) is part of the answer too.
-    const extra: Record<string, string> =
-      changes.length > 0 ? { 'x-claude-gateway-changes': headerSafe(changes.join(', ')) } : {};
+    const extra: Record<string, string> = {
+      ...(changes.length > 0 ? { 'x-claude-gateway-changes': headerSafe(changes.join(', ')) } : {}),
+      ...(forwarded?.note ? { 'x-claude-gateway-note': headerSafe(forwarded.note) } : {}),
+    };
     exchange.send(
       rendered.status,
       { ...rendered.headers, ...gatewayHeaders(dialect, requestId, extra) },
@@ -114,6 +138,7 @@ export async function serveCall(
       operation: ingress.operation,
       body: body.bytes,
       ...(ingress.session ? { session: ingress.session } : {}),
+      ...agentIds(exchange),
     });
     if (caller.key) {
       if (!modelAllowed(caller.key, ingress.requestedModel)) {
@@ -274,6 +299,11 @@ async function streamAnswer(
     throw error;
   }
   activity.firstByte();
+  // Bedrock's event-stream has no pings: an SSE client gets them from the gateway while the upstream is silent.
+  const pings = needsPings(dialect, outcome.target.platform)
+    ? new StreamPings(context.config.timeouts.pingMs, (chunk) => exchange.write(chunk))
+    : undefined;
+  pings?.start();
   let recorded: number | undefined;
   const record = (status: number) => {
     if (recorded !== undefined) return;
@@ -303,9 +333,13 @@ async function streamAnswer(
       // The chunk that ends the answer: record the row before the client can see the end.
       if (last) record(200);
       const pending = exchange.write(encoder.encode(chunk));
+      // After the answer's end (message_stop, or an error) nothing more goes out, pings included.
+      if (last) pings?.stop();
+      else pings?.wrote();
       if (pending) await pending;
     }
   } finally {
+    pings?.stop();
     exchange.signal.removeEventListener('abort', cancel);
   }
   if (exchange.signal.aborted) stream.cancel();

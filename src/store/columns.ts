@@ -45,6 +45,8 @@ export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
   { name: 'user_agent', field: 'userAgent', kind: 'text' },
   { name: 'client_disconnected', field: 'clientDisconnected', kind: 'boolean' },
   { name: 'cost_estimated', field: 'costEstimated', kind: 'boolean' },
+  { name: 'agent_id', field: 'agentId', kind: 'text' },
+  { name: 'parent_agent_id', field: 'parentAgentId', kind: 'text' },
 ];
 
 /** Columns left out of listings unless bodies are asked for. */

@@ -57,6 +57,8 @@ export function decodeRequest(row: StoredRow): RequestRecord {
     userAgent: text(row.user_agent),
     clientDisconnected: flag(row.client_disconnected),
     ...(flag(row.cost_estimated) ? { costEstimated: true } : {}),
+    agentId: text(row.agent_id),
+    parentAgentId: text(row.parent_agent_id),
   });
 }
 

@@ -85,6 +85,8 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
   `,
   // 2: a cost computed from an unconfirmed price is flagged as an estimate.
   (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN cost_estimated BOOLEAN;`,
+  // 3: Claude Code's subagents: `x-claude-code-agent-id` and `x-claude-code-parent-agent-id`.
+  (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN agent_id TEXT, ADD COLUMN parent_agent_id TEXT;`,
 ];
 
 /**

@@ -86,6 +86,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
   // 2: a cost computed from an unconfirmed price is flagged as an estimate.
   `ALTER TABLE requests ADD COLUMN cost_estimated INTEGER;`,
+  // 3: Claude Code's subagents: `x-claude-code-agent-id` and `x-claude-code-parent-agent-id`.
+  `ALTER TABLE requests ADD COLUMN agent_id TEXT; ALTER TABLE requests ADD COLUMN parent_agent_id TEXT;`,
 ];
 
 /**

@@ -13,6 +13,10 @@ export interface RequestRecord {
   keyName?: string;
   /** `x-claude-code-session-id` or `metadata.user_id`. */
   sessionId?: string;
+  /** Claude Code's subagent that sent the request (`x-claude-code-agent-id`); absent for the main agent. */
+  agentId?: string;
+  /** The subagent that started that subagent (`x-claude-code-parent-agent-id`); absent when the main agent did. */
+  parentAgentId?: string;
   dialect: Dialect;
   operation: 'messages' | 'count_tokens' | 'models' | (string & {});
   /** The model name as the client sent it. */

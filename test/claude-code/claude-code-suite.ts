@@ -55,6 +55,13 @@ const TOOL_PROMPT = `@emulator ${JSON.stringify({
 })}`;
 const TOOL_ANSWER = `The tool returned: ${TOOL_OUTPUT}`;
 
+/** A subagent (the Agent tool) whose own prompt makes it start another subagent, which answers in text. */
+const agentCall = (prompt: string) =>
+  `@emulator ${JSON.stringify({
+    tool_use: { name: 'Agent', input: { description: 'Delegate', prompt, subagent_type: 'general-purpose' } },
+  })}`;
+const NESTED_AGENTS_PROMPT = agentCall(agentCall('Say hello briefly'));
+
 /**
  * The model ids each build asks for by default in each mode: the gateway must serve exactly these,
  * with no walk-down to older models (the newest build picks its Bedrock default from the gateway's
@@ -216,21 +223,21 @@ function describeRun(run: ClaudeRun): string {
   ].join('\n');
 }
 
-/** Runs Claude Code once with the tool prompt and collects what it left behind. */
+/** Runs Claude Code once with the tool prompt (or another) and collects what it left behind. */
 async function toolTurn(
   setup: Setup,
   env: Record<string, string>,
-  options: { expectedRows?: number } = {},
+  options: { expectedRows?: number; prompt?: string; allowedTools?: string[]; timeoutMs?: number } = {},
 ): Promise<Observed> {
   const journalStart = await lastJournalId();
   const recordedStart = setup.recorder.requests.length;
   const trapStart = trap.attempts.length;
   const run = await runClaudeCode({
-    prompt: TOOL_PROMPT,
+    prompt: options.prompt ?? TOOL_PROMPT,
     env,
-    allowedTools: ['Bash'],
+    allowedTools: options.allowedTools ?? ['Bash'],
     proxyUrl: trap.url,
-    timeoutMs: 60_000,
+    timeoutMs: options.timeoutMs ?? 60_000,
   });
   const result = run.result;
   if (!result) expect.fail(`Claude Code printed no JSON result:\n${describeRun(run)}`);
@@ -461,6 +468,43 @@ describe(`Claude Code ${probe.ok ? probe.version : '(not runnable here)'} throug
     },
   );
 
+  runsHere(
+    named(
+      'Subagents: each request is logged with its x-claude-code-agent-id and x-claude-code-parent-agent-id',
+    ),
+    async () => {
+      // The main agent starts a subagent, which starts another: requests from three agents in one session.
+      const observed = await toolTurn(setup, modeEnvironment('anthropic', setup.recorder.url), {
+        prompt: NESTED_AGENTS_PROMPT,
+        allowedTools: ['Agent'],
+        expectedRows: 5,
+      });
+      expect(observed.result.is_error, describeRun(observed.run)).toBe(false);
+      const posts = observed.messagePosts;
+      const rows = (await rowsSince(setup.store, observed.run.startedAt, posts.length)).filter(
+        (row) => row.operation === 'messages',
+      );
+      expect(rows).toHaveLength(posts.length);
+      const sent = posts.map((request) => [
+        request.headers['x-claude-code-agent-id'] ?? null,
+        request.headers['x-claude-code-parent-agent-id'] ?? null,
+      ]);
+      const logged = rows.map((row) => [row.agentId ?? null, row.parentAgentId ?? null]);
+      const order = (pairs: (string | string[] | null)[][]) =>
+        pairs.map((pair) => JSON.stringify(pair)).sort();
+      expect(order(logged)).toEqual(order(sent));
+      // The main agent's requests carry neither id; the first subagent's its own; the second's also its parent's.
+      const first = logged.find(([agent, parent]) => agent !== null && parent === null)?.[0];
+      expect(first).toMatch(/^a[0-9a-f]+$/);
+      const second = logged.find(([, parent]) => parent === first)?.[0];
+      expect(second).toMatch(/^a[0-9a-f]+$/);
+      expect(second).not.toBe(first);
+      expect(logged).toContainEqual([null, null]);
+      expect(new Set(rows.map((row) => row.sessionId))).toEqual(new Set([observed.result.session_id]));
+      console.info(`Subagents sent (agent, parent): ${JSON.stringify(sent)}`);
+    },
+  );
+
   runsHere(named('Vertex mode (CLAUDE_CODE_USE_VERTEX): a Bash call over streamRawPredict'), async () => {
     const observed = await toolTurn(setup, modeEnvironment('vertex', setup.recorder.url));
     await expectToolRoundTrip(observed, 'vertex', setup);
@@ -519,22 +563,47 @@ describe(`Claude Code ${probe.ok ? probe.version : ''} with a gateway key, and $
     expect(observed.rows.map((row) => row.keyId)).toEqual([keyId, keyId]);
   });
 
-  runsHere(named('Anthropic mode with a wrong key: Claude Code reports the 401'), async () => {
-    const observed = await toolTurn(
-      setup,
-      { ...modeEnvironment('anthropic', setup.recorder.url), ANTHROPIC_API_KEY: 'cgw_not-a-real-key' },
-      { expectedRows: 1 },
+  /** How each mode sends a wrong gateway key, and the status the gateway refuses it with there. */
+  const WRONG_KEY = 'cgw_not-a-real-key';
+  const wrongKeyRuns: [Dialect, Record<string, string>, number][] = [
+    ['anthropic', { ANTHROPIC_API_KEY: WRONG_KEY }, 401],
+    ['bedrock', { ANTHROPIC_CUSTOM_HEADERS: `x-api-key: ${WRONG_KEY}` }, 401],
+    ['vertex', { ANTHROPIC_CUSTOM_HEADERS: `x-api-key: ${WRONG_KEY}` }, 403],
+  ];
+  for (const [dialect, keyEnv, status] of wrongKeyRuns) {
+    runsHere(
+      named(
+        `${dialect} mode with a wrong key: Claude Code stops at once (no retries) and reports the refusal`,
+      ),
+      async () => {
+        // Bedrock and Vertex modes take a 401/403 for expired cloud credentials and retry for minutes,
+        // unless the answer says it is final: the bound is the one the issue asks for. The run itself
+        // is cut at 30 s, so a regression fails here instead of hanging.
+        const observed = await toolTurn(
+          setup,
+          { ...modeEnvironment(dialect, setup.recorder.url), ...keyEnv },
+          { expectedRows: 1, timeoutMs: 30_000 },
+        );
+        expect(observed.run.timedOut, describeRun(observed.run)).toBe(false);
+        expect(observed.run.durationMs, describeRun(observed.run)).toBeLessThan(10_000);
+        expect(observed.result.is_error, describeRun(observed.run)).toBe(true);
+        expect(observed.result.result).toContain('The gateway key is not valid');
+        // Every request refused, none sent twice: Claude Code did not retry. (After a 403 the newest
+        // build's Vertex mode checks access to older models, one small request each, all refused too.)
+        const posts = observed.messagePosts;
+        expect(posts.length).toBeGreaterThan(0);
+        expect(posts.map((request) => request.status)).toEqual(posts.map(() => status));
+        expect(new Set(posts.map((request) => request.url)).size, summarize(observed)).toBe(posts.length);
+        const rows = (await rowsSince(setup.store, observed.run.startedAt, posts.length)).filter(
+          (row) => row.operation === 'messages',
+        );
+        expect(rows.map((row) => [row.dialect, row.status])).toEqual(posts.map(() => [dialect, status]));
+        expect(observed.journal).toEqual([]);
+        console.info(`${dialect} mode, wrong key: ${observed.result.result}\n${summarize(observed)}`);
+      },
+      60_000,
     );
-    expect(observed.result.is_error, describeRun(observed.run)).toBe(true);
-    expect(observed.result.result).toMatch(/401|auth|key/i);
-    expect(observed.rows.length).toBeGreaterThan(0);
-    for (const row of observed.rows) {
-      expect(row.status).toBe(401);
-      expect(row.errorType).toBe('authentication_error');
-    }
-    expect(observed.journal).toEqual([]);
-    console.info(`Wrong key: ${observed.result.result}\n${summarize(observed)}`);
-  });
+  }
 
   runsHere(named('Vertex mode with the key in ANTHROPIC_CUSTOM_HEADERS, served by Vertex'), async () => {
     const observed = await toolTurn(setup, {

@@ -12,6 +12,7 @@ import { GatewayError } from './gateway-error.js';
 import { type HeaderSource, readHeader } from './headers.js';
 import { formatRetryAfter, parseRetryAfterSeconds } from './retry-after.js';
 import { type ErrorPlatform, type RenderedError, statusForAnthropicErrorType } from './types.js';
+import { upstreamErrorAnswer } from './upstream-answer.js';
 
 export interface RenderErrorOptions {
   /** The request id to report; by default the error's own. */
@@ -87,7 +88,15 @@ export function parseAnthropicError(
   bodyText: string,
   options: ParseAnthropicErrorOptions = {},
 ): GatewayError {
-  return anthropicErrorFromBody(status, headers, parseJsonSafely(bodyText), bodyText, options.platform);
+  const error = anthropicErrorFromBody(
+    status,
+    headers,
+    parseJsonSafely(bodyText),
+    bodyText,
+    options.platform,
+  );
+  error.cause ??= upstreamErrorAnswer('anthropic', status, headers, bodyText, error.message);
+  return error;
 }
 
 /**

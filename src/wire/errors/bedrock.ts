@@ -22,6 +22,7 @@ import { type HeaderSource, readHeader } from './headers.js';
 import { errorMappingFor } from './mapping.js';
 import { formatRetryAfter, parseRetryAfterSeconds } from './retry-after.js';
 import type { RenderedError } from './types.js';
+import { upstreamErrorAnswer } from './upstream-answer.js';
 
 const bedrockErrorBodySchema = z.object({
   message: z.unknown().optional(),
@@ -95,13 +96,15 @@ export function parseBedrockError(
   const message = fields
     ? (messageText(fields.message) ?? messageText(fields.Message))
     : textAsMessage(bodyText);
-  return GatewayError.fromBedrock({
+  const error = GatewayError.fromBedrock({
     name,
     status,
     message,
     requestId: readHeader(headers, 'x-amzn-requestid') ?? readHeader(headers, 'x-amz-request-id'),
     retryAfterSeconds: parseRetryAfterSeconds(headers),
   });
+  error.cause ??= upstreamErrorAnswer('bedrock', status, headers, bodyText, error.message);
+  return error;
 }
 
 /**

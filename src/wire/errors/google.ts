@@ -15,6 +15,7 @@ import type { HeaderSource } from './headers.js';
 import { errorMappingFor } from './mapping.js';
 import { parseRetryAfterSeconds } from './retry-after.js';
 import type { RenderedError } from './types.js';
+import { upstreamErrorAnswer } from './upstream-answer.js';
 
 export interface RenderVertexErrorOptions extends RenderErrorOptions {
   /** Wrap a `google.rpc.Status` in an array, as some Vertex endpoints do. */
@@ -105,6 +106,16 @@ export function renderVertexError(
  * parseVertexError(429, {}, '[{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}]').type; // 'rate_limit_error'
  */
 export function parseVertexError(
+  status: number,
+  headers: HeaderSource | undefined,
+  bodyText: string,
+): GatewayError {
+  const error = vertexErrorFromText(status, headers, bodyText);
+  error.cause ??= upstreamErrorAnswer('vertex', status, headers, bodyText, error.message);
+  return error;
+}
+
+function vertexErrorFromText(
   status: number,
   headers: HeaderSource | undefined,
   bodyText: string,
