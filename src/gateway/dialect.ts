@@ -44,6 +44,20 @@ const KEY_REFUSALS: ReadonlySet<string> = new Set([
  * The Anthropic dialect's 401 already says `x-should-retry: false`.
  */
 export function renderDialectError(dialect: Dialect, error: GatewayError, requestId: string): RenderedError {
+  const rendered = renderWithoutRetryAdvice(dialect, error, requestId);
+  // The gateway's own final refusals (a model the key may not use, a spent budget, a geography
+  // conflict…) say so, so clients do not retry them as if a cloud credential had expired.
+  const final =
+    error.code !== undefined && !error.retryable && rendered.status >= 400 && rendered.status < 500;
+  if (!final) return rendered;
+  const headers = { ...rendered.headers, 'x-should-retry': 'false' };
+  // Claude Code's Bedrock mode retries any 403 for minutes (it refreshes AWS credentials), header or not:
+  // the same exception (x-amzn-errortype) with status 400, which no client retries, ends its run at once.
+  if (dialect === 'bedrock' && rendered.status === 403) return { ...rendered, status: 400, headers };
+  return { ...rendered, headers };
+}
+
+function renderWithoutRetryAdvice(dialect: Dialect, error: GatewayError, requestId: string): RenderedError {
   const keyRefusal = error.code !== undefined && KEY_REFUSALS.has(error.code);
   if (dialect === 'bedrock') {
     const rendered = renderBedrockError(error, { requestId });

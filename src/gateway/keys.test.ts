@@ -281,8 +281,10 @@ describe('what a key may do', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: bedrockBody,
     });
-    expect(bedrock.status).toBe(403);
+    // AccessDeniedException, final: a 400 with x-should-retry: false (Claude Code's Bedrock mode retries any 403).
+    expect(bedrock.status).toBe(400);
     expect(bedrock.headers.get('x-amzn-errortype')).toMatch(/^AccessDeniedException:/);
+    expect(bedrock.headers.get('x-should-retry')).toBe('false');
     const vertex = await fetch(
       `${setup.url}/v1/projects/p/locations/global/publishers/anthropic/models/${encodeURIComponent(opusArns[1] as string)}:rawPredict`,
       {

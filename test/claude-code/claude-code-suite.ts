@@ -605,6 +605,40 @@ describe(`Claude Code ${probe.ok ? probe.version : ''} with a gateway key, and $
     );
   }
 
+  /** Modes whose clients take a 403 for expired cloud credentials unless the answer says it is final. */
+  // The status each dialect refuses a spent budget with: Bedrock's AccessDeniedException as a 400, since
+  // Claude Code's Bedrock mode retries any 403 for minutes (it takes it for expired AWS credentials).
+  const budgetRuns: [Dialect, string, number][] = [
+    ['anthropic', 'ANTHROPIC_API_KEY', 403],
+    ['bedrock', 'ANTHROPIC_CUSTOM_HEADERS', 400],
+    ['vertex', 'ANTHROPIC_CUSTOM_HEADERS', 403],
+  ];
+  for (const [dialect, variable, status] of budgetRuns) {
+    runsHere(
+      named(`${dialect} mode with a spent budget: Claude Code stops at once and shows the budget refusal`),
+      async () => {
+        const spent = await setup.store.createKey({ name: `spent-${dialect}`, monthlyBudgetUsd: 0 });
+        const value = variable === 'ANTHROPIC_API_KEY' ? spent.secret : `x-api-key: ${spent.secret}`;
+        const observed = await toolTurn(
+          setup,
+          { ...modeEnvironment(dialect, setup.recorder.url), [variable]: value },
+          { expectedRows: 1, timeoutMs: 30_000 },
+        );
+        expect(observed.run.timedOut, describeRun(observed.run)).toBe(false);
+        expect(observed.run.durationMs, describeRun(observed.run)).toBeLessThan(10_000);
+        expect(observed.result.is_error, describeRun(observed.run)).toBe(true);
+        expect(observed.result.result).toMatch(/monthly budget/);
+        const posts = observed.messagePosts;
+        expect(posts.length).toBeGreaterThan(0);
+        // Every request refused, nothing upstream. (On a 400 the newest build's Bedrock mode tries again
+        // without its betas, then older models, each refused at once: the run still ends within the bound.)
+        expect(posts.map((request) => request.status)).toEqual(posts.map(() => status));
+        expect(observed.journal).toEqual([]);
+      },
+      60_000,
+    );
+  }
+
   runsHere(named('Vertex mode with the key in ANTHROPIC_CUSTOM_HEADERS, served by Vertex'), async () => {
     const observed = await toolTurn(setup, {
       ...modeEnvironment('vertex', setup.recorder.url),
