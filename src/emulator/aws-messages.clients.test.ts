@@ -253,6 +253,21 @@ describe('through the gateway: an Anthropic SDK client, bedrock-messages/global 
     expect(entry?.headers['anthropic-beta']).toBe('context-management-2025-06-27');
   });
 
+  it("sends a client's own anthropic-workspace-id to Claude Platform on AWS, and to no other platform", async () => {
+    const headers = { 'anthropic-workspace-id': 'wrkspc_client' };
+    const refused = await client()
+      .messages.create({ model: 'claude-sonnet-5-5', ...hello }, { headers })
+      .catch((error: unknown) => error as Error);
+    // The emulated account has no such workspace: its refusal proves the client's id arrived.
+    expect(String(refused)).toContain('wrkspc_client');
+    const [entry] = emulator.state.journal.list({ platform: 'claude-platform-aws' });
+    expect(entry?.headers['anthropic-workspace-id']).toBe('wrkspc_client');
+    await client().messages.create({ model: 'claude-opus-5-5', ...hello }, { headers });
+    const [messages] = emulator.state.journal.list({ platform: 'bedrock-messages' });
+    expect(messages?.status).toBe(200);
+    expect(messages?.headers['anthropic-workspace-id']).toBeUndefined();
+  });
+
   it('skips bedrock-messages for a legacy model and serves it through InvokeModel', async () => {
     await client().messages.create({ model: 'claude-sonnet-4-5', ...hello });
     expect(emulator.state.journal.list({ platform: 'bedrock-messages' })).toEqual([]);

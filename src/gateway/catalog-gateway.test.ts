@@ -85,5 +85,8 @@ describe('the catalog through the gateway', () => {
     const ids = data.map((model) => model.id);
     expect(ids).toEqual(expect.arrayContaining(['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-nova-1']));
     expect(ids).not.toContain('claude-3-5-sonnet-20241022');
+    // A listing lands in the activity log like any other request.
+    const { request } = await gateway().activity(response.headers.get('x-claude-gateway-request-id') ?? '');
+    expect(request).toMatchObject({ operation: 'models', status: 200, dialect: 'anthropic' });
   });
 });

@@ -3,10 +3,13 @@ import { isRetired } from '../catalog/deprecation.js';
 import type { ModelEntry } from '../catalog/types.js';
 import { decodePathSegment } from '../net/decode-path-segment.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { ActivityEntry } from './activity.js';
+import type { Caller } from './callers.js';
 import type { GatewayContext } from './context.js';
 import type { Dialect } from './dialect.js';
 import type { Exchange } from './exchange.js';
 import { sendJson } from './handle-request.js';
+import { newRequestId } from './serve-call.js';
 
 /*
  * The model listings clients read at start, answered from the gateway's
@@ -48,15 +51,31 @@ export async function serveListing(
   const { method, path } = exchange;
   if (method !== 'GET') return false;
   const now = context.clock();
+  let key: Caller['key'];
   const identify = async () => {
-    if (context.config.server.listingsRequireKey) await context.callers.identify(exchange);
+    if (context.config.server.listingsRequireKey) key = (await context.callers.identify(exchange)).key;
+  };
+  // A listing lands in the activity log like every other request (recorded before the answer goes out).
+  const answer = (body: unknown) => {
+    const id = newRequestId();
+    const activity = new ActivityEntry(context.store, context.config.store.bodies, {
+      id,
+      dialect,
+      operation: 'models',
+      ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
+      ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
+    });
+    activity.caller(key);
+    activity.finish(200);
+    sendJson(exchange, 200, body, { 'x-claude-gateway-request-id': id });
+    context.metrics.requestDone(dialect, 200, activity);
   };
   if (dialect === 'anthropic' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
     await identify();
     if (path !== '/v1/models') {
       const model = context.catalog.find(decodePathSegment(path.slice('/v1/models/'.length)));
       if (!model) throw GatewayError.fromCode('NOT_FOUND', { method, path });
-      sendJson(exchange, 200, anthropicModel(model));
+      answer(anthropicModel(model));
       return true;
     }
     const limit = Math.min(1000, Number(exchange.query.get('limit') ?? 20) || 20);
@@ -67,7 +86,7 @@ export async function serveListing(
       .map(anthropicModel);
     const start = after ? all.findIndex((model) => model.id === after) + 1 : 0;
     const { page, more } = pageOf(all, start, limit);
-    sendJson(exchange, 200, {
+    answer({
       data: page,
       has_more: more,
       first_id: page[0]?.id ?? null,
@@ -85,10 +104,10 @@ export async function serveListing(
       const model = context.catalog.find(decodePathSegment(path.slice('/foundation-models/'.length)));
       const found = offered.find((candidate) => candidate === model);
       if (!found) throw GatewayError.fromCode('NOT_FOUND', { method, path });
-      sendJson(exchange, 200, { modelDetails: foundationModelSummary(found, region, now) });
+      answer({ modelDetails: foundationModelSummary(found, region, now) });
       return true;
     }
-    sendJson(exchange, 200, {
+    answer({
       modelSummaries: offered.map((model) => foundationModelSummary(model, region, now)),
     });
     return true;
@@ -105,13 +124,13 @@ export async function serveListing(
         (candidate) => candidate.inferenceProfileId === wanted || candidate.inferenceProfileArn === wanted,
       );
       if (!profile) throw GatewayError.fromCode('NOT_FOUND', { method, path });
-      sendJson(exchange, 200, profile);
+      answer(profile);
       return true;
     }
     const maxResults = Math.min(1000, Math.max(1, Number(exchange.query.get('maxResults') ?? 1000) || 1000));
     const start = Number(exchange.query.get('nextToken') ?? 0) || 0;
     const { page, more } = pageOf(all, start, maxResults);
-    sendJson(exchange, 200, {
+    answer({
       inferenceProfileSummaries: page,
       ...(more ? { nextToken: String(start + maxResults) } : {}),
     });

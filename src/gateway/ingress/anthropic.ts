@@ -52,9 +52,20 @@ export function readAnthropicCall(
         mergeBetas(exchange.header('anthropic-beta'), body['anthropic_beta'] as unknown[] | undefined),
       ),
       ...(version ? { anthropicVersion: version } : {}),
+      ...forwardedHeaders(exchange),
       rawBody,
     },
     rawBody,
     ...sessionField(exchange.header('x-claude-code-session-id'), body),
   };
+}
+
+/**
+ * Client headers a platform must see as sent: the Claude Platform on AWS
+ * workspace (`anthropic-workspace-id`, which Claude Code and `@anthropic-ai/aws-sdk`
+ * send). The platforms that do not know it ignore it.
+ */
+function forwardedHeaders(exchange: Exchange): { forwardHeaders?: Record<string, string> } {
+  const workspace = exchange.header('anthropic-workspace-id');
+  return workspace ? { forwardHeaders: { 'anthropic-workspace-id': workspace } } : {};
 }

@@ -11,10 +11,28 @@ export function upstreamHeaders(
   forwarded: Readonly<Record<string, string>> | undefined,
   own: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(forwarded ?? {})) headers[name.toLowerCase()] = value;
+  const headers = forwardedHeaders(forwarded);
   for (const [name, value] of Object.entries(own)) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+/**
+ * Client headers that only one platform reads, and only its adapter sends: the
+ * Claude Platform on AWS workspace must not reach another platform (the
+ * request may have been routed elsewhere).
+ */
+const PLATFORM_SCOPED_HEADERS = new Set(['anthropic-workspace-id']);
+
+/** The forwarded client headers, names lower-cased, without the platform-scoped ones. */
+export function forwardedHeaders(
+  forwarded: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(forwarded ?? {})) {
+    const lower = name.toLowerCase();
+    if (!PLATFORM_SCOPED_HEADERS.has(lower)) headers[lower] = value;
   }
   return headers;
 }

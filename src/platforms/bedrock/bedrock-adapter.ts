@@ -1,5 +1,6 @@
 import { ANTHROPIC_VERSIONS, BEDROCK_LEGACY_REFUSED_VERSIONS, ENDPOINTS } from '../../catalog/platforms.js';
 import type { GatewayError } from '../../wire/errors/gateway-error.js';
+import { forwardedHeaders } from '../anthropic/upstream-headers.js';
 import { type AwsAuthorizer, type AwsAuthorizerOptions, createAwsAuthorizer } from '../aws/aws-authorizer.js';
 import { awsEndpoint } from '../aws/aws-endpoint.js';
 import { resolveAwsRegion } from '../aws/aws-region.js';
@@ -169,7 +170,5 @@ export class BedrockAdapter implements PlatformAdapter {
 }
 
 function lowerCased(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
-  return result;
+  return forwardedHeaders(headers);
 }
