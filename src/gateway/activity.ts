@@ -69,6 +69,11 @@ export class ActivityEntry {
     return this.record.id;
   }
 
+  /** The row as it stands (read-only: metrics read it when the request ends). */
+  get row(): Readonly<RequestRecord> {
+    return this.record;
+  }
+
   caller(key: ApiKeyRecord | undefined): void {
     if (!key) return;
     this.record.keyId = key.id;

@@ -60,15 +60,29 @@ describe('health, readiness and metrics', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    expect(text).toMatch(/claude_gateway_requests_total\{dialect="anthropic",status="200"\} [1-9]/);
-    expect(text).toMatch(/claude_gateway_requests_total\{dialect="anthropic",status="400"\} [1-9]/);
     expect(text).toMatch(
-      /claude_gateway_upstream_attempts_total\{platform="bedrock",outcome="failed-over"\} [1-9]/,
+      /claude_gateway_requests_total\{dialect="anthropic",status="200",model="claude-sonnet-4-5",platform="anthropic",key=""\} [1-9]/,
+    );
+    expect(text).toMatch(/claude_gateway_requests_total\{dialect="anthropic",status="400",[^}]*\} [1-9]/);
+    expect(text).toMatch(
+      /claude_gateway_refusals_total\{dialect="anthropic",reason="invalid_request_error"\} [1-9]/,
     );
     expect(text).toMatch(
-      /claude_gateway_upstream_attempts_total\{platform="anthropic",outcome="success"\} [1-9]/,
+      /claude_gateway_upstream_attempts_total\{platform="bedrock",region="us-east-1",outcome="failed-over"\} [1-9]/,
     );
-    expect(text).toMatch(/claude_gateway_cost_usd_total\{dialect="anthropic"\} 0\.\d*[1-9]/);
+    expect(text).toMatch(
+      /claude_gateway_upstream_attempts_total\{platform="anthropic",region="",outcome="success"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /claude_gateway_cost_usd_total\{dialect="anthropic",model="claude-sonnet-4-5",platform="anthropic",key=""\} 0\.\d*[1-9]/,
+    );
+    expect(text).toMatch(
+      /claude_gateway_tokens_total\{type="output",model="claude-sonnet-4-5",platform="anthropic",key=""\} [1-9]/,
+    );
+    expect(text).toContain('claude_gateway_time_to_first_byte_seconds_bucket');
+    expect(text).toMatch(/claude_gateway_requests_in_flight \d/);
+    expect(text).toMatch(/claude_gateway_log_rows_dropped 0/);
+    expect(text).toContain('claude_gateway_process_resident_memory_bytes');
     expect(text).toContain('claude_gateway_request_duration_seconds_bucket');
   });
 
@@ -85,7 +99,7 @@ describe('health, readiness and metrics', () => {
     setup.emulator.state.reset();
     const text = await (await fetch(`${setup.url}/metrics`)).text();
     expect(text).toMatch(
-      /claude_gateway_upstream_attempts_total\{platform="anthropic",outcome="failed"\} [1-9]/,
+      /claude_gateway_upstream_attempts_total\{platform="anthropic",region="",outcome="failed"\} [1-9]/,
     );
   });
 });

@@ -158,6 +158,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         onChange: () => routing.planCache.clear(),
       })
     : undefined;
+  context.metrics.observe({
+    requestsInFlight: () => context.requestsInFlight,
+    storeStats: () => store.stats(),
+  });
   const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays, now: clock });
   // Answers not yet complete, so a stop can end them properly when its grace period runs out.
   const open = new Set<NodeResponse>();
