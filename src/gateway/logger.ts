@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import type { RequestRecord } from '../store/types.js';
 
 /** The paths pino removes from every log line: credentials never reach a log. */
 export const REDACTED_PATHS = [
@@ -23,4 +24,34 @@ export function createLogger(level: string = process.env['LOG_LEVEL'] ?? 'info')
     { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'claude-gateway' } },
     pino.destination(2),
   );
+}
+
+/**
+ * The access log: one JSON line per finished request, with what an operator
+ * greps for (no bodies, no credentials; the activity log keeps the rest).
+ */
+export function accessLogger(logger: Logger) {
+  return (row: Readonly<RequestRecord>, dialect: string, status: number): void => {
+    logger.info(
+      {
+        requestId: row.id,
+        dialect,
+        operation: row.operation,
+        status,
+        model: row.model ?? row.requestedModel,
+        platform: row.platform,
+        region: row.region,
+        key: row.keyName,
+        session: row.sessionId,
+        inputTokens: row.inputTokens,
+        outputTokens: row.outputTokens,
+        costUsd: row.costUsd,
+        ttfbMs: row.ttfbMs,
+        durationMs: row.durationMs,
+        error: row.errorType,
+        client: row.clientAddress,
+      },
+      'request',
+    );
+  };
 }

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptReport } from '../engine/engine.js';
-import type { WriteStats } from '../store/types.js';
+import type { RequestRecord, WriteStats } from '../store/types.js';
 import type { ActivityEntry } from './activity.js';
 import type { Dialect } from './dialect.js';
 
@@ -8,6 +8,8 @@ import type { Dialect } from './dialect.js';
 export interface MetricSources {
   requestsInFlight: () => number;
   storeStats: () => WriteStats;
+  /** Called once per finished request (the access log, when it is on). */
+  onRequest?: (row: Readonly<RequestRecord>, dialect: Dialect, status: number) => void;
 }
 
 /**
@@ -26,6 +28,7 @@ function modelLabel(activity: ActivityEntry): string {
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  private onRequest: MetricSources['onRequest'];
   private readonly requests = new Counter({
     name: 'claude_gateway_requests_total',
     help: 'Requests answered, by ingress dialect, HTTP status, model (catalog name, or other), platform that served and gateway key',
@@ -77,6 +80,7 @@ export class GatewayMetrics {
 
   /** Gauges read at scrape time: requests in flight, and the activity log's queue and losses. */
   observe(sources: MetricSources): void {
+    this.onRequest = sources.onRequest;
     new Gauge({
       name: 'claude_gateway_requests_in_flight',
       help: 'Requests being served now (streams included)',
@@ -127,6 +131,7 @@ export class GatewayMetrics {
     }
     this.duration.observe({ dialect, platform }, activity.elapsedSeconds());
     if (row.ttfbMs !== undefined) this.firstByte.observe({ dialect, platform }, row.ttfbMs / 1000);
+    this.onRequest?.(row, dialect, status);
   }
 
   attempts(reports: readonly AttemptReport[]): void {

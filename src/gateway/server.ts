@@ -17,7 +17,7 @@ import { renderDialectError } from './dialect.js';
 import { exchangeOf, type NodeResponse } from './exchange.js';
 import { dialectOfPath, handleRequest } from './handle-request.js';
 import { KeyLimits } from './limits.js';
-import { createLogger, type Logger } from './logger.js';
+import { accessLogger, createLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { startModelDiscovery } from './model-discovery.js';
 import { buildRoutingTable } from './routing.js';
@@ -161,6 +161,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   context.metrics.observe({
     requestsInFlight: () => context.requestsInFlight,
     storeStats: () => store.stats(),
+    ...(config.server.accessLog ? { onRequest: accessLogger(logger) } : {}),
   });
   const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays, now: clock });
   // Answers not yet complete, so a stop can end them properly when its grace period runs out.

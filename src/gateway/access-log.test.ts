@@ -1,0 +1,38 @@
+/**
+ * The access log (`server.accessLog: true`): one JSON line per finished
+ * request, refused ones included, without bodies or credentials.
+ */
+
+import Anthropic from '@anthropic-ai/sdk';
+import { describe, expect, it } from 'vitest';
+import { UPSTREAM_SECRETS, useTestGateway } from '../test-support/gateway.js';
+
+const gateway = useTestGateway({ config: { server: { accessLog: true } }, keys: [{ name: 'team-a' }] });
+
+describe('the access log', () => {
+  it('writes one line per request with what an operator greps for', async () => {
+    const key = gateway().keys[0]?.secret ?? '';
+    const client = new Anthropic({ baseURL: gateway().url, apiKey: key, maxRetries: 0 });
+    const { response } = await client.messages
+      .create({ model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: 'Log me' }] })
+      .withResponse();
+    await new Anthropic({ baseURL: gateway().url, apiKey: 'cgw_wrong', maxRetries: 0 }).messages
+      .create({ model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: 'x' }] })
+      .catch(() => undefined);
+    const lines = gateway().logs.filter((line) => line['msg'] === 'request');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      requestId: response.headers.get('request-id'),
+      dialect: 'anthropic',
+      status: 200,
+      model: 'claude-haiku-4-5',
+      key: 'team-a',
+    });
+    expect(lines[0]?.['outputTokens']).toBeGreaterThan(0);
+    expect(lines[1]).toMatchObject({ status: 401, error: 'authentication_error' });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('Log me');
+    expect(text).not.toContain(key);
+    for (const secret of UPSTREAM_SECRETS) expect(text).not.toContain(secret);
+  });
+});
