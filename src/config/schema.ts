@@ -150,8 +150,10 @@ export const configSchema = z
          * mode cannot send a key with its profile listing.
          */
         listingsRequireKey: z.boolean().default(false),
-        /** One JSON line per finished request on stderr (pino): off by default, the activity log has it all. */
-        accessLog: z.boolean().default(false),
+        /** One JSON line per finished request on stderr (pino). */
+        accessLog: z.boolean().default(true),
+        /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
+        metricsToken: z.string().min(16, 'metricsToken must be at least 16 characters').optional(),
         /**
          * How long a client connection may take over each part of a request (never over the
          * answer: a long stream is not cut). 0 turns one off.

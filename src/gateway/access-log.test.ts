@@ -7,9 +7,23 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM_SECRETS, useTestGateway } from '../test-support/gateway.js';
 
-const gateway = useTestGateway({ config: { server: { accessLog: true } }, keys: [{ name: 'team-a' }] });
+const gateway = useTestGateway({
+  config: { server: { metricsToken: 'metrics-token-0123456789' } },
+  keys: [{ name: 'team-a' }],
+});
 
-describe('the access log', () => {
+describe('the access log (on by default) and the metrics token', () => {
+  it('guards /metrics with server.metricsToken', async () => {
+    expect((await fetch(`${gateway().url}/metrics`)).status).toBe(401);
+    const wrong = await fetch(`${gateway().url}/metrics`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${gateway().url}/metrics`, {
+      headers: { authorization: 'Bearer metrics-token-0123456789' },
+    });
+    expect(right.status).toBe(200);
+    expect(await right.text()).toContain('claude_gateway_requests_total');
+  });
+
   it('writes one line per request with what an operator greps for', async () => {
     const key = gateway().keys[0]?.secret ?? '';
     const client = new Anthropic({ baseURL: gateway().url, apiKey: key, maxRetries: 0 });

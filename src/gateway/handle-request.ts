@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
@@ -84,6 +85,14 @@ export async function handleRequest(
       return sendJson(exchange, 200, { type: 'hello', message: 'claude-gateway is up' });
     }
     if (path === '/metrics' && method === 'GET') {
+      const token = context.config.server.metricsToken;
+      if (token && !sameSecret(exchange.header('authorization') ?? '', `Bearer ${token}`)) {
+        return exchange.send(
+          401,
+          { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' },
+          'The metrics need `Authorization: Bearer <server.metricsToken>`.\n',
+        );
+      }
       const text = await context.metrics.registry.metrics();
       return exchange.send(200, { 'content-type': context.metrics.registry.contentType }, text);
     }
@@ -121,4 +130,11 @@ export async function handleRequest(
     if (!exchange.streamStarted) sendError(context, exchange, dialect, gatewayError);
     else exchange.end();
   }
+}
+
+/** Compares two secrets in constant time (the lengths may differ). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

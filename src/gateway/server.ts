@@ -9,7 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import { createDualProtocolServer, type ErrorRenderer } from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreLogEntry } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
@@ -99,7 +99,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const clock = options.clock ?? systemClock;
   const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
   const routing = buildRoutingTable(config, options.platforms, options.env, catalog);
-  const store = options.store ?? (await openStore(storeUrlFor(config), { journal: config.store.journal }));
+  // The store's own warnings in the gateway's JSON log, like everything else it says.
+  const storeLogger = (entry: StoreLogEntry) =>
+    logger[entry.level](
+      {
+        component: 'store',
+        ...(entry.error ? { err: entry.error } : {}),
+        ...(entry.dropped ? { dropped: entry.dropped } : {}),
+      },
+      entry.message,
+    );
+  const store =
+    options.store ??
+    (await openStore(storeUrlFor(config), { journal: config.store.journal, logger: storeLogger }));
   const callers = new CallerAuth(store, { host: config.server.host });
   const host = config.server.host;
   if (!isLoopbackHost(host) && !(await callers.keysRequired())) {
