@@ -278,3 +278,45 @@ describe('AnthropicAws (aws-sdk) pointed at the gateway', () => {
     expect(gateway().emulator.state.journal.list()).toEqual([]);
   });
 });
+
+describe('AnthropicBedrockMantle naming a Bedrock profile, with clientGeography: require and no route', () => {
+  const geo = useTestGateway({
+    config: { routes: [], defaultTargets: ['vertex/global', 'bedrock/global'], clientGeography: 'require' },
+    keys: [{ name: 'open' }, { name: 'us-only', residency: 'us' }],
+  });
+  const secretOf = (name: string) => geo().keys.find((key) => key.record.name === name)?.secret ?? '';
+  const ask = (name: string, model: string) =>
+    new AnthropicBedrockMantle({
+      baseURL: geo().url,
+      awsRegion: 'eu-west-1',
+      apiKey: secretOf(name),
+      maxRetries: 0,
+    }).messages
+      .create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'Where am I served?' }] })
+      .withResponse();
+
+  it('is served first by the profile it names, on the Messages API (InvokeModel for a legacy model)', async () => {
+    const messages = await ask('open', 'eu.anthropic.claude-haiku-4-5');
+    expect(messages.response.headers.get('x-claude-gateway-target')).toMatch(/^bedrock-messages\/eu@/);
+    const legacy = await ask('open', 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(legacy.response.headers.get('x-claude-gateway-target')).toMatch(/^bedrock\/eu@/);
+    expect(
+      geo()
+        .emulator.state.journal.list()
+        .map((entry) => [entry.platform, entry.model]),
+    ).toEqual([
+      ['bedrock-messages', 'eu.anthropic.claude-haiku-4-5'],
+      ['bedrock', 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+    ]);
+  });
+
+  it('a key held to another geography is refused, final, in the Anthropic shape', async () => {
+    const error = await failureOf<InstanceType<typeof Anthropic.APIError>>(
+      ask('us-only', 'eu.anthropic.claude-haiku-4-5'),
+    );
+    expect(error.status).toBe(403);
+    expect(error.error).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
+    expect(error.headers?.get('x-should-retry')).toBe('false');
+    expect(geo().emulator.state.journal.list()).toEqual([]);
+  });
+});
