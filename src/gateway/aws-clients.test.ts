@@ -320,3 +320,28 @@ describe('AnthropicBedrockMantle naming a Bedrock profile, with clientGeography:
     expect(geo().emulator.state.journal.list()).toEqual([]);
   });
 });
+
+describe('both clients with skipAuth against a gateway without keys (as the README shows)', () => {
+  const open = useTestGateway({
+    config: { routes: [{ models: ['*'], targets: ['claude-platform-aws'] }] },
+  });
+
+  it("answers, and Claude Platform on AWS gets the gateway's own workspace when the client names none", async () => {
+    const mantle = new AnthropicBedrockMantle({
+      baseURL: open().url,
+      awsRegion: 'us-east-1',
+      skipAuth: true,
+    });
+    const aws = new AnthropicAws({ baseURL: open().url, awsRegion: 'us-east-1', skipAuth: true });
+    const hello = { max_tokens: 100, messages: [{ role: 'user' as const, content: 'Hello' }] };
+    expect((await mantle.messages.create({ model: 'anthropic.claude-opus-5-5', ...hello })).type).toBe(
+      'message',
+    );
+    expect((await aws.messages.create({ model: 'claude-opus-5-5', ...hello })).type).toBe('message');
+    const journal = open().emulator.state.journal.list({ platform: 'claude-platform-aws' });
+    expect(journal.map((entry) => [entry.status, entry.headers['anthropic-workspace-id']])).toEqual([
+      [200, open().emulator.auth.credentials.claudePlatformAwsWorkspaceId],
+      [200, open().emulator.auth.credentials.claudePlatformAwsWorkspaceId],
+    ]);
+  });
+});
