@@ -75,6 +75,8 @@ const DEFAULT_MODELS = {
     vertex: 'claude-sonnet-4-5@20250929',
     routed: 'claude-sonnet-4-5',
     anthropicModeBeta: 'mid-conversation-system-2026-04-07',
+    // Sonnet 4.5 is a legacy (InvokeModel-only) model on Bedrock: Bedrock's Messages API does not offer it.
+    notOnBedrockMessages: ['bedrock', 'vertex'],
   },
   newest: {
     anthropic: 'claude-opus-5-5',
@@ -82,13 +84,23 @@ const DEFAULT_MODELS = {
     vertex: 'claude-opus-5-5',
     routed: 'claude-opus-5-5',
     anthropicModeBeta: 'mid-conversation-tool-changes-2026-07-01',
+    notOnBedrockMessages: [],
   },
 } as const;
 const CLAUDE_CODE_MODELS: Record<Dialect, string> = DEFAULT_MODELS[selectedBuild()];
+/** The modes whose default model Bedrock's Messages API does not offer (see the only-target suites below). */
+const NOT_ON_BEDROCK_MESSAGES: readonly Dialect[] = DEFAULT_MODELS[selectedBuild()].notOnBedrockMessages;
 /** A first-party-only beta the build sends in Anthropic mode (it must reach the Anthropic API as sent). */
 const ANTHROPIC_MODE_BETA = DEFAULT_MODELS[selectedBuild()].anthropicModeBeta;
 const ROUTED_MODEL = DEFAULT_MODELS[selectedBuild()].routed;
-const UPSTREAM_PLATFORMS = new Set(['anthropic', 'bedrock', 'vertex', 'foundry']);
+const UPSTREAM_PLATFORMS = new Set([
+  'anthropic',
+  'bedrock',
+  'bedrock-messages',
+  'claude-platform-aws',
+  'vertex',
+  'foundry',
+]);
 
 /** Each mode's environment, as the README tells users to set it. */
 function modeEnvironment(dialect: Dialect, url: string): Record<string, string> {
@@ -127,7 +139,7 @@ interface Setup {
 
 async function startSetup(
   emulator: RunningEmulator,
-  options: { routes?: RouteConfig[]; keyNames?: string[] } = {},
+  options: { routes?: RouteConfig[]; defaultTargets?: string[]; keyNames?: string[] } = {},
 ): Promise<Setup> {
   // As serve --emulate: no routes, so each client is served by its own platform first.
   const routes = options.routes ?? [];
@@ -136,7 +148,7 @@ async function startSetup(
       server: { host: '127.0.0.1', port: 0 },
       store: { url: 'sqlite::memory:' },
       routes,
-      defaultTargets: EMULATED_DEFAULT_TARGETS,
+      defaultTargets: options.defaultTargets ?? EMULATED_DEFAULT_TARGETS,
     },
     {},
     'test configuration',
@@ -268,7 +280,9 @@ async function toolTurn(
  * with no route, the client's own platform (its Bedrock profile or Vertex location comes first).
  */
 function firstPlatform(routes: RouteConfig[], names: (string | undefined)[], dialect: Dialect): string {
-  const route = routes.find((candidate) => candidate.models.some((model) => names.includes(model)));
+  const route = routes.find((candidate) =>
+    candidate.models.some((model) => model === '*' || names.includes(model)),
+  );
   if (!route) return dialect;
   return route.targets[0]?.split('/')[0] ?? '';
 }
@@ -676,3 +690,111 @@ describe(`Claude Code ${probe.ok ? probe.version : ''} with a gateway key, and $
     },
   );
 });
+
+/**
+ * The two newer AWS platforms, each as the gateway's only target (a `*` route and the default
+ * targets): Bedrock's Messages API ("Claude in Amazon Bedrock", `bedrock-messages/global`) and
+ * Claude Platform on AWS. Each mode's default model, with a tool turn, served there whatever the
+ * client's dialect. A model Bedrock's Messages API does not offer (a legacy, InvokeModel-only one:
+ * 2.1.197's Sonnet 4.5 default in Bedrock and Vertex modes) is left out of the plan with the reason,
+ * and Claude Code stops at once with it: nothing reaches a platform.
+ */
+const ONLY_TARGETS = [
+  ['bedrock-messages/global', 'bedrock-messages'],
+  ['claude-platform-aws', 'claude-platform-aws'],
+] as const;
+
+for (const [target, platform] of ONLY_TARGETS) {
+  describe(`Claude Code ${probe.ok ? probe.version : ''} with ${target} as the gateway's only target`, () => {
+    let setup: Setup;
+    beforeAll(async () => {
+      if (skipReason) return;
+      setup = await startSetup(emulator, {
+        routes: [{ models: ['*'], targets: [target] }],
+        defaultTargets: [target],
+      });
+    });
+    afterAll(async () => {
+      await setup?.close();
+    });
+
+    for (const dialect of ['anthropic', 'bedrock', 'vertex'] as const) {
+      const model = CLAUDE_CODE_MODELS[dialect];
+      if (platform === 'bedrock-messages' && NOT_ON_BEDROCK_MESSAGES.includes(dialect)) {
+        runsHere(
+          named(
+            `${dialect} mode: its default ${model} is not on Bedrock's Messages API, refused at once with the reason`,
+          ),
+          async () => {
+            const observed = await toolTurn(setup, modeEnvironment(dialect, setup.recorder.url), {
+              expectedRows: 1,
+              timeoutMs: 30_000,
+            });
+            expect(observed.run.timedOut, describeRun(observed.run)).toBe(false);
+            expect(observed.run.durationMs, describeRun(observed.run)).toBeLessThan(10_000);
+            expect(observed.result.is_error, describeRun(observed.run)).toBe(true);
+            // Claude Code words a 404 itself ("… is not available on your bedrock deployment"); the log has the reason.
+            expect(observed.result.result).toContain(`${model} is not available`);
+            // Every Messages call refused with the plan's reason (a 404 in the client's dialect), none upstream.
+            // (Claude Code tries once more without streaming: a different path, refused the same way.)
+            const posts = observed.messagePosts;
+            expect(posts.length).toBeGreaterThan(0);
+            expect(posts.map((request) => request.status)).toEqual(posts.map(() => 404));
+            expect(new Set(posts.map((request) => request.url)).size, summarize(observed)).toBe(posts.length);
+            const rows = (await rowsSince(setup.store, observed.run.startedAt, posts.length)).filter(
+              (row) => row.operation === 'messages',
+            );
+            expect(rows.map((row) => [row.dialect, row.requestedModel, row.status, row.platform])).toEqual(
+              posts.map(() => [dialect, model, 404, undefined]),
+            );
+            for (const row of rows) {
+              expect(row.errorMessage).toContain(
+                `No platform can serve model "${model}": ${target}@us-east-1: ` +
+                  "Claude Sonnet 4.5 is not offered on Amazon Bedrock's Messages API",
+              );
+            }
+            expect(observed.journal).toEqual([]);
+            console.info(
+              `${dialect} mode, ${target} only: ${observed.result.result}\n${summarize(observed)}`,
+            );
+          },
+          60_000,
+        );
+        continue;
+      }
+      runsHere(
+        named(`${dialect} mode: its default ${model}, a Bash call served by ${platform}`),
+        async () => {
+          const observed = await toolTurn(setup, modeEnvironment(dialect, setup.recorder.url));
+          await expectToolRoundTrip(observed, dialect, setup);
+          expect(observed.rows.map((row) => [row.dialect, row.platform])).toEqual([
+            [dialect, platform],
+            [dialect, platform],
+          ]);
+          const upstreamPaths = observed.journal.map((entry) => entry.path);
+          expect(upstreamPaths).toEqual(
+            upstreamPaths.map(() =>
+              platform === 'bedrock-messages'
+                ? '/bedrock-runtime/anthropic/v1/messages'
+                : '/aws-external-anthropic/v1/messages',
+            ),
+          );
+          if (platform === 'bedrock-messages') {
+            // The Messages API takes no anthropic-beta: the gateway drops Claude Code's betas there.
+            for (const entry of observed.journal) expect(entry.headers['anthropic-beta']).toBeUndefined();
+            expect(observed.rows[0]?.upstreamModelId).toMatch(/^global\.anthropic\.claude-/);
+          } else {
+            // Claude Platform on AWS takes the first-party ids and the gateway's workspace.
+            for (const entry of observed.journal) {
+              expect(entry.headers['anthropic-workspace-id']).toBe(
+                emulator.auth.credentials.claudePlatformAwsWorkspaceId,
+              );
+            }
+            expect(observed.rows[0]?.upstreamModelId).toMatch(/^claude-/);
+          }
+          console.info(`${dialect} mode, ${target} only:\n${summarize(observed)}`);
+        },
+      );
+    }
+  });
+}

@@ -1,3 +1,4 @@
+import { resolveModel } from '../../catalog/resolve.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
@@ -56,8 +57,22 @@ export function readAnthropicCall(
       rawBody,
     },
     rawBody,
+    ...bedrockHint(model),
     ...sessionField(exchange.header('x-claude-code-session-id'), body),
   };
+}
+
+/**
+ * Where a Messages client itself pointed when it names a Bedrock profile in the body
+ * (`AnthropicBedrockMantle`: `eu.anthropic.claude-haiku-4-5`): that profile on Bedrock's Messages
+ * API (on InvokeModel for a model only it offers). As for a Bedrock or Vertex client, it is tried
+ * first when no route matches, and with `clientGeography: require` it is a residency rule.
+ */
+function bedrockHint(model: string): { hint?: string } {
+  const resolved = resolveModel(model);
+  if (!resolved.bedrockScope) return {};
+  const platform = resolved.model?.bedrock?.integration === 'invoke' ? 'bedrock' : 'bedrock-messages';
+  return { hint: `${platform}/${resolved.bedrockScope}` };
 }
 
 /**
