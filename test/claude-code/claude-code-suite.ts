@@ -27,6 +27,7 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/server.j
 import { type RunningGateway, startGateway } from '../../src/gateway/server.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { AttemptRecord, CreatedApiKey, Dialect, RequestRecord, Store } from '../../src/store/types.js';
+import { testClock } from '../../src/test-support/gateway.js';
 import {
   type ClaudeResult,
   type ClaudeRun,
@@ -168,6 +169,8 @@ async function startSetup(
     platforms: emulatedPlatforms(emulator),
     store,
     logger: pino({ level: 'info' }, sink),
+    // The gateway's and the emulator's "now" are pinned: what the listings offer never depends on the date.
+    clock: testClock,
   });
   // As serve does: the platforms' model lists are read at start (here the emulator's); the runs' journal starts after.
   await gateway.modelsDiscovered;
@@ -420,7 +423,7 @@ function summarize(observed: Observed): string {
 beforeAll(async () => {
   if (skipReason) return;
   // As `serve --emulate` starts it: any Claude model name is served, so newer names Claude Code asks for work.
-  emulator = await startEmulator({ port: 0, extraModels: ['claude-*'] });
+  emulator = await startEmulator({ port: 0, extraModels: ['claude-*'], clock: testClock });
   trap = await startProxyTrap();
 });
 
