@@ -111,9 +111,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   // Replicas share session stickiness through Redis; one process keeps it in memory.
   // ioredis is loaded only then: it costs several MB of memory a single process never uses.
+  // Redis is never on the critical path: short command timeouts, and each replica's own table while it is down.
   const sharedSessions = config.sessions.redisUrl
-    ? new (await import('../engine/redis-session-affinity.js')).RedisSessionAffinity(config.sessions.redisUrl)
+    ? new (await import('../engine/redis-session-affinity.js')).RedisSessionAffinity(
+        config.sessions.redisUrl,
+        {
+          commandTimeoutMs: config.sessions.commandTimeoutMs,
+          connectTimeoutMs: config.sessions.connectTimeoutMs,
+          logger: (level, message, fields) => logger[level](fields ?? {}, message),
+        },
+      )
     : undefined;
+  await sharedSessions?.start();
   const engine =
     options.engine ??
     createEngine(options.platforms, {
