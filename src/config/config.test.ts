@@ -110,6 +110,35 @@ describe('loadConfigFile', () => {
   });
 });
 
+describe('${VAR} in flow maps and lists', () => {
+  it('substitutes inside `{ … }` and `[ … ]`, defaults with colons and commas included', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cgw-config-'));
+    const file = join(folder, 'flow.yaml');
+    writeFileSync(
+      file,
+      [
+        'sessions: { redisUrl: ${REDIS_URL:-redis://127.0.0.1:6379} }',
+        'store: { url: ${STORE_URL}, journal: { dir: ${JOURNAL_DIR:-./j} } }',
+        'defaultTargets: [${FIRST:-anthropic}, vertex/global]',
+        'platforms: { anthropic: { apiKey: "k-${KEY}" } }',
+        '',
+      ].join('\n'),
+    );
+    const env = { STORE_URL: 'postgres://gateway@db:5432/gw?schema=a', KEY: 'v,{x}: y' };
+    const { config } = loadConfigFile(file, env);
+    expect(config.sessions.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.store.url).toBe('postgres://gateway@db:5432/gw?schema=a');
+    expect(config.store.journal.dir).toBe('./j');
+    expect(config.defaultTargets).toEqual(['anthropic', 'vertex/global']);
+    // A value is substituted into the parsed string: its braces, colons and commas stay text.
+    expect(config.platforms.anthropic?.apiKey).toBe('k-v,{x}: y');
+    expect(loadConfigFile(file, { ...env, REDIS_URL: 'redis://cache:6380/2' }).config.sessions.redisUrl).toBe(
+      'redis://cache:6380/2',
+    );
+    expect(() => loadConfigFile(file, {})).toThrow('store.url: environment variable STORE_URL is not set');
+  });
+});
+
 describe('effectivePlatforms', () => {
   it('adds platforms the usual environment variables point at, and says where each came from', () => {
     const { platforms, sources } = effectivePlatforms(

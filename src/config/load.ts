@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -135,11 +136,51 @@ export function loadConfigFile(
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = parseYamlKeepingVariables(text);
   } catch (error) {
     throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
   }
   return { config: parseConfig(raw, env, file), file };
+}
+
+/** `${VAR}` or `${VAR:-default}` on one line, as written in a file. */
+const VARIABLE_IN_TEXT = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}\r\n]*)?\}/g;
+
+/**
+ * Parses YAML whose values may hold `${VAR}` and `${VAR:-default}` anywhere,
+ * flow maps included (`sessions: { redisUrl: ${REDIS_URL:-redis://127.0.0.1:6379} }`),
+ * where `{`, `}`, `:` and `,` would otherwise be read as YAML. Each reference is
+ * swapped for a placeholder of letters and digits before parsing and put back in
+ * the parsed strings (keys too) after: the environment is substituted in parsed
+ * values (by `parseConfig`), never in the text, so a value cannot change the
+ * document's structure.
+ *
+ * @example
+ * parseYamlKeepingVariables('a: { b: ${X:-c:d} }'); // { a: { b: '${X:-c:d}' } }
+ */
+export function parseYamlKeepingVariables(text: string): unknown {
+  const references: string[] = [];
+  const tag = `cgwenv${randomBytes(6).toString('hex')}n`;
+  const shielded = text.replace(VARIABLE_IN_TEXT, (reference) => {
+    references.push(reference);
+    return `${tag}${references.length - 1}e`;
+  });
+  const raw: unknown = parseYaml(shielded);
+  if (references.length === 0) return raw;
+  const placeholder = new RegExp(`${tag}(\\d+)e`, 'g');
+  const restore = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return value.replace(placeholder, (_match, index: string) => references[Number(index)] ?? '');
+    }
+    if (Array.isArray(value)) return value.map(restore);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [restore(key) as string, restore(item)]),
+      );
+    }
+    return value;
+  };
+  return restore(raw);
 }
 
 /** Where a platform's settings come from: the file, or the platform's usual environment variables. */

@@ -240,6 +240,13 @@ export const configSchema = z
       .object({
         /** Share session stickiness between replicas through Redis. */
         redisUrl: z.string().min(1).optional(),
+        /**
+         * The longest a Redis command may take before the request goes on without it (each replica
+         * then keeps its own sessions until Redis answers again).
+         */
+        commandTimeoutMs: z.number().int().min(1).default(100),
+        /** The longest a connection to Redis may take, at start and when reconnecting. */
+        connectTimeoutMs: z.number().int().min(1).default(1000),
       })
       .strict()
       .prefault({}),

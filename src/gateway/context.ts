@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
+import type { StoreHealth } from '../store/store-health.js';
 import type { Store } from '../store/types.js';
 import type { CallerAuth } from './callers.js';
 import type { KeyLimits } from './limits.js';
@@ -18,6 +19,8 @@ export interface GatewayContext {
   clock: Clock;
   engine: Engine;
   store: Store;
+  /** Whether the store answers (cached), for `/readyz`; absent: always ready. */
+  storeHealth?: StoreHealth;
   callers: CallerAuth;
   limits: KeyLimits;
   routing: RoutingTable;

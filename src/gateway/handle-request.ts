@@ -76,9 +76,16 @@ export async function handleRequest(
   try {
     if (path === '/healthz') return sendJson(exchange, 200, { status: 'ok' });
     if (path === '/readyz') {
-      return context.shuttingDown
-        ? sendJson(exchange, 503, { status: 'shutting down' })
-        : sendJson(exchange, 200, { status: 'ready' });
+      if (context.shuttingDown) return sendJson(exchange, 503, { status: 'shutting down' });
+      // Checked at most once per couple of seconds however often the probe comes (see StoreHealth).
+      const store = await context.storeHealth?.check();
+      if (store && !store.ok) {
+        return sendJson(exchange, 503, {
+          status: 'not ready',
+          reason: `the activity and key store does not answer: ${store.reason}`,
+        });
+      }
+      return sendJson(exchange, 200, { status: 'ready' });
     }
     // Claude Code's start-up probe (a HEAD in Anthropic mode): answered without a key, like the listings.
     if (path === '/api/hello' && (method === 'HEAD' || method === 'GET')) {

@@ -75,10 +75,17 @@ export class KeyLimits {
     if (!entry || entry.month !== month) {
       entry = { month, usd: 0 };
       const fresh = entry;
-      fresh.loading = this.store.spendSince(keyId, month).then((usd) => {
-        fresh.usd += usd;
-        fresh.loading = undefined;
-      });
+      fresh.loading = this.store.spendSince(keyId, month).then(
+        (usd) => {
+          fresh.usd += usd;
+          fresh.loading = undefined;
+        },
+        (error: unknown) => {
+          // Not kept: the next request reads the spend again (the store may answer by then).
+          if (this.spend.get(keyId) === fresh) this.spend.delete(keyId);
+          throw error;
+        },
+      );
       this.spend.set(keyId, fresh);
     }
     if (entry.loading) await entry.loading;

@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import { createDualProtocolServer, type ErrorRenderer } from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
+import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
@@ -22,6 +23,7 @@ import { GatewayMetrics } from './metrics.js';
 import { startModelDiscovery } from './model-discovery.js';
 import { buildRoutingTable } from './routing.js';
 import { newRequestId } from './serve-call.js';
+import { guardKeyReads } from './store-guard.js';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -112,7 +114,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const store =
     options.store ??
     (await openStore(storeUrlFor(config), { journal: config.store.journal, logger: storeLogger }));
-  const callers = new CallerAuth(store, { host: config.server.host });
+  // Key and budget reads on the request path never turn a store outage into a 500 (see guardKeyReads);
+  // /readyz says 503 while the store does not answer.
+  const storeHealth = new StoreHealth(store);
+  const requestPathStore = guardKeyReads(store, { health: storeHealth, logger });
+  const callers = new CallerAuth(requestPathStore, { host: config.server.host });
   const host = config.server.host;
   if (!isLoopbackHost(host) && !(await callers.keysRequired())) {
     if (!options.store) await store.close();
@@ -123,9 +129,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   // Replicas share session stickiness through Redis; one process keeps it in memory.
   // ioredis is loaded only then: it costs several MB of memory a single process never uses.
+  // Redis is never on the critical path: short command timeouts, and each replica's own table while it is down.
   const sharedSessions = config.sessions.redisUrl
-    ? new (await import('../engine/redis-session-affinity.js')).RedisSessionAffinity(config.sessions.redisUrl)
+    ? new (await import('../engine/redis-session-affinity.js')).RedisSessionAffinity(
+        config.sessions.redisUrl,
+        {
+          commandTimeoutMs: config.sessions.commandTimeoutMs,
+          connectTimeoutMs: config.sessions.connectTimeoutMs,
+          logger: (level, message, fields) => logger[level](fields ?? {}, message),
+        },
+      )
     : undefined;
+  await sharedSessions?.start();
   const engine =
     options.engine ??
     createEngine(options.platforms, {
@@ -146,8 +161,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     clock,
     engine,
     store,
+    storeHealth,
     callers,
-    limits: new KeyLimits(store, clock),
+    limits: new KeyLimits(requestPathStore, clock),
     routing,
     metrics: new GatewayMetrics(),
     logger,

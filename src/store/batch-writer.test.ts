@@ -206,3 +206,64 @@ describe('BatchWriter', () => {
     expect(writer.stats()).toMatchObject({ written: 1, dropped: 1 });
   });
 });
+
+describe('BatchWriter with a store that cannot be reached', () => {
+  const unreachable = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  const isUnavailable = (error: unknown) => (error as { code?: string }).code === 'ECONNREFUSED';
+
+  it('drops nothing: the rows wait, in order, and are written when the store answers again', async () => {
+    let down = true;
+    const written: number[] = [];
+    const logs: StoreLogEntry[] = [];
+    const writer = new BatchWriter<number>({
+      write: async (items) => {
+        if (down) throw unreachable();
+        if (items.includes(13)) throw new Error('a row the store refuses');
+        written.push(...items);
+      },
+      isUnavailable,
+      flushIntervalMs: 1,
+      retryDelayMs: 1,
+      maxRetryDelayMs: 5,
+      maxBatchSize: 4,
+      logger: (entry) => logs.push(entry),
+    });
+    for (let row = 0; row < 10; row++) writer.push(row);
+    const flushed = writer.flush();
+    const state = track(flushed);
+    for (let wait = 0; wait < 20; wait++) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(state.settled).toBe(false);
+    expect(written).toEqual([]);
+    expect(writer.stats()).toMatchObject({ queued: 10, written: 0, dropped: 0 });
+    writer.push(10);
+    writer.push(13);
+    writer.push(11);
+    down = false;
+    await flushed;
+    await writer.flush();
+    // A row the store refuses (not an outage) is still isolated and dropped, on its own.
+    expect(written).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(writer.stats()).toMatchObject({ queued: 0, written: 12, dropped: 1 });
+    expect(logs.filter((entry) => entry.message.includes('cannot be reached'))).toHaveLength(1);
+    expect(logs.filter((entry) => entry.message.includes('answers again after'))).toHaveLength(1);
+  });
+
+  it('gives the held rows up at close (a journal keeps them), without waiting for the store', async () => {
+    const logs: StoreLogEntry[] = [];
+    const writer = new BatchWriter<number>({
+      write: async () => {
+        throw unreachable();
+      },
+      isUnavailable,
+      flushIntervalMs: 1,
+      retryDelayMs: 60_000,
+      logger: (entry) => logs.push(entry),
+    });
+    writer.push(1);
+    writer.push(2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writer.close();
+    expect(writer.stats()).toMatchObject({ queued: 0, written: 0, dropped: 2 });
+    expect(logs.at(-1)?.message).toContain('gateway is stopping');
+  });
+});

@@ -18,14 +18,35 @@ export interface BatchWriterOptions<Item> {
   maxQueuedBytes?: number;
   /** Wait before the retry of a failed write. Default 250 ms. */
   retryDelayMs?: number;
+  /**
+   * Whether a failed write means the store cannot be reached (a refused or
+   * lost connection, a server shutting down) rather than a row it refuses.
+   * Then nothing is dropped: the rows stay queued, in order, and the write is
+   * retried with a growing pause (up to `maxRetryDelayMs`) until the store
+   * answers, the queue limits permitting. Default: never.
+   */
+  isUnavailable?: (error: unknown) => boolean;
+  /** The longest pause between retries while the store is unreachable. Default 5000 ms. */
+  maxRetryDelayMs?: number;
   logger?: StoreLogger;
 }
 
 /** The batching settings a store passes through to its writer. */
 export type BatchTuning = Pick<
   BatchWriterOptions<unknown>,
-  'maxBatchSize' | 'maxBatchBytes' | 'flushIntervalMs' | 'maxQueuedItems' | 'maxQueuedBytes' | 'retryDelayMs'
+  | 'maxBatchSize'
+  | 'maxBatchBytes'
+  | 'flushIntervalMs'
+  | 'maxQueuedItems'
+  | 'maxQueuedBytes'
+  | 'retryDelayMs'
+  | 'maxRetryDelayMs'
 >;
+
+interface QueueEntry<Item> {
+  item: Item;
+  size: number;
+}
 
 interface FlushWaiter {
   target: number;
@@ -44,7 +65,10 @@ const ISOLATION_PROBES = 3;
  * `push` never throws. A failed write is logged and retried once; if it fails
  * again, rows are tried one by one so a single bad row cannot take its batch
  * with it, and rows that still fail are counted in `stats().dropped` and
- * logged. `flush()` resolves when every item pushed before it is written or
+ * logged. A store that cannot be reached (`isUnavailable`) costs no row: the
+ * rows wait in the queue and are written when it answers again (one warning
+ * when it stops answering, one when it is back); only `close()` gives up on
+ * them then. `flush()` resolves when every item pushed before it is written or
  * counted as dropped.
  *
  * @example
@@ -61,9 +85,11 @@ export class BatchWriter<Item> {
   readonly #maxQueuedItems: number;
   readonly #maxQueuedBytes: number;
   readonly #retryDelayMs: number;
+  readonly #maxRetryDelayMs: number;
+  readonly #isUnavailable: (error: unknown) => boolean;
   readonly #logger: StoreLogger;
 
-  #queue: { item: Item; size: number }[] = [];
+  #queue: QueueEntry<Item>[] = [];
   #queuedBytes = 0;
   /** Items accepted into the queue, ever. */
   #accepted = 0;
@@ -74,6 +100,12 @@ export class BatchWriter<Item> {
   #failedWrites = 0;
   #overflowing = false;
   #closed = false;
+  /** Set by `close()`: rows held for an unreachable store are given up on. */
+  #closing = false;
+  /** Since when the store has not been reachable (undefined: it is). */
+  #unavailableSince: number | undefined;
+  #nextRetryMs: number;
+  #wake: (() => void) | undefined;
   #lastError: unknown;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
@@ -88,6 +120,9 @@ export class BatchWriter<Item> {
     this.#maxQueuedItems = options.maxQueuedItems ?? 100_000;
     this.#maxQueuedBytes = options.maxQueuedBytes ?? 512 * 1024 * 1024;
     this.#retryDelayMs = options.retryDelayMs ?? 250;
+    this.#maxRetryDelayMs = Math.max(this.#retryDelayMs, options.maxRetryDelayMs ?? 5000);
+    this.#nextRetryMs = this.#retryDelayMs;
+    this.#isUnavailable = options.isUnavailable ?? (() => false);
     this.#logger = options.logger ?? (() => {});
   }
 
@@ -123,8 +158,14 @@ export class BatchWriter<Item> {
     return done;
   }
 
-  /** Flushes (also what arrives while flushing), then refuses further items. */
+  /**
+   * Flushes (also what arrives while flushing), then refuses further items.
+   * Rows held for a store that cannot be reached get one more try, then are
+   * dropped (and logged): a journal keeps them for the next start.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
+    this.#wake?.();
     while (this.#settled < this.#accepted) await this.flush();
     this.#closed = true;
   }
@@ -163,21 +204,49 @@ export class BatchWriter<Item> {
     try {
       while (this.#queue.length > 0) {
         const batch = this.#takeBatch();
+        let held: QueueEntry<Item>[] = [];
         try {
-          await this.#writeBatch(batch);
+          held = await this.#writeBatch(batch);
         } catch (error) {
+          held = [];
           this.#dropped += batch.length;
           this.#log('error', 'the activity writer failed unexpectedly', error, batch.length);
         }
-        this.#settled += batch.length;
+        // Held rows are the batch's last ones (rows are written in order): they go back to the front.
+        this.#settled += batch.length - held.length;
+        if (held.length > 0) this.#requeue(held);
         this.#resolveWaiters();
+        if (held.length > 0) await this.#pauseBeforeRetry();
       }
     } finally {
       this.#draining = undefined;
     }
   }
 
-  #takeBatch(): Item[] {
+  #requeue(entries: QueueEntry<Item>[]): void {
+    this.#queue.unshift(...entries);
+    for (const entry of entries) this.#queuedBytes += entry.size;
+  }
+
+  /** Waits before the next try at an unreachable store, longer each time; `close()` cuts it short. */
+  async #pauseBeforeRetry(): Promise<void> {
+    if (this.#closing) return;
+    const wait = this.#nextRetryMs;
+    this.#nextRetryMs = Math.min(this.#nextRetryMs * 2, this.#maxRetryDelayMs);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, wait);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  #takeBatch(): QueueEntry<Item>[] {
     let count = 0;
     let bytes = 0;
     for (const entry of this.#queue) {
@@ -187,45 +256,89 @@ export class BatchWriter<Item> {
     }
     const taken = this.#queue.splice(0, count);
     this.#queuedBytes -= bytes;
-    return taken.map((entry) => entry.item);
+    return taken;
   }
 
-  async #writeBatch(batch: Item[]): Promise<void> {
-    if (await this.#tryWrite(batch)) return;
+  /** Writes a batch; returns the rows held back because the store cannot be reached (none otherwise). */
+  async #writeBatch(batch: QueueEntry<Item>[]): Promise<QueueEntry<Item>[]> {
+    const items = batch.map((entry) => entry.item);
+    if (await this.#tryWrite(items)) return [];
+    if (this.#unreachable()) return this.#hold(batch);
     this.#log('warn', `writing ${batch.length} activity rows failed; retrying once`, this.#lastError);
     await delay(this.#retryDelayMs);
-    if (await this.#tryWrite(batch)) return;
+    if (await this.#tryWrite(items)) return [];
+    if (this.#unreachable()) return this.#hold(batch);
     if (batch.length === 1) {
       this.#giveUp(1, 'writing an activity row failed twice; the row is dropped');
-      return;
+      return [];
     }
-    await this.#isolate(batch);
+    return this.#isolate(batch);
   }
 
   /** Writes rows one by one so only the rows that fail on their own are dropped. */
-  async #isolate(batch: Item[]): Promise<void> {
+  async #isolate(batch: QueueEntry<Item>[]): Promise<QueueEntry<Item>[]> {
     let failedInRow = 0;
     let anySucceeded = false;
-    for (const [index, item] of batch.entries()) {
-      if (await this.#tryWrite([item])) {
+    for (const [index, entry] of batch.entries()) {
+      if (await this.#tryWrite([entry.item])) {
         anySucceeded = true;
         failedInRow = 0;
         continue;
       }
+      if (this.#unreachable()) return this.#hold(batch.slice(index));
       failedInRow += 1;
       if (!anySucceeded && failedInRow >= ISOLATION_PROBES) {
         const rest = batch.length - index;
         this.#giveUp(rest, `writing activity rows keeps failing; ${rest} rows are dropped`);
-        return;
+        return [];
       }
       this.#giveUp(1, 'an activity row failed to write on its own; it is dropped');
     }
+    return [];
+  }
+
+  /** Whether the last failure says the store cannot be reached (rather than refusing a row). */
+  #unreachable(): boolean {
+    try {
+      return this.#isUnavailable(this.#lastError);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Keeps rows for a store that cannot be reached (says so once), or drops them when closing. */
+  #hold(rows: QueueEntry<Item>[]): QueueEntry<Item>[] {
+    if (this.#closing) {
+      this.#giveUp(
+        rows.length,
+        `the activity store cannot be reached and the gateway is stopping: ${rows.length} rows are not written (a journal, if on, keeps them for the next start)`,
+      );
+      return [];
+    }
+    if (this.#unavailableSince === undefined) {
+      this.#unavailableSince = Date.now();
+      this.#log(
+        'warn',
+        `the activity store cannot be reached; ${this.#queue.length + rows.length} activity rows wait in memory and are written when it answers again (new rows queue behind them)`,
+        this.#lastError,
+      );
+    }
+    return rows;
   }
 
   async #tryWrite(items: Item[]): Promise<boolean> {
     try {
       await this.#write(items);
       this.#written += items.length;
+      if (this.#unavailableSince !== undefined) {
+        const seconds = Math.round((Date.now() - this.#unavailableSince) / 1000);
+        this.#unavailableSince = undefined;
+        this.#log(
+          'warn',
+          `the activity store answers again after ${seconds} s; writing the activity rows that waited`,
+        );
+      }
+      this.#nextRetryMs = this.#retryDelayMs;
       return true;
     } catch (error) {
       this.#failedWrites += 1;

@@ -1,4 +1,5 @@
 import { type JournalEntry, JournalFile, readJournalSegment } from './journal-file.js';
+import { canPing } from './store-health.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
   ActivityFilter,
@@ -221,18 +222,27 @@ class JournaledStore implements Store {
   flush() {
     return this.#inner.flush();
   }
+  /** The inner store's reachability check (a store without one is always reachable). */
+  async ping(): Promise<void> {
+    if (canPing(this.#inner)) await this.#inner.ping();
+  }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    // Taken now: a checkpoint still running may move the baseline past drops that hit the last segment's rows.
+    const droppedBefore = this.#droppedBaseline;
+    // The store closes first: a checkpoint waiting on rows held for an unreachable store is released by
+    // the store giving up on them (they stay in these journal files for the next start).
+    const innerClosed = this.#inner.close();
     await this.#checkpointing;
-    await this.#inner.close();
+    await innerClosed;
     const last = this.#journal.close();
     const sealed = last ? [...this.#sealed, last] : this.#sealed;
     this.#sealed = [];
     // Rows the store gave up on (refused when queued, or failed to write) stay in the journal, for the next start.
-    if (this.#inner.stats().dropped === this.#droppedBaseline) this.#removeQuietly(sealed);
+    if (this.#inner.stats().dropped === droppedBefore) this.#removeQuietly(sealed);
   }
 
   /** The row goes to the kernel before the caller goes on; a failing disk costs durability, never the request. */

@@ -67,6 +67,24 @@ const CONNECTION_ERRORS = new Set([
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
 ]);
+/** SQLSTATEs of a server that is down or going down: connection exceptions, shutdowns, "starting up", too many connections. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/**
+ * Whether an error means Postgres cannot be reached right now (refused, lost
+ * or timed-out connections, a server shutting down or starting up) rather
+ * than a statement it refused: writes wait and retry, reads answer "unreachable".
+ *
+ * @example
+ * isPostgresUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })); // true
+ */
+export function isPostgresUnavailable(error: unknown): boolean {
+  if (error instanceof StoreError) return error.code === 'STORE_UNREACHABLE';
+  if (error instanceof AggregateError) return error.errors.some(isPostgresUnavailable);
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const code = String(error.code);
+  return CONNECTION_ERRORS.has(code) || code.startsWith('08') || UNAVAILABLE_STATES.has(code);
+}
 
 /**
  * Opens the Postgres activity log and key store, for several gateway replicas
@@ -115,6 +133,8 @@ class PostgresStore implements ReplayableStore {
       logger: options.logger ?? writeStoreLogToStderr,
       sizeOf: logItemSize,
       write: (items) => this.#write(items),
+      // Postgres down: rows wait in the queue (and the journal) until it answers, instead of being dropped.
+      isUnavailable: isPostgresUnavailable,
     });
   }
 
@@ -232,6 +252,11 @@ class PostgresStore implements ReplayableStore {
     return row ? decodeKey(row) : undefined;
   }
 
+  /** A cheap round trip (`SELECT 1`): rejects with a STORE_UNREACHABLE StoreError while Postgres cannot be reached. */
+  async ping(): Promise<void> {
+    await this.#all('SELECT 1', []);
+  }
+
   stats(): WriteStats {
     return this.#batch.stats();
   }
@@ -271,8 +296,22 @@ class PostgresStore implements ReplayableStore {
 
   async #all(text: string, parameters: readonly unknown[]): Promise<StoredRow[]> {
     this.#assertOpen();
-    const rows = await this.#sql.unsafe(text, parameters as postgres.ParameterOrJSON<never>[]);
-    return [...rows];
+    try {
+      const rows = await this.#sql.unsafe(text, parameters as postgres.ParameterOrJSON<never>[]);
+      return [...rows];
+    } catch (error) {
+      // Said plainly, without addresses: the message may reach a log line or a health check.
+      if (isPostgresUnavailable(error)) {
+        throw new StoreError(
+          `Postgres cannot be reached (${unavailableReason(error)})`,
+          'STORE_UNREACHABLE',
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   #assertOpen(): void {
@@ -311,6 +350,16 @@ function splitSchema(url: string, schemaOption: string | undefined): { url: stri
     );
   }
   return { url: parsed.toString(), schema };
+}
+
+function unavailableReason(error: unknown): string {
+  if (error instanceof AggregateError) {
+    const first = error.errors.find(isPostgresUnavailable);
+    return first ? unavailableReason(first) : 'connection failed';
+  }
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String(error.code)
+    : 'connection failed';
 }
 
 function describeOpenError(error: unknown, url: string): Error {

@@ -17,7 +17,7 @@ import type { EmulatorConfig, RunningEmulator } from '../emulator/server.js';
 import { startEmulator } from '../emulator/server.js';
 import { REDACTED_PATHS } from '../gateway/logger.js';
 import { type RunningGateway, startGateway } from '../gateway/server.js';
-import { openStore } from '../store/open-store.js';
+import { type OpenStoreOptions, openStore } from '../store/open-store.js';
 import type { AttemptRecord, CreatedApiKey, NewApiKey, RequestRecord, Store } from '../store/types.js';
 
 /** The configuration file's sections a test may set (validated like the file). */
@@ -47,6 +47,8 @@ export interface TestGatewayOptions {
   emulator?: EmulatorConfig;
   /** "Now" for the gateway and the emulator (default: TEST_NOW). */
   clock?: Clock;
+  /** How the store (`config.store.url`) is opened: a journal, a logger, batch tuning. */
+  storeOptions?: OpenStoreOptions;
 }
 
 export interface TestGateway {
@@ -100,7 +102,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     {},
     'test configuration',
   );
-  const store = await openStore(config.store.url, { batch: { flushIntervalMs: 5 } });
+  const store = await openStore(config.store.url, {
+    ...options.storeOptions,
+    batch: { flushIntervalMs: 5, ...options.storeOptions?.batch },
+  });
   const keys: CreatedApiKey[] = [];
   for (const key of options.keys ?? []) keys.push(await store.createKey(key));
   const logs: Record<string, unknown>[] = [];

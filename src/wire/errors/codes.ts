@@ -139,6 +139,12 @@ export const GATEWAY_ERROR_CODES = {
     type: 'overloaded_error',
     message: 'The gateway is shutting down. Retry the request.',
   },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    type: 'overloaded_error',
+    message:
+      'The gateway cannot check gateway keys or budgets right now: its store does not answer. Retry shortly.',
+  },
   INTERNAL_ERROR: {
     status: 500,
     type: 'api_error',
