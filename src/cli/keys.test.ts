@@ -163,9 +163,9 @@ describe('keys list and revoke', () => {
   it('shows help, and refuses an unknown subcommand', async () => {
     expect((await runCli(['keys', '--help'])).code).toBe(0);
     expect((await runCli(['keys', 'list', '--help'])).text).toContain('Usage: claude-gateway keys');
-    const unknown = await runCli(['keys', 'rotate']);
+    const unknown = await runCli(['keys', 'rename']);
     expect(unknown.code).toBe(2);
-    expect(unknown.error[0]).toContain('unknown subcommand "rotate"');
+    expect(unknown.error[0]).toContain('unknown subcommand "rename"');
     expect((await runCli(['keys', 'revoke', '--config', config])).error[0]).toContain(
       'keys revoke needs the key',
     );

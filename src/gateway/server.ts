@@ -100,7 +100,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
   const routing = buildRoutingTable(config, options.platforms, options.env, catalog);
   const store = options.store ?? (await openStore(storeUrlFor(config), { journal: config.store.journal }));
-  const callers = new CallerAuth(store, { host: config.server.host });
+  const callers = new CallerAuth(store, {
+    host: config.server.host,
+    clock,
+    onWatchError: (error) =>
+      logger.warn(
+        { err: error },
+        "cannot listen for key changes in the store: other replicas' key changes reach this one within 30 seconds",
+      ),
+  });
   const host = config.server.host;
   if (!isLoopbackHost(host) && !(await callers.keysRequired())) {
     if (!options.store) await store.close();
