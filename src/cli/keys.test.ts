@@ -163,11 +163,159 @@ describe('keys list and revoke', () => {
   it('shows help, and refuses an unknown subcommand', async () => {
     expect((await runCli(['keys', '--help'])).code).toBe(0);
     expect((await runCli(['keys', 'list', '--help'])).text).toContain('Usage: claude-gateway keys');
-    const unknown = await runCli(['keys', 'rotate']);
+    const unknown = await runCli(['keys', 'rename']);
     expect(unknown.code).toBe(2);
-    expect(unknown.error[0]).toContain('unknown subcommand "rotate"');
+    expect(unknown.error[0]).toContain('unknown subcommand "rename"');
     expect((await runCli(['keys', 'revoke', '--config', config])).error[0]).toContain(
       'keys revoke needs the key',
+    );
+  });
+});
+
+describe('keys with a life cycle', () => {
+  // The CLI runs on the pinned test clock: 2026-12-05T12:00:00Z.
+  it('creates a key with --expires (a length of time or a date) and lists expiry and last use', async () => {
+    const run = await runCli(['keys', 'create', '--name', 'ci', '--expires', '30d', '--config', config]);
+    expect(run.code).toBe(0);
+    expect(run.text).toContain('expires 2027-01-04T12:00:00Z');
+    const secret = secretIn(run.out);
+    expect((await inStore((store) => store.findKeyBySecret(secret)))?.expiresAt).toBe(
+      Date.parse('2027-01-04T12:00:00Z'),
+    );
+    const dated = await runCli([
+      'keys',
+      'create',
+      '--name',
+      'dated',
+      '--expires',
+      '2027-01-31',
+      '--config',
+      config,
+    ]);
+    expect(dated.text).toContain('expires 2027-01-31T00:00:00Z');
+    const used = await inStore(async (store) => {
+      const [key] = await store.listKeys();
+      if (key) await store.recordKeyUse(key.id, Date.parse('2026-12-05T11:59:00Z'));
+      return key;
+    });
+    const listed = await runCli(['keys', 'list', '--config', config]);
+    expect(listed.out[0]).toMatch(/EXPIRES\s+LAST USED\s+STATUS/);
+    const line = listed.out.find((text) => text.includes(used?.id ?? '?')) ?? '';
+    expect(line).toMatch(/2027-01-04T12:00:00Z\s+2026-12-05T11:59:00Z\s+active/);
+    expect(listed.out.find((text) => text.includes(' dated '))).toMatch(
+      /2027-01-31T00:00:00Z\s+never\s+active/,
+    );
+
+    const past = await runCli([
+      'keys',
+      'create',
+      '--name',
+      'late',
+      '--expires',
+      '2026-01-01',
+      '--config',
+      config,
+    ]);
+    expect(past.code).toBe(1);
+    expect(past.error[0]).toContain('expiresAt 2026-01-01T00:00:00.000Z is not in the future');
+    const wrong = await runCli(['keys', 'create', '--name', 'late', '--expires', 'soon', '--config', config]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.error[0]).toContain('--expires: The expiry must be a length of time like 30d');
+  });
+
+  it('updates a key in place: set, remove with "none", refuse a misspelt flag', async () => {
+    const created = await runCli([
+      'keys',
+      'create',
+      '--name',
+      'ci',
+      '--budget',
+      '5',
+      '--rpm',
+      '10',
+      '--config',
+      config,
+    ]);
+    const secret = secretIn(created.out);
+    const run = await runCli([
+      'keys',
+      'update',
+      'ci',
+      '--budget',
+      '100',
+      '--rpm',
+      'none',
+      '--models',
+      'haiku',
+      '--residency',
+      'europe',
+      '--expires',
+      '12h',
+      '--config',
+      config,
+    ]);
+    expect(run.error).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.out[0]).toBe(
+      'Updated key "ci" (' +
+        (await inStore(async (store) => (await store.findKeyBySecret(secret))?.id)) +
+        '): models haiku; residency europe; budget $100/month; expires 2026-12-06T00:00:00Z.',
+    );
+    expect(run.text).toContain('within 30 seconds');
+    const record = await inStore((store) => store.findKeyBySecret(secret));
+    expect(record).toMatchObject({ monthlyBudgetUsd: 100, allowedModels: ['haiku'], residency: 'europe' });
+    expect(record).not.toHaveProperty('requestsPerMinute');
+    const cleared = await runCli([
+      'keys',
+      'update',
+      'ci',
+      '--expires',
+      'none',
+      '--name',
+      'ci-2',
+      '--config',
+      config,
+    ]);
+    expect(cleared.code).toBe(0);
+    expect(await inStore((store) => store.findKeyBySecret(secret))).toMatchObject({ name: 'ci-2' });
+    expect((await inStore((store) => store.findKeyBySecret(secret)))?.expiresAt).toBeUndefined();
+
+    const misspelt = await runCli(['keys', 'update', 'ci-2', '--budgett', '5', '--config', config]);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.error[0]).toContain("Unknown option '--budgett'");
+    const nothing = await runCli(['keys', 'update', 'ci-2', '--config', config]);
+    expect(nothing.error[0]).toContain('keys update needs something to change');
+    const nobody = await runCli(['keys', 'update', 'nobody', '--budget', '1', '--config', config]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.error[0]).toContain('no active key matches "nobody"');
+  });
+
+  it('rotates a key: a new secret, the old one valid for the grace period', async () => {
+    const created = await runCli(['keys', 'create', '--name', 'ci', '--config', config]);
+    const old = secretIn(created.out);
+    const run = await runCli(['keys', 'rotate', 'ci', '--grace', '2h', '--config', config]);
+    expect(run.code).toBe(0);
+    const fresh = secretIn(run.out);
+    expect(fresh).not.toBe(old);
+    expect(run.text).toContain('The old secret keeps working until 2026-12-05T14:00:00Z, then is refused.');
+    const [current, previous] = await inStore(async (store) => [
+      await store.lookupSecret(fresh),
+      await store.lookupSecret(old),
+    ]);
+    expect(current?.key.id).toBe(previous?.key.id);
+    expect(previous?.rotated).toEqual({
+      at: Date.parse('2026-12-05T12:00:00Z'),
+      validUntil: Date.parse('2026-12-05T14:00:00Z'),
+    });
+    const byDefault = await runCli(['keys', 'rotate', 'ci', '--config', config]);
+    expect(byDefault.text).toContain('until 2026-12-06T12:00:00Z');
+    const now = await runCli(['keys', 'rotate', 'ci', '--grace', '0', '--config', config]);
+    expect(now.text).toContain('The old secret is refused from now on');
+    const bad = await runCli(['keys', 'rotate', 'ci', '--grace', 'long', '--config', config]);
+    expect(bad.code).toBe(2);
+    expect(bad.error[0]).toContain('--grace: The grace period must be a length of time');
+    expect((await runCli(['keys', 'rotate', '--config', config])).error[0]).toContain(
+      'keys rotate needs the key',
     );
   });
 });

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import { closestModelName } from '../catalog/closest-name.js';
 import { resolveModel } from '../catalog/resolve.js';
+import { systemClock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
+import { DEFAULT_ROTATION_GRACE_MS, parseExpiry, parseGrace } from '../store/key-times.js';
 import { StoreError } from '../store/store-error.js';
 import {
+  type ApiKeyChanges,
   type ApiKeyRecord,
   type NewApiKey,
   RESIDENCIES,
@@ -15,11 +18,12 @@ import { openCliStore } from './cli-store.js';
 import { CliError, type CommandContext } from './command.js';
 import { formatTable } from './table.js';
 
-export const KEYS_HELP = `Usage: claude-gateway keys <create|list|revoke> [options]
+export const KEYS_HELP = `Usage: claude-gateway keys <create|list|update|rotate|revoke> [options]
 
 Manages gateway keys in the store of the configuration (store.url), so it works with
-the gateway stopped; a running gateway picks changes up within 30 seconds. Once a key
-exists, the gateway requires one from every caller.
+the gateway stopped. Running gateways on a Postgres store pick changes up at once; on
+SQLite, within 30 seconds (their key cache). Once a key exists, the gateway requires
+one from every caller.
 
   keys create --name N [options]   create a key and print its secret (shown once)
       --models a,b       models the key may use (names, aliases, ids or globs like claude-haiku-*)
@@ -28,7 +32,18 @@ exists, the gateway requires one from every caller.
       --budget USD       monthly budget in US dollars
       --rpm N            requests per minute
       --tpm N            tokens per minute
-  keys list [--all] [--json]       the keys (never their secrets); --all includes revoked keys
+      --expires T        refuse the key from then on: 30d, 12h (from now), 2027-01-31
+                         (00:00 UTC that day) or 2027-01-31T18:00:00Z
+  keys list [--all] [--json]       the keys (never their secrets), with expiry and last use;
+                                   --all includes revoked keys
+  keys update <id|name|prefix> [options]
+                                   change a key in place: --name, --models, --residency,
+                                   --budget, --rpm, --tpm, --expires as for create;
+                                   "none" removes one (--budget none, --expires none)
+  keys rotate <id|name|prefix> [--grace 24h]
+                                   give the key a new secret (shown once); the old one keeps
+                                   working for the grace period (default 24h; 0 ends it now).
+                                   Same key id, limits, budget and log.
   keys revoke <id|name|prefix>     revoke a key
 
 Options for every subcommand:
@@ -41,7 +56,31 @@ function shownKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'hash'> {
   return rest;
 }
 
-const CACHE_NOTE = 'within 30 seconds (its key cache)';
+/** When running gateways see a change made here. */
+function takesEffect(store: Store): string {
+  return store.kind === 'postgres'
+    ? 'at once (the store notifies every gateway sharing it)'
+    : 'within 30 seconds (its key cache)';
+}
+
+/** `none` (or `never`) removes a setting in `keys update`. */
+function isNone(value: string | undefined): boolean {
+  return value !== undefined && /^(none|never)$/i.test(value.trim());
+}
+
+function expiryOf(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseExpiry(value, now);
+  } catch (error) {
+    if (error instanceof StoreError) throw new CliError(`--expires: ${error.message}`);
+    throw error;
+  }
+}
+
+function when(time: number): string {
+  return new Date(time).toISOString().replace('.000Z', 'Z');
+}
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -103,6 +142,7 @@ function describePolicy(key: ApiKeyRecord): string {
     key.monthlyBudgetUsd !== undefined ? `budget $${key.monthlyBudgetUsd}/month` : undefined,
     key.requestsPerMinute !== undefined ? `${key.requestsPerMinute} requests/min` : undefined,
     key.tokensPerMinute !== undefined ? `${key.tokensPerMinute} tokens/min` : undefined,
+    key.expiresAt !== undefined ? `expires ${when(key.expiresAt)}` : undefined,
   ];
   return parts.filter(Boolean).join('; ');
 }
@@ -126,10 +166,12 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
       budget: { type: 'string' },
       rpm: { type: 'string' },
       tpm: { type: 'string' },
+      expires: { type: 'string' },
       config: { type: 'string' },
     },
     strict: true,
   });
+  const now = (context.clock ?? systemClock)();
   const name = values.name?.trim();
   if (!name) throw new CliError('keys create needs --name, e.g. keys create --name ci');
   const input: NewApiKey = { name };
@@ -143,13 +185,15 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
   if (rpm !== undefined) input.requestsPerMinute = rpm;
   const tpm = amount(values.tpm, '--tpm', true);
   if (tpm !== undefined) input.tokensPerMinute = tpm;
+  const expiresAt = expiryOf(values.expires, now);
+  if (expiresAt !== undefined) input.expiresAt = expiresAt;
   const { config, store: opened } = await openKeyStore(values.config, context);
   try {
     // Revoked keys count: once a key has existed, keys stay required (revoking the last one closes the gateway).
     const first = (await opened.listKeys({ includeRevoked: true })).length === 0;
     let created: Awaited<ReturnType<Store['createKey']>>;
     try {
-      created = await opened.createKey(input);
+      created = await opened.createKey(input, { now });
     } catch (error) {
       if (error instanceof StoreError) throw new CliError(error.message, 1);
       throw error;
@@ -174,7 +218,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
     context.out(`  curl:                    curl ${url}/v1/messages -H 'x-api-key: ${secret}' …`);
     context.out(`  AWS SDK (Bedrock):       endpoint ${url}, AWS_ACCESS_KEY_ID=${secret} (any secret key)`);
     context.out('');
-    context.out(`A running gateway accepts the key ${CACHE_NOTE}.`);
+    context.out(`A running gateway accepts the key ${takesEffect(opened)}.`);
     if (first) {
       context.out(
         'This is the first key: from now on the gateway requires a key from every caller (and may listen beyond loopback).',
@@ -212,6 +256,7 @@ async function listKeys(argv: string[], context: CommandContext): Promise<number
       return 0;
     }
     const day = (time: number) => new Date(time).toISOString().slice(0, 10);
+    const now = (context.clock ?? systemClock)();
     const rows = keys.map((key) => [
       key.id,
       key.name,
@@ -222,7 +267,13 @@ async function listKeys(argv: string[], context: CommandContext): Promise<number
       key.monthlyBudgetUsd !== undefined ? `$${key.monthlyBudgetUsd}` : '-',
       key.requestsPerMinute !== undefined ? String(key.requestsPerMinute) : '-',
       key.tokensPerMinute !== undefined ? String(key.tokensPerMinute) : '-',
-      key.revokedAt !== undefined ? `revoked ${day(key.revokedAt)}` : 'active',
+      key.expiresAt !== undefined ? when(key.expiresAt) : 'never',
+      key.lastUsedAt !== undefined ? when(key.lastUsedAt) : 'never',
+      key.revokedAt !== undefined
+        ? `revoked ${day(key.revokedAt)}`
+        : key.expiresAt !== undefined && key.expiresAt <= now
+          ? 'expired'
+          : 'active',
     ]);
     const headers = [
       'ID',
@@ -234,6 +285,8 @@ async function listKeys(argv: string[], context: CommandContext): Promise<number
       'BUDGET/MONTH',
       'RPM',
       'TPM',
+      'EXPIRES',
+      'LAST USED',
       'STATUS',
     ];
     for (const line of formatTable(headers, rows)) context.out(line);
@@ -269,7 +322,7 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
       );
     }
     context.out(`Revoked key "${revoked.name}" (${revoked.id}, prefix ${revoked.prefix}).`);
-    context.out(`A running gateway refuses it ${CACHE_NOTE}.`);
+    context.out(`A running gateway refuses it ${takesEffect(opened)}.`);
     if ((await opened.listKeys()).length === 0) {
       context.out(
         'No active key is left: the gateway now refuses every caller (keys stay required once one has existed). ' +
@@ -282,9 +335,133 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
   }
 }
 
-const SUBCOMMANDS = { create, list: listKeys, revoke } as const;
+/** The key a subcommand names, and no more: one positional. */
+function oneKey(positionals: string[], subcommand: string): string {
+  const [reference, ...extra] = positionals;
+  if (!reference) {
+    throw new CliError(`keys ${subcommand} needs the key: its id, name or prefix (see \`keys list\`)`);
+  }
+  if (extra.length > 0) throw new CliError(`keys ${subcommand} takes one key; got ${positionals.length}`);
+  return reference;
+}
 
-/** `claude-gateway keys create|list|revoke`: gateway keys, straight in the store. */
+/** Runs a store call, its StoreErrors as one-line CLI errors; a missing key as one too. */
+async function onKey<Result>(reference: string, call: () => Promise<Result | undefined>): Promise<Result> {
+  let result: Result | undefined;
+  try {
+    result = await call();
+  } catch (error) {
+    if (error instanceof StoreError) throw new CliError(error.message, 1);
+    throw error;
+  }
+  if (result === undefined) {
+    throw new CliError(
+      `no active key matches "${reference}" (by id, name or prefix); see \`keys list --all\``,
+      1,
+    );
+  }
+  return result;
+}
+
+async function update(argv: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      name: { type: 'string' },
+      models: { type: 'string' },
+      residency: { type: 'string' },
+      budget: { type: 'string' },
+      rpm: { type: 'string' },
+      tpm: { type: 'string' },
+      expires: { type: 'string' },
+      config: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const reference = oneKey(positionals, 'update');
+  const now = (context.clock ?? systemClock)();
+  const changes: ApiKeyChanges = {};
+  if (values.name !== undefined) {
+    const name = values.name.trim();
+    if (!name) throw new CliError('--name needs a name, e.g. --name ci-2');
+    changes.name = name;
+  }
+  if (values.models !== undefined) changes.allowedModels = isNone(values.models) ? null : list(values.models);
+  if (values.residency !== undefined) {
+    changes.residency = isNone(values.residency) ? null : residencyOf(values.residency);
+  }
+  if (values.budget !== undefined) {
+    changes.monthlyBudgetUsd = isNone(values.budget) ? null : amount(values.budget, '--budget', false);
+  }
+  if (values.rpm !== undefined) {
+    changes.requestsPerMinute = isNone(values.rpm) ? null : amount(values.rpm, '--rpm', true);
+  }
+  if (values.tpm !== undefined) {
+    changes.tokensPerMinute = isNone(values.tpm) ? null : amount(values.tpm, '--tpm', true);
+  }
+  if (values.expires !== undefined) {
+    changes.expiresAt = isNone(values.expires) ? null : expiryOf(values.expires, now);
+  }
+  if (Object.keys(changes).length === 0) {
+    throw new CliError(
+      'keys update needs something to change: --name, --models, --residency, --budget, --rpm, --tpm or --expires',
+    );
+  }
+  const { store: opened } = await openKeyStore(values.config, context);
+  try {
+    const updated = await onKey(reference, () => opened.updateKey(reference, changes, { now }));
+    context.out(`Updated key "${updated.name}" (${updated.id}): ${describePolicy(updated)}.`);
+    for (const note of unknownModelNotes(changes.allowedModels ?? [])) context.error(note);
+    context.out(`A running gateway applies it ${takesEffect(opened)}.`);
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+async function rotate(argv: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { grace: { type: 'string' }, config: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const reference = oneKey(positionals, 'rotate');
+  let graceMs = DEFAULT_ROTATION_GRACE_MS;
+  if (values.grace !== undefined) {
+    try {
+      graceMs = parseGrace(values.grace);
+    } catch (error) {
+      if (error instanceof StoreError) throw new CliError(`--grace: ${error.message}`);
+      throw error;
+    }
+  }
+  const now = (context.clock ?? systemClock)();
+  const { store: opened } = await openKeyStore(values.config, context);
+  try {
+    const rotated = await onKey(reference, () => opened.rotateKey(reference, { graceMs, now }));
+    const { record, secret } = rotated;
+    context.out(`Rotated key "${record.name}" (${record.id}): new prefix ${record.prefix}.`);
+    context.out('');
+    context.out('New secret (shown once: only its hash is stored):');
+    context.out(`  ${secret}`);
+    context.out('');
+    context.out(
+      graceMs === 0
+        ? `The old secret is refused from now on (running gateways: ${takesEffect(opened)}).`
+        : `The old secret keeps working until ${when(rotated.previousSecretValidUntil)}, then is refused. ` +
+            'Put the new one in place before then.',
+    );
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+const SUBCOMMANDS = { create, list: listKeys, update, rotate, revoke } as const;
+
+/** `claude-gateway keys create|list|update|rotate|revoke`: gateway keys, straight in the store. */
 export async function runKeys(argv: string[], context: CommandContext): Promise<number> {
   const [subcommand, ...rest] = argv;
   if (
@@ -299,7 +476,9 @@ export async function runKeys(argv: string[], context: CommandContext): Promise<
   }
   const run = SUBCOMMANDS[subcommand as keyof typeof SUBCOMMANDS];
   if (!run) {
-    throw new CliError(`unknown subcommand "${subcommand}"; use create, list or revoke (see keys --help)`);
+    throw new CliError(
+      `unknown subcommand "${subcommand}"; use create, list, update, rotate or revoke (see keys --help)`,
+    );
   }
   return run(rest, context);
 }

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseSince } from '../gateway/admin.js';
+import { keyForFilter } from '../store/key-reference.js';
+import { StoreError } from '../store/store-error.js';
 import type { ActivityFilter, ApiKeyRecord, RequestRecord, Store } from '../store/types.js';
 import { loadCliConfig } from './cli-config.js';
 import { openCliStore } from './cli-store.js';
@@ -43,11 +45,13 @@ function limitOf(value: string | undefined): number {
 }
 
 async function keyIdOf(store: Store, reference: string): Promise<string> {
-  const keys: ApiKeyRecord[] = await store.listKeys({ includeRevoked: true });
-  const found =
-    keys.find((key) => key.id === reference) ??
-    keys.find((key) => key.name === reference) ??
-    keys.find((key) => key.prefix === reference);
+  let found: ApiKeyRecord | undefined;
+  try {
+    found = keyForFilter(await store.listKeys({ includeRevoked: true }), reference);
+  } catch (error) {
+    if (error instanceof StoreError) throw new CliError(error.message, 1);
+    throw error;
+  }
   if (!found) {
     throw new CliError(
       `no gateway key matches "${reference}"; give an id, name or prefix from \`claude-gateway keys list --all\``,

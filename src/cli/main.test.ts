@@ -14,7 +14,7 @@ describe('main', () => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.text.split('\n')[0]).toBe(
-      `Usage: claude-gateway ${command} ${command === 'keys' ? '<create|list|revoke> ' : ''}[options]`,
+      `Usage: claude-gateway ${command} ${command === 'keys' ? '<create|list|update|rotate|revoke> ' : ''}[options]`,
     );
   });
 

@@ -19,7 +19,7 @@ Commands:
   models     the model catalog: ids per platform, scopes, context, prices (--live asks the platforms)
   doctor     check each platform's credentials, region and model access, and say what to fix
   logs       read the activity log: requests, tokens, cost
-  keys       create, list and revoke gateway keys
+  keys       create, list, update, rotate and revoke gateway keys
 
 Run "claude-gateway <command> --help" for a command's options.`;
 

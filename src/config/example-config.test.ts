@@ -14,6 +14,7 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/claude-gateway.yaml', impo
 /** The variables the example needs without a default. */
 const ENV = {
   CLAUDE_GATEWAY_ADMIN_KEY: 'an-admin-key-of-32-characters-xx',
+  METRICS_TOKEN: 'a-metrics-token-of-32-characters',
   ANTHROPIC_API_KEY: 'sk-ant-example',
   ANTHROPIC_AWS_WORKSPACE_ID: 'wrkspc_example',
   ANTHROPIC_AWS_API_KEY: 'aws-key-example',

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { decodePathSegment } from '../net/decode-path-segment.js';
+import { keyForFilter } from '../store/key-reference.js';
+import { DEFAULT_ROTATION_GRACE_MS, parseExpiry, parseGrace } from '../store/key-times.js';
 import { StoreError } from '../store/store-error.js';
-import type { ApiKeyRecord, NewApiKey } from '../store/types.js';
+import type { ActivityFilter, ApiKeyChanges, ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { anthropicErrorTypeForStatus } from '../wire/errors/types.js';
 import type { GatewayContext } from './context.js';
@@ -46,11 +48,64 @@ export function parseSince(value: string | null, now = Date.now()): number | und
   return time;
 }
 
+const MAX_ADMIN_BODY = 1024 * 1024;
+
+/** A JSON object body; otherwise the error already answered, and undefined. */
+async function readObject(
+  exchange: Exchange,
+  example: string,
+  options: { optional?: boolean } = {},
+): Promise<Record<string, unknown> | undefined> {
+  const body = await exchange.readBody(MAX_ADMIN_BODY);
+  if (!body.ok) {
+    if (body.reason === 'aborted') return undefined;
+    const error = bodyError(body, MAX_ADMIN_BODY);
+    adminError(exchange, error.status, error.message);
+    return undefined;
+  }
+  const text = body.bytes.toString('utf8');
+  if (options.optional && text.trim() === '') return {};
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    adminError(exchange, 400, `The body is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    adminError(exchange, 400, `The body must be a JSON object such as ${example}.`);
+    return undefined;
+  }
+  return input as Record<string, unknown>;
+}
+
+/** `expiresAt` as a client may send it (an ISO time, `30d`, ms) as the store takes it (ms); null stays. */
+function withExpiry<Input extends { expiresAt?: unknown }>(input: Input, now: number): Input {
+  if (input.expiresAt === undefined || input.expiresAt === null) return input;
+  return { ...input, expiresAt: parseExpiry(input.expiresAt, now) };
+}
+
+/** The key id a `key=` filter means (id, name or prefix, revoked keys too); throws a 404 when none. */
+async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
+  if (!reference) return {};
+  const key = keyForFilter(await context.store.listKeys({ includeRevoked: true }), reference);
+  if (!key) {
+    throw new GatewayError({
+      status: 404,
+      type: 'not_found_error',
+      message: `No gateway key matches "${reference}" (by id, name or prefix); see GET /admin/keys?all=true.`,
+    });
+  }
+  return { keyId: key.id };
+}
+
 /**
  * The admin API, behind `Authorization: Bearer <server.adminKey>`:
- * `GET/POST /admin/keys`, `DELETE /admin/keys/{id|name|prefix}`,
+ * `GET/POST /admin/keys`, `PATCH/DELETE /admin/keys/{id|name|prefix}`,
+ * `POST /admin/keys/{id|name|prefix}/rotate`,
  * `GET /admin/requests[?since=1h&key=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
- * `GET /admin/summary[?since=…]`.
+ * `GET /admin/summary[?since=…&key=…]`. Key changes reach this gateway's
+ * callers at once (and other replicas' through the store, see `CallerAuth`).
  */
 export async function handleAdmin(context: GatewayContext, exchange: Exchange): Promise<void> {
   const adminKey = context.config.server.adminKey;
@@ -74,24 +129,48 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         return json(exchange, 200, { keys: keys.map(publicKey) });
       }
       if (method === 'POST' && segments.length === 1) {
-        const body = await exchange.readBody(1024 * 1024);
-        if (!body.ok) {
-          if (body.reason === 'aborted') return;
-          const error = bodyError(body, 1024 * 1024);
-          return adminError(exchange, error.status, error.message);
-        }
-        let input: NewApiKey;
-        try {
-          input = JSON.parse(body.bytes.toString('utf8')) as NewApiKey;
-        } catch (error) {
-          return adminError(exchange, 400, `The body is not valid JSON: ${(error as Error).message}`);
-        }
-        if (!input || typeof input !== 'object' || Array.isArray(input)) {
-          return adminError(exchange, 400, 'The body must be a JSON object such as {"name": "team-a"}.');
-        }
-        const created = await context.store.createKey(input);
+        const input = await readObject(exchange, '{"name": "team-a"}');
+        if (!input) return;
+        const now = context.clock();
+        const created = await context.store.createKey(withExpiry(input as unknown as NewApiKey, now), {
+          now,
+        });
         context.callers.invalidate();
         return json(exchange, 201, { key: publicKey(created.record), secret: created.secret });
+      }
+      if (method === 'PATCH' && segments.length === 2 && segments[1]) {
+        const input = await readObject(exchange, '{"monthlyBudgetUsd": 100}');
+        if (!input) return;
+        const now = context.clock();
+        const updated = await context.store.updateKey(segments[1], withExpiry(input as ApiKeyChanges, now), {
+          now,
+        });
+        context.callers.invalidate();
+        return updated
+          ? json(exchange, 200, { key: publicKey(updated) })
+          : adminError(exchange, 404, `No active key matches "${segments[1]}".`);
+      }
+      if (method === 'POST' && segments.length === 3 && segments[1] && segments[2] === 'rotate') {
+        const input = await readObject(exchange, '{"grace": "24h"}', { optional: true });
+        if (!input) return;
+        const unknown = Object.keys(input).filter((field) => field !== 'grace');
+        if (unknown.length > 0) {
+          return adminError(
+            exchange,
+            400,
+            `Cannot rotate the key: unknown field "${unknown[0]}"; the only field is "grace" (like "24h", "30m" or "0").`,
+          );
+        }
+        const graceMs = input.grace === undefined ? DEFAULT_ROTATION_GRACE_MS : parseGrace(input.grace);
+        const rotated = await context.store.rotateKey(segments[1], { graceMs, now: context.clock() });
+        context.callers.invalidate();
+        return rotated
+          ? json(exchange, 200, {
+              key: publicKey(rotated.record),
+              secret: rotated.secret,
+              previousSecretValidUntil: rotated.previousSecretValidUntil,
+            })
+          : adminError(exchange, 404, `No active key matches "${segments[1]}".`);
       }
       if (method === 'DELETE' && segments.length === 2 && segments[1]) {
         const revoked = await context.store.revokeKey(segments[1]);
@@ -110,7 +189,7 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
       const since = parseSince(exchange.query.get('since'));
       const requests = await context.store.queryRequests({
         ...(since !== undefined ? { since } : {}),
-        ...(exchange.query.get('key') ? { keyId: exchange.query.get('key') as string } : {}),
+        ...(await keyFilter(context, exchange.query.get('key'))),
         ...(exchange.query.get('session') ? { sessionId: exchange.query.get('session') as string } : {}),
         limit: Math.min(1000, Number(exchange.query.get('limit') ?? 100) || 100),
       });
@@ -118,7 +197,14 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
     }
     if (segments[0] === 'summary' && method === 'GET') {
       const since = parseSince(exchange.query.get('since'));
-      return json(exchange, 200, await context.store.summarize(since !== undefined ? { since } : {}));
+      return json(
+        exchange,
+        200,
+        await context.store.summarize({
+          ...(since !== undefined ? { since } : {}),
+          ...(await keyFilter(context, exchange.query.get('key'))),
+        }),
+      );
     }
     return adminError(exchange, 404, `The admin API has no ${method} ${path}.`);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { namesOf, type ResolvedModel, resolveModel } from '../catalog/resolve.js';
-import type { ApiKeyRecord, Store } from '../store/types.js';
+import { type Clock, systemClock } from '../clock.js';
+import type { ApiKeyRecord, SecretLookup, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Exchange } from './exchange.js';
 
@@ -74,25 +75,54 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
+/** Last-used times are written at most this often per key and process. */
+export const LAST_USED_WRITE_MS = 60_000;
+
 /**
  * Gateway keys: looks a presented secret up (by hash, cached briefly), and
  * knows whether keys are required at all. They are once a key has existed in
  * the store, revoked or not: revoking the last key closes the gateway rather
  * than opening it. A store that never had a key leaves a loopback gateway
  * open; a gateway reachable beyond loopback in that state refuses everyone.
+ *
+ * Expiry and the end of a rotated secret's grace period are decided on every
+ * request, on the injected clock, so the cache never lets an expired key
+ * through. Key changes empty the cache: the admin API's at once, and on a
+ * store shared between processes (Postgres) every change by any process, as
+ * soon as its notification arrives.
  */
 export class CallerAuth {
-  private readonly cache = new Map<string, { key: ApiKeyRecord | undefined; expires: number }>();
+  private readonly cache = new Map<string, { found: SecretLookup | undefined; expires: number }>();
   private keysExist: { value: boolean; expires: number } | undefined;
   /** Set for good once a key was seen: nothing in the store can open the gateway again. */
   private hadKey = false;
   private readonly host: string;
+  private readonly clock: Clock;
+  /** When (on the clock) this process last wrote each key's last-used time. */
+  private readonly lastUseWritten = new Map<string, number>();
+  /**
+   * Settles once the gateway hears key changes made by other processes: true
+   * when it does (Postgres LISTEN), false when the store cannot tell it (SQLite:
+   * other processes' changes arrive within the 30 s cache) or listening failed.
+   */
+  readonly watchingKeyChanges: Promise<boolean>;
 
   constructor(
     private readonly store: Store,
-    options: { host?: string } = {},
+    options: { host?: string; clock?: Clock; onWatchError?: (error: unknown) => void } = {},
   ) {
     this.host = options.host ?? '127.0.0.1';
+    this.clock = options.clock ?? systemClock;
+    const watch = store.watchKeyChanges?.(() => this.invalidate());
+    this.watchingKeyChanges = watch
+      ? watch.then(
+          () => true,
+          (error: unknown) => {
+            options.onWatchError?.(error);
+            return false;
+          },
+        )
+      : Promise.resolve(false);
   }
 
   /** Whether callers need a key: once any key, even a revoked one, exists. Without one the gateway is open (and bound to loopback). */
@@ -108,7 +138,7 @@ export class CallerAuth {
     return this.keysExist.value;
   }
 
-  /** Forget cached lookups after keys change (create, revoke). */
+  /** Forget cached lookups after keys change (create, revoke, rotate, update). */
   invalidate(): void {
     this.cache.clear();
     this.keysExist = undefined;
@@ -124,15 +154,42 @@ export class CallerAuth {
       return {};
     }
     if (!secret) throw GatewayError.fromCode('MISSING_API_KEY');
-    const now = Date.now();
+    // The cache's lifetime is elapsed time; whether a key has expired is a date, on the clock.
+    const elapsed = Date.now();
     const cached = this.cache.get(secret);
-    let key = cached && cached.expires > now ? cached.key : undefined;
-    if (!cached || cached.expires <= now) {
-      key = await this.store.findKeyBySecret(secret);
-      this.cache.set(secret, { key, expires: now + KEY_CACHE_MS });
+    let found = cached && cached.expires > elapsed ? cached.found : undefined;
+    if (!cached || cached.expires <= elapsed) {
+      found = await this.store.lookupSecret(secret);
+      this.cache.set(secret, { found, expires: elapsed + KEY_CACHE_MS });
       if (this.cache.size > 10_000) this.cache.clear();
     }
-    if (!key) throw GatewayError.fromCode('INVALID_API_KEY');
+    const key = found?.key;
+    if (!found || !key || key.revokedAt !== undefined) throw GatewayError.fromCode('INVALID_API_KEY');
+    const now = this.clock();
+    if (found.rotated && now >= found.rotated.validUntil) {
+      throw GatewayError.fromCode('ROTATED_API_KEY', {
+        name: key.name,
+        rotatedAt: new Date(found.rotated.at).toISOString(),
+        endedAt: new Date(found.rotated.validUntil).toISOString(),
+      });
+    }
+    if (key.expiresAt !== undefined && now >= key.expiresAt) {
+      throw GatewayError.fromCode('EXPIRED_API_KEY', {
+        name: key.name,
+        expiredAt: new Date(key.expiresAt).toISOString(),
+      });
+    }
+    this.noteUse(key.id, now);
     return { key };
+  }
+
+  /** Writes a key's last-used time, at most once a minute per key: a map lookup per request, not a write. */
+  private noteUse(keyId: string, now: number): void {
+    const written = this.lastUseWritten.get(keyId);
+    if (written !== undefined && now - written < LAST_USED_WRITE_MS && now >= written) return;
+    this.lastUseWritten.set(keyId, now);
+    if (this.lastUseWritten.size > 10_000) this.lastUseWritten.clear();
+    // A store that cannot take it now (busy, unreachable) gets the next minute's.
+    this.store.recordKeyUse(keyId, now).catch(() => {});
   }
 }

@@ -27,10 +27,12 @@ export interface IngressCall {
   hint?: string;
 }
 
-/** The gateway's own refusals of the caller's credential: no key, a wrong key, or no keys beyond loopback. */
+/** The gateway's own refusals of the caller's credential: no key, a wrong, expired or replaced key, or no keys beyond loopback. */
 const KEY_REFUSALS: ReadonlySet<string> = new Set([
   'MISSING_API_KEY',
   'INVALID_API_KEY',
+  'EXPIRED_API_KEY',
+  'ROTATED_API_KEY',
   'OPEN_BEYOND_LOOPBACK',
 ]);
 

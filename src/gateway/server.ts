@@ -118,7 +118,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // /readyz says 503 while the store does not answer.
   const storeHealth = new StoreHealth(store);
   const requestPathStore = guardKeyReads(store, { health: storeHealth, logger });
-  const callers = new CallerAuth(requestPathStore, { host: config.server.host });
+  const callers = new CallerAuth(requestPathStore, {
+    host: config.server.host,
+    clock,
+    onWatchError: (error) =>
+      logger.warn(
+        { err: error },
+        "cannot listen for key changes in the store: other replicas' key changes reach this one within 30 seconds",
+      ),
+  });
   const host = config.server.host;
   if (!isLoopbackHost(host) && !(await callers.keysRequired())) {
     if (!options.store) await store.close();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoreHealth } from '../store/store-health.js';
-import type { ApiKeyRecord, Store } from '../store/types.js';
+import type { ApiKeyRecord, SecretLookup, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Logger } from './logger.js';
 
@@ -14,7 +14,7 @@ export interface KeyReadGuardOptions {
   maxRemembered?: number;
 }
 
-const READS = new Set<PropertyKey>(['findKeyBySecret', 'listKeys', 'spendSince']);
+const READS = new Set<PropertyKey>(['findKeyBySecret', 'lookupSecret', 'listKeys', 'spendSince']);
 
 /**
  * The store as the request path reads it (key lookups, the "are keys
@@ -33,6 +33,7 @@ export function guardKeyReads(store: Store, options: KeyReadGuardOptions): Store
   const timeoutMs = options.timeoutMs ?? 2000;
   const maxRemembered = options.maxRemembered ?? 10_000;
   const keysBySecret = new Map<string, ApiKeyRecord | undefined>();
+  const lookups = new Map<string, SecretLookup | undefined>();
   const keyLists = new Map<string, ApiKeyRecord[]>();
   let failing = false;
 
@@ -79,22 +80,30 @@ export function guardKeyReads(store: Store, options: KeyReadGuardOptions): Store
     }
   }
 
-  const guarded: Pick<Store, 'findKeyBySecret' | 'listKeys' | 'spendSince'> = {
+  /** Remembers the last answer for a secret (most recent last, at most `maxRemembered`). */
+  function rememberer<T>(cache: Map<string, T>, id: string) {
+    return {
+      known: { has: cache.has(id), value: cache.get(id) },
+      remember: (value: T) => {
+        cache.delete(id);
+        cache.set(id, value);
+        if (cache.size > maxRemembered) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      },
+    };
+  }
+  const secretId = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+  const guarded: Pick<Store, 'findKeyBySecret' | 'lookupSecret' | 'listKeys' | 'spendSince'> = {
     findKeyBySecret(secret) {
-      const id = createHash('sha256').update(secret).digest('base64url');
-      return read(
-        'a gateway key',
-        () => store.findKeyBySecret(secret),
-        { has: keysBySecret.has(id), value: keysBySecret.get(id) },
-        (key) => {
-          keysBySecret.delete(id);
-          keysBySecret.set(id, key);
-          if (keysBySecret.size > maxRemembered) {
-            const oldest = keysBySecret.keys().next().value;
-            if (oldest !== undefined) keysBySecret.delete(oldest);
-          }
-        },
-      );
+      const { known, remember } = rememberer(keysBySecret, secretId(secret));
+      return read('a gateway key', () => store.findKeyBySecret(secret), known, remember);
+    },
+    lookupSecret(secret) {
+      const { known, remember } = rememberer(lookups, secretId(secret));
+      return read('a gateway key', () => store.lookupSecret(secret), known, remember);
     },
     listKeys(listOptions) {
       const id = JSON.stringify(listOptions ?? {});

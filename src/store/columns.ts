@@ -88,6 +88,9 @@ export const KEY_COLUMNS: readonly ColumnSpec<ApiKeyRecord>[] = [
   { name: 'requests_per_minute', field: 'requestsPerMinute', kind: 'integer' },
   { name: 'tokens_per_minute', field: 'tokensPerMinute', kind: 'integer' },
   { name: 'metadata', field: 'metadata', kind: 'json' },
+  { name: 'expires_at', field: 'expiresAt', kind: 'integer' },
+  { name: 'rotated_at', field: 'rotatedAt', kind: 'integer' },
+  { name: 'last_used_at', field: 'lastUsedAt', kind: 'integer' },
 ];
 
 /** How a backend's driver wants booleans, JSON and text bound. */

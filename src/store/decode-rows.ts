@@ -6,6 +6,7 @@ import {
   RESIDENCIES,
   type RequestRecord,
   type Residency,
+  type SecretLookup,
 } from './types.js';
 
 /** A row as a driver returns it: column name → value. */
@@ -112,7 +113,22 @@ export function decodeKey(row: StoredRow): ApiKeyRecord {
     requestsPerMinute: number(row.requests_per_minute),
     tokensPerMinute: number(row.tokens_per_minute),
     metadata: isRecord(metadata) ? metadata : undefined,
+    expiresAt: number(row.expires_at),
+    rotatedAt: number(row.rotated_at),
+    lastUsedAt: number(row.last_used_at),
   });
+}
+
+/**
+ * A key found by a secret a rotation replaced: the key's row with the old
+ * secret's `old_replaced_at` and `old_valid_until`.
+ *
+ * @example
+ * oldSecretLookup({ id: 'key_1', …, old_replaced_at: 1000, old_valid_until: 2000 }).rotated // { at: 1000, validUntil: 2000 }
+ */
+export function oldSecretLookup(row: StoredRow): SecretLookup {
+  const { old_replaced_at: at, old_valid_until: validUntil, ...key } = row;
+  return { key: decodeKey(key), rotated: { at: number(at) ?? 0, validUntil: number(validUntil) ?? 0 } };
 }
 
 /**

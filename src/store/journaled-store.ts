@@ -4,9 +4,12 @@ import { writeStoreLogToStderr } from './store-logger.js';
 import type {
   ActivityFilter,
   ActivityQuery,
+  ApiKeyChanges,
   AttemptRecord,
+  KeyChangeOptions,
   NewApiKey,
   RequestRecord,
+  RotateKeyOptions,
   Store,
   StoreLogger,
 } from './types.js';
@@ -166,6 +169,8 @@ class JournaledStore implements Store {
     this.#journal = journal;
     this.#logger = logger;
     this.replayed = replayed;
+    const watch = inner.watchKeyChanges?.bind(inner);
+    if (watch) this.watchKeyChanges = watch;
     this.#maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES;
     this.#droppedBaseline = inner.stats().dropped;
     this.#timer = setInterval(() => void this.#checkpoint(), options.checkpointMs ?? DEFAULT_CHECKPOINT_MS);
@@ -204,8 +209,8 @@ class JournaledStore implements Store {
   prune(olderThanMs: number) {
     return this.#inner.prune(olderThanMs);
   }
-  createKey(input: NewApiKey) {
-    return this.#inner.createKey(input);
+  createKey(input: NewApiKey, options?: KeyChangeOptions) {
+    return this.#inner.createKey(input, options);
   }
   listKeys(options?: { includeRevoked?: boolean }) {
     return this.#inner.listKeys(options);
@@ -213,9 +218,22 @@ class JournaledStore implements Store {
   revokeKey(reference: string) {
     return this.#inner.revokeKey(reference);
   }
+  updateKey(reference: string, changes: ApiKeyChanges, options?: KeyChangeOptions) {
+    return this.#inner.updateKey(reference, changes, options);
+  }
+  rotateKey(reference: string, options: RotateKeyOptions) {
+    return this.#inner.rotateKey(reference, options);
+  }
   findKeyBySecret(secret: string) {
     return this.#inner.findKeyBySecret(secret);
   }
+  lookupSecret(secret: string) {
+    return this.#inner.lookupSecret(secret);
+  }
+  recordKeyUse(keyId: string, at: number) {
+    return this.#inner.recordKeyUse(keyId, at);
+  }
+  readonly watchKeyChanges?: Store['watchKeyChanges'];
   stats() {
     return this.#inner.stats();
   }

@@ -87,6 +87,17 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
   (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN cost_estimated BOOLEAN;`,
   // 3: Claude Code's subagents: `x-claude-code-agent-id` and `x-claude-code-parent-agent-id`.
   (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN agent_id TEXT, ADD COLUMN parent_agent_id TEXT;`,
+  // 4: key life cycle: expiry, rotation (old secrets work until their grace period ends), last use.
+  (schema) => `
+  ALTER TABLE ${schema}.api_keys ADD COLUMN expires_at BIGINT, ADD COLUMN rotated_at BIGINT, ADD COLUMN last_used_at BIGINT;
+  CREATE TABLE ${schema}.api_key_old_secrets (
+    hash TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    replaced_at BIGINT NOT NULL,
+    valid_until BIGINT NOT NULL
+  );
+  CREATE INDEX api_key_old_secrets_key ON ${schema}.api_key_old_secrets (key_id);
+  `,
 ];
 
 /**

@@ -72,6 +72,7 @@ describe('Postgres store: schemas and replicas', () => {
       const tables =
         await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = ${`${prefix}_a`} ORDER BY 1`;
       expect(tables.map((row) => row.table_name)).toEqual([
+        'api_key_old_secrets',
         'api_keys',
         'attempts',
         'requests',
@@ -93,7 +94,7 @@ describe('Postgres store: schemas and replicas', () => {
     );
     try {
       const versions = await sql.unsafe(`SELECT version FROM "${schema}".schema_version`);
-      expect(versions.map((row) => row.version)).toEqual([1, 2, 3]);
+      expect(versions.map((row) => row.version)).toEqual([1, 2, 3, 4]);
       await Promise.all(
         replicas.map(async (replica, index) => {
           await replica.recordRequest(request({ id: `from-${index}` }));

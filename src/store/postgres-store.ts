@@ -16,24 +16,36 @@ import {
   POSTGRES_ENCODING,
   REQUEST_COLUMNS,
 } from './columns.js';
-import { decodeAttempt, decodeKey, decodeRequest, number, type StoredRow } from './decode-rows.js';
+import {
+  decodeAttempt,
+  decodeKey,
+  decodeRequest,
+  number,
+  oldSecretLookup,
+  type StoredRow,
+} from './decode-rows.js';
 import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
-import { hashSecret } from './key-secrets.js';
+import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
-import { buildNewKey } from './new-key.js';
+import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { migratePostgres, quoteIdentifier } from './postgres-schema.js';
 import { redactUrl, StoreError } from './store-error.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
   ActivityFilter,
   ActivityQuery,
+  ApiKeyChanges,
   ApiKeyRecord,
   AttemptRecord,
   CreatedApiKey,
+  KeyChangeOptions,
   NewApiKey,
   RequestRecord,
   RequestSummary,
+  RotatedApiKey,
+  RotateKeyOptions,
+  SecretLookup,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -51,6 +63,12 @@ export interface PostgresStoreOptions {
   logger?: StoreLogger;
   batch?: BatchTuning;
 }
+
+/**
+ * The channel key changes are announced on (NOTIFY), with the schema as the
+ * payload: every gateway sharing the schema drops its cached keys at once.
+ */
+export const KEY_CHANGES_CHANNEL = 'claude_gateway_key_changes';
 
 /** Rows per INSERT statement, well under Postgres's 65 535 parameters. */
 const ROWS_PER_STATEMENT = 1000;
@@ -119,6 +137,8 @@ class PostgresStore implements ReplayableStore {
   readonly #requests: string;
   readonly #attempts: string;
   readonly #keys: string;
+  readonly #oldSecrets: string;
+  readonly #schema: string;
   readonly #batch: BatchWriter<LogItem>;
   #closed = false;
 
@@ -128,6 +148,8 @@ class PostgresStore implements ReplayableStore {
     this.#requests = `${quoted}.requests`;
     this.#attempts = `${quoted}.attempts`;
     this.#keys = `${quoted}.api_keys`;
+    this.#oldSecrets = `${quoted}.api_key_old_secrets`;
+    this.#schema = schema;
     this.#batch = new BatchWriter<LogItem>({
       ...options.batch,
       logger: options.logger ?? writeStoreLogToStderr,
@@ -204,22 +226,19 @@ class PostgresStore implements ReplayableStore {
     });
   }
 
-  async createKey(input: NewApiKey): Promise<CreatedApiKey> {
-    const created = buildNewKey(input);
+  async createKey(input: NewApiKey, options: KeyChangeOptions = {}): Promise<CreatedApiKey> {
+    this.#assertOpen();
+    const created = buildNewKey(input, options.now ?? Date.now());
     try {
-      await this.#all(
-        insertSql(this.#keys, KEY_COLUMNS, 1),
-        encodeRow(KEY_COLUMNS, created.record, POSTGRES_ENCODING),
-      );
-    } catch (error) {
-      if (error instanceof postgres.PostgresError && error.constraint_name === 'api_keys_active_name') {
-        throw new StoreError(
-          `An active key is already named ${created.record.name}; pick another name or revoke that key first.`,
-          'KEY_NAME_TAKEN',
-          { cause: error },
+      await this.#sql.begin(async (transaction) => {
+        await transaction.unsafe(
+          insertSql(this.#keys, KEY_COLUMNS, 1),
+          encodeRow(KEY_COLUMNS, created.record, POSTGRES_ENCODING) as postgres.ParameterOrJSON<never>[],
         );
-      }
-      throw error;
+        await this.#announceKeyChange(transaction);
+      });
+    } catch (error) {
+      throw nameTaken(error, created.record.name);
     }
     return created;
   }
@@ -232,17 +251,49 @@ class PostgresStore implements ReplayableStore {
   }
 
   async revokeKey(reference: string): Promise<ApiKeyRecord | undefined> {
-    const candidates = await this.#all(
-      `SELECT * FROM ${this.#keys} WHERE revoked_at IS NULL AND (id = $1 OR name = $1 OR prefix = $1)`,
-      [reference],
-    );
-    const key = pickKeyByReference(candidates.map(decodeKey), reference);
-    if (!key) return undefined;
-    const [row] = await this.#all(
-      `UPDATE ${this.#keys} SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING *`,
-      [Date.now(), key.id],
-    );
-    return row ? decodeKey(row) : undefined;
+    return this.#changeKey(reference, async (transaction, key) => {
+      const [row] = await transaction.unsafe(
+        `UPDATE ${this.#keys} SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING *`,
+        [Date.now(), key.id],
+      );
+      return row ? decodeKey(row) : undefined;
+    });
+  }
+
+  async updateKey(
+    reference: string,
+    changes: ApiKeyChanges,
+    options: KeyChangeOptions = {},
+  ): Promise<ApiKeyRecord | undefined> {
+    try {
+      return await this.#changeKey(reference, async (transaction, key) => {
+        const next = applyKeyChanges(key, changes, options.now ?? Date.now());
+        await this.#writeKey(transaction, next);
+        return next;
+      });
+    } catch (error) {
+      throw nameTaken(error, typeof changes.name === 'string' ? changes.name.trim() : reference);
+    }
+  }
+
+  async rotateKey(reference: string, options: RotateKeyOptions): Promise<RotatedApiKey | undefined> {
+    return this.#changeKey(reference, async (transaction, key) => {
+      const now = options.now ?? Date.now();
+      const validUntil = now + Math.max(0, options.graceMs);
+      const secret = generateSecret();
+      const record: ApiKeyRecord = {
+        ...key,
+        prefix: displayPrefix(secret),
+        hash: hashSecret(secret),
+        rotatedAt: now,
+      };
+      await transaction.unsafe(
+        `INSERT INTO ${this.#oldSecrets} (hash, key_id, replaced_at, valid_until) VALUES ($1, $2, $3, $4)`,
+        [key.hash, key.id, now, validUntil],
+      );
+      await this.#writeKey(transaction, record);
+      return { record, secret, previousSecretValidUntil: validUntil };
+    });
   }
 
   async findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined> {
@@ -255,6 +306,71 @@ class PostgresStore implements ReplayableStore {
   /** A cheap round trip (`SELECT 1`): rejects with a STORE_UNREACHABLE StoreError while Postgres cannot be reached. */
   async ping(): Promise<void> {
     await this.#all('SELECT 1', []);
+  }
+
+  async lookupSecret(secret: string): Promise<SecretLookup | undefined> {
+    const hash = hashSecret(secret);
+    const [current] = await this.#all(`SELECT * FROM ${this.#keys} WHERE hash = $1`, [hash]);
+    if (current) return { key: decodeKey(current) };
+    const [old] = await this.#all(
+      `SELECT k.*, o.replaced_at AS old_replaced_at, o.valid_until AS old_valid_until
+         FROM ${this.#oldSecrets} o JOIN ${this.#keys} k ON k.id = o.key_id WHERE o.hash = $1`,
+      [hash],
+    );
+    return old ? oldSecretLookup(old) : undefined;
+  }
+
+  async recordKeyUse(keyId: string, at: number): Promise<void> {
+    await this.#all(
+      `UPDATE ${this.#keys} SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)`,
+      [at, keyId],
+    );
+  }
+
+  async watchKeyChanges(listener: () => void): Promise<() => Promise<void>> {
+    this.#assertOpen();
+    const { unlisten } = await this.#sql.listen(
+      KEY_CHANGES_CHANNEL,
+      (payload) => {
+        if (payload === this.#schema) listener();
+      },
+      // Also on every (re)connection of the listening connection: changes made while it was down were not heard.
+      () => listener(),
+    );
+    return unlisten;
+  }
+
+  /** Runs a change on the active key a reference means, locked, in a transaction that announces it. */
+  async #changeKey<Result>(
+    reference: string,
+    change: (transaction: postgres.TransactionSql, key: ApiKeyRecord) => Promise<Result | undefined>,
+  ): Promise<Result | undefined> {
+    this.#assertOpen();
+    return this.#sql.begin(async (transaction) => {
+      const candidates = await transaction.unsafe(
+        `SELECT * FROM ${this.#keys} WHERE revoked_at IS NULL AND (id = $1 OR name = $1 OR prefix = $1) FOR UPDATE`,
+        [reference],
+      );
+      const key = pickKeyByReference(candidates.map(decodeKey), reference);
+      if (!key) return undefined;
+      const result = await change(transaction, key);
+      if (result !== undefined) await this.#announceKeyChange(transaction);
+      return result;
+    }) as Promise<Result | undefined>;
+  }
+
+  /** Writes every column of an existing key. */
+  async #writeKey(transaction: postgres.TransactionSql, record: ApiKeyRecord): Promise<void> {
+    const columns = KEY_COLUMNS.filter((column) => column.name !== 'id');
+    await transaction.unsafe(
+      `UPDATE ${this.#keys} SET ${columns.map((column, index) => `${column.name} = $${index + 1}`).join(', ')} WHERE id = $${columns.length + 1}`,
+      [...encodeRow(columns, record, POSTGRES_ENCODING), record.id] as postgres.ParameterOrJSON<never>[],
+    );
+  }
+
+  /** Delivered when the transaction commits, to every gateway listening (see `watchKeyChanges`). */
+  async #announceKeyChange(transaction: postgres.TransactionSql): Promise<void> {
+    await transaction.unsafe('SELECT pg_notify($1, $2)', [KEY_CHANGES_CHANNEL, this.#schema]);
   }
 
   stats(): WriteStats {
@@ -317,6 +433,17 @@ class PostgresStore implements ReplayableStore {
   #assertOpen(): void {
     if (this.#closed) throw new StoreError('The activity store is closed.', 'STORE_CLOSED');
   }
+}
+
+function nameTaken(error: unknown, name: string): unknown {
+  if (error instanceof postgres.PostgresError && error.constraint_name === 'api_keys_active_name') {
+    return new StoreError(
+      `An active key is already named ${name}; pick another name or revoke that key first.`,
+      'KEY_NAME_TAKEN',
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 function insertSql<Row>(table: string, columns: readonly ColumnSpec<Row>[], rowCount: number): string {

@@ -88,6 +88,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE requests ADD COLUMN cost_estimated INTEGER;`,
   // 3: Claude Code's subagents: `x-claude-code-agent-id` and `x-claude-code-parent-agent-id`.
   `ALTER TABLE requests ADD COLUMN agent_id TEXT; ALTER TABLE requests ADD COLUMN parent_agent_id TEXT;`,
+  // 4: key life cycle: expiry, rotation (old secrets work until their grace period ends), last use.
+  `
+  ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+  ALTER TABLE api_keys ADD COLUMN rotated_at INTEGER;
+  ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+  CREATE TABLE api_key_old_secrets (
+    hash TEXT PRIMARY KEY NOT NULL,
+    key_id TEXT NOT NULL,
+    replaced_at INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL
+  );
+  CREATE INDEX api_key_old_secrets_key ON api_key_old_secrets (key_id);
+  `,
 ];
 
 /**

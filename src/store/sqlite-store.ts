@@ -9,12 +9,12 @@ import {
 } from './activity-sql.js';
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
 import { ATTEMPT_COLUMNS, encodeRow, KEY_COLUMNS, REQUEST_COLUMNS, SQLITE_ENCODING } from './columns.js';
-import { decodeAttempt, decodeKey, decodeRequest, type StoredRow } from './decode-rows.js';
+import { decodeAttempt, decodeKey, decodeRequest, oldSecretLookup, type StoredRow } from './decode-rows.js';
 import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
-import { hashSecret } from './key-secrets.js';
+import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
-import { buildNewKey } from './new-key.js';
+import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { preparePrivateSqliteFile } from './private-files.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
@@ -24,12 +24,17 @@ import { writeStoreLogToStderr } from './store-logger.js';
 import type {
   ActivityFilter,
   ActivityQuery,
+  ApiKeyChanges,
   ApiKeyRecord,
   AttemptRecord,
   CreatedApiKey,
+  KeyChangeOptions,
   NewApiKey,
   RequestRecord,
   RequestSummary,
+  RotatedApiKey,
+  RotateKeyOptions,
+  SecretLookup,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -176,23 +181,16 @@ class SqliteStore implements ReplayableStore {
     return this.#writer.prune(olderThanMs);
   }
 
-  async createKey(input: NewApiKey): Promise<CreatedApiKey> {
+  async createKey(input: NewApiKey, options: KeyChangeOptions = {}): Promise<CreatedApiKey> {
     this.#assertOpen();
-    const created = buildNewKey(input);
+    const created = buildNewKey(input, options.now ?? Date.now());
     const columns = KEY_COLUMNS.map((column) => column.name);
     try {
       this.#statement(
         `INSERT INTO api_keys (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       ).run(encodeRow(KEY_COLUMNS, created.record, SQLITE_ENCODING));
     } catch (error) {
-      if (error instanceof Database.SqliteError && /api_keys\.name/.test(error.message)) {
-        throw new StoreError(
-          `An active key is already named ${created.record.name}; pick another name or revoke that key first.`,
-          'KEY_NAME_TAKEN',
-          { cause: error },
-        );
-      }
-      throw error;
+      throw nameTaken(error, created.record.name);
     }
     return created;
   }
@@ -205,11 +203,7 @@ class SqliteStore implements ReplayableStore {
   async revokeKey(reference: string): Promise<ApiKeyRecord | undefined> {
     this.#assertOpen();
     const revoke = this.#database.transaction(() => {
-      const candidates = this.#all(
-        'SELECT * FROM api_keys WHERE revoked_at IS NULL AND (id = ? OR name = ? OR prefix = ?)',
-        [reference, reference, reference],
-      ).map(decodeKey);
-      const key = pickKeyByReference(candidates, reference);
+      const key = this.#activeKey(reference);
       if (!key) return undefined;
       const revokedAt = Date.now();
       this.#statement('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(revokedAt, key.id);
@@ -218,11 +212,90 @@ class SqliteStore implements ReplayableStore {
     return revoke.immediate();
   }
 
+  async updateKey(
+    reference: string,
+    changes: ApiKeyChanges,
+    options: KeyChangeOptions = {},
+  ): Promise<ApiKeyRecord | undefined> {
+    this.#assertOpen();
+    const update = this.#database.transaction(() => {
+      const key = this.#activeKey(reference);
+      if (!key) return undefined;
+      const next = applyKeyChanges(key, changes, options.now ?? Date.now());
+      this.#writeKey(next);
+      return next;
+    });
+    return update.immediate();
+  }
+
+  async rotateKey(reference: string, options: RotateKeyOptions): Promise<RotatedApiKey | undefined> {
+    this.#assertOpen();
+    const rotate = this.#database.transaction(() => {
+      const key = this.#activeKey(reference);
+      if (!key) return undefined;
+      const now = options.now ?? Date.now();
+      const validUntil = now + Math.max(0, options.graceMs);
+      const secret = generateSecret();
+      const record: ApiKeyRecord = {
+        ...key,
+        prefix: displayPrefix(secret),
+        hash: hashSecret(secret),
+        rotatedAt: now,
+      };
+      this.#statement(
+        'INSERT INTO api_key_old_secrets (hash, key_id, replaced_at, valid_until) VALUES (?, ?, ?, ?)',
+      ).run(key.hash, key.id, now, validUntil);
+      this.#writeKey(record);
+      return { record, secret, previousSecretValidUntil: validUntil };
+    });
+    return rotate.immediate();
+  }
+
   async findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined> {
     const row = this.#all('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL', [
       hashSecret(secret),
     ])[0];
     return row ? decodeKey(row) : undefined;
+  }
+
+  async lookupSecret(secret: string): Promise<SecretLookup | undefined> {
+    const hash = hashSecret(secret);
+    const current = this.#all('SELECT * FROM api_keys WHERE hash = ?', [hash])[0];
+    if (current) return { key: decodeKey(current) };
+    const old = this.#all(
+      `SELECT k.*, o.replaced_at AS old_replaced_at, o.valid_until AS old_valid_until
+         FROM api_key_old_secrets o JOIN api_keys k ON k.id = o.key_id WHERE o.hash = ?`,
+      [hash],
+    )[0];
+    return old ? oldSecretLookup(old) : undefined;
+  }
+
+  async recordKeyUse(keyId: string, at: number): Promise<void> {
+    this.#assertOpen();
+    this.#statement(
+      'UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
+    ).run(at, keyId, at);
+  }
+
+  /** The active key a reference (id, name, prefix) means; call inside a transaction. */
+  #activeKey(reference: string): ApiKeyRecord | undefined {
+    const candidates = this.#all(
+      'SELECT * FROM api_keys WHERE revoked_at IS NULL AND (id = ? OR name = ? OR prefix = ?)',
+      [reference, reference, reference],
+    ).map(decodeKey);
+    return pickKeyByReference(candidates, reference);
+  }
+
+  /** Writes every column of an existing key. */
+  #writeKey(record: ApiKeyRecord): void {
+    const columns = KEY_COLUMNS.filter((column) => column.name !== 'id');
+    try {
+      this.#statement(
+        `UPDATE api_keys SET ${columns.map((column) => `${column.name} = ?`).join(', ')} WHERE id = ?`,
+      ).run([...encodeRow(columns, record, SQLITE_ENCODING), record.id]);
+    } catch (error) {
+      throw nameTaken(error, record.name);
+    }
   }
 
   stats(): WriteStats {
@@ -258,6 +331,17 @@ class SqliteStore implements ReplayableStore {
   #assertOpen(): void {
     if (this.#closed) throw new StoreError('The activity store is closed.', 'STORE_CLOSED');
   }
+}
+
+function nameTaken(error: unknown, name: string): unknown {
+  if (error instanceof Database.SqliteError && /api_keys\.name/.test(error.message)) {
+    return new StoreError(
+      `An active key is already named ${name}; pick another name or revoke that key first.`,
+      'KEY_NAME_TAKEN',
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 function writerStatements(): SqliteWriterStatements {

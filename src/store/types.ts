@@ -145,6 +145,12 @@ export interface ApiKeyRecord {
   hash: string;
   createdAt: number;
   revokedAt?: number;
+  /** After this time (ms epoch, decided on the gateway's clock) the key is refused, saying it expired. */
+  expiresAt?: number;
+  /** When the secret was last replaced by `rotateKey`. */
+  rotatedAt?: number;
+  /** When a gateway last let a request in with this key (written at most once a minute per key per process). */
+  lastUsedAt?: number;
   allowedModels?: string[];
   residency?: Residency;
   monthlyBudgetUsd?: number;
@@ -154,7 +160,45 @@ export interface ApiKeyRecord {
 }
 
 /** What a caller chooses when creating a key. */
-export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'prefix' | 'hash' | 'createdAt' | 'revokedAt'>;
+export type NewApiKey = Omit<
+  ApiKeyRecord,
+  'id' | 'prefix' | 'hash' | 'createdAt' | 'revokedAt' | 'rotatedAt' | 'lastUsedAt'
+>;
+
+/**
+ * Changes to a key's settings, validated like a new key's: a field left out
+ * stays as it is, `null` removes a limit (or the expiry).
+ */
+export type ApiKeyChanges = { name?: string } & {
+  [Field in Exclude<keyof NewApiKey, 'name'>]?: NewApiKey[Field] | null;
+};
+
+/** "Now" for a key change (ms epoch): the gateway passes its clock's; the wall clock by default. */
+export interface KeyChangeOptions {
+  now?: number;
+}
+
+/** How to rotate a key. */
+export interface RotateKeyOptions extends KeyChangeOptions {
+  /** How long the old secret keeps working, in ms; 0 ends it at once. */
+  graceMs: number;
+}
+
+/** A key with its new secret (shown once), and until when the old one still works. */
+export interface RotatedApiKey extends CreatedApiKey {
+  previousSecretValidUntil: number;
+}
+
+/**
+ * What a presented secret belongs to: a key (revoked or expired ones too, so
+ * the gateway can say why it refuses), by its current secret or by one it had
+ * before a rotation.
+ */
+export interface SecretLookup {
+  key: ApiKeyRecord;
+  /** Set when the secret is one `rotateKey` replaced: when, and until when it still works. */
+  rotated?: { at: number; validUntil: number };
+}
 
 /** A new key and its secret, which is shown once and never stored. */
 export interface CreatedApiKey {
@@ -209,12 +253,35 @@ export interface Store {
   /** Removes requests and attempts from before `olderThanMs` (ms epoch); returns the number of rows removed. */
   prune(olderThanMs: number): Promise<number>;
   /** Creates a key; the secret (`cgw_…`) is returned once and only its hash is kept. */
-  createKey(input: NewApiKey): Promise<CreatedApiKey>;
+  createKey(input: NewApiKey, options?: KeyChangeOptions): Promise<CreatedApiKey>;
   listKeys(options?: { includeRevoked?: boolean }): Promise<ApiKeyRecord[]>;
   /** Revokes the active key with this id, prefix or name; undefined when none matches. */
   revokeKey(reference: string): Promise<ApiKeyRecord | undefined>;
-  /** The active key whose secret this is; revoked keys are not found. */
+  /** Changes the settings of the active key with this id, name or prefix; undefined when none matches. */
+  updateKey(
+    reference: string,
+    changes: ApiKeyChanges,
+    options?: KeyChangeOptions,
+  ): Promise<ApiKeyRecord | undefined>;
+  /**
+   * Gives the active key with this id, name or prefix a new secret (returned
+   * once); the old one keeps working for `graceMs`. Same id, limits, budget
+   * and log. Undefined when no key matches.
+   */
+  rotateKey(reference: string, options: RotateKeyOptions): Promise<RotatedApiKey | undefined>;
+  /** The active key whose current secret this is; revoked keys and replaced secrets are not found. */
   findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined>;
+  /** The key a secret belongs to, revoked and expired ones and secrets replaced by a rotation included. */
+  lookupSecret(secret: string): Promise<SecretLookup | undefined>;
+  /** Notes that a key was used at a time (ms epoch); a later time already stored is kept. */
+  recordKeyUse(keyId: string, at: number): Promise<void>;
+  /**
+   * Calls `listener` whenever a process changes a key in this store (create,
+   * revoke, rotate, update); resolves, with a function that stops listening,
+   * once it listens. Only stores shared between processes have it (Postgres:
+   * LISTEN/NOTIFY).
+   */
+  watchKeyChanges?(listener: () => void): Promise<() => Promise<void>>;
   stats(): WriteStats;
   flush(): Promise<void>;
   /** Flushes, then releases connections and threads. */

@@ -80,6 +80,18 @@ export const GATEWAY_ERROR_CODES = {
     type: 'authentication_error',
     message: 'The gateway key is not valid. Check the key, or create one with `claude-gateway keys create`.',
   },
+  EXPIRED_API_KEY: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'The gateway key "{name}" expired at {expiredAt}. Ask an administrator for a new key, or to extend this one (`claude-gateway keys update {name} --expires 30d`).',
+  },
+  ROTATED_API_KEY: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'This secret of the gateway key "{name}" was replaced at {rotatedAt} (the key was rotated) and stopped working at {endedAt}. Use the key\'s new secret.',
+  },
   GEOGRAPHY_CONFLICT: {
     status: 403,
     type: 'permission_error',
