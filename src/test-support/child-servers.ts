@@ -90,7 +90,7 @@ export async function startRedisServer(): Promise<ChildServer> {
           '--daemonize',
           'no',
         ],
-        { stdio: 'ignore' },
+        { stdio: 'ignore', env: realTimeEnvironment() },
       );
       await waitForPort(port);
     },
@@ -140,6 +140,7 @@ export async function startPostgresServer(): Promise<ChildServer & { url: string
   const data = join(folder, 'data');
   if (account.uid !== undefined) spawnSync('chown', [`${account.uid}:${account.gid}`, folder]);
   const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], {
+    env: realTimeEnvironment(),
     ...account,
     encoding: 'utf8',
   });
@@ -153,7 +154,7 @@ export async function startPostgresServer(): Promise<ChildServer & { url: string
       child = spawn(
         join(bin, 'postgres'),
         ['-D', data, '-p', String(port), '-k', folder, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-        { ...account, stdio: 'ignore' },
+        { ...account, stdio: 'ignore', env: realTimeEnvironment() },
       );
       await waitForPort(port);
       // The port opens before the server takes queries ("the database system is starting up").
@@ -175,4 +176,19 @@ export async function startPostgresServer(): Promise<ChildServer & { url: string
   };
   await server.start();
   return server;
+}
+
+/**
+ * The environment for a private server, without libfaketime: the suite also
+ * runs with the clock moved years ahead (`npm run test:future`), and a
+ * database server under a faked clock does not come up. Only the code under
+ * test needs the moved clock.
+ */
+function realTimeEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name === 'LD_PRELOAD' || name.startsWith('FAKETIME') || name === 'DONT_FAKE_MONOTONIC')
+      delete env[name];
+  }
+  return env;
 }
