@@ -1,3 +1,4 @@
+import { PLATFORM_NAMES } from '../wire/errors/platform-names.js';
 import { defaultCatalog } from './default-catalog.js';
 import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type Platform, type Target } from './types.js';
 
@@ -239,8 +240,8 @@ export function modelIdForTarget(resolved: ResolvedModel, target: Target): strin
   const model = resolved.model;
   if (model && !model.offeredBy.includes(target.platform)) {
     throw new CatalogError(
-      `${model.displayName} is not offered on ${PLATFORM_LABEL[target.platform]}; ` +
-        `it is on: ${model.offeredBy.map((platform) => PLATFORM_LABEL[platform]).join(', ') || 'no platform'}`,
+      `${model.displayName} is not offered on ${PLATFORM_NAMES[target.platform]}; ` +
+        `it is on: ${model.offeredBy.map((platform) => PLATFORM_NAMES[platform]).join(', ') || 'no platform'}`,
       'PLATFORM_NOT_AVAILABLE',
       model.offeredBy,
     );
@@ -266,12 +267,3 @@ export function modelIdForTarget(resolved: ResolvedModel, target: Target): strin
 export function listModels(): readonly ModelEntry[] {
   return defaultCatalog().list();
 }
-
-const PLATFORM_LABEL: Record<Platform, string> = {
-  anthropic: 'the Anthropic API',
-  bedrock: 'Amazon Bedrock',
-  'bedrock-messages': "Amazon Bedrock's Messages API",
-  'claude-platform-aws': 'Claude Platform on AWS',
-  vertex: 'Vertex AI',
-  foundry: 'Microsoft Foundry',
-};

@@ -156,19 +156,22 @@ async function openKeyStore(
   return { config, store: await openCliStore(config.store.url, { mustExist: false }) };
 }
 
+/** The settings `keys create` and `keys update` take, one flag each. */
+const KEY_SETTING_OPTIONS = {
+  name: { type: 'string' },
+  models: { type: 'string' },
+  residency: { type: 'string' },
+  budget: { type: 'string' },
+  rpm: { type: 'string' },
+  tpm: { type: 'string' },
+  expires: { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
 async function create(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      name: { type: 'string' },
-      models: { type: 'string' },
-      residency: { type: 'string' },
-      budget: { type: 'string' },
-      rpm: { type: 'string' },
-      tpm: { type: 'string' },
-      expires: { type: 'string' },
-      config: { type: 'string' },
-    },
+    options: KEY_SETTING_OPTIONS,
     strict: true,
   });
   const now = (context.clock ?? systemClock)();
@@ -366,16 +369,7 @@ async function onKey<Result>(reference: string, call: () => Promise<Result | und
 async function update(argv: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: {
-      name: { type: 'string' },
-      models: { type: 'string' },
-      residency: { type: 'string' },
-      budget: { type: 'string' },
-      rpm: { type: 'string' },
-      tpm: { type: 'string' },
-      expires: { type: 'string' },
-      config: { type: 'string' },
-    },
+    options: KEY_SETTING_OPTIONS,
     allowPositionals: true,
     strict: true,
   });

@@ -1,5 +1,6 @@
 import { listModels, resolveModel } from '../catalog/resolve.js';
 import type { ModelEntry } from '../catalog/types.js';
+import { unpricedModel } from '../catalog/unpriced-model.js';
 
 function matches(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;
@@ -34,13 +35,8 @@ export function listedExtraModels(extraModels: readonly string[]): ModelEntry[] 
   return extraModels
     .filter((name) => name.startsWith('claude-') && !name.includes('*') && !resolveModel(name).model)
     .map((name) => ({
-      name,
-      displayName: name,
-      family: 'unknown',
-      aliases: [],
-      anthropicId: name,
+      ...unpricedModel(name, 'emulator --extra-model'),
       offeredBy: ['anthropic', 'bedrock', 'vertex'],
-      firstPartyAliases: [],
       bedrock: {
         baseId: `anthropic.${name}`,
         scopes: ['global', 'us'],
@@ -48,16 +44,6 @@ export function listedExtraModels(extraModels: readonly string[]): ModelEntry[] 
         integration: 'both',
       },
       vertexId: name,
-      contextWindow: 200_000,
-      maxOutputTokens: 64_000,
-      prices: { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 },
-      priceTiers: [],
-      regionalPremium: false,
-      platformLifecycle: {},
-      sources: ['emulator --extra-model'],
-      unconfirmed: [],
-      origin: 'discovered',
-      unpriced: true,
     }));
 }
 

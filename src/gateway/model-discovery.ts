@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { deriveIds } from '../catalog/resolve.js';
 import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type Platform } from '../catalog/types.js';
+import { unpricedModel } from '../catalog/unpriced-model.js';
 import type { PlatformsConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import { listAnthropicModels } from '../platforms/anthropic/list-anthropic-models.js';
@@ -30,25 +31,7 @@ const DATED = /^(claude-[a-z0-9.-]+?)-(\d{8})$/;
 
 /** A model only a listing names: its ids are the platform's, its price unknown (never $0). */
 function listedModel(name: string, platform: Platform, displayName: string | undefined): ModelEntry {
-  return {
-    name,
-    displayName: displayName ?? name,
-    family: /^claude-([a-z]+)/.exec(name)?.[1] ?? 'unknown',
-    aliases: [],
-    anthropicId: name,
-    offeredBy: [],
-    firstPartyAliases: [],
-    contextWindow: 200_000,
-    maxOutputTokens: 64_000,
-    prices: { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0 },
-    priceTiers: [],
-    regionalPremium: false,
-    platformLifecycle: {},
-    sources: [`${platform} model listing`],
-    unconfirmed: ['prices', 'contextWindow', 'maxOutputTokens'],
-    unpriced: true,
-    origin: 'discovered',
-  };
+  return unpricedModel(name, `${platform} model listing`, displayName);
 }
 
 /** The canonical name for an id a platform listed: the undated first-party form. */
