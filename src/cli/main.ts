@@ -11,7 +11,7 @@ import { runServe, SERVE_HELP } from './serve.js';
 
 const HELP = `Usage: claude-gateway <command> [options]
 
-Run Claude on Amazon Bedrock, Google Vertex AI, Microsoft Foundry and the Anthropic API.
+Run Claude on Amazon Bedrock, Claude Platform on AWS, Google Vertex AI, Microsoft Foundry and the Anthropic API.
 
 Commands:
   serve      run the gateway (add --emulate to run it offline against the emulator)
