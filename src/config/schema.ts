@@ -250,6 +250,28 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Where gateway keys' limits (requests and tokens per minute, monthly budgets) are counted. With
+     * Redis every replica counts in one place, so N replicas enforce one limit; without it (or while
+     * it is unreachable) each process counts its own.
+     */
+    limits: z
+      .object({
+        /** Redis for the limits; default `sessions.redisUrl`; `false` keeps them per process. */
+        redisUrl: z.union([z.string().min(1), z.literal(false)]).optional(),
+        /** Prefix of the limits' Redis keys (several gateways' limits apart on one Redis). */
+        keyPrefix: z.string().min(1).default('claude-gateway:limits:'),
+        /** The longest a Redis command may take before the request is decided by this process alone. */
+        commandTimeoutMs: z.number().int().min(1).default(100),
+        /** The longest a connection to Redis may take, at start and when reconnecting. */
+        connectTimeoutMs: z.number().int().min(1).default(1000),
+        /** How often the month's spend in Redis is raised to the activity log's when the log shows more. */
+        reconcileSeconds: z.number().int().min(1).default(60),
+        /** How long a request's reservation counts at most when it never settles (a replica that died). */
+        reservationTtlSeconds: z.number().int().min(1).default(900),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

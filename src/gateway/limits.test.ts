@@ -3,9 +3,11 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { resolveModel } from '../catalog/resolve.js';
+import type { ResolvedTarget } from '../platforms/types.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
-import { KeyLimits } from './limits.js';
+import { estimateUsage, KeyLimits } from './limits.js';
 
 describe('KeyLimits messages', () => {
   it('says "1 request per minute" and "Retry after 1 second"', async () => {
@@ -26,5 +28,51 @@ describe('KeyLimits messages', () => {
     expect((error as GatewayError).message).toBe(
       'This gateway key exceeded its rate limit of 1 request per minute. Retry after 1 second, or ask for a higher limit.',
     );
+  });
+});
+
+describe('KeyLimits reservations (one process)', () => {
+  const key = (limits: Partial<ApiKeyRecord>) =>
+    ({ id: 'r', name: 'r', prefix: 'p', hash: 'h', createdAt: 0, ...limits }) as ApiKeyRecord;
+  const store = { spendSince: async () => 0 } as unknown as Store;
+
+  it('holds an admitted request against the budget and the tokens until it settles', async () => {
+    const limits = new KeyLimits(store, () => 1_000_000);
+    const budget = key({ monthlyBudgetUsd: 0.01 });
+    const held = await limits.admit(budget, { tokens: 10, costUsd: 0.02 });
+    expect(((await limits.admit(budget).catch((error: GatewayError) => error)) as GatewayError).code).toBe(
+      'BUDGET_EXCEEDED',
+    );
+    limits.settle(held, budget.id, 10, 0.001);
+    expect(await limits.admit(budget, { tokens: 10, costUsd: 0.001 })).toBeDefined();
+
+    const tokens = key({ id: 't', tokensPerMinute: 100 });
+    const first = await limits.admit(tokens, { tokens: 150, costUsd: 0 });
+    expect(((await limits.admit(tokens).catch((error: GatewayError) => error)) as GatewayError).code).toBe(
+      'RATE_LIMITED',
+    );
+    limits.settle(first, tokens.id, 20, undefined);
+    expect(await limits.admit(tokens, { tokens: 150, costUsd: 0 })).toBeDefined();
+  });
+
+  it('reserves nothing for a key without a budget or a tokens limit', async () => {
+    const limits = new KeyLimits(store, () => 1_000_000);
+    expect(await limits.admit(key({ requestsPerMinute: 5 }), { tokens: 10, costUsd: 1 })).toBeUndefined();
+  });
+});
+
+describe('estimateUsage', () => {
+  const haiku = resolveModel('claude-haiku-4-5');
+  const target = (platform: string, scope?: string) =>
+    ({ platform, ...(scope ? { scope } : {}), modelId: 'x', resolved: haiku }) as unknown as ResolvedTarget;
+
+  it('counts body bytes / 4 and max_tokens, and prices the dearest target', () => {
+    const one = estimateUsage(400, 1000, 'messages', [target('anthropic')]);
+    expect(one.tokens).toBe(1100);
+    expect(one.costUsd).toBeGreaterThan(0);
+    expect(estimateUsage(400, 1000, 'count_tokens', [target('anthropic')]).tokens).toBe(100);
+    expect(estimateUsage(400, 'many', 'messages', []).costUsd).toBe(0);
+    const regional = estimateUsage(400, 1000, 'messages', [target('anthropic'), target('bedrock', 'us')]);
+    expect(regional.costUsd).toBeGreaterThanOrEqual(one.costUsd);
   });
 });

@@ -18,6 +18,7 @@ import {
 import { bedrockWholeAnswerHeaders, needsPings, StreamEncoder, streamContentHeaders } from './egress.js';
 import { bodyError, type Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
+import { estimateUsage, type Reservation } from './limits.js';
 import { planRequest, requestResidency } from './routing.js';
 import { StreamPings } from './stream-pings.js';
 
@@ -87,6 +88,8 @@ export async function serveCall(
   read: (rawBody: Buffer) => IngressCall,
 ): Promise<void> {
   const requestId = newRequestId();
+  // What the request holds against its key's limits from admission until its row is written.
+  let reservation: Reservation | undefined;
   const activity = new ActivityEntry(context.store, context.config.store.bodies, {
     id: requestId,
     dialect,
@@ -95,7 +98,12 @@ export async function serveCall(
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     onFinish: (record) => {
       if (record.keyId)
-        context.limits.record(record.keyId, record.inputTokens + record.outputTokens, record.costUsd);
+        context.limits.settle(
+          reservation,
+          record.keyId,
+          record.inputTokens + record.outputTokens,
+          record.costUsd,
+        );
     },
   });
   context.requestsInFlight += 1;
@@ -144,7 +152,6 @@ export async function serveCall(
       if (!modelAllowed(caller.key, ingress.requestedModel)) {
         throw GatewayError.fromCode('MODEL_NOT_ALLOWED', { model: ingress.requestedModel });
       }
-      await context.limits.admit(caller.key);
     }
     const sticky = await context.engine.stickyTarget(ingress.session);
     const residency = requestResidency(
@@ -158,6 +165,18 @@ export async function serveCall(
       ...(residency ? { residency } : {}),
       ...(sticky ? { stickyTarget: sticky } : {}),
     });
+    // Admitted against the key's limits only now: the plan's targets price what the request may cost.
+    if (caller.key) {
+      reservation = await context.limits.admit(
+        caller.key,
+        estimateUsage(
+          body.bytes.byteLength,
+          ingress.call.body['max_tokens'],
+          ingress.operation,
+          plan.targets,
+        ),
+      );
+    }
     const served = context.catalog.resolve(plan.servedModel);
     const model = served.model;
     // `claude-opus-4-8[1m]`: the suffix never reaches a platform; a model whose 1M window needs a beta gets it.

@@ -149,6 +149,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       )
     : undefined;
   await sharedSessions?.start();
+  // Key limits: in Redis when there is one (every replica counts in one place), else per process.
+  const limitsRedisUrl =
+    config.limits.redisUrl === false ? undefined : (config.limits.redisUrl ?? config.sessions.redisUrl);
+  const limits = limitsRedisUrl
+    ? new (await import('./redis-limits.js')).RedisKeyLimits(limitsRedisUrl, requestPathStore, clock, {
+        keyPrefix: config.limits.keyPrefix,
+        commandTimeoutMs: config.limits.commandTimeoutMs,
+        connectTimeoutMs: config.limits.connectTimeoutMs,
+        reconcileMs: config.limits.reconcileSeconds * 1000,
+        reservationTtlMs: config.limits.reservationTtlSeconds * 1000,
+        logger: (level, message, fields) => logger[level](fields ?? {}, message),
+      })
+    : new KeyLimits(requestPathStore, clock, config.limits.reservationTtlSeconds * 1000);
+  await limits.start();
   const engine =
     options.engine ??
     createEngine(options.platforms, {
@@ -171,7 +185,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     store,
     storeHealth,
     callers,
-    limits: new KeyLimits(requestPathStore, clock),
+    limits,
     routing,
     metrics: new GatewayMetrics(),
     logger,
@@ -269,6 +283,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await store.close();
         await engine.transport.close();
         await sharedSessions?.close();
+        await limits.close();
       })();
       return stopping;
     },

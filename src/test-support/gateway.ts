@@ -30,6 +30,7 @@ export interface TestGatewayConfig {
   retry?: Record<string, unknown>;
   timeouts?: Record<string, unknown>;
   sessions?: Record<string, unknown>;
+  limits?: Record<string, unknown>;
   models?: unknown[];
   discovery?: Record<string, unknown>;
 }
