@@ -159,6 +159,8 @@ export class ActivityEntry {
 
   private costWithFlag(): Cost | undefined {
     if (!this.target || !this.usage) return undefined;
+    // Counting tokens is free on every platform: the row keeps the count, the cost is $0 (known, not missing).
+    if (this.record.operation === 'count_tokens') return { usd: 0, estimate: false };
     return costOf(this.usage, this.target.resolved.model, this.target);
   }
 

@@ -86,10 +86,19 @@ describe('@anthropic-ai/sdk through the gateway', () => {
     'counts tokens for %s, agreeing with the streamed message_start',
     async (model) => {
       const messages = [{ role: 'user' as const, content: 'count these words please' }];
-      const counted = await client().messages.countTokens({ model, messages });
+      const { data: counted, response } = await client()
+        .messages.countTokens({ model, messages })
+        .withResponse();
       expect(counted.input_tokens).toBeGreaterThan(3);
       const created = await client().messages.create({ model, max_tokens: 50, messages });
       expect(created.usage.input_tokens).toBe(counted.input_tokens);
+      // Counting is free: the row keeps the count and a known cost of $0.
+      const { request } = await gateway().activity(response.headers.get('request-id') ?? '');
+      expect(request).toMatchObject({
+        operation: 'count_tokens',
+        inputTokens: counted.input_tokens,
+        costUsd: 0,
+      });
     },
   );
 

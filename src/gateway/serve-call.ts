@@ -101,7 +101,8 @@ export async function serveCall(
         context.limits.settle(
           reservation,
           record.keyId,
-          record.inputTokens + record.outputTokens,
+          // A token count uses no tokens of the key's rate (the row keeps the count it answered).
+          record.operation === 'count_tokens' ? 0 : record.inputTokens + record.outputTokens,
           record.costUsd,
         );
     },
