@@ -87,6 +87,12 @@ export async function serveCall(
   read: (rawBody: Buffer) => IngressCall,
 ): Promise<void> {
   const requestId = newRequestId();
+  const trace = context.telemetry?.startRequest({
+    requestId,
+    dialect,
+    operation,
+    header: (name) => exchange.header(name),
+  });
   const activity = new ActivityEntry(context.store, context.config.store.bodies, {
     id: requestId,
     dialect,
@@ -94,6 +100,7 @@ export async function serveCall(
     ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     onFinish: (record) => {
+      trace?.finish(record);
       if (record.keyId)
         context.limits.record(record.keyId, record.inputTokens + record.outputTokens, record.costUsd);
     },
@@ -132,6 +139,7 @@ export async function serveCall(
       throw bodyError(body, context.config.server.maxBodyBytes);
     }
     const ingress = read(body.bytes);
+    trace?.request(ingress.call.body);
     activity.request({
       requestedModel: ingress.requestedModel,
       stream: ingress.call.stream,
@@ -174,6 +182,7 @@ export async function serveCall(
     const extraHeaders: Record<string, string> = warning ? { 'x-claude-gateway-warning': warning } : {};
     const options = {
       signal: exchange.signal,
+      ...trace?.engineOptions,
       ...(ingress.session ? { session: ingress.session } : {}),
       // Without full bodies the log needs only usage and the stop reason: the deltas are forwarded unparsed.
       ...(context.config.store.bodies === 'full'
