@@ -6,6 +6,8 @@
  * traceparent continued and passed upstream, and the GenAI metrics.
  */
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../emulator/journal.js';
 import type { RequestRecord } from '../store/types.js';
@@ -289,5 +291,41 @@ describe('metrics', () => {
       'gen_ai.provider.name': 'aws.bedrock',
       'gen_ai.request.model': 'claude-haiku-4-5',
     });
+  });
+});
+
+describe('a receiver that refuses the data', () => {
+  it('costs the requests nothing and is said once in the log', async () => {
+    const refusing = createServer((_request, response) => response.writeHead(400).end('no'));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const { port } = refusing.address() as AddressInfo;
+    const local = await startTestGateway({
+      config: { telemetry: { otlpEndpoint: `http://127.0.0.1:${port}`, metricsIntervalMs: 600_000 } },
+    });
+    try {
+      for (const text of ['one', 'two']) {
+        const response = await fetch(`${local.url}/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+          body: JSON.stringify({
+            model: 'claude-haiku-4-5',
+            max_tokens: 20,
+            messages: [{ role: 'user', content: text }],
+          }),
+        });
+        expect(response.status).toBe(200);
+      }
+      await local.gateway.stop(1_000);
+      const warnings = local.logs.filter((line) =>
+        String(line['msg']).startsWith('cannot export OpenTelemetry'),
+      );
+      expect(warnings.map((line) => line['msg'])).toEqual(
+        expect.arrayContaining([expect.stringContaining('traces'), expect.stringContaining('metrics')]),
+      );
+      expect(warnings).toHaveLength(2);
+    } finally {
+      await local.close();
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
   });
 });
