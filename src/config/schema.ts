@@ -272,6 +272,23 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * OpenTelemetry traces and GenAI metrics over OTLP/HTTP. Off unless an endpoint is set here or in
+     * OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ / _METRICS_ variants); these keys win over the variables.
+     */
+    telemetry: z
+      .object({
+        /** Base URL of the OTLP/HTTP receiver (a collector's port 4318); `/v1/traces` and `/v1/metrics` are appended. */
+        otlpEndpoint: url.optional(),
+        /** Headers sent with each export (a backend's API key); merged over OTEL_EXPORTER_OTLP_HEADERS. */
+        headers: z.record(z.string(), z.string()).optional(),
+        /** `service.name` of the exported data. Default: OTEL_SERVICE_NAME, else `claude-gateway`. */
+        serviceName: z.string().min(1).optional(),
+        /** How often metrics are exported. Default: OTEL_METRIC_EXPORT_INTERVAL, else 60 000. */
+        metricsIntervalMs: z.number().int().min(100).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

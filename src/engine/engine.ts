@@ -40,6 +40,8 @@ export interface ExecuteOptions {
   session?: string;
   /** Called after every attempt ends (success included). */
   onAttempt?: (report: AttemptReport) => void;
+  /** Called as each attempt starts: headers to add to its upstream request (a trace context: `traceparent`). */
+  attemptHeaders?: (report: AttemptReport) => Readonly<Record<string, string>>;
   /** Stream event types to parse; others arrive with only their type (see StreamDecoderOptions). */
   parseEvents?: (type: string) => boolean;
 }
@@ -268,7 +270,11 @@ export class Engine {
           ? adapter.prepareMessages(call, target)
           : adapter.prepareCountTokens(call, target);
       report.changes = prepared.changes;
-      const request = await adapter.authorize(prepared.request, target);
+      const extra = options.attemptHeaders?.(report);
+      const unsigned = extra
+        ? { ...prepared.request, headers: { ...prepared.request.headers, ...extra } }
+        : prepared.request;
+      const request = await adapter.authorize(unsigned, target);
       response = await this.transport.send(request, target.platform, signal);
     } catch (error) {
       return { ok: false, error: GatewayError.from(error) };

@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { StoreHealth } from '../store/store-health.js';
 import type { Store } from '../store/types.js';
+import type { GatewayTelemetry } from '../telemetry/telemetry.js';
 import type { CallerAuth } from './callers.js';
 import type { KeyLimits } from './limits.js';
 import type { Logger } from './logger.js';
@@ -25,6 +26,8 @@ export interface GatewayContext {
   limits: KeyLimits;
   routing: RoutingTable;
   metrics: GatewayMetrics;
+  /** OpenTelemetry traces and metrics; absent when no OTLP endpoint is configured. */
+  telemetry?: GatewayTelemetry;
   logger: Logger;
   /** Set when a stop was asked for: new requests get 503, in-flight ones finish. */
   shuttingDown: boolean;

@@ -90,6 +90,12 @@ export async function serveCall(
   const requestId = newRequestId();
   // What the request holds against its key's limits from admission until its row is written.
   let reservation: Reservation | undefined;
+  const trace = context.telemetry?.startRequest({
+    requestId,
+    dialect,
+    operation,
+    header: (name) => exchange.header(name),
+  });
   const activity = new ActivityEntry(context.store, context.config.store.bodies, {
     id: requestId,
     dialect,
@@ -97,6 +103,7 @@ export async function serveCall(
     ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     onFinish: (record) => {
+      trace?.finish(record);
       if (record.keyId)
         context.limits.settle(
           reservation,
@@ -141,6 +148,7 @@ export async function serveCall(
       throw bodyError(body, context.config.server.maxBodyBytes);
     }
     const ingress = read(body.bytes);
+    trace?.request(ingress.call.body);
     activity.request({
       requestedModel: ingress.requestedModel,
       stream: ingress.call.stream,
@@ -194,6 +202,7 @@ export async function serveCall(
     const extraHeaders: Record<string, string> = warning ? { 'x-claude-gateway-warning': warning } : {};
     const options = {
       signal: exchange.signal,
+      ...trace?.engineOptions,
       ...(ingress.session ? { session: ingress.session } : {}),
       // Without full bodies the log needs only usage and the stop reason: the deltas are forwarded unparsed.
       ...(context.config.store.bodies === 'full'

@@ -11,6 +11,7 @@ import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
+import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
@@ -176,6 +177,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         ...(config.timeouts.idleMs !== undefined ? { idleTimeoutMs: config.timeouts.idleMs } : {}),
       },
     });
+  // The OpenTelemetry SDK is loaded only when an OTLP endpoint is configured.
+  const telemetry = await startTelemetry(config.telemetry, options.env ?? process.env, logger);
   let waiters: (() => void)[] = [];
   const context: GatewayContext = {
     config,
@@ -188,6 +191,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     limits,
     routing,
     metrics: new GatewayMetrics(),
+    ...(telemetry ? { telemetry } : {}),
     logger,
     shuttingDown: false,
     requestsInFlight: 0,
@@ -284,6 +288,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await engine.transport.close();
         await sharedSessions?.close();
         await limits.close();
+        // Last: the spans of requests cut above are ended by now and go out with the final export.
+        await telemetry?.shutdown();
       })();
       return stopping;
     },

@@ -33,6 +33,7 @@ export interface TestGatewayConfig {
   limits?: Record<string, unknown>;
   models?: unknown[];
   discovery?: Record<string, unknown>;
+  telemetry?: Record<string, unknown>;
 }
 
 /** The day every test gateway and emulator take as "now", so no test depends on the real date. */

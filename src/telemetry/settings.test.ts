@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { parseKeyValueList, telemetrySettings } from './settings.js';
+
+describe('telemetrySettings', () => {
+  it('is off without an endpoint in the file or the environment', () => {
+    expect(telemetrySettings(undefined, {})).toBeUndefined();
+    expect(
+      telemetrySettings({ serviceName: 'x', headers: { a: 'b' } }, { OTEL_SERVICE_NAME: 'y' }),
+    ).toBeUndefined();
+  });
+
+  it('appends the signal paths to OTEL_EXPORTER_OTLP_ENDPOINT and takes the per-signal variables as they are', () => {
+    expect(
+      telemetrySettings(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }),
+    ).toMatchObject({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      metricsUrl: 'http://collector:4318/v1/metrics',
+      serviceName: 'claude-gateway',
+      metricsIntervalMs: 60_000,
+    });
+    const split = telemetrySettings(undefined, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/custom',
+    });
+    expect(split?.tracesUrl).toBe('https://traces.example/custom');
+    expect(split?.metricsUrl).toBe('http://collector:4318/v1/metrics');
+    const tracesOnly = telemetrySettings(undefined, {
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:4318/v1/traces',
+    });
+    expect(tracesOnly?.tracesUrl).toBe('http://t:4318/v1/traces');
+    expect(tracesOnly?.metricsUrl).toBeUndefined();
+  });
+
+  it("lets the file's keys win over the environment, headers merged by name", () => {
+    const settings = telemetrySettings(
+      {
+        otlpEndpoint: 'http://file:4318',
+        headers: { 'x-key': 'file' },
+        serviceName: 'from-file',
+        metricsIntervalMs: 5000,
+      },
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env-traces:4318/v1/traces',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-key=env,x-tenant=acme%20corp',
+        OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-metrics=1',
+        OTEL_SERVICE_NAME: 'from-env',
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      },
+    );
+    expect(settings).toMatchObject({
+      tracesUrl: 'http://file:4318/v1/traces',
+      metricsUrl: 'http://file:4318/v1/metrics',
+      tracesHeaders: { 'x-key': 'file', 'x-tenant': 'acme corp' },
+      metricsHeaders: { 'x-key': 'file', 'x-tenant': 'acme corp', 'x-metrics': '1' },
+      serviceName: 'from-file',
+      metricsIntervalMs: 5000,
+    });
+  });
+
+  it('reads the service name and resource attributes from the environment', () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-resource,deployment.environment.name=prod',
+      OTEL_METRIC_EXPORT_INTERVAL: '15000',
+    };
+    expect(telemetrySettings(undefined, env)).toMatchObject({
+      serviceName: 'from-resource',
+      resourceAttributes: { 'deployment.environment.name': 'prod' },
+      metricsIntervalMs: 15_000,
+    });
+    expect(telemetrySettings(undefined, { ...env, OTEL_SERVICE_NAME: 'named' })?.serviceName).toBe('named');
+  });
+
+  it('turns off with OTEL_SDK_DISABLED, and one signal with OTEL_<SIGNAL>_EXPORTER=none', () => {
+    expect(
+      telemetrySettings({ otlpEndpoint: 'http://c:4318' }, { OTEL_SDK_DISABLED: 'true' }),
+    ).toBeUndefined();
+    const metricsOnly = telemetrySettings(
+      { otlpEndpoint: 'http://c:4318' },
+      { OTEL_TRACES_EXPORTER: 'none' },
+    );
+    expect(metricsOnly?.tracesUrl).toBeUndefined();
+    expect(metricsOnly?.metricsUrl).toBe('http://c:4318/v1/metrics');
+  });
+
+  it('names the variable whose endpoint is not an http(s) URL', () => {
+    expect(() => telemetrySettings(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" is not an http\(s\) URL/,
+    );
+  });
+});
+
+describe('parseKeyValueList', () => {
+  it('reads k=v pairs with percent-encoded values and skips malformed ones', () => {
+    expect(parseKeyValueList('a=1, b = two%2Cthree ,broken,=x,c=')).toEqual({
+      a: '1',
+      b: 'two,three',
+      c: '',
+    });
+    expect(parseKeyValueList(undefined)).toEqual({});
+  });
+});
