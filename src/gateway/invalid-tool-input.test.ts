@@ -21,7 +21,7 @@ afterEach(async () => {
   setup = undefined;
 });
 
-async function ask(routes: unknown[]) {
+async function ask(routes: unknown[], stream = false) {
   setup = await startTestGateway({ config: { routes } });
   const response = await fetch(`${setup.url}/v1/messages`, {
     method: 'POST',
@@ -29,9 +29,9 @@ async function ask(routes: unknown[]) {
       'content-type': 'application/json',
       'anthropic-beta': 'fine-grained-tool-streaming-2025-05-14',
     },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ ...body, stream }),
   });
-  const message = await readJson(response);
+  const message = stream ? await response.text() : await readJson(response);
   const id = response.headers.get('x-claude-gateway-request-id') ?? '';
   return {
     message,
@@ -51,7 +51,7 @@ describe('invalid tool input in whole answers (fine-grained tool streaming)', ()
   });
 
   it('wraps it as {"INVALID_JSON": raw} for a route that asks, and logs it', async () => {
-    const { message, activity } = await ask([
+    const { message, activity, changes } = await ask([
       { models: ['*'], targets: ['anthropic'], invalidToolInput: 'wrap' },
     ]);
     const toolUse = message.content.find((block: { type: string }) => block.type === 'tool_use');
@@ -59,9 +59,19 @@ describe('invalid tool input in whole answers (fine-grained tool streaming)', ()
     expect(activity.request?.changes.some((change) => change.startsWith('wrapped-invalid-tool-input:'))).toBe(
       true,
     );
+    // The client is told too, like any change the gateway makes.
+    expect(changes).toContain('wrapped-invalid-tool-input:');
     const logged = JSON.parse(activity.request?.responseBody ?? '{}').content.find(
       (block: { type: string }) => block.type === 'tool_use',
     );
     expect(logged.input).toEqual({ INVALID_JSON: raw });
+  });
+
+  it('logs invalid tool input in a streamed answer, which it passes on as streamed', async () => {
+    const { message, activity } = await ask([{ models: ['*'], targets: ['anthropic'] }], true);
+    expect(message).toContain('input_json_delta');
+    expect(
+      activity.request?.changes.some((change) => change.startsWith('streamed-invalid-tool-input:')),
+    ).toBe(true);
   });
 });

@@ -264,6 +264,9 @@ export async function serveCall(
       if (wrapped.changes.length > 0) {
         activity.addChanges(wrapped.changes);
         if (wrapped.message) bodyText = JSON.stringify(wrapped.message);
+        // The client sees what the gateway did to the answer, as for any other change.
+        const all = [...outcome.changes, ...wrapped.changes];
+        headers['x-claude-gateway-changes'] = headerSafe(all.join(', '));
       }
       const usage = outcome.message.usage;
       activity.answered(usage, outcome.message.stop_reason, bodyText);
@@ -337,6 +340,11 @@ async function streamAnswer(
   const record = (status: number) => {
     if (recorded !== undefined) return;
     recorded = status;
+    // Streamed tool input that is not valid JSON (fine-grained tool streaming): passed on as streamed,
+    // and said in the log (the headers are long gone). Seen when the log keeps bodies (events parsed).
+    const invalid = accumulator.invalidToolInputs();
+    if (invalid.length > 0)
+      activity.addChanges(invalid.map((input) => `streamed-invalid-tool-input:${input.id}`));
     activity.answered(
       accumulator.usage,
       accumulator.stopReason,
