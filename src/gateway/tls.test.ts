@@ -4,9 +4,7 @@
  * the openssl CLI, valid one day from then, for 127.0.0.1.
  */
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import Anthropic from '@anthropic-ai/sdk';
@@ -16,46 +14,21 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { failureOf, startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { type SelfSignedCert, selfSignedCert } from '../test-support/self-signed.js';
 import { readListenerTls, StartupError } from './server.js';
 
+let tlsFiles: SelfSignedCert;
 let folder: string;
 let certPath: string;
 let keyPath: string;
 let ca: Buffer;
 
 beforeAll(() => {
-  folder = mkdtempSync(join(tmpdir(), 'claude-gateway-tls-'));
-  certPath = join(folder, 'cert.pem');
-  keyPath = join(folder, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { stdio: 'ignore' },
-  );
-  ca = readFileSync(certPath);
+  tlsFiles = selfSignedCert();
+  ({ folder, certPath, keyPath, cert: ca } = tlsFiles);
 });
 
-afterAll(() => {
-  rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => tlsFiles?.remove());
 
 /** The protocol the gateway picks by ALPN for a client offering `protocols`. */
 function negotiated(url: string, protocols: string[]): Promise<string | false> {
