@@ -174,6 +174,7 @@ export const configSchema = z
         /**
          * Serve HTTPS on the port (ALPN h2 and http/1.1) with this certificate and key: PEM file
          * paths, read at start. `ca`: the issuing CA certificates, sent with the certificate chain.
+         * Left out or `~` (null): cleartext HTTP/1.1 and HTTP/2.
          */
         tls: z
           .object({
@@ -182,7 +183,7 @@ export const configSchema = z
             ca: z.string().min(1).optional(),
           })
           .strict()
-          .optional(),
+          .nullish(),
       })
       .strict()
       .prefault({}),
