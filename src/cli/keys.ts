@@ -132,7 +132,8 @@ function residencyOf(value: string | undefined): Residency | undefined {
 function gatewayUrl(config: GatewayConfig): string {
   const host =
     config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`;
+  const scheme = config.server.tls ? 'https' : 'http';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`;
 }
 
 function describePolicy(key: ApiKeyRecord): string {

@@ -171,6 +171,19 @@ export const configSchema = z
           .prefault({}),
         /** Connections one client address may hold open at once; more are closed at once. 0: no cap. */
         maxConnectionsPerClient: z.number().int().min(0).default(256),
+        /**
+         * Serve HTTPS on the port (ALPN h2 and http/1.1) with this certificate and key: PEM file
+         * paths, read at start. `ca`: the issuing CA certificates, sent with the certificate chain.
+         * Left out or `~` (null): cleartext HTTP/1.1 and HTTP/2.
+         */
+        tls: z
+          .object({
+            cert: z.string().min(1),
+            key: z.string().min(1),
+            ca: z.string().min(1).optional(),
+          })
+          .strict()
+          .nullish(),
       })
       .strict()
       .prefault({}),

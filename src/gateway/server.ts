@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type { Catalog } from '../catalog/catalog.js';
 import { configuredCatalog } from '../catalog/configured-catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
@@ -6,7 +8,11 @@ import { type Clock, systemClock } from '../clock.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
-import { createDualProtocolServer, type ErrorRenderer } from '../net/dual-protocol-server.js';
+import {
+  createDualProtocolServer,
+  type ErrorRenderer,
+  type ListenerTls,
+} from '../net/dual-protocol-server.js';
 import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import { StoreHealth } from '../store/store-health.js';
@@ -92,12 +98,40 @@ export class StartupError extends Error {
 }
 
 /**
+ * The listener's certificate, key and CA from `server.tls`, read and checked
+ * before anything else starts: a file that cannot be read, or a key that does
+ * not fit the certificate, stops the start naming the setting.
+ */
+export function readListenerTls(settings: GatewayConfig['server']['tls']): ListenerTls | undefined {
+  if (!settings) return undefined;
+  const read = (name: 'cert' | 'key' | 'ca', path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new StartupError(`server.tls.${name}: cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
+  const files: ListenerTls = { cert: read('cert', settings.cert), key: read('key', settings.key) };
+  if (settings.ca) files.ca = read('ca', settings.ca);
+  try {
+    createSecureContext(files);
+  } catch (error) {
+    throw new StartupError(
+      `server.tls: the certificate ${settings.cert} and key ${settings.key} cannot be used together ` +
+        `(they must be PEM, and the key must be the certificate's): ${(error as Error).message}`,
+    );
+  }
+  return files;
+}
+
+/**
  * Starts the gateway: the three dialects on one port (HTTP/1.1 and cleartext
- * HTTP/2), the engine over the configured platforms, the activity log with
+ * HTTP/2, or HTTPS with h2 and http/1.1 when `server.tls` is set), the engine over the configured platforms, the activity log with
  * its retention, and graceful stop.
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
+  const listenerTls = readListenerTls(config.server.tls);
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
   const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
@@ -230,6 +264,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ...config.server.clientTimeouts,
       maxConnectionsPerClient: config.server.maxConnectionsPerClient,
       renderError: connectionErrorRenderer,
+      ...(listenerTls ? { tls: listenerTls } : {}),
     },
   );
   await new Promise<void>((resolve, reject) => {
@@ -245,7 +280,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     server.server.listen(config.server.port, host, () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${listenerTls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let stopping: Promise<void> | undefined;
   return {
     url,

@@ -12,7 +12,9 @@
 import type http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import tls from 'node:tls';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type SelfSignedCert, selfSignedCert } from '../test-support/self-signed.js';
 import {
   bodyTimedOut,
   createDualProtocolServer,
@@ -313,5 +315,124 @@ describe('HTTP/2', () => {
       offset += 9 + bytes.readUIntBE(offset, 3);
     }
     expect(types).toContain(7);
+  });
+});
+
+describe('over TLS (ALPN h2 and http/1.1)', () => {
+  let files: SelfSignedCert;
+  beforeAll(() => {
+    files = selfSignedCert();
+  });
+  afterAll(() => files?.remove());
+  const startTls = (options: DualProtocolServerOptions = {}) =>
+    start({ ...options, tls: { cert: files.cert, key: files.key } });
+
+  /** A TLS connection (handshake done) offering `protocols`, recording what it receives. */
+  async function connectTls(port: number, protocols = ['http/1.1']) {
+    const socket = tls.connect({ host: '127.0.0.1', port, ca: files.cert, ALPNProtocols: protocols });
+    clients.push(socket);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    return {
+      socket,
+      closed,
+      get received() {
+        return received;
+      },
+    };
+  }
+
+  it('answers HTTP/1.1, then closes the idle keep-alive connection', async () => {
+    const port = await startTls(small);
+    const client = await connectTls(port);
+    expect(client.socket.alpnProtocol).toBe('http/1.1');
+    client.socket.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    await client.closed;
+    expect(client.received).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('closes a TLS connection that never sends a request, and a TCP one that never starts the handshake', async () => {
+    const port = await startTls(small);
+    const client = await connectTls(port);
+    const raw = await connect(port);
+    await client.closed;
+    await raw.closed;
+    expect(client.received).toBe('');
+  });
+
+  it('answers 408 when a body stops arriving', async () => {
+    const port = await startTls(small);
+    const client = await connectTls(port);
+    client.socket.write('POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789');
+    await client.closed;
+    expect(client.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(bodyOf(client.received).error.message).toMatch(/body stopped arriving/);
+  });
+
+  it('answers HTTP/2 (h2 by ALPN), then closes the idle session', async () => {
+    const port = await startTls(small);
+    const session = http2.connect(`https://127.0.0.1:${port}`, { ca: files.cert });
+    clients.push(session);
+    session.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    const stream = session.request({ ':path': '/ok', ':method': 'POST' });
+    stream.end('hello');
+    let body = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) =>
+      stream.once('response', resolve),
+    );
+    await new Promise((resolve) => stream.once('end', resolve));
+    expect(headers[':status']).toBe(200);
+    expect(body).toBe('read 5');
+    await closed;
+  });
+
+  it('caps connections per client, counting those still in their handshake', async () => {
+    const port = await startTls({ maxConnectionsPerClient: 1, headersMs: 60_000 });
+    const first = await connectTls(port);
+    const second = await connect(port);
+    await second.closed;
+    first.socket.write('GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await first.closed;
+    expect(first.received).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('close() ends open TLS connections, whether or not their handshake is done', async () => {
+    const port = await startTls({ headersMs: 60_000, idleMs: 60_000 });
+    const client = await connectTls(port);
+    client.socket.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    await until(() => client.received.includes('read 0'));
+    const raw = await connect(port);
+    const server = running;
+    running = undefined;
+    await server?.close();
+    await client.closed;
+    await raw.closed;
+  });
+
+  it('cut() ends an HTTP/2 session over TLS after flushing what it wrote', async () => {
+    const port = await startTls({ headersMs: 60_000, idleMs: 60_000 });
+    const session = http2.connect(`https://127.0.0.1:${port}`, { ca: files.cert });
+    clients.push(session);
+    session.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+    const stream = session.request({ ':path': '/ok' });
+    stream.end();
+    stream.resume();
+    await new Promise((resolve) => stream.once('end', resolve));
+    running?.cut(100);
+    await closed;
   });
 });

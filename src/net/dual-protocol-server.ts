@@ -1,6 +1,7 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import tls from 'node:tls';
 
 type Listener = (
   request: http.IncomingMessage | http2.Http2ServerRequest,
@@ -59,7 +60,16 @@ const anthropicShape: ErrorRenderer = (_status, message) => ({
   body: JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }),
 });
 
+/** The listener's certificate and key (PEM), and optionally the CA certificates that issued it. */
+export interface ListenerTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+  ca?: string | Buffer;
+}
+
 export interface DualProtocolServerOptions extends Partial<ConnectionLimits> {
+  /** Serve HTTPS instead: ALPN picks h2 or http/1.1 on each connection (a client without ALPN gets HTTP/1.1). */
+  tls?: ListenerTls;
   /** Renders the errors this layer answers itself (parser refusals, timeouts) for the request's path. */
   renderError?: ErrorRenderer;
   /** How often open HTTP/2 sessions are checked for a connection error nghttp2 answered on its own (tests shorten it). */
@@ -67,6 +77,7 @@ export interface DualProtocolServerOptions extends Partial<ConnectionLimits> {
 }
 
 export interface DualProtocolServer {
+  /** The listening server: a `tls.Server` with `tls`, else a `net.Server`. */
   server: net.Server;
   http1: http.Server;
   http2: http2.Http2Server;
@@ -235,6 +246,10 @@ function receivedWhole(stream: http2.ServerHttp2Stream): boolean {
  * answers what Node's parser refuses with a readable error, and closes an
  * HTTP/2 connection once nghttp2 has answered a connection error with GOAWAY
  * (RFC 9113 §5.4.1), which Node leaves open.
+ *
+ * With `tls` the port serves HTTPS instead, and ALPN (h2, http/1.1) picks the
+ * server, as `http2.createSecureServer({ allowHTTP1 })` would; the decrypted
+ * sockets go to the same two servers, so the same limits, timers and stop apply.
  */
 export function createDualProtocolServer(
   listener: Listener,
@@ -412,30 +427,93 @@ export function createDualProtocolServer(
   }, options.sessionCheckMs ?? 1_000);
   sessionCheck.unref();
 
-  // noDelay: sockets accepted here never pass through http.Server's own accept, which would set it;
-  // without it Nagle holds back small writes (each stream event) while an earlier one is unacknowledged.
-  const server = net.createServer({ noDelay: true }, (socket) => {
+  /** Counts a client's new connection; false when it already holds its cap (the caller closes it). */
+  const admit = (socket: net.Socket): boolean => {
+    if (limits.maxConnectionsPerClient <= 0) return true;
     const client = clientOf(socket);
-    if (limits.maxConnectionsPerClient > 0) {
-      const count = perClient.get(client) ?? 0;
-      if (count >= limits.maxConnectionsPerClient) {
-        socket.destroy();
-        return;
-      }
-      perClient.set(client, count + 1);
-    }
+    const count = perClient.get(client) ?? 0;
+    if (count >= limits.maxConnectionsPerClient) return false;
+    perClient.set(client, count + 1);
+    socket.once('close', () => {
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left > 0) perClient.set(client, left);
+      else perClient.delete(client);
+    });
+    return true;
+  };
+
+  /** Tracks a connection (cleartext, or TLS once its handshake is done) from now until it closes. */
+  const track = (socket: net.Socket): Connection => {
     const connection: Connection = { socket, timer: undefined, protocol: 'unknown', active: 0, bytesAt: 0 };
     connections.set(socket, connection);
     socket.once('close', () => {
       disarm(connection);
       connections.delete(socket);
-      if (limits.maxConnectionsPerClient > 0) {
-        const left = (perClient.get(client) ?? 1) - 1;
-        if (left > 0) perClient.set(client, left);
-        else perClient.delete(client);
-      }
     });
     socket.on('error', () => socket.destroy());
+    return connection;
+  };
+
+  const toHttp2 = (connection: Connection) => {
+    handingOver = connection;
+    try {
+      h2.emit('connection', connection.socket);
+    } finally {
+      handingOver = undefined;
+    }
+  };
+
+  /** TCP connections whose TLS handshake is not done yet (a forced close ends them too). */
+  const handshaking = new Set<net.Socket>();
+  let server: net.Server;
+  if (options.tls) {
+    // ALPN decides the protocol, so nothing is sniffed. The handshake counts against the headers deadline;
+    // the first request's headers get a fresh one once it is done.
+    server = tls.createServer({
+      cert: options.tls.cert,
+      key: options.tls.key,
+      ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+      ALPNProtocols: ['h2', 'http/1.1'],
+      handshakeTimeout: limits.headersMs > 0 ? limits.headersMs : 120_000,
+    });
+    server.on('connection', (raw: net.Socket) => {
+      raw.setNoDelay(true);
+      if (!admit(raw)) {
+        raw.destroy();
+        return;
+      }
+      handshaking.add(raw);
+      raw.once('close', () => handshaking.delete(raw));
+    });
+    // A failed handshake (a cleartext client, an untrusted certificate) only closes that connection.
+    server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
+    server.on('secureConnection', (socket: tls.TLSSocket) => {
+      const raw = (socket as unknown as { _parent?: net.Socket })._parent;
+      if (raw) handshaking.delete(raw);
+      const connection = track(socket);
+      arm(connection, limits.headersMs, () => headersExpired(connection));
+      if (socket.alpnProtocol === 'h2') {
+        toHttp2(connection);
+      } else {
+        connection.protocol = 'http1';
+        http1.emit('connection', socket);
+      }
+    });
+  } else {
+    // noDelay: sockets accepted here never pass through http.Server's own accept, which would set it;
+    // without it Nagle holds back small writes (each stream event) while an earlier one is unacknowledged.
+    server = net.createServer({ noDelay: true }, (socket) => {
+      if (!admit(socket)) {
+        socket.destroy();
+        return;
+      }
+      sniffProtocol(track(socket));
+    });
+  }
+  server.once('close', () => clearInterval(sessionCheck));
+
+  function sniffProtocol(connection: Connection): void {
+    const socket = connection.socket;
     // The sniff and the first request's headers share one deadline.
     arm(connection, limits.headersMs, () => headersExpired(connection));
     let sniffed: Buffer = Buffer.alloc(0);
@@ -448,12 +526,7 @@ export function createDualProtocolServer(
       socket.pause();
       socket.unshift(sniffed);
       if (head === HTTP2_PREFACE) {
-        handingOver = connection;
-        try {
-          h2.emit('connection', socket);
-        } finally {
-          handingOver = undefined;
-        }
+        toHttp2(connection);
       } else {
         connection.protocol = 'http1';
         http1.emit('connection', socket);
@@ -461,12 +534,12 @@ export function createDualProtocolServer(
       process.nextTick(() => socket.resume());
     };
     socket.on('data', sniff);
-  });
-  server.once('close', () => clearInterval(sessionCheck));
+  }
 
   // HTTP/2 writes go from nghttp2 straight to the socket, unseen here: a session's close sends what
   // it holds, then GOAWAY; an HTTP/1.1 socket ends after its buffered writes.
   const cut = (flushMs = 1_000) => {
+    for (const socket of handshaking) socket.destroy();
     for (const session of sessions) session.close();
     for (const [socket, connection] of connections) {
       if (connection.protocol !== 'http2') socket.end();
@@ -485,6 +558,7 @@ export function createDualProtocolServer(
         h2.close();
         const force = () => {
           for (const socket of connections.keys()) socket.destroy();
+          for (const socket of handshaking) socket.destroy();
         };
         if (forceAfterMs <= 0) force();
         else if (Number.isFinite(forceAfterMs)) setTimeout(force, forceAfterMs).unref();

@@ -118,13 +118,22 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     },
   });
   const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-  const gateway = await startGateway({
-    config,
-    platforms: emulatedPlatforms(emulator),
-    store,
-    logger,
-    clock,
-  });
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      config,
+      platforms: emulatedPlatforms(emulator),
+      store,
+      logger,
+      clock,
+    });
+  } catch (error) {
+    // A test of a refused start must not leave the emulator or the store open.
+    await store.close();
+    await emulator.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
   let closed = false;
   return {
     emulator,
