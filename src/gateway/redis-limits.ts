@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { RedisLink, reasonOf } from '../net/redis-link.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import {
@@ -150,21 +151,6 @@ type LimitsRedis = Redis & {
   cgwLimitsReconcile(...args: (string | number)[]): Promise<number>;
 };
 
-/** A Redis URL with its password replaced, safe for logs. */
-function redactRedisUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
-}
-
-function reasonOf(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
-    return error.code;
-  return error instanceof Error ? error.message : String(error);
-}
-
-const writeToStderr: LimitsLogger = (level, message) => {
-  process.stderr.write(`claude-gateway: ${level}: ${message}\n`);
-};
-
 /** `2026-12` for a month's counter. */
 function monthTag(now: number): string {
   return new Date(monthStart(now)).toISOString().slice(0, 7);
@@ -188,52 +174,32 @@ function micros(usd: number): number {
  * (KeyLimits) — one warning when Redis goes, one when it is back.
  */
 export class RedisKeyLimits extends KeyLimits {
+  private readonly link: RedisLink;
   private readonly redis: LimitsRedis;
-  private readonly url: string;
   private readonly prefix: string;
-  private readonly logger: LimitsLogger;
-  private readonly connectTimeoutMs: number;
   private readonly reconcileMs: number;
-  private readonly warnEveryMs: number;
-  private readonly probeMs: number;
-  private up = false;
-  private closed = false;
-  private everUp = false;
-  private lastReason = 'not connected yet';
-  private downSince: number | undefined;
-  private downReported = false;
-  private lastWarning = Number.NEGATIVE_INFINITY;
-  private probe: NodeJS.Timeout | undefined;
   private reconciler: NodeJS.Timeout | undefined;
   /** Keys whose month's spend this process counted in Redis: the ones reconciled. */
   private readonly budgeted = new Map<string, string>();
 
   constructor(url: string, store: Store, now: () => number = Date.now, options: RedisKeyLimitsOptions = {}) {
     super(store, now, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
-    this.url = redactRedisUrl(url);
     this.prefix = options.keyPrefix ?? 'claude-gateway:limits:';
-    this.logger = options.logger ?? writeToStderr;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 1000;
     this.reconcileMs = options.reconcileMs ?? 60_000;
-    this.warnEveryMs = options.warnEveryMs ?? 60_000;
-    this.probeMs = options.probeMs ?? 1000;
-    const reconnectMaxDelayMs = options.reconnectMaxDelayMs ?? 5000;
-    this.redis = new Redis(url, {
-      lazyConnect: false,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 100,
-      connectTimeout: this.connectTimeoutMs,
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), reconnectMaxDelayMs),
-    }) as LimitsRedis;
+    this.link = new RedisLink(url, {
+      ...options,
+      messages: {
+        down: ({ url: where, atStart, reason }) =>
+          `key limits cannot reach Redis (${where})${atStart ? ' at start' : ''} (${reason}): rates and budgets are enforced per replica until it answers; reconnecting in the background`,
+        up: ({ url: where, seconds }) =>
+          `key limits reach Redis (${where}) again after ${seconds} s: rates and budgets are shared by the replicas again`,
+      },
+      onUp: () => void this.reconcile(),
+    });
+    this.redis = this.link.redis as LimitsRedis;
     this.redis.defineCommand('cgwLimitsAdmit', { numberOfKeys: 4, lua: ADMIT });
     this.redis.defineCommand('cgwLimitsSettle', { numberOfKeys: 3, lua: SETTLE });
     this.redis.defineCommand('cgwLimitsReconcile', { numberOfKeys: 1, lua: RECONCILE });
-    this.redis.on('error', (error: unknown) => {
-      this.lastReason = reasonOf(error);
-    });
-    this.redis.on('ready', () => this.markUp());
-    this.redis.on('close', () => this.markDown(this.lastReason));
   }
 
   /** Waits (up to the connect timeout) for Redis; without it, warns and counts per process until it answers. */
@@ -242,34 +208,18 @@ export class RedisKeyLimits extends KeyLimits {
       this.reconciler = setInterval(() => void this.reconcile(), this.reconcileMs);
       this.reconciler.unref();
     }
-    if (this.up || this.closed) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.redis.off('ready', done);
-        this.redis.off('error', done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.connectTimeoutMs + 250);
-      timer.unref();
-      this.redis.on('ready', done);
-      this.redis.on('error', done);
-    });
-    if (!this.up) this.markDown(this.lastReason);
+    await this.link.start();
   }
 
   /** Whether Redis currently counts the limits (else each process does). */
   get shared(): boolean {
-    return this.up;
+    return this.link.up;
   }
 
   override async close(): Promise<void> {
-    this.closed = true;
-    this.stopProbe();
     if (this.reconciler) clearInterval(this.reconciler);
     this.reconciler = undefined;
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => {});
-    this.redis.disconnect();
+    await this.link.close();
   }
 
   private keys(keyId: string, now: number) {
@@ -288,7 +238,7 @@ export class RedisKeyLimits extends KeyLimits {
       key.monthlyBudgetUsd !== undefined ||
       key.tokensPerMinute !== undefined ||
       key.requestsPerMinute !== undefined;
-    if (!limited || !this.up) return super.admit(key, estimate);
+    if (!limited || !this.link.up) return super.admit(key, estimate);
     const id = randomUUID();
     const reserves = key.monthlyBudgetUsd !== undefined || key.tokensPerMinute !== undefined;
     const tokens = Math.max(0, Math.ceil(estimate?.tokens ?? 0));
@@ -316,7 +266,7 @@ export class RedisKeyLimits extends KeyLimits {
           this.reservationTtlMs,
         );
       } catch (error) {
-        this.markDown(reasonOf(error));
+        this.link.down(reasonOf(error));
         return super.admit(key, estimate);
       }
       const [verdict, value] = answer;
@@ -338,7 +288,7 @@ export class RedisKeyLimits extends KeyLimits {
       try {
         await this.redis.set(keys.spend, micros(logged), 'EX', SPEND_TTL_SECONDS, 'NX');
       } catch (error) {
-        this.markDown(reasonOf(error));
+        this.link.down(reasonOf(error));
         return super.admit(key, estimate);
       }
     }
@@ -369,7 +319,7 @@ export class RedisKeyLimits extends KeyLimits {
         WINDOW_MS,
       )
       // Lost: the reservation expires at its deadline, the spend is reconciled from the log.
-      .catch((error: unknown) => this.markDown(reasonOf(error)));
+      .catch((error: unknown) => this.link.down(reasonOf(error)));
   }
 
   /**
@@ -379,7 +329,7 @@ export class RedisKeyLimits extends KeyLimits {
    * finished on every replica.
    */
   async reconcile(): Promise<void> {
-    if (!this.up) return;
+    if (!this.link.up) return;
     const now = this.now();
     const month = monthTag(now);
     for (const [keyId, tag] of [...this.budgeted]) {
@@ -391,66 +341,9 @@ export class RedisKeyLimits extends KeyLimits {
         const logged = await this.store.spendSince(keyId, monthStart(now));
         await this.redis.cgwLimitsReconcile(this.keys(keyId, now).spend, micros(logged));
       } catch (error) {
-        if (!(error instanceof GatewayError)) this.markDown(reasonOf(error));
+        if (!(error instanceof GatewayError)) this.link.down(reasonOf(error));
         return;
       }
     }
-  }
-
-  private markDown(reason: string): void {
-    if (this.closed) return;
-    this.lastReason = reason;
-    if (this.downSince !== undefined) return;
-    this.up = false;
-    this.downSince = Date.now();
-    this.startProbe();
-    if (this.downSince - this.lastWarning < this.warnEveryMs) {
-      this.downReported = false;
-      return;
-    }
-    this.lastWarning = this.downSince;
-    this.downReported = true;
-    this.logger(
-      'warn',
-      `key limits cannot reach Redis (${this.url})${this.everUp ? '' : ' at start'} (${reason}): rates and budgets are enforced per replica until it answers; reconnecting in the background`,
-      { redis: this.url, reason },
-    );
-  }
-
-  private markUp(): void {
-    if (this.closed || this.up) return;
-    this.up = true;
-    this.everUp = true;
-    this.stopProbe();
-    const since = this.downSince;
-    this.downSince = undefined;
-    if (since !== undefined && this.downReported) {
-      this.downReported = false;
-      this.logger(
-        'warn',
-        `key limits reach Redis (${this.url}) again after ${Math.round((Date.now() - since) / 1000)} s: rates and budgets are shared by the replicas again`,
-        { redis: this.url },
-      );
-      void this.reconcile();
-    }
-  }
-
-  private startProbe(): void {
-    if (this.probe) return;
-    this.probe = setInterval(() => {
-      if (this.redis.status !== 'ready') return;
-      this.redis.ping().then(
-        () => this.markUp(),
-        (error: unknown) => {
-          this.lastReason = reasonOf(error);
-        },
-      );
-    }, this.probeMs);
-    this.probe.unref();
-  }
-
-  private stopProbe(): void {
-    if (this.probe) clearInterval(this.probe);
-    this.probe = undefined;
   }
 }
