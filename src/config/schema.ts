@@ -171,6 +171,8 @@ export const configSchema = z
           .prefault({}),
         /** Connections one client address may hold open at once; more are closed at once. 0: no cap. */
         maxConnectionsPerClient: z.number().int().min(0).default(256),
+        /** Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). 0: no cap. */
+        maxStreamsPerConnection: z.number().int().min(0).default(256),
         /**
          * Serve HTTPS on the port (ALPN h2 and http/1.1) with this certificate and key: PEM file
          * paths, read at start. `ca`: the issuing CA certificates, sent with the certificate chain.

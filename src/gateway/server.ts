@@ -263,6 +263,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     {
       ...config.server.clientTimeouts,
       maxConnectionsPerClient: config.server.maxConnectionsPerClient,
+      maxStreamsPerConnection: config.server.maxStreamsPerConnection,
       renderError: connectionErrorRenderer,
       ...(listenerTls ? { tls: listenerTls } : {}),
     },

@@ -248,6 +248,23 @@ describe('HTTP/2', () => {
     return { session, closed };
   }
 
+  const announcedStreamCap = async (options: DualProtocolServerOptions) => {
+    const port = await start(options);
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    clients.push(session);
+    session.on('error', () => undefined);
+    const settings = await new Promise<http2.Settings>((resolve) => session.once('remoteSettings', resolve));
+    return settings.maxConcurrentStreams;
+  };
+
+  it('announces the stream cap in its SETTINGS', async () => {
+    expect(await announcedStreamCap({ maxStreamsPerConnection: 3 })).toBe(3);
+  });
+
+  it('announces no practical stream cap without one', async () => {
+    expect(await announcedStreamCap({})).toBeGreaterThan(1_000_000);
+  });
+
   function get(session: http2.ClientHttp2Session, path: string, body?: string) {
     const stream = session.request(
       { ':method': body === undefined ? 'GET' : 'POST', ':path': path },

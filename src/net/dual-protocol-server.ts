@@ -29,6 +29,12 @@ export interface ConnectionLimits {
   idleMs: number;
   /** Connections one client address may hold open at once; one more is closed at once. 0: no cap. */
   maxConnectionsPerClient: number;
+  /**
+   * Streams one HTTP/2 connection may have open at once (its SETTINGS_MAX_CONCURRENT_STREAMS);
+   * a client that opens more gets its extra streams refused by HTTP/2 itself. 0: Node's default
+   * (no practical limit), which lets one connection get past `maxConnectionsPerClient`.
+   */
+  maxStreamsPerConnection: number;
 }
 
 /**
@@ -45,6 +51,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   // The gateway's configuration caps clients (server.maxConnectionsPerClient, 256); the emulator, a
   // local test tool whose one client is the gateway's connection pool, does not.
   maxConnectionsPerClient: 0,
+  maxStreamsPerConnection: 0,
 };
 
 /** An error answer's body and headers (besides length and connection), in the shape the path's clients read. */
@@ -262,7 +269,11 @@ export function createDualProtocolServer(
     if (value !== undefined) limits[key] = value;
   }
   const http1 = http.createServer({ keepAliveTimeout: limits.idleMs, requestTimeout: 0 });
-  const h2 = http2.createServer({});
+  const h2 = http2.createServer(
+    limits.maxStreamsPerConnection > 0
+      ? { settings: { maxConcurrentStreams: limits.maxStreamsPerConnection } }
+      : {},
+  );
   const connections = new Map<net.Socket, Connection>();
   const perClient = new Map<string, number>();
   const sessions = new Set<http2.ServerHttp2Session>();
