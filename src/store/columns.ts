@@ -47,6 +47,10 @@ export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
   { name: 'cost_estimated', field: 'costEstimated', kind: 'boolean' },
   { name: 'agent_id', field: 'agentId', kind: 'text' },
   { name: 'parent_agent_id', field: 'parentAgentId', kind: 'text' },
+  { name: 'user_id', field: 'userId', kind: 'text' },
+  { name: 'user_name', field: 'userName', kind: 'text' },
+  { name: 'user_email', field: 'userEmail', kind: 'text' },
+  { name: 'group_name', field: 'group', kind: 'text' },
 ];
 
 /** Columns left out of listings unless bodies are asked for. */

@@ -1,4 +1,5 @@
 import { type JournalEntry, JournalFile, readJournalSegment } from './journal-file.js';
+import type { ReportDimension } from './report-sql.js';
 import { canPing } from './store-health.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
@@ -202,6 +203,9 @@ class JournaledStore implements Store {
   }
   summarize(filter?: ActivityFilter) {
     return this.#inner.summarize(filter);
+  }
+  report(by: readonly ReportDimension[], filter?: ActivityFilter) {
+    return this.#inner.report(by, filter);
   }
   spendSince(keyId: string, sinceMs: number) {
     return this.#inner.spendSince(keyId, sinceMs);

@@ -30,6 +30,7 @@ import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { migratePostgres, quoteIdentifier } from './postgres-schema.js';
+import { assembleReport, type ReportDimension, reportSql, type UsageReport } from './report-sql.js';
 import { redactUrl, StoreError } from './store-error.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
@@ -203,6 +204,11 @@ class PostgresStore implements ReplayableStore {
       rows('platform'),
     ]);
     return assembleSummary(filter, { total, key, model, platform });
+  }
+
+  async report(by: readonly ReportDimension[], filter: ActivityFilter = {}): Promise<UsageReport> {
+    const sql = reportSql(this.#requests, by, filter, POSTGRES_PLACEHOLDER);
+    return assembleReport(by, await this.#all(sql.text, sql.parameters));
   }
 
   async spendSince(keyId: string, sinceMs: number): Promise<number> {

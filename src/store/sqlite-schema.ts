@@ -101,6 +101,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX api_key_old_secrets_key ON api_key_old_secrets (key_id);
   `,
+  // 5: attribution: the user and group a request is charged to (reports and /admin/requests filter on them).
+  `
+  ALTER TABLE requests ADD COLUMN user_id TEXT;
+  ALTER TABLE requests ADD COLUMN user_name TEXT;
+  ALTER TABLE requests ADD COLUMN user_email TEXT;
+  ALTER TABLE requests ADD COLUMN group_name TEXT;
+  CREATE INDEX requests_user_time ON requests (user_id, time);
+  CREATE INDEX requests_group_time ON requests (group_name, time);
+  `,
 ];
 
 /**

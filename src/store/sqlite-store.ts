@@ -16,6 +16,7 @@ import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { preparePrivateSqliteFile } from './private-files.js';
+import { assembleReport, type ReportDimension, reportSql, type UsageReport } from './report-sql.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
 import type { SqliteWriterStatements } from './sqlite-writer-core.js';
@@ -166,6 +167,11 @@ class SqliteStore implements ReplayableStore {
       model: rows('model'),
       platform: rows('platform'),
     });
+  }
+
+  async report(by: readonly ReportDimension[], filter: ActivityFilter = {}): Promise<UsageReport> {
+    const sql = reportSql('requests', by, filter, SQLITE_PLACEHOLDER);
+    return assembleReport(by, this.#all(sql.text, sql.parameters));
   }
 
   async spendSince(keyId: string, sinceMs: number): Promise<number> {

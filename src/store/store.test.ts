@@ -187,6 +187,22 @@ describe.each(BACKENDS)('store contract: $name', (backend) => {
     expect(await ids({ keyId: 'key_nobody' })).toEqual([]);
   });
 
+  it('queries by user (id, name or e-mail) and group', async () => {
+    const { store } = await freshStore();
+    const ada = { userId: 'u1', userName: 'Ada', userEmail: 'ada@example.com', group: 'research' };
+    await store.recordRequest(request({ id: 'a', time: T0, ...ada }));
+    await store.recordRequest(request({ id: 'b', time: T0 + MINUTE, userId: 'u2', group: 'platform' }));
+    await store.recordRequest(request({ id: 'c', time: T0 + 2 * MINUTE }));
+    await store.flush();
+    const ids = async (query: Parameters<Store['queryRequests']>[0]) =>
+      (await store.queryRequests(query)).map((record) => record.id);
+    for (const user of ['u1', 'Ada', 'ada@example.com']) expect(await ids({ user })).toEqual(['a']);
+    expect(await ids({ user: 'u2' })).toEqual(['b']);
+    expect(await ids({ group: 'platform' })).toEqual(['b']);
+    expect(await ids({ group: 'research', user: 'u2' })).toEqual([]);
+    expect((await store.getRequest('a'))?.userEmail).toBe('ada@example.com');
+  });
+
   it('keeps the attempts of each request in order, and a rewritten row once', async () => {
     const { store } = await freshStore();
     await store.recordAttempts([
