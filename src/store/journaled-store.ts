@@ -7,6 +7,7 @@ import type {
   ActivityQuery,
   ApiKeyChanges,
   AttemptRecord,
+  BudgetAlertRecord,
   KeyChangeOptions,
   NewApiKey,
   RequestRecord,
@@ -209,6 +210,9 @@ class JournaledStore implements Store {
   }
   spendSince(keyId: string, sinceMs: number) {
     return this.#inner.spendSince(keyId, sinceMs);
+  }
+  claimBudgetAlert(alert: BudgetAlertRecord) {
+    return this.#inner.claimBudgetAlert(alert);
   }
   prune(olderThanMs: number) {
     return this.#inner.prune(olderThanMs);

@@ -10,6 +10,7 @@ import {
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
 import {
   ATTEMPT_COLUMNS,
+  BUDGET_ALERT_COLUMNS,
   type ColumnSpec,
   encodeRow,
   KEY_COLUMNS,
@@ -39,6 +40,7 @@ import type {
   ApiKeyChanges,
   ApiKeyRecord,
   AttemptRecord,
+  BudgetAlertRecord,
   CreatedApiKey,
   KeyChangeOptions,
   NewApiKey,
@@ -139,6 +141,7 @@ class PostgresStore implements ReplayableStore {
   readonly #attempts: string;
   readonly #keys: string;
   readonly #oldSecrets: string;
+  readonly #budgetAlerts: string;
   readonly #schema: string;
   readonly #batch: BatchWriter<LogItem>;
   #closed = false;
@@ -150,6 +153,7 @@ class PostgresStore implements ReplayableStore {
     this.#attempts = `${quoted}.attempts`;
     this.#keys = `${quoted}.api_keys`;
     this.#oldSecrets = `${quoted}.api_key_old_secrets`;
+    this.#budgetAlerts = `${quoted}.budget_alerts`;
     this.#schema = schema;
     this.#batch = new BatchWriter<LogItem>({
       ...options.batch,
@@ -217,6 +221,14 @@ class PostgresStore implements ReplayableStore {
       [keyId, sinceMs],
     );
     return number(row?.total) ?? 0;
+  }
+
+  async claimBudgetAlert(alert: BudgetAlertRecord): Promise<boolean> {
+    const rows = await this.#all(
+      `${insertSql(this.#budgetAlerts, BUDGET_ALERT_COLUMNS, 1)} ON CONFLICT (id) DO NOTHING RETURNING id`,
+      encodeRow(BUDGET_ALERT_COLUMNS, alert, POSTGRES_ENCODING),
+    );
+    return rows.length === 1;
   }
 
   async prune(olderThanMs: number): Promise<number> {

@@ -8,7 +8,14 @@ import {
   upsertSql,
 } from './activity-sql.js';
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
-import { ATTEMPT_COLUMNS, encodeRow, KEY_COLUMNS, REQUEST_COLUMNS, SQLITE_ENCODING } from './columns.js';
+import {
+  ATTEMPT_COLUMNS,
+  BUDGET_ALERT_COLUMNS,
+  encodeRow,
+  KEY_COLUMNS,
+  REQUEST_COLUMNS,
+  SQLITE_ENCODING,
+} from './columns.js';
 import { decodeAttempt, decodeKey, decodeRequest, oldSecretLookup, type StoredRow } from './decode-rows.js';
 import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
@@ -28,6 +35,7 @@ import type {
   ApiKeyChanges,
   ApiKeyRecord,
   AttemptRecord,
+  BudgetAlertRecord,
   CreatedApiKey,
   KeyChangeOptions,
   NewApiKey,
@@ -180,6 +188,15 @@ class SqliteStore implements ReplayableStore {
       sinceMs,
     ])[0];
     return typeof row?.total === 'number' ? row.total : 0;
+  }
+
+  async claimBudgetAlert(alert: BudgetAlertRecord): Promise<boolean> {
+    this.#assertOpen();
+    const columns = BUDGET_ALERT_COLUMNS.map((column) => column.name);
+    const result = this.#statement(
+      `INSERT INTO budget_alerts (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+    ).run(encodeRow(BUDGET_ALERT_COLUMNS, alert, SQLITE_ENCODING));
+    return result.changes === 1;
   }
 
   async prune(olderThanMs: number): Promise<number> {

@@ -142,6 +142,27 @@ export interface RequestSummary {
   byPlatform: (UsageTotals & { platform?: string })[];
 }
 
+/**
+ * A budget threshold crossed in one budget period, recorded once: the first
+ * gateway to record it sends the alert (`claimBudgetAlert`), the others do not.
+ */
+export interface BudgetAlertRecord {
+  /** Who, which period, which limit and which threshold: `key:key_1:month:1798761600000:100:0.8`. */
+  id: string;
+  subjectKind: 'key' | 'user' | 'group';
+  subjectId: string;
+  subjectName: string;
+  period: 'month' | 'day';
+  limitUsd: number;
+  /** The fraction of the limit crossed (0.8, 1). */
+  threshold: number;
+  spentUsd: number;
+  /** When the period ends (ms epoch). */
+  resetsAt: number;
+  /** When it was crossed, on the gateway's clock (ms epoch). */
+  crossedAt: number;
+}
+
 /** A data-residency geography a key can be held to. */
 export type Residency = Exclude<Geo, 'global'>;
 
@@ -264,6 +285,8 @@ export interface Store {
   report(by: readonly ReportDimension[], filter?: ActivityFilter): Promise<UsageReport>;
   /** Sum of the known costs of a key's requests since a time (ms epoch). */
   spendSince(keyId: string, sinceMs: number): Promise<number>;
+  /** Records a budget crossing unless it is recorded already: true for the one caller that recorded it. */
+  claimBudgetAlert(alert: BudgetAlertRecord): Promise<boolean>;
   /** Removes requests and attempts from before `olderThanMs` (ms epoch); returns the number of rows removed. */
   prune(olderThanMs: number): Promise<number>;
   /** Creates a key; the secret (`cgw_…`) is returned once and only its hash is kept. */
