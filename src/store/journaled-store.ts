@@ -1,4 +1,5 @@
 import { type JournalEntry, JournalFile, readJournalSegment } from './journal-file.js';
+import type { ReportDimension } from './report-sql.js';
 import { canPing } from './store-health.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
@@ -6,6 +7,7 @@ import type {
   ActivityQuery,
   ApiKeyChanges,
   AttemptRecord,
+  BudgetAlertRecord,
   KeyChangeOptions,
   NewApiKey,
   RequestRecord,
@@ -203,8 +205,14 @@ class JournaledStore implements Store {
   summarize(filter?: ActivityFilter) {
     return this.#inner.summarize(filter);
   }
+  report(by: readonly ReportDimension[], filter?: ActivityFilter) {
+    return this.#inner.report(by, filter);
+  }
   spendSince(keyId: string, sinceMs: number) {
     return this.#inner.spendSince(keyId, sinceMs);
+  }
+  claimBudgetAlert(alert: BudgetAlertRecord) {
+    return this.#inner.claimBudgetAlert(alert);
   }
   prune(olderThanMs: number) {
     return this.#inner.prune(olderThanMs);
