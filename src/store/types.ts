@@ -1,4 +1,5 @@
 import type { Geo } from '../catalog/types.js';
+import type { IdentityStore } from './identity-types.js';
 
 /** The client dialect a request arrived in. */
 export type Dialect = 'anthropic' | 'bedrock' | 'vertex';
@@ -157,6 +158,8 @@ export interface ApiKeyRecord {
   requestsPerMinute?: number;
   tokensPerMinute?: number;
   metadata?: Record<string, unknown>;
+  /** The user the key belongs to (see `IdentityStore`): their policy and their groups' hold too. */
+  userId?: string;
 }
 
 /** What a caller chooses when creating a key. */
@@ -273,11 +276,13 @@ export interface Store {
   findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined>;
   /** The key a secret belongs to, revoked and expired ones and secrets replaced by a rotation included. */
   lookupSecret(secret: string): Promise<SecretLookup | undefined>;
+  /** Users, groups, service tokens and sign-in sessions, in the same database. */
+  readonly identity: IdentityStore;
   /** Notes that a key was used at a time (ms epoch); a later time already stored is kept. */
   recordKeyUse(keyId: string, at: number): Promise<void>;
   /**
    * Calls `listener` whenever a process changes a key in this store (create,
-   * revoke, rotate, update); resolves, with a function that stops listening,
+   * revoke, rotate, update), or a user, group, service token or session; resolves, with a function that stops listening,
    * once it listens. Only stores shared between processes have it (Postgres:
    * LISTEN/NOTIFY).
    */
