@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isRegionalTarget, pricesFor, REGIONAL_PREMIUM } from '../catalog/pricing.js';
 import type { ResolvedTarget } from '../platforms/types.js';
-import type { ApiKeyRecord, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { seconds } from '../wire/errors/platform-names.js';
 
@@ -27,26 +27,89 @@ function nextMonthStart(now: number): string {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
 
-/** The refusal of a key whose budget is spent, or taken by the requests it has in flight (`spent` counts both). */
-export function budgetExceeded(key: ApiKeyRecord, spent: number, now: number): GatewayError {
-  return GatewayError.fromCode('BUDGET_EXCEEDED', {
-    budget: dollars(key.monthlyBudgetUsd ?? 0),
+/** A budget's period: a UTC month, or (for users and groups) a UTC day. */
+export type BudgetPeriod = 'month' | 'day';
+
+/** When a period began (ms since the epoch). */
+export function periodStart(period: BudgetPeriod, now: number): number {
+  if (period === 'month') return monthStart(now);
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+}
+
+/**
+ * Whatever limits count against: a gateway key (an `ApiKeyRecord` is one as
+ * it is), or a user, a service token or a group (see `src/identity/`). Every
+ * subject is counted under its own id, in this process or in Redis.
+ */
+export interface LimitSubject {
+  id: string;
+  monthlyBudgetUsd?: number;
+  dailyBudgetUsd?: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  /** Who the refusal names (`User alice@example.com`); absent: a gateway key, in the key's words. */
+  who?: string;
+  /** How an administrator raises the limit, for the refusal. */
+  raise?: string;
+  /** What the subject spent since a time, by the activity log; absent: the log's spend of the key with this id. */
+  spendSince?(sinceMs: number): Promise<number>;
+}
+
+/** Whether a subject has any limit to count. */
+export function isLimited(subject: LimitSubject): boolean {
+  return (
+    subject.monthlyBudgetUsd !== undefined ||
+    subject.dailyBudgetUsd !== undefined ||
+    subject.requestsPerMinute !== undefined ||
+    subject.tokensPerMinute !== undefined
+  );
+}
+
+/** The refusal of a subject whose budget is spent, or taken by the requests it has in flight (`spent` counts both). */
+export function budgetExceeded(
+  subject: LimitSubject,
+  spent: number,
+  now: number,
+  period: BudgetPeriod = 'month',
+): GatewayError {
+  const budget = (period === 'month' ? subject.monthlyBudgetUsd : subject.dailyBudgetUsd) ?? 0;
+  if (!subject.who && period === 'month') {
+    return GatewayError.fromCode('BUDGET_EXCEEDED', {
+      budget: dollars(budget),
+      spent: dollars(spent),
+      resetsAt: nextMonthStart(now),
+    });
+  }
+  return GatewayError.fromCode('POLICY_BUDGET_EXCEEDED', {
+    who: subject.who ?? 'This gateway key',
+    period: period === 'month' ? 'monthly' : 'daily',
+    budget: dollars(budget),
     spent: dollars(spent),
-    resetsAt: nextMonthStart(now),
+    resetsAt:
+      period === 'month'
+        ? nextMonthStart(now)
+        : new Date(periodStart('day', now) + 86_400_000).toISOString().slice(0, 10),
+    raise: subject.raise ?? 'ask an administrator',
   });
 }
 
-/** The refusal of a key over a per-minute limit, with when to retry. */
+/** The refusal of a subject over a per-minute limit, with when to retry. */
 export function rateLimited(
   limit: number,
   noun: 'request' | 'token',
   retryAfterSeconds: number,
+  subject?: LimitSubject,
 ): GatewayError {
-  return GatewayError.fromCode(
-    'RATE_LIMITED',
-    { limit: `${countOf(limit, noun)} per minute`, retryAfter: seconds(retryAfterSeconds) },
-    { retryAfterSeconds },
-  );
+  const parameters = { limit: `${countOf(limit, noun)} per minute`, retryAfter: seconds(retryAfterSeconds) };
+  if (subject?.who) {
+    return GatewayError.fromCode(
+      'POLICY_RATE_LIMITED',
+      { ...parameters, who: subject.who },
+      { retryAfterSeconds },
+    );
+  }
+  return GatewayError.fromCode('RATE_LIMITED', parameters, { retryAfterSeconds });
 }
 
 /** What a request may use at most, reserved against its key's limits before it is sent. */
@@ -143,7 +206,7 @@ export class KeyLimits {
   private readonly requests = new Map<string, Window>();
   private readonly tokens = new Map<string, Window>();
   private readonly spend = new Map<string, { month: number; usd: number; loading?: Promise<void> }>();
-  /** Reservations of this process's requests in flight, by key id. */
+  /** Reservations of this process's requests in flight, by subject id. */
   private readonly reserved = new Map<string, Map<string, Reservation>>();
 
   /** @param now the injected clock: it decides the budget month and moves the rate windows. */
@@ -167,24 +230,30 @@ export class KeyLimits {
     return window;
   }
 
-  private async spent(keyId: string): Promise<number> {
-    const month = monthStart(this.now());
-    let entry = this.spend.get(keyId);
-    if (!entry || entry.month !== month) {
-      entry = { month, usd: 0 };
+  /** What the activity log says a subject spent since a time. */
+  protected loggedSpend(subject: LimitSubject, sinceMs: number): Promise<number> {
+    return subject.spendSince ? subject.spendSince(sinceMs) : this.store.spendSince(subject.id, sinceMs);
+  }
+
+  private async spent(subject: LimitSubject, period: BudgetPeriod): Promise<number> {
+    const start = periodStart(period, this.now());
+    const id = `${subject.id}|${period}`;
+    let entry = this.spend.get(id);
+    if (!entry || entry.month !== start) {
+      entry = { month: start, usd: 0 };
       const fresh = entry;
-      fresh.loading = this.store.spendSince(keyId, month).then(
+      fresh.loading = this.loggedSpend(subject, start).then(
         (usd) => {
           fresh.usd += usd;
           fresh.loading = undefined;
         },
         (error: unknown) => {
           // Not kept: the next request reads the spend again (the store may answer by then).
-          if (this.spend.get(keyId) === fresh) this.spend.delete(keyId);
+          if (this.spend.get(id) === fresh) this.spend.delete(id);
           throw error;
         },
       );
-      this.spend.set(keyId, fresh);
+      this.spend.set(id, fresh);
     }
     if (entry.loading) await entry.loading;
     return entry.usd;
@@ -214,28 +283,33 @@ export class KeyLimits {
    * A request is admitted while what the key spent and holds in flight is
    * below its budget, and likewise for its tokens per minute.
    */
-  async admit(key: ApiKeyRecord, estimate?: UsageEstimate): Promise<Reservation | undefined> {
-    const spent = key.monthlyBudgetUsd !== undefined ? await this.spent(key.id) : 0;
+  async admit(key: LimitSubject, estimate?: UsageEstimate): Promise<Reservation | undefined> {
+    const spent = key.monthlyBudgetUsd !== undefined ? await this.spent(key, 'month') : 0;
+    const spentToday = key.dailyBudgetUsd !== undefined ? await this.spent(key, 'day') : 0;
     // From here on nothing waits: the checks and the reservation are one step for this process.
     const now = this.now();
     const held = this.held(key.id, now);
     if (key.monthlyBudgetUsd !== undefined && spent + held.costUsd >= key.monthlyBudgetUsd) {
       throw budgetExceeded(key, spent + held.costUsd, now);
     }
+    if (key.dailyBudgetUsd !== undefined && spentToday + held.costUsd >= key.dailyBudgetUsd) {
+      throw budgetExceeded(key, spentToday + held.costUsd, now, 'day');
+    }
     if (key.tokensPerMinute !== undefined) {
       const window = this.window(this.tokens, key.id);
       if (window.total(now) + held.tokens >= key.tokensPerMinute) {
-        throw rateLimited(key.tokensPerMinute, 'token', window.retryAfterSeconds(now));
+        throw rateLimited(key.tokensPerMinute, 'token', window.retryAfterSeconds(now), key);
       }
     }
     if (key.requestsPerMinute !== undefined) {
       const window = this.window(this.requests, key.id);
       if (window.total(now) >= key.requestsPerMinute) {
-        throw rateLimited(key.requestsPerMinute, 'request', window.retryAfterSeconds(now));
+        throw rateLimited(key.requestsPerMinute, 'request', window.retryAfterSeconds(now), key);
       }
       window.add(now, 1);
     }
-    if (key.monthlyBudgetUsd === undefined && key.tokensPerMinute === undefined) return undefined;
+    if (key.monthlyBudgetUsd === undefined && key.dailyBudgetUsd === undefined && key.tokensPerMinute === undefined)
+      return undefined;
     const reservation: Reservation = {
       id: randomUUID(),
       keyId: key.id,
@@ -273,8 +347,32 @@ export class KeyLimits {
     const now = this.now();
     if (tokens > 0) this.window(this.tokens, keyId).add(now, tokens);
     if (costUsd) {
-      const entry = this.spend.get(keyId);
-      if (entry && entry.month === monthStart(now)) entry.usd += costUsd;
+      for (const period of ['month', 'day'] as const) {
+        const entry = this.spend.get(`${keyId}|${period}`);
+        if (entry && entry.month === periodStart(period, now)) entry.usd += costUsd;
+      }
     }
+  }
+
+  /**
+   * Admits a request against every subject it counts against (its key, its
+   * user or service token, its group), in order. When one refuses, what the
+   * ones before it reserved is released and the refusal thrown.
+   */
+  async admitAll(
+    subjects: readonly LimitSubject[],
+    estimate?: UsageEstimate,
+  ): Promise<{ subject: LimitSubject; reservation: Reservation | undefined }[]> {
+    const admitted: { subject: LimitSubject; reservation: Reservation | undefined }[] = [];
+    for (const subject of subjects) {
+      if (!isLimited(subject)) continue;
+      try {
+        admitted.push({ subject, reservation: await this.admit(subject, estimate) });
+      } catch (error) {
+        for (const { subject: earlier, reservation } of admitted) this.settle(reservation, earlier.id, 0, 0);
+        throw error;
+      }
+    }
+    return admitted;
   }
 }
