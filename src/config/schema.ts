@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configuredModelSchema } from '../catalog/configured-models.js';
+import { authSchema } from '../identity/oidc-settings.js';
 
 /*
  * The configuration file (`claude-gateway.yaml`), validated at start. Every
@@ -285,6 +286,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Sign-in: `auth.oidc` lets developers sign in through the organisation's identity provider. */
+    auth: authSchema.prefault({}),
     /**
      * OpenTelemetry traces and GenAI metrics over OTLP/HTTP. Off unless an endpoint is set here or in
      * OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ / _METRICS_ variants); these keys win over the variables.

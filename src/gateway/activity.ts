@@ -74,7 +74,8 @@ export class ActivityEntry {
     return this.record;
   }
 
-  caller(key: ApiKeyRecord | undefined): void {
+  /** The credential's id and name for the log's key columns: a gateway key, a sign-in session or a service token. */
+  caller(key: Pick<ApiKeyRecord, 'id' | 'name'> | undefined): void {
     if (!key) return;
     this.record.keyId = key.id;
     this.record.keyName = key.name;

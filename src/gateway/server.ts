@@ -19,6 +19,8 @@ import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { Identities } from '../identity/identities.js';
+import { IdentityProvider, IdentityProviderError } from '../identity/identity-provider.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { renderDialectError } from './dialect.js';
@@ -153,7 +155,24 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // /readyz says 503 while the store does not answer.
   const storeHealth = new StoreHealth(store);
   const requestPathStore = guardKeyReads(store, { health: storeHealth, logger });
+  // Sign-in: the identity provider's discovery document is read now, so a wrong issuer stops the start.
+  const oidc = config.auth.oidc;
+  let provider: IdentityProvider | undefined;
+  if (oidc) {
+    try {
+      provider = await IdentityProvider.discover(oidc);
+    } catch (error) {
+      if (!options.store) await store.close();
+      throw error instanceof IdentityProviderError ? new StartupError(error.message) : error;
+    }
+  }
+  const identities = new Identities(requestPathStore.identity, {
+    clock,
+    ...(oidc ? { oidc } : {}),
+    ...(provider ? { provider } : {}),
+  });
   const callers = new CallerAuth(requestPathStore, {
+    identities,
     host: config.server.host,
     clock,
     onWatchError: (error) =>
