@@ -1,17 +1,18 @@
 import { namesOf, type ResolvedModel, resolveModel } from '../catalog/resolve.js';
 import { type Clock, systemClock } from '../clock.js';
-import type { ApiKeyRecord, SecretLookup, Store } from '../store/types.js';
 import { looksLikeJwt } from '../identity/gateway-tokens.js';
 import type { Identities } from '../identity/identities.js';
 import type { CallerPolicy } from '../identity/policy.js';
 import { SERVICE_TOKEN_PREFIX } from '../store/identity-sql-store.js';
 import { StoreError } from '../store/store-error.js';
+import type { ApiKeyRecord, SecretLookup, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Exchange } from './exchange.js';
 
 /** This gateway's URL as the client reached it, for `claude-gateway login --gateway URL` in messages. */
 export function gatewayOf(exchange: Exchange): string {
-  const host = exchange.header('x-forwarded-host') ?? exchange.header('host') ?? exchange.header(':authority');
+  const host =
+    exchange.header('x-forwarded-host') ?? exchange.header('host') ?? exchange.header(':authority');
   const secure = (exchange.request.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const scheme = exchange.header('x-forwarded-proto') ?? (secure ? 'https' : 'http');
   return host ? `${scheme}://${host}` : 'URL';
@@ -238,7 +239,8 @@ export class CallerAuth {
     }
     this.noteUse(key.id, now);
     const identities = this.identities;
-    if (key.userId && identities) return storeOutage(() => identities.callerForUserKey({ ...key, userId: key.userId as string }));
+    if (key.userId && identities)
+      return storeOutage(() => identities.callerForUserKey({ ...key, userId: key.userId as string }));
     return { key };
   }
 

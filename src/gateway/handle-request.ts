@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { GatewayError } from '../wire/errors/gateway-error.js';
 import { handleSignIn } from '../identity/sign-in-routes.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
 import type { GatewayContext } from './context.js';

@@ -308,7 +308,11 @@ export class KeyLimits {
       }
       window.add(now, 1);
     }
-    if (key.monthlyBudgetUsd === undefined && key.dailyBudgetUsd === undefined && key.tokensPerMinute === undefined)
+    if (
+      key.monthlyBudgetUsd === undefined &&
+      key.dailyBudgetUsd === undefined &&
+      key.tokensPerMinute === undefined
+    )
       return undefined;
     const reservation: Reservation = {
       id: randomUUID(),

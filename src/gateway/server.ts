@@ -8,6 +8,8 @@ import { type Clock, systemClock } from '../clock.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
+import { Identities } from '../identity/identities.js';
+import { IdentityProvider, IdentityProviderError } from '../identity/identity-provider.js';
 import {
   createDualProtocolServer,
   type ErrorRenderer,
@@ -19,8 +21,6 @@ import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
-import { Identities } from '../identity/identities.js';
-import { IdentityProvider, IdentityProviderError } from '../identity/identity-provider.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { renderDialectError } from './dialect.js';

@@ -78,6 +78,9 @@ export async function verifyGatewayToken(
         gateway: context.gateway,
       });
     }
-    throw GatewayError.fromCode('SIGN_IN_INVALID', { reason: describeJoseError(error), gateway: context.gateway });
+    throw GatewayError.fromCode('SIGN_IN_INVALID', {
+      reason: describeJoseError(error),
+      gateway: context.gateway,
+    });
   }
 }

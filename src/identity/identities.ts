@@ -111,7 +111,10 @@ export class Identities {
     }
     const user = await this.user(claims.userId);
     if (!user) {
-      throw GatewayError.fromCode('SIGN_IN_ENDED', { reason: 'The signed-in user no longer exists.', gateway });
+      throw GatewayError.fromCode('SIGN_IN_ENDED', {
+        reason: 'The signed-in user no longer exists.',
+        gateway,
+      });
     }
     if (user.disabledAt !== undefined) throw GatewayError.fromCode('USER_DISABLED', { name: user.name });
     const { policy, group } = userPolicy(user, await this.groups(), this.store);

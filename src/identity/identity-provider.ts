@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import * as oauth from 'openid-client';
 import type { OidcSettings } from './oidc-settings.js';
 
@@ -87,7 +87,10 @@ export class IdentityProvider {
         settings.clientId,
         undefined,
         settings.clientSecret ? oauth.ClientSecretPost(settings.clientSecret) : oauth.None(),
-        { ...(insecure ? { execute: [oauth.allowInsecureRequests] } : {}), timeout: (options.timeoutMs ?? 10_000) / 1000 },
+        {
+          ...(insecure ? { execute: [oauth.allowInsecureRequests] } : {}),
+          timeout: (options.timeoutMs ?? 10_000) / 1000,
+        },
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -124,7 +127,9 @@ export class IdentityProvider {
       device_code: answer.device_code,
       user_code: answer.user_code,
       verification_uri: answer.verification_uri,
-      ...(answer.verification_uri_complete ? { verification_uri_complete: answer.verification_uri_complete } : {}),
+      ...(answer.verification_uri_complete
+        ? { verification_uri_complete: answer.verification_uri_complete }
+        : {}),
       expires_in: answer.expires_in,
       ...(answer.interval ? { interval: answer.interval } : {}),
     };
@@ -171,7 +176,9 @@ export class IdentityProvider {
         clockTolerance: 60,
       }));
     } catch (error) {
-      throw new IdentityProviderError(`the identity provider's ID token was refused: ${describeJoseError(error)}`);
+      throw new IdentityProviderError(
+        `the identity provider's ID token was refused: ${describeJoseError(error)}`,
+      );
     }
     if (!payload.sub) throw new IdentityProviderError('the ID token names no subject (sub)');
     const email = typeof payload['email'] === 'string' ? payload['email'] : undefined;
@@ -198,7 +205,8 @@ export function describeJoseError(error: unknown): string {
     return 'its signature does not match (it was changed, or signed by someone else)';
   if (error instanceof joseErrors.JWTClaimValidationFailed)
     return `its "${error.claim}" claim is not as expected (${error.reason})`;
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'it was signed with a key the identity provider does not publish';
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return 'it was signed with a key the identity provider does not publish';
   if (error instanceof joseErrors.JOSEError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }

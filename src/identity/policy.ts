@@ -155,7 +155,11 @@ export function userPolicy(
           },
         ]
       : []),
-    { policy: user.policy, rule: 'your own user policy', fix: `claude-gateway users update ${user.name} --models …` },
+    {
+      policy: user.policy,
+      rule: 'your own user policy',
+      fix: `claude-gateway users update ${user.name} --models …`,
+    },
     ...memberGroups.map((group) => ({
       policy: group.memberPolicy,
       rule: `group "${group.name}"`,

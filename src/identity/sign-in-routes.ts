@@ -88,7 +88,12 @@ export async function handleSignIn(context: GatewayContext, exchange: Exchange):
       return true;
     }
     const now = context.clock();
-    const issue = async (userId: string, sessionId: string, refreshToken: string, refreshExpiresAt: number) => {
+    const issue = async (
+      userId: string,
+      sessionId: string,
+      refreshToken: string,
+      refreshExpiresAt: number,
+    ) => {
       const secret = await store.tokenSigningSecret();
       const user = await store.findUser(userId);
       answer(exchange, 200, {
@@ -97,7 +102,9 @@ export async function handleSignIn(context: GatewayContext, exchange: Exchange):
         expires_in: Math.floor(oidc.tokenTtl / 1000),
         refresh_token: refreshToken,
         refresh_token_expires_in: Math.max(0, Math.floor((refreshExpiresAt - now) / 1000)),
-        user: user ? { id: user.id, name: user.name, email: user.email, groups: user.groups } : { id: userId },
+        user: user
+          ? { id: user.id, name: user.name, email: user.email, groups: user.groups }
+          : { id: userId },
       });
     };
     const grant = parameters['grant_type'];
@@ -109,7 +116,12 @@ export async function handleSignIn(context: GatewayContext, exchange: Exchange):
       }
       const poll = await provider.pollDevice(deviceCode);
       if (poll.status === 'pending') {
-        refuse(exchange, 400, 'authorization_pending', 'Waiting for the sign-in to be approved in the browser.');
+        refuse(
+          exchange,
+          400,
+          'authorization_pending',
+          'Waiting for the sign-in to be approved in the browser.',
+        );
         return true;
       }
       if (poll.status === 'slow_down') {
@@ -129,7 +141,12 @@ export async function handleSignIn(context: GatewayContext, exchange: Exchange):
       const user = await store.upsertSignedInUser(who, now);
       context.callers.invalidate();
       if (user.disabledAt !== undefined) {
-        refuse(exchange, 403, 'access_denied', `The user ${user.name} is disabled on this gateway; ask an administrator.`);
+        refuse(
+          exchange,
+          403,
+          'access_denied',
+          `The user ${user.name} is disabled on this gateway; ask an administrator.`,
+        );
         return true;
       }
       const expiresAt = now + oidc.refreshTokenTtl;
@@ -149,12 +166,22 @@ export async function handleSignIn(context: GatewayContext, exchange: Exchange):
             ? `this sign-in expired at ${new Date(session.expiresAt).toISOString()}`
             : undefined;
       if (!session || ended) {
-        refuse(exchange, 400, 'invalid_grant', `Cannot renew the gateway token: ${ended}. Run claude-gateway login.`);
+        refuse(
+          exchange,
+          400,
+          'invalid_grant',
+          `Cannot renew the gateway token: ${ended}. Run claude-gateway login.`,
+        );
         return true;
       }
       const user = await store.findUser(session.userId);
       if (!user || user.disabledAt !== undefined) {
-        refuse(exchange, 400, 'invalid_grant', 'Cannot renew the gateway token: the user is disabled or gone; ask an administrator.');
+        refuse(
+          exchange,
+          400,
+          'invalid_grant',
+          'Cannot renew the gateway token: the user is disabled or gone; ask an administrator.',
+        );
         return true;
       }
       await store.noteRefresh(session.id, now);

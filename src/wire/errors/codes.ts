@@ -160,7 +160,8 @@ export const GATEWAY_ERROR_CODES = {
   SIGN_IN_ENDED: {
     status: 401,
     type: 'authentication_error',
-    message: '{reason} Sign in again with `claude-gateway login --gateway {gateway}`, or ask an administrator.',
+    message:
+      '{reason} Sign in again with `claude-gateway login --gateway {gateway}`, or ask an administrator.',
   },
   SERVICE_TOKEN_EXPIRED: {
     status: 401,
