@@ -10,7 +10,6 @@ import {
   isLimited,
   KeyLimits,
   type LimitSubject,
-  monthStart,
   periodStart,
   type Reservation,
   rateLimited,
