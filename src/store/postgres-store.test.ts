@@ -75,8 +75,14 @@ describe('Postgres store: schemas and replicas', () => {
         'api_key_old_secrets',
         'api_keys',
         'attempts',
+        'auth_secrets',
+        'auth_sessions',
+        'identity_groups',
+        'identity_memberships',
+        'identity_users',
         'requests',
         'schema_version',
+        'service_tokens',
       ]);
       const ignored = await sql`SELECT 1 FROM pg_namespace WHERE nspname = 'ignored'`;
       expect(ignored).toHaveLength(0);
@@ -94,7 +100,7 @@ describe('Postgres store: schemas and replicas', () => {
     );
     try {
       const versions = await sql.unsafe(`SELECT version FROM "${schema}".schema_version`);
-      expect(versions.map((row) => row.version)).toEqual([1, 2, 3, 4]);
+      expect(versions.map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
       await Promise.all(
         replicas.map(async (replica, index) => {
           await replica.recordRequest(request({ id: `from-${index}` }));
