@@ -12,6 +12,8 @@ export interface CommandContext {
   clock?: Clock;
   /** The catalog to show; the built-in one unless given. */
   catalog?: Catalog;
+  /** Waits between polls (`login`); a timer unless a test speeds it up. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A user error: printed as one line without a stack trace, exit code 2 (bad usage) or 1. */

@@ -5,10 +5,12 @@ import { CliError, type CommandContext } from './command.js';
 import { DOCTOR_HELP, runDoctor } from './doctor.js';
 import { EMULATE_HELP, runEmulate } from './emulate.js';
 import { KEYS_HELP, runKeys } from './keys.js';
+import { LOGIN_HELP, runLogin } from './login.js';
 import { LOGS_HELP, runLogs } from './logs.js';
 import { MODELS_HELP, runModels } from './models.js';
 import { REPORT_HELP, runReportCommand } from './report.js';
 import { runServe, SERVE_HELP } from './serve.js';
+import { runToken, TOKEN_HELP } from './token.js';
 
 const HELP = `Usage: claude-gateway <command> [options]
 
@@ -22,6 +24,8 @@ Commands:
   logs       read the activity log: requests, tokens, cost
   report     spend, tokens, requests and errors per user, group, key, model, platform, day or hour
   keys       create, list, update, rotate and revoke gateway keys
+  login      sign in to a gateway through your identity provider (and set up Claude Code)
+  token      print a fresh gateway token for the signed-in user (Claude Code's apiKeyHelper)
 
 Run "claude-gateway <command> --help" for a command's options.`;
 
@@ -35,6 +39,8 @@ const COMMANDS: Record<string, Command> = {
   logs: { run: runLogs, help: LOGS_HELP },
   report: { run: runReportCommand, help: REPORT_HELP },
   keys: { run: runKeys, help: KEYS_HELP },
+  login: { run: runLogin, help: LOGIN_HELP },
+  token: { run: runToken, help: TOKEN_HELP },
 };
 
 function processContext(): CommandContext {

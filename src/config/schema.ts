@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configuredModelSchema } from '../catalog/configured-models.js';
+import { authSchema } from '../identity/oidc-settings.js';
 
 /*
  * The configuration file (`claude-gateway.yaml`), validated at start. Every
@@ -287,6 +288,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Sign-in: `auth.oidc` lets developers sign in through the organisation's identity provider. */
+    auth: authSchema.prefault({}),
     /**
      * Budget alerts: a webhook POSTed once per threshold of any budget crossed in a budget period
      * (across replicas: claimed in Redis when the limits use it, else in the store). Off without a URL.

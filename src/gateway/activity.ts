@@ -77,10 +77,12 @@ export class ActivityEntry {
 
   /** Who the request is charged to: the credential, and the user and group behind it when known. */
   caller(caller: Caller): void {
-    const { key, user, group } = caller;
-    if (key) {
-      this.record.keyId = key.id;
-      this.record.keyName = key.name;
+    const { user, group } = caller;
+    // A gateway key, else the sign-in session or service token the request came with.
+    const credential = caller.key ?? caller.credential;
+    if (credential) {
+      this.record.keyId = credential.id;
+      this.record.keyName = credential.name;
     }
     if (user) {
       this.record.userId = user.id;

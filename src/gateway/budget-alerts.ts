@@ -53,7 +53,7 @@ const MAX_REMEMBERED = 10_000;
 /** How long after its period a crossing's Redis record is kept. */
 const REDIS_GRACE_MS = 86_400_000;
 
-const SUBJECT_WORDS = { key: 'Gateway key', user: 'User', group: 'Group' } as const;
+const SUBJECT_WORDS = { key: 'Gateway key', user: 'User', token: 'Service token', group: 'Group' } as const;
 const PERIOD_WORDS = { month: 'monthly', day: 'daily' } as const;
 
 /** The alert's sentence: who, how much of which budget, and when it resets. */

@@ -1,9 +1,6 @@
-/**
- * What a budget's owner is: a gateway key today; a user or a group (their
- * own budgets, from sign-in) feed the same interface.
- */
+/** What a budget's owner is: a gateway key, a user, a service token or a group. */
 export interface BudgetSubject {
-  kind: 'key' | 'user' | 'group';
+  kind: 'key' | 'user' | 'token' | 'group';
   id: string;
   name: string;
 }

@@ -1,11 +1,29 @@
 import { namesOf, type ResolvedModel, resolveModel } from '../catalog/resolve.js';
 import { type Clock, systemClock } from '../clock.js';
+import { looksLikeJwt } from '../identity/gateway-tokens.js';
+import type { Identities } from '../identity/identities.js';
+import type { CallerPolicy } from '../identity/policy.js';
+import { SERVICE_TOKEN_PREFIX } from '../store/identity-sql-store.js';
+import { StoreError } from '../store/store-error.js';
 import type { ApiKeyRecord, SecretLookup, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Exchange } from './exchange.js';
 
-/** Who is calling: a gateway key, or anyone when the gateway runs without keys. */
+/** This gateway's URL as the client reached it, for `claude-gateway login --gateway URL` in messages. */
+export function gatewayOf(exchange: Exchange): string {
+  const host =
+    exchange.header('x-forwarded-host') ?? exchange.header('host') ?? exchange.header(':authority');
+  const secure = (exchange.request.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  const scheme = exchange.header('x-forwarded-proto') ?? (secure ? 'https' : 'http');
+  return host ? `${scheme}://${host}` : 'URL';
+}
+
+/** Who is calling: a gateway key, a signed-in user, a service token, or anyone when the gateway runs without credentials. */
 export interface Caller {
+  /** The credential for the log's key columns when it is not a gateway key (a sign-in session, a service token). */
+  credential?: { id: string; name: string };
+  /** The intersection of the policies of the key, user and groups (absent for a key of no user: its own settings hold). */
+  policy?: CallerPolicy;
   key?: ApiKeyRecord;
   /** The person or service behind the credential, when known (OIDC sign-in, a user's key, a service token). */
   user?: { id: string; name: string; email?: string };
@@ -62,7 +80,11 @@ function sameIds(a: ResolvedModel, b: ResolvedModel): boolean {
  * names; an unknown one by the ids that would be sent upstream for it.
  */
 export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
-  const allowed = key.allowedModels;
+  return modelAllowedBy(key.allowedModels, requested);
+}
+
+/** Whether an allowlist (of a key, a user or a group) lets a model through; none lets everything through. */
+export function modelAllowedBy(allowed: readonly string[] | undefined, requested: string): boolean {
   if (!allowed || allowed.length === 0) return true;
   const resolved = resolveModel(requested);
   const model = resolved.model;
@@ -72,6 +94,17 @@ export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
     const other = resolveModel(entry);
     return model ? other.model === model : other.model === undefined && sameIds(other, resolved);
   });
+}
+
+/** Identity reads on the request path: a store that does not answer is a 503 to retry, never a 500 with its internals. */
+async function storeOutage<Value>(read: () => Promise<Value>): Promise<Value> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof StoreError && (error.code === 'STORE_UNREACHABLE' || error.code === 'STORE_CLOSED'))
+      throw GatewayError.fromCode('STORE_UNAVAILABLE');
+    throw error;
+  }
 }
 
 /** Whether a listening address is reachable only from this machine. */
@@ -111,12 +144,21 @@ export class CallerAuth {
    */
   readonly watchingKeyChanges: Promise<boolean>;
 
+  /** Sign-in tokens, service tokens and users (absent: keys only). */
+  readonly identities: Identities | undefined;
+
   constructor(
     private readonly store: Store,
-    options: { host?: string; clock?: Clock; onWatchError?: (error: unknown) => void } = {},
+    options: {
+      host?: string;
+      clock?: Clock;
+      onWatchError?: (error: unknown) => void;
+      identities?: Identities;
+    } = {},
   ) {
     this.host = options.host ?? '127.0.0.1';
     this.clock = options.clock ?? systemClock;
+    this.identities = options.identities;
     const watch = store.watchKeyChanges?.(() => this.invalidate());
     this.watchingKeyChanges = watch
       ? watch.then(
@@ -132,6 +174,7 @@ export class CallerAuth {
   /** Whether callers need a key: once any key, even a revoked one, exists. Without one the gateway is open (and bound to loopback). */
   async keysRequired(): Promise<boolean> {
     if (this.hadKey) return true;
+    if (await this.identities?.credentialsRequired()) return true;
     // Checked again after a while: `claude-gateway keys create` in another process must close an open gateway.
     const now = Date.now();
     if (this.keysExist === undefined || this.keysExist.expires <= now) {
@@ -146,6 +189,7 @@ export class CallerAuth {
   invalidate(): void {
     this.cache.clear();
     this.keysExist = undefined;
+    this.identities?.invalidate();
   }
 
   /** Identifies the caller, or throws the dialect-neutral error to answer with. */
@@ -158,6 +202,16 @@ export class CallerAuth {
       return {};
     }
     if (!secret) throw GatewayError.fromCode('MISSING_API_KEY');
+    if (this.identities && (looksLikeJwt(secret) || secret.startsWith(SERVICE_TOKEN_PREFIX))) {
+      const identities = this.identities;
+      const caller = await storeOutage(() =>
+        looksLikeJwt(secret)
+          ? identities.callerForGatewayToken(secret, gatewayOf(exchange))
+          : identities.callerForServiceToken(secret),
+      );
+      if (caller) return caller;
+      throw GatewayError.fromCode('INVALID_API_KEY');
+    }
     // The cache's lifetime is elapsed time; whether a key has expired is a date, on the clock.
     const elapsed = Date.now();
     const cached = this.cache.get(secret);
@@ -184,6 +238,9 @@ export class CallerAuth {
       });
     }
     this.noteUse(key.id, now);
+    const identities = this.identities;
+    if (key.userId && identities)
+      return storeOutage(() => identities.callerForUserKey({ ...key, userId: key.userId as string }));
     return { key };
   }
 

@@ -27,13 +27,20 @@ export interface IngressCall {
   hint?: string;
 }
 
-/** The gateway's own refusals of the caller's credential: no key, a wrong, expired or replaced key, or no keys beyond loopback. */
+/** The gateway's own refusals of the caller's credential: no key, a wrong, expired or replaced key or token, an ended sign-in, or no keys beyond loopback. */
 const KEY_REFUSALS: ReadonlySet<string> = new Set([
   'MISSING_API_KEY',
   'INVALID_API_KEY',
   'EXPIRED_API_KEY',
   'ROTATED_API_KEY',
   'OPEN_BEYOND_LOOPBACK',
+  'SIGN_IN_EXPIRED',
+  'SIGN_IN_INVALID',
+  'SIGN_IN_FOREIGN_ISSUER',
+  'SIGN_IN_ENDED',
+  'SERVICE_TOKEN_EXPIRED',
+  'SERVICE_TOKEN_REVOKED',
+  'USER_DISABLED',
 ]);
 
 /**

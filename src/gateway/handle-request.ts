@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { handleSignIn } from '../identity/sign-in-routes.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
@@ -104,6 +105,7 @@ export async function handleRequest(
       return exchange.send(200, { 'content-type': context.metrics.registry.contentType }, text);
     }
     if (path === '/admin' || path.startsWith('/admin/')) return await handleAdmin(context, exchange);
+    if (path.startsWith('/auth/') && (await handleSignIn(context, exchange))) return;
 
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isRegionalTarget, pricesFor, REGIONAL_PREMIUM } from '../catalog/pricing.js';
 import type { ResolvedTarget } from '../platforms/types.js';
-import type { ApiKeyRecord, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { seconds } from '../wire/errors/platform-names.js';
-import type { BudgetObserver } from './budget-crossings.js';
+import type { BudgetObserver, BudgetSubject } from './budget-crossings.js';
 
 /** "1 token", "20 tokens". */
 function countOf(count: number, noun: string): string {
@@ -33,26 +33,101 @@ function nextMonthStart(now: number): string {
   return new Date(nextMonthStartMs(now)).toISOString().slice(0, 10);
 }
 
-/** The refusal of a key whose budget is spent, or taken by the requests it has in flight (`spent` counts both). */
-export function budgetExceeded(key: ApiKeyRecord, spent: number, now: number): GatewayError {
-  return GatewayError.fromCode('BUDGET_EXCEEDED', {
-    budget: dollars(key.monthlyBudgetUsd ?? 0),
+/** A budget's period: a UTC month, or (for users and groups) a UTC day. */
+export type BudgetPeriod = 'month' | 'day';
+
+/** When the period after the one `now` is in starts (ms since the epoch): when its budget resets. */
+export function periodEnd(period: BudgetPeriod, now: number): number {
+  return period === 'month' ? nextMonthStartMs(now) : periodStart('day', now) + 86_400_000;
+}
+
+/** When a period began (ms since the epoch). */
+export function periodStart(period: BudgetPeriod, now: number): number {
+  if (period === 'month') return monthStart(now);
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+}
+
+/**
+ * Whatever limits count against: a gateway key (an `ApiKeyRecord` is one as
+ * it is), or a user, a service token or a group (see `src/identity/`). Every
+ * subject is counted under its own id, in this process or in Redis.
+ */
+export interface LimitSubject {
+  id: string;
+  monthlyBudgetUsd?: number;
+  dailyBudgetUsd?: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  /** Who the refusal names (`User alice@example.com`); absent: a gateway key, in the key's words. */
+  who?: string;
+  /** How an administrator raises the limit, for the refusal. */
+  raise?: string;
+  /** Whose budget this is, for budget alerts; absent: a gateway key (its `name`, when it has one). */
+  owner?: BudgetSubject;
+  /** What the subject spent since a time, by the activity log; absent: the log's spend of the key with this id. */
+  spendSince?(sinceMs: number): Promise<number>;
+}
+
+/** Whose budget a subject's is: its owner, or the gateway key it is. */
+function ownerOf(subject: LimitSubject): BudgetSubject {
+  if (subject.owner) return subject.owner;
+  const name = 'name' in subject && typeof subject.name === 'string' ? subject.name : subject.id;
+  return { kind: 'key', id: subject.id, name };
+}
+
+/** Whether a subject has any limit to count. */
+export function isLimited(subject: LimitSubject): boolean {
+  return (
+    subject.monthlyBudgetUsd !== undefined ||
+    subject.dailyBudgetUsd !== undefined ||
+    subject.requestsPerMinute !== undefined ||
+    subject.tokensPerMinute !== undefined
+  );
+}
+
+/** The refusal of a subject whose budget is spent, or taken by the requests it has in flight (`spent` counts both). */
+export function budgetExceeded(
+  subject: LimitSubject,
+  spent: number,
+  now: number,
+  period: BudgetPeriod = 'month',
+): GatewayError {
+  const budget = (period === 'month' ? subject.monthlyBudgetUsd : subject.dailyBudgetUsd) ?? 0;
+  if (!subject.who && period === 'month') {
+    return GatewayError.fromCode('BUDGET_EXCEEDED', {
+      budget: dollars(budget),
+      spent: dollars(spent),
+      resetsAt: nextMonthStart(now),
+    });
+  }
+  return GatewayError.fromCode('POLICY_BUDGET_EXCEEDED', {
+    who: subject.who ?? 'This gateway key',
+    period: period === 'month' ? 'monthly' : 'daily',
+    budget: dollars(budget),
     spent: dollars(spent),
-    resetsAt: nextMonthStart(now),
+    resetsAt:
+      period === 'month' ? nextMonthStart(now) : new Date(periodEnd('day', now)).toISOString().slice(0, 10),
+    raise: subject.raise ?? 'ask an administrator',
   });
 }
 
-/** The refusal of a key over a per-minute limit, with when to retry. */
+/** The refusal of a subject over a per-minute limit, with when to retry. */
 export function rateLimited(
   limit: number,
   noun: 'request' | 'token',
   retryAfterSeconds: number,
+  subject?: LimitSubject,
 ): GatewayError {
-  return GatewayError.fromCode(
-    'RATE_LIMITED',
-    { limit: `${countOf(limit, noun)} per minute`, retryAfter: seconds(retryAfterSeconds) },
-    { retryAfterSeconds },
-  );
+  const parameters = { limit: `${countOf(limit, noun)} per minute`, retryAfter: seconds(retryAfterSeconds) };
+  if (subject?.who) {
+    return GatewayError.fromCode(
+      'POLICY_RATE_LIMITED',
+      { ...parameters, who: subject.who },
+      { retryAfterSeconds },
+    );
+  }
+  return GatewayError.fromCode('RATE_LIMITED', parameters, { retryAfterSeconds });
 }
 
 /** What a request may use at most, reserved against its key's limits before it is sent. */
@@ -149,10 +224,10 @@ export class KeyLimits {
   private readonly requests = new Map<string, Window>();
   private readonly tokens = new Map<string, Window>();
   private readonly spend = new Map<string, { month: number; usd: number; loading?: Promise<void> }>();
-  /** Reservations of this process's requests in flight, by key id. */
+  /** Reservations of this process's requests in flight, by subject id. */
   private readonly reserved = new Map<string, Map<string, Reservation>>();
-  /** The name and budget of keys with a budget, as last admitted: what a settlement reports to `budgets`. */
-  private readonly budgetOf = new Map<string, { name: string; limitUsd: number }>();
+  /** The owner and limit of each budget, as last admitted, by `subject id|period`: what a settlement reports to `budgets`. */
+  private readonly budgetOf = new Map<string, { owner: BudgetSubject; limitUsd: number }>();
 
   /**
    * @param now the injected clock: it decides the budget month and moves the rate windows.
@@ -166,34 +241,38 @@ export class KeyLimits {
   ) {}
 
   /**
-   * Tells the budget observer what a key has spent this month (what its budget
-   * refusal counts, when one is refused). Never throws.
+   * Tells the budget observer what a subject has spent this period (what its
+   * budget refusal counts, when one is refused). Never throws.
    */
-  protected reportSpend(keyId: string, spentUsd: number): void {
-    const budget = this.budgets && this.budgetOf.get(keyId);
+  protected reportSpend(subjectId: string, period: BudgetPeriod, spentUsd: number): void {
+    const budget = this.budgets && this.budgetOf.get(`${subjectId}|${period}`);
     if (!budget) return;
     try {
       this.budgets?.observe({
-        subject: { kind: 'key', id: keyId, name: budget.name },
-        period: 'month',
+        subject: budget.owner,
+        period,
         limitUsd: budget.limitUsd,
         spentUsd,
-        resetsAt: nextMonthStartMs(this.now()),
+        resetsAt: periodEnd(period, this.now()),
       });
     } catch {
       // An observer's problem is never the request's.
     }
   }
 
-  /** Remembers a budgeted key's name and budget for its settlements. */
-  protected noteBudget(key: ApiKeyRecord): void {
+  /** Remembers a budgeted subject's owner and budgets for its settlements. */
+  protected noteBudget(subject: LimitSubject): void {
     if (!this.budgets) return;
-    if (key.monthlyBudgetUsd === undefined) {
-      this.budgetOf.delete(key.id);
-      return;
+    for (const period of ['month', 'day'] as const) {
+      const limitUsd = period === 'month' ? subject.monthlyBudgetUsd : subject.dailyBudgetUsd;
+      const id = `${subject.id}|${period}`;
+      if (limitUsd === undefined) {
+        this.budgetOf.delete(id);
+        continue;
+      }
+      if (this.budgetOf.size >= 10_000 && !this.budgetOf.has(id)) this.budgetOf.clear();
+      this.budgetOf.set(id, { owner: ownerOf(subject), limitUsd });
     }
-    if (this.budgetOf.size >= 10_000 && !this.budgetOf.has(key.id)) this.budgetOf.clear();
-    this.budgetOf.set(key.id, { name: key.name, limitUsd: key.monthlyBudgetUsd });
   }
 
   /**
@@ -218,24 +297,30 @@ export class KeyLimits {
     return window;
   }
 
-  private async spent(keyId: string): Promise<number> {
-    const month = monthStart(this.now());
-    let entry = this.spend.get(keyId);
-    if (!entry || entry.month !== month) {
-      entry = { month, usd: 0 };
+  /** What the activity log says a subject spent since a time. */
+  protected loggedSpend(subject: LimitSubject, sinceMs: number): Promise<number> {
+    return subject.spendSince ? subject.spendSince(sinceMs) : this.store.spendSince(subject.id, sinceMs);
+  }
+
+  private async spent(subject: LimitSubject, period: BudgetPeriod): Promise<number> {
+    const start = periodStart(period, this.now());
+    const id = `${subject.id}|${period}`;
+    let entry = this.spend.get(id);
+    if (!entry || entry.month !== start) {
+      entry = { month: start, usd: 0 };
       const fresh = entry;
-      fresh.loading = this.store.spendSince(keyId, month).then(
+      fresh.loading = this.loggedSpend(subject, start).then(
         (usd) => {
           fresh.usd += usd;
           fresh.loading = undefined;
         },
         (error: unknown) => {
           // Not kept: the next request reads the spend again (the store may answer by then).
-          if (this.spend.get(keyId) === fresh) this.spend.delete(keyId);
+          if (this.spend.get(id) === fresh) this.spend.delete(id);
           throw error;
         },
       );
-      this.spend.set(keyId, fresh);
+      this.spend.set(id, fresh);
     }
     if (entry.loading) await entry.loading;
     return entry.usd;
@@ -265,31 +350,41 @@ export class KeyLimits {
    * A request is admitted while what the key spent and holds in flight is
    * below its budget, and likewise for its tokens per minute.
    */
-  async admit(key: ApiKeyRecord, estimate?: UsageEstimate): Promise<Reservation | undefined> {
+  async admit(key: LimitSubject, estimate?: UsageEstimate): Promise<Reservation | undefined> {
     this.noteBudget(key);
-    const spent = key.monthlyBudgetUsd !== undefined ? await this.spent(key.id) : 0;
+    const spent = key.monthlyBudgetUsd !== undefined ? await this.spent(key, 'month') : 0;
+    const spentToday = key.dailyBudgetUsd !== undefined ? await this.spent(key, 'day') : 0;
     // From here on nothing waits: the checks and the reservation are one step for this process.
     const now = this.now();
     const held = this.held(key.id, now);
     if (key.monthlyBudgetUsd !== undefined && spent + held.costUsd >= key.monthlyBudgetUsd) {
       // The budget refuses requests from here: that is its 100% (whatever a last reservation left unspent).
-      this.reportSpend(key.id, spent + held.costUsd);
+      this.reportSpend(key.id, 'month', spent + held.costUsd);
       throw budgetExceeded(key, spent + held.costUsd, now);
+    }
+    if (key.dailyBudgetUsd !== undefined && spentToday + held.costUsd >= key.dailyBudgetUsd) {
+      this.reportSpend(key.id, 'day', spentToday + held.costUsd);
+      throw budgetExceeded(key, spentToday + held.costUsd, now, 'day');
     }
     if (key.tokensPerMinute !== undefined) {
       const window = this.window(this.tokens, key.id);
       if (window.total(now) + held.tokens >= key.tokensPerMinute) {
-        throw rateLimited(key.tokensPerMinute, 'token', window.retryAfterSeconds(now));
+        throw rateLimited(key.tokensPerMinute, 'token', window.retryAfterSeconds(now), key);
       }
     }
     if (key.requestsPerMinute !== undefined) {
       const window = this.window(this.requests, key.id);
       if (window.total(now) >= key.requestsPerMinute) {
-        throw rateLimited(key.requestsPerMinute, 'request', window.retryAfterSeconds(now));
+        throw rateLimited(key.requestsPerMinute, 'request', window.retryAfterSeconds(now), key);
       }
       window.add(now, 1);
     }
-    if (key.monthlyBudgetUsd === undefined && key.tokensPerMinute === undefined) return undefined;
+    if (
+      key.monthlyBudgetUsd === undefined &&
+      key.dailyBudgetUsd === undefined &&
+      key.tokensPerMinute === undefined
+    )
+      return undefined;
     const reservation: Reservation = {
       id: randomUUID(),
       keyId: key.id,
@@ -321,16 +416,45 @@ export class KeyLimits {
     }
     const spent = this.record(keyId, tokens, costUsd);
     // A shared reservation's spend is Redis's to report (RedisKeyLimits).
-    if (costUsd && spent !== undefined && !reservation?.shared) this.reportSpend(keyId, spent);
+    if (costUsd && !reservation?.shared) {
+      if (spent.month !== undefined) this.reportSpend(keyId, 'month', spent.month);
+      if (spent.day !== undefined) this.reportSpend(keyId, 'day', spent.day);
+    }
   }
 
-  /** Counts what a finished request used; returns the key's month spend in this process, when it is kept. */
-  record(keyId: string, tokens: number, costUsd: number | undefined): number | undefined {
+  /** Counts what a finished request used; returns the subject's month and day spend in this process, where kept. */
+  record(keyId: string, tokens: number, costUsd: number | undefined): { month?: number; day?: number } {
     const now = this.now();
     if (tokens > 0) this.window(this.tokens, keyId).add(now, tokens);
-    const entry = this.spend.get(keyId);
-    if (!entry || entry.month !== monthStart(now)) return undefined;
-    if (costUsd) entry.usd += costUsd;
-    return entry.loading ? undefined : entry.usd;
+    const spent: { month?: number; day?: number } = {};
+    for (const period of ['month', 'day'] as const) {
+      const entry = this.spend.get(`${keyId}|${period}`);
+      if (!entry || entry.month !== periodStart(period, now)) continue;
+      if (costUsd) entry.usd += costUsd;
+      if (!entry.loading) spent[period] = entry.usd;
+    }
+    return spent;
+  }
+
+  /**
+   * Admits a request against every subject it counts against (its key, its
+   * user or service token, its group), in order. When one refuses, what the
+   * ones before it reserved is released and the refusal thrown.
+   */
+  async admitAll(
+    subjects: readonly LimitSubject[],
+    estimate?: UsageEstimate,
+  ): Promise<{ subject: LimitSubject; reservation: Reservation | undefined }[]> {
+    const admitted: { subject: LimitSubject; reservation: Reservation | undefined }[] = [];
+    for (const subject of subjects) {
+      if (!isLimited(subject)) continue;
+      try {
+        admitted.push({ subject, reservation: await this.admit(subject, estimate) });
+      } catch (error) {
+        for (const { subject: earlier, reservation } of admitted) this.settle(reservation, earlier.id, 0, 0);
+        throw error;
+      }
+    }
+    return admitted;
   }
 }

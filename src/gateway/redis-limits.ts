@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RedisLink, reasonOf } from '../net/redis-link.js';
-import type { ApiKeyRecord, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { BudgetObserver } from './budget-crossings.js';
 import {
+  type BudgetPeriod,
   budgetExceeded,
   DEFAULT_RESERVATION_TTL_MS,
+  isLimited,
   KeyLimits,
-  monthStart,
+  type LimitSubject,
+  periodStart,
   type Reservation,
   rateLimited,
   type UsageEstimate,
@@ -58,9 +61,10 @@ const SPEND_TTL_SECONDS = 40 * 24 * 60 * 60;
  * the caller seeds it from the log and asks again), or the limit that refused
  * it with what the message needs.
  *
- * KEYS: requests zset, tokens zset, reservations hash, month spend.
- * ARGV: now, window ms, rpm, tpm, budget micros (each -1 when unset),
- *       reservation id, tokens, micros, deadline, reservations ttl ms.
+ * KEYS: requests zset, tokens zset, reservations hash, month spend, day spend.
+ * ARGV: now, window ms, rpm, tpm, month budget micros (each -1 when unset),
+ *       reservation id, tokens, micros, deadline, reservations ttl ms,
+ *       day budget micros (-1 when unset).
  */
 const ADMIT = `
 local now = tonumber(ARGV[1])
@@ -69,7 +73,7 @@ local rpm = tonumber(ARGV[3])
 local tpm = tonumber(ARGV[4])
 local budget = tonumber(ARGV[5])
 local heldTokens, heldMicros = 0, 0
-if tpm >= 0 or budget >= 0 then
+if tpm >= 0 or budget >= 0 or tonumber(ARGV[11]) >= 0 then
   local all = redis.call('HGETALL', KEYS[3])
   for i = 1, #all, 2 do
     local t, m, d = string.match(all[i + 1], '^(%d+):(%d+):(%d+)$')
@@ -83,9 +87,16 @@ if tpm >= 0 or budget >= 0 then
 end
 if budget >= 0 then
   local spent = redis.call('GET', KEYS[4])
-  if not spent then return {'seed'} end
+  if not spent then return {'seed', 'month'} end
   spent = tonumber(spent)
   if spent + heldMicros >= budget then return {'budget', tostring(spent + heldMicros)} end
+end
+local dayBudget = tonumber(ARGV[11])
+if dayBudget >= 0 then
+  local spent = redis.call('GET', KEYS[5])
+  if not spent then return {'seed', 'day'} end
+  spent = tonumber(spent)
+  if spent + heldMicros >= dayBudget then return {'daybudget', tostring(spent + heldMicros)} end
 end
 if tpm >= 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
@@ -108,7 +119,7 @@ if rpm >= 0 then
   redis.call('ZADD', KEYS[1], now, ARGV[6])
   redis.call('PEXPIRE', KEYS[1], window * 2)
 end
-if tpm >= 0 or budget >= 0 then
+if tpm >= 0 or budget >= 0 or dayBudget >= 0 then
   redis.call('HSET', KEYS[3], ARGV[6], ARGV[7] .. ':' .. ARGV[8] .. ':' .. ARGV[9])
   redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[10]))
 end
@@ -121,9 +132,9 @@ return {'ok'}
  * that is counted here; a missing counter is seeded from the log, which has
  * the row by then or soon after, and reconciled).
  *
- * KEYS: tokens zset, reservations hash, month spend.
+ * KEYS: tokens zset, reservations hash, month spend, day spend.
  * ARGV: reservation id, now, tokens (-1: not counted), micros, window ms.
- * Answers the month's spend after it (micros), or -1 when it was not counted here.
+ * Answers the month's and the day's spend after it (micros), each -1 when it was not counted here.
  */
 const SETTLE = `
 redis.call('HDEL', KEYS[2], ARGV[1])
@@ -135,8 +146,11 @@ if tokens > 0 then
   redis.call('PEXPIRE', KEYS[1], window * 2)
 end
 local micros = tonumber(ARGV[4])
-if micros > 0 and redis.call('EXISTS', KEYS[3]) == 1 then return redis.call('INCRBY', KEYS[3], micros) end
-return -1
+local month = -1
+local day = -1
+if micros > 0 and redis.call('EXISTS', KEYS[3]) == 1 then month = redis.call('INCRBY', KEYS[3], micros) end
+if micros > 0 and redis.call('EXISTS', KEYS[4]) == 1 then day = redis.call('INCRBY', KEYS[4], micros) end
+return { month, day }
 `;
 
 /** The month's spend in Redis is raised to the log's when the log shows more (increments missed while Redis was away). */
@@ -151,13 +165,17 @@ return 0
 
 type LimitsRedis = Redis & {
   cgwLimitsAdmit(...args: (string | number)[]): Promise<string[]>;
-  cgwLimitsSettle(...args: (string | number)[]): Promise<number>;
+  cgwLimitsSettle(...args: (string | number)[]): Promise<[number, number]>;
   cgwLimitsReconcile(...args: (string | number)[]): Promise<number>;
 };
 
-/** `2026-12` for a month's counter. */
+/** `2026-12` for a month's counter, `2026-12-05` for a day's. */
+function periodTag(period: BudgetPeriod, now: number): string {
+  return new Date(periodStart(period, now)).toISOString().slice(0, period === 'month' ? 7 : 10);
+}
+
 function monthTag(now: number): string {
-  return new Date(monthStart(now)).toISOString().slice(0, 7);
+  return periodTag('month', now);
 }
 
 function micros(usd: number): number {
@@ -183,8 +201,11 @@ export class RedisKeyLimits extends KeyLimits {
   private readonly prefix: string;
   private readonly reconcileMs: number;
   private reconciler: NodeJS.Timeout | undefined;
-  /** Keys whose month's spend this process counted in Redis: the ones reconciled. */
-  private readonly budgeted = new Map<string, string>();
+  /** Subjects whose spend this process counted in Redis, by counter: the ones reconciled. */
+  private readonly budgeted = new Map<
+    string,
+    { subject: LimitSubject; period: BudgetPeriod; tag: string; counter: string }
+  >();
 
   constructor(url: string, store: Store, now: () => number = Date.now, options: RedisKeyLimitsOptions = {}) {
     super(store, now, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS, options.budgets);
@@ -201,8 +222,8 @@ export class RedisKeyLimits extends KeyLimits {
       onUp: () => void this.reconcile(),
     });
     this.redis = this.link.redis as LimitsRedis;
-    this.redis.defineCommand('cgwLimitsAdmit', { numberOfKeys: 4, lua: ADMIT });
-    this.redis.defineCommand('cgwLimitsSettle', { numberOfKeys: 3, lua: SETTLE });
+    this.redis.defineCommand('cgwLimitsAdmit', { numberOfKeys: 5, lua: ADMIT });
+    this.redis.defineCommand('cgwLimitsSettle', { numberOfKeys: 4, lua: SETTLE });
     this.redis.defineCommand('cgwLimitsReconcile', { numberOfKeys: 1, lua: RECONCILE });
   }
 
@@ -234,6 +255,7 @@ export class RedisKeyLimits extends KeyLimits {
       tokens: `${base}tpm`,
       reservations: `${base}reserved`,
       spend: `${base}spend:${monthTag(now)}`,
+      daySpend: `${base}spend:${periodTag('day', now)}`,
     };
   }
 
@@ -259,18 +281,17 @@ export class RedisKeyLimits extends KeyLimits {
     }
   }
 
-  override async admit(key: ApiKeyRecord, estimate?: UsageEstimate): Promise<Reservation | undefined> {
+  override async admit(key: LimitSubject, estimate?: UsageEstimate): Promise<Reservation | undefined> {
+    if (!isLimited(key) || !this.link.up) return super.admit(key, estimate);
     this.noteBudget(key);
-    const limited =
-      key.monthlyBudgetUsd !== undefined ||
-      key.tokensPerMinute !== undefined ||
-      key.requestsPerMinute !== undefined;
-    if (!limited || !this.link.up) return super.admit(key, estimate);
     const id = randomUUID();
-    const reserves = key.monthlyBudgetUsd !== undefined || key.tokensPerMinute !== undefined;
+    const reserves =
+      key.monthlyBudgetUsd !== undefined ||
+      key.dailyBudgetUsd !== undefined ||
+      key.tokensPerMinute !== undefined;
     const tokens = Math.max(0, Math.ceil(estimate?.tokens ?? 0));
     const costMicros = Math.max(0, Math.ceil((estimate?.costUsd ?? 0) * MICROS));
-    for (let attempt = 0; attempt < 2; attempt += 1) {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
       const now = this.now();
       const keys = this.keys(key.id, now);
       const deadline = now + this.reservationTtlMs;
@@ -281,6 +302,7 @@ export class RedisKeyLimits extends KeyLimits {
           keys.tokens,
           keys.reservations,
           keys.spend,
+          keys.daySpend,
           now,
           WINDOW_MS,
           key.requestsPerMinute ?? -1,
@@ -291,6 +313,7 @@ export class RedisKeyLimits extends KeyLimits {
           costMicros,
           deadline,
           this.reservationTtlMs,
+          key.dailyBudgetUsd !== undefined ? micros(key.dailyBudgetUsd) : -1,
         );
       } catch (error) {
         this.link.down(reasonOf(error));
@@ -298,25 +321,37 @@ export class RedisKeyLimits extends KeyLimits {
       }
       const [verdict, value] = answer;
       if (verdict === 'ok') {
-        if (key.monthlyBudgetUsd !== undefined) this.budgeted.set(key.id, monthTag(now));
+        if (key.monthlyBudgetUsd !== undefined) this.noteBudgeted(key, 'month', keys.spend, now);
+        if (key.dailyBudgetUsd !== undefined) this.noteBudgeted(key, 'day', keys.daySpend, now);
         if (!reserves) return undefined;
         return { id, keyId: key.id, tokens, costUsd: costMicros / MICROS, shared: true, deadline };
       }
       if (verdict === 'budget') {
-        this.reportSpend(key.id, Number(value) / MICROS);
+        this.reportSpend(key.id, 'month', Number(value) / MICROS);
         throw budgetExceeded(key, Number(value) / MICROS, now);
+      }
+      if (verdict === 'daybudget') {
+        this.reportSpend(key.id, 'day', Number(value) / MICROS);
+        throw budgetExceeded(key, Number(value) / MICROS, now, 'day');
       }
       if (verdict === 'tpm' || verdict === 'rpm') {
         const retryAfterSeconds = Math.max(1, Math.ceil(Number(value) / 1000));
         throw verdict === 'tpm'
-          ? rateLimited(key.tokensPerMinute ?? 0, 'token', retryAfterSeconds)
-          : rateLimited(key.requestsPerMinute ?? 0, 'request', retryAfterSeconds);
+          ? rateLimited(key.tokensPerMinute ?? 0, 'token', retryAfterSeconds, key)
+          : rateLimited(key.requestsPerMinute ?? 0, 'request', retryAfterSeconds, key);
       }
-      // 'seed': the month's spend is not in Redis yet (a new month, a new key, a Redis that lost it).
+      // 'seed': the period's spend is not in Redis yet (a new month or day, a new key, a Redis that lost it).
       // The store's answer (or its 503 while it does not answer) is the budget read every replica shares.
-      const logged = await this.store.spendSince(key.id, monthStart(now));
+      const period: BudgetPeriod = value === 'day' ? 'day' : 'month';
+      const logged = await this.loggedSpend(key, periodStart(period, now));
       try {
-        await this.redis.set(keys.spend, micros(logged), 'EX', SPEND_TTL_SECONDS, 'NX');
+        await this.redis.set(
+          period === 'day' ? keys.daySpend : keys.spend,
+          micros(logged),
+          'EX',
+          SPEND_TTL_SECONDS,
+          'NX',
+        );
       } catch (error) {
         this.link.down(reasonOf(error));
         return super.admit(key, estimate);
@@ -324,6 +359,12 @@ export class RedisKeyLimits extends KeyLimits {
     }
     // Seeded, yet gone again at once (evicted under memory pressure): decide here rather than loop.
     return super.admit(key, estimate);
+  }
+
+  /** Remembers a counted budget, for `reconcile`. */
+  private noteBudgeted(subject: LimitSubject, period: BudgetPeriod, counter: string, now: number): void {
+    this.budgeted.set(counter, { subject, period, tag: periodTag(period, now), counter });
+    if (this.budgeted.size > 100_000) this.budgeted.clear();
   }
 
   override settle(
@@ -342,14 +383,17 @@ export class RedisKeyLimits extends KeyLimits {
         keys.tokens,
         keys.reservations,
         keys.spend,
+        keys.daySpend,
         reservation.id,
         now,
         Math.max(0, tokens),
         costUsd ? micros(costUsd) : 0,
         WINDOW_MS,
       )
-      .then((spentMicros) => {
-        if (costUsd && spentMicros >= 0) this.reportSpend(keyId, spentMicros / MICROS);
+      .then(([monthMicros, dayMicros]) => {
+        if (!costUsd) return;
+        if (monthMicros >= 0) this.reportSpend(keyId, 'month', monthMicros / MICROS);
+        if (dayMicros >= 0) this.reportSpend(keyId, 'day', dayMicros / MICROS);
       })
       // Lost: the reservation expires at its deadline, the spend is reconciled from the log.
       .catch((error: unknown) => this.link.down(reasonOf(error)));
@@ -364,15 +408,14 @@ export class RedisKeyLimits extends KeyLimits {
   async reconcile(): Promise<void> {
     if (!this.link.up) return;
     const now = this.now();
-    const month = monthTag(now);
-    for (const [keyId, tag] of [...this.budgeted]) {
-      if (tag !== month) {
-        this.budgeted.delete(keyId);
+    for (const [counter, { subject, period, tag }] of [...this.budgeted]) {
+      if (tag !== periodTag(period, now)) {
+        this.budgeted.delete(counter);
         continue;
       }
       try {
-        const logged = await this.store.spendSince(keyId, monthStart(now));
-        await this.redis.cgwLimitsReconcile(this.keys(keyId, now).spend, micros(logged));
+        const logged = await this.loggedSpend(subject, periodStart(period, now));
+        await this.redis.cgwLimitsReconcile(counter, micros(logged));
       } catch (error) {
         if (!(error instanceof GatewayError)) this.link.down(reasonOf(error));
         return;

@@ -3,6 +3,7 @@ import { deprecationNotice } from '../catalog/deprecation.js';
 import type { MessagesOutcome } from '../engine/engine.js';
 import { targetKey } from '../engine/targets.js';
 import type { UpstreamStream } from '../engine/upstream-stream.js';
+import { checkModelAllowed } from '../identity/policy.js';
 import { MessageAccumulator } from '../streaming/message-accumulator.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
@@ -18,7 +19,7 @@ import {
 import { bedrockWholeAnswerHeaders, needsPings, StreamEncoder, streamContentHeaders } from './egress.js';
 import { bodyError, type Exchange } from './exchange.js';
 import { wrapInvalidToolInputs } from './invalid-tool-input.js';
-import { estimateUsage, type Reservation } from './limits.js';
+import { estimateUsage, type LimitSubject, type Reservation } from './limits.js';
 import { planRequest, requestResidency } from './routing.js';
 import { StreamPings } from './stream-pings.js';
 
@@ -88,8 +89,9 @@ export async function serveCall(
   read: (rawBody: Buffer) => IngressCall,
 ): Promise<void> {
   const requestId = newRequestId();
-  // What the request holds against its key's limits from admission until its row is written.
-  let reservation: Reservation | undefined;
+  // What the request counts against (its key, user or service token, group) and holds from admission until its row is written.
+  let limitSubjects: readonly LimitSubject[] = [];
+  const reservations = new Map<string, Reservation | undefined>();
   const trace = context.telemetry?.startRequest({
     requestId,
     dialect,
@@ -104,10 +106,10 @@ export async function serveCall(
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     onFinish: (record) => {
       trace?.finish(record);
-      if (record.keyId)
+      for (const subject of limitSubjects)
         context.limits.settle(
-          reservation,
-          record.keyId,
+          reservations.get(subject.id),
+          subject.id,
           // A token count uses no tokens of the key's rate (the row keeps the count it answered).
           record.operation === 'count_tokens' ? 0 : record.inputTokens + record.outputTokens,
           record.costUsd,
@@ -138,6 +140,7 @@ export async function serveCall(
     if (context.shuttingDown) throw GatewayError.fromCode('SHUTTING_DOWN');
     const caller = await context.callers.identify(exchange);
     activity.caller(caller);
+    limitSubjects = caller.policy?.subjects ?? (caller.key ? [caller.key] : []);
     const body = await exchange.readBody(context.config.server.maxBodyBytes);
     if (!body.ok) {
       if (body.reason === 'aborted') {
@@ -157,7 +160,10 @@ export async function serveCall(
       ...(ingress.session ? { session: ingress.session } : {}),
       ...agentIds(exchange),
     });
-    if (caller.key) {
+    if (caller.policy) {
+      if (caller.policy.residencyConflict) throw caller.policy.residencyConflict;
+      checkModelAllowed(caller.policy, ingress.requestedModel);
+    } else if (caller.key) {
       if (!modelAllowed(caller.key, ingress.requestedModel)) {
         throw GatewayError.fromCode('MODEL_NOT_ALLOWED', { model: ingress.requestedModel });
       }
@@ -166,7 +172,7 @@ export async function serveCall(
     const residency = requestResidency(
       context.routing,
       context.config.clientGeography,
-      caller.key?.residency,
+      caller.policy ? caller.policy.residency : caller.key?.residency,
       ingress.hint,
     );
     const plan = planRequest(context.routing, ingress.requestedModel, {
@@ -174,10 +180,10 @@ export async function serveCall(
       ...(residency ? { residency } : {}),
       ...(sticky ? { stickyTarget: sticky } : {}),
     });
-    // Admitted against the key's limits only now: the plan's targets price what the request may cost.
-    if (caller.key) {
-      reservation = await context.limits.admit(
-        caller.key,
+    // Admitted against the limits only now: the plan's targets price what the request may cost.
+    if (limitSubjects.length > 0) {
+      const admitted = await context.limits.admitAll(
+        limitSubjects,
         estimateUsage(
           body.bytes.byteLength,
           ingress.call.body['max_tokens'],
@@ -185,6 +191,7 @@ export async function serveCall(
           plan.targets,
         ),
       );
+      for (const { subject, reservation } of admitted) reservations.set(subject.id, reservation);
     }
     const served = context.catalog.resolve(plan.servedModel);
     const model = served.model;

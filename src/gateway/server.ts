@@ -8,6 +8,8 @@ import { type Clock, systemClock } from '../clock.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
+import { Identities } from '../identity/identities.js';
+import { IdentityProvider, IdentityProviderError } from '../identity/identity-provider.js';
 import {
   createDualProtocolServer,
   type ErrorRenderer,
@@ -155,7 +157,24 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // /readyz says 503 while the store does not answer.
   const storeHealth = new StoreHealth(store);
   const requestPathStore = guardKeyReads(store, { health: storeHealth, logger });
+  // Sign-in: the identity provider's discovery document is read now, so a wrong issuer stops the start.
+  const oidc = config.auth.oidc;
+  let provider: IdentityProvider | undefined;
+  if (oidc) {
+    try {
+      provider = await IdentityProvider.discover(oidc);
+    } catch (error) {
+      if (!options.store) await store.close();
+      throw error instanceof IdentityProviderError ? new StartupError(error.message) : error;
+    }
+  }
+  const identities = new Identities(requestPathStore.identity, {
+    clock,
+    ...(oidc ? { oidc } : {}),
+    ...(provider ? { provider } : {}),
+  });
   const callers = new CallerAuth(requestPathStore, {
+    identities,
     host: config.server.host,
     clock,
     onWatchError: (error) =>

@@ -95,6 +95,7 @@ export const KEY_COLUMNS: readonly ColumnSpec<ApiKeyRecord>[] = [
   { name: 'expires_at', field: 'expiresAt', kind: 'integer' },
   { name: 'rotated_at', field: 'rotatedAt', kind: 'integer' },
   { name: 'last_used_at', field: 'lastUsedAt', kind: 'integer' },
+  { name: 'user_id', field: 'userId', kind: 'text' },
 ];
 
 /** The columns of `budget_alerts`, in insert order. */

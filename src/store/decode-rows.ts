@@ -120,6 +120,7 @@ export function decodeKey(row: StoredRow): ApiKeyRecord {
     expiresAt: number(row.expires_at),
     rotatedAt: number(row.rotated_at),
     lastUsedAt: number(row.last_used_at),
+    userId: text(row.user_id),
   });
 }
 
@@ -152,7 +153,7 @@ export function number(value: unknown): number | undefined {
   return undefined;
 }
 
-function text(value: unknown): string | undefined {
+export function text(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   return typeof value === 'string' ? value : String(value);
 }
@@ -161,7 +162,7 @@ function flag(value: unknown): boolean {
   return value === true || value === 1 || value === 1n || value === 't';
 }
 
-function json(value: unknown): unknown {
+export function json(value: unknown): unknown {
   if (typeof value !== 'string') return value ?? undefined;
   try {
     return JSON.parse(value);
@@ -170,11 +171,11 @@ function json(value: unknown): unknown {
   }
 }
 
-function stringList(value: unknown): string[] | undefined {
+export function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -185,7 +186,7 @@ function oneOf<Value extends string>(
   return allowed.find((candidate) => candidate === value);
 }
 
-function withoutUndefined<Value extends object>(value: Value): Value {
+export function withoutUndefined<Value extends object>(value: Value): Value {
   for (const key of Object.keys(value) as (keyof Value)[]) {
     if (value[key] === undefined) delete value[key];
   }

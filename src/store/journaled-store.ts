@@ -183,6 +183,10 @@ class JournaledStore implements Store {
     return this.#inner.kind;
   }
 
+  get identity() {
+    return this.#inner.identity;
+  }
+
   async recordRequest(record: RequestRecord): Promise<void> {
     this.#append({ request: record });
     return this.#inner.recordRequest(record);

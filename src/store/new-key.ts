@@ -18,6 +18,7 @@ const KEY_FIELDS: readonly string[] = [
   'tokensPerMinute',
   'metadata',
   'expiresAt',
+  'userId',
 ] satisfies readonly (keyof NewApiKey)[];
 
 type Verb = 'create' | 'update';
@@ -51,6 +52,7 @@ export function buildNewKey(input: NewApiKey, now = Date.now()): CreatedApiKey {
   if (input.tokensPerMinute !== undefined) record.tokensPerMinute = input.tokensPerMinute;
   if (input.metadata !== undefined) record.metadata = { ...input.metadata };
   if (input.expiresAt !== undefined) record.expiresAt = input.expiresAt;
+  if (input.userId !== undefined) record.userId = input.userId;
   return { record, secret };
 }
 
@@ -127,6 +129,9 @@ function checkSettings(input: Partial<NewApiKey>, verb: Verb, now: number): void
     (typeof input.metadata !== 'object' || input.metadata === null || Array.isArray(input.metadata))
   ) {
     throw invalid(verb, 'metadata must be an object');
+  }
+  if (input.userId !== undefined && (typeof input.userId !== 'string' || input.userId.trim() === '')) {
+    throw invalid(verb, 'userId must be the id of a user (see claude-gateway users list)');
   }
   const expiresAt = input.expiresAt;
   if (expiresAt !== undefined) {

@@ -118,6 +118,69 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
     crossed_at BIGINT NOT NULL
   );
   `,
+  // 6: sign-in and identities: users (from the IdP or an admin), groups with policy, service tokens,
+  // sign-in sessions, the gateway token signing secret, and keys that belong to a user.
+  (schema) => `
+  CREATE TABLE ${schema}.identity_users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT,
+    issuer TEXT,
+    subject TEXT,
+    source TEXT NOT NULL,
+    policy TEXT NOT NULL DEFAULT '{}',
+    created_at BIGINT NOT NULL,
+    disabled_at BIGINT,
+    last_login_at BIGINT,
+    UNIQUE (issuer, subject)
+  );
+  CREATE INDEX identity_users_email ON ${schema}.identity_users (email);
+  CREATE TABLE ${schema}.identity_groups (
+    name TEXT PRIMARY KEY,
+    description TEXT,
+    member_policy TEXT NOT NULL DEFAULT '{}',
+    daily_budget_usd DOUBLE PRECISION,
+    monthly_budget_usd DOUBLE PRECISION,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE ${schema}.identity_memberships (
+    user_id TEXT NOT NULL,
+    group_name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (user_id, group_name)
+  );
+  CREATE INDEX identity_memberships_group ON ${schema}.identity_memberships (group_name);
+  CREATE TABLE ${schema}.service_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    group_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    last_used_at BIGINT,
+    description TEXT
+  );
+  CREATE UNIQUE INDEX service_tokens_active_name ON ${schema}.service_tokens (name) WHERE revoked_at IS NULL;
+  CREATE TABLE ${schema}.auth_sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    refresh_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    last_refreshed_at BIGINT
+  );
+  CREATE INDEX auth_sessions_user ON ${schema}.auth_sessions (user_id);
+  CREATE TABLE ${schema}.auth_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  ALTER TABLE ${schema}.api_keys ADD COLUMN user_id TEXT;
+  CREATE INDEX api_keys_user ON ${schema}.api_keys (user_id);
+  `,
 ];
 
 /**

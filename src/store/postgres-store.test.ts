@@ -76,9 +76,15 @@ describe('Postgres store: schemas and replicas', () => {
         'api_key_old_secrets',
         'api_keys',
         'attempts',
+        'auth_secrets',
+        'auth_sessions',
         'budget_alerts',
+        'identity_groups',
+        'identity_memberships',
+        'identity_users',
         'requests',
         'schema_version',
+        'service_tokens',
       ]);
       const ignored = await sql`SELECT 1 FROM pg_namespace WHERE nspname = 'ignored'`;
       expect(ignored).toHaveLength(0);

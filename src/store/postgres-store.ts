@@ -25,6 +25,8 @@ import {
   oldSecretLookup,
   type StoredRow,
 } from './decode-rows.js';
+import { SqlIdentityStore, type SqlStatement } from './identity-sql-store.js';
+import type { IdentityStore } from './identity-types.js';
 import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
 import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
@@ -145,6 +147,7 @@ class PostgresStore implements ReplayableStore {
   readonly #schema: string;
   readonly #batch: BatchWriter<LogItem>;
   #closed = false;
+  readonly identity: IdentityStore;
 
   constructor(sql: postgres.Sql, schema: string, options: PostgresStoreOptions) {
     this.#sql = sql;
@@ -155,6 +158,11 @@ class PostgresStore implements ReplayableStore {
     this.#oldSecrets = `${quoted}.api_key_old_secrets`;
     this.#budgetAlerts = `${quoted}.budget_alerts`;
     this.#schema = schema;
+    this.identity = new SqlIdentityStore({
+      all: (statement) => this.#all(numbered(statement.text), statement.parameters),
+      batch: (statements, batchOptions) => this.#batch_(statements, batchOptions?.announce === true),
+      table: (name) => `${quoted}.${name}`,
+    });
     this.#batch = new BatchWriter<LogItem>({
       ...options.batch,
       logger: options.logger ?? writeStoreLogToStderr,
@@ -386,6 +394,36 @@ class PostgresStore implements ReplayableStore {
     );
   }
 
+  /** Identity statements in one transaction, announced like key changes when they change what gateways cache. */
+  async #batch_(statements: readonly SqlStatement[], announce: boolean): Promise<StoredRow[][]> {
+    this.#assertOpen();
+    try {
+      return (await this.#sql.begin(async (transaction) => {
+        const results: StoredRow[][] = [];
+        for (const statement of statements) {
+          const rows = await transaction.unsafe(
+            numbered(statement.text),
+            statement.parameters as postgres.ParameterOrJSON<never>[],
+          );
+          results.push([...rows]);
+        }
+        if (announce) await this.#announceKeyChange(transaction);
+        return results;
+      })) as StoredRow[][];
+    } catch (error) {
+      if (isPostgresUnavailable(error)) {
+        throw new StoreError(
+          `Postgres cannot be reached (${unavailableReason(error)})`,
+          'STORE_UNREACHABLE',
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
   /** Delivered when the transaction commits, to every gateway listening (see `watchKeyChanges`). */
   async #announceKeyChange(transaction: postgres.TransactionSql): Promise<void> {
     await transaction.unsafe('SELECT pg_notify($1, $2)', [KEY_CHANGES_CHANNEL, this.#schema]);
@@ -451,6 +489,12 @@ class PostgresStore implements ReplayableStore {
   #assertOpen(): void {
     if (this.#closed) throw new StoreError('The activity store is closed.', 'STORE_CLOSED');
   }
+}
+
+/** `?` placeholders as Postgres's `$1, $2, …` (the identity SQL has no `?` inside literals). */
+function numbered(text: string): string {
+  let index = 0;
+  return text.replace(/\?/g, () => `$${++index}`);
 }
 
 function nameTaken(error: unknown, name: string): unknown {

@@ -123,6 +123,69 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     crossed_at INTEGER NOT NULL
   );
   `,
+  // 6: sign-in and identities: users (from the IdP or an admin), groups with policy, service tokens,
+  // sign-in sessions, the gateway token signing secret, and keys that belong to a user.
+  `
+  CREATE TABLE identity_users (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    issuer TEXT,
+    subject TEXT,
+    source TEXT NOT NULL,
+    policy TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    disabled_at INTEGER,
+    last_login_at INTEGER,
+    UNIQUE (issuer, subject)
+  );
+  CREATE INDEX identity_users_email ON identity_users (email);
+  CREATE TABLE identity_groups (
+    name TEXT PRIMARY KEY NOT NULL,
+    description TEXT,
+    member_policy TEXT NOT NULL DEFAULT '{}',
+    daily_budget_usd REAL,
+    monthly_budget_usd REAL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE identity_memberships (
+    user_id TEXT NOT NULL,
+    group_name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (user_id, group_name)
+  );
+  CREATE INDEX identity_memberships_group ON identity_memberships (group_name);
+  CREATE TABLE service_tokens (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    group_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_used_at INTEGER,
+    description TEXT
+  );
+  CREATE UNIQUE INDEX service_tokens_active_name ON service_tokens (name) WHERE revoked_at IS NULL;
+  CREATE TABLE auth_sessions (
+    id TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT NOT NULL,
+    refresh_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_refreshed_at INTEGER
+  );
+  CREATE INDEX auth_sessions_user ON auth_sessions (user_id);
+  CREATE TABLE auth_secrets (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  ALTER TABLE api_keys ADD COLUMN user_id TEXT;
+  CREATE INDEX api_keys_user ON api_keys (user_id);
+  `,
 ];
 
 /**

@@ -17,6 +17,8 @@ import {
   SQLITE_ENCODING,
 } from './columns.js';
 import { decodeAttempt, decodeKey, decodeRequest, oldSecretLookup, type StoredRow } from './decode-rows.js';
+import { SqlIdentityStore, type SqlStatement } from './identity-sql-store.js';
+import type { IdentityStore } from './identity-types.js';
 import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
 import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
@@ -106,6 +108,12 @@ class SqliteStore implements ReplayableStore {
   readonly #batch: BatchWriter<LogItem>;
   readonly #statements = new Map<string, Database.Statement>();
   #closed = false;
+  readonly identity: IdentityStore = new SqlIdentityStore({
+    all: async (statement) => this.#run(statement),
+    batch: async (statements) =>
+      this.#database.transaction(() => statements.map((statement) => this.#run(statement))).immediate(),
+    table: (name) => name,
+  });
 
   constructor(options: SqliteStoreOptions) {
     const path = options.path ?? DEFAULT_SQLITE_PATH;
@@ -340,6 +348,15 @@ class SqliteStore implements ReplayableStore {
   #all(text: string, parameters: readonly unknown[]): StoredRow[] {
     this.#assertOpen();
     return this.#statement(text).all(...parameters) as StoredRow[];
+  }
+
+  /** Any statement: its rows when it returns some (SELECT, RETURNING), else none. */
+  #run(statement: SqlStatement): StoredRow[] {
+    this.#assertOpen();
+    const prepared = this.#statement(statement.text);
+    if (prepared.reader) return prepared.all(...statement.parameters) as StoredRow[];
+    prepared.run(...statement.parameters);
+    return [];
   }
 
   #statement(text: string): Database.Statement {

@@ -6,7 +6,9 @@ export type StoreErrorCode =
   | 'SCHEMA_TOO_NEW'
   | 'KEY_NAME_TAKEN'
   | 'AMBIGUOUS_KEY'
-  | 'INVALID_KEY_INPUT';
+  | 'INVALID_KEY_INPUT'
+  | 'INVALID_IDENTITY_INPUT'
+  | 'NAME_TAKEN';
 
 /** An error of the activity log or key store, with a message that says how to fix it. */
 export class StoreError extends Error {

@@ -1,4 +1,5 @@
 import type { Geo } from '../catalog/types.js';
+import type { IdentityStore } from './identity-types.js';
 import type { ReportDimension, UsageReport } from './report-sql.js';
 
 /** The client dialect a request arrived in. */
@@ -149,7 +150,7 @@ export interface RequestSummary {
 export interface BudgetAlertRecord {
   /** Who, which period, which limit and which threshold: `key:key_1:month:1798761600000:100:0.8`. */
   id: string;
-  subjectKind: 'key' | 'user' | 'group';
+  subjectKind: 'key' | 'user' | 'token' | 'group';
   subjectId: string;
   subjectName: string;
   period: 'month' | 'day';
@@ -190,6 +191,8 @@ export interface ApiKeyRecord {
   requestsPerMinute?: number;
   tokensPerMinute?: number;
   metadata?: Record<string, unknown>;
+  /** The user the key belongs to (see `IdentityStore`): their policy and their groups' hold too. */
+  userId?: string;
 }
 
 /** What a caller chooses when creating a key. */
@@ -310,11 +313,13 @@ export interface Store {
   findKeyBySecret(secret: string): Promise<ApiKeyRecord | undefined>;
   /** The key a secret belongs to, revoked and expired ones and secrets replaced by a rotation included. */
   lookupSecret(secret: string): Promise<SecretLookup | undefined>;
+  /** Users, groups, service tokens and sign-in sessions, in the same database. */
+  readonly identity: IdentityStore;
   /** Notes that a key was used at a time (ms epoch); a later time already stored is kept. */
   recordKeyUse(keyId: string, at: number): Promise<void>;
   /**
    * Calls `listener` whenever a process changes a key in this store (create,
-   * revoke, rotate, update); resolves, with a function that stops listening,
+   * revoke, rotate, update), or a user, group, service token or session; resolves, with a function that stops listening,
    * once it listens. Only stores shared between processes have it (Postgres:
    * LISTEN/NOTIFY).
    */

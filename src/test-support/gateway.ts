@@ -35,6 +35,7 @@ export interface TestGatewayConfig {
   discovery?: Record<string, unknown>;
   telemetry?: Record<string, unknown>;
   alerts?: Record<string, unknown>;
+  auth?: Record<string, unknown>;
 }
 
 /** The day every test gateway and emulator take as "now", so no test depends on the real date. */

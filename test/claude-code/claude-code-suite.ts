@@ -13,12 +13,16 @@
  * (`CLAUDE_CODE_TEST_BUILD`), each in its own process.
  */
 
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../../src/catalog/default-catalog.js';
 import { costOfUsage } from '../../src/catalog/pricing.js';
 import type { BedrockScope, Platform } from '../../src/catalog/types.js';
+import { main } from '../../src/cli/main.js';
 import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms } from '../../src/config/emulated-platforms.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RouteConfig } from '../../src/config/schema.js';
@@ -28,6 +32,7 @@ import { type RunningGateway, startGateway } from '../../src/gateway/server.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { AttemptRecord, CreatedApiKey, Dialect, RequestRecord, Store } from '../../src/store/types.js';
 import { testClock } from '../../src/test-support/gateway.js';
+import { startTestIdp, type TestIdp } from '../../src/test-support/oidc-idp.js';
 import {
   type ClaudeResult,
   type ClaudeRun,
@@ -40,6 +45,9 @@ import {
   startProxyTrap,
   startRecordingProxy,
 } from './claude-code-runner.js';
+
+/** The built CLI, which the apiKeyHelper that `login --configure-claude-code` writes runs. */
+const BUILT_CLI = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
 // Probed before anything listens: a binary that cannot run here skips these tests and says why.
 const probe = probeClaudeCode();
@@ -140,7 +148,12 @@ interface Setup {
 
 async function startSetup(
   emulator: RunningEmulator,
-  options: { routes?: RouteConfig[]; defaultTargets?: string[]; keyNames?: string[] } = {},
+  options: {
+    routes?: RouteConfig[];
+    defaultTargets?: string[];
+    keyNames?: string[];
+    auth?: Record<string, unknown>;
+  } = {},
 ): Promise<Setup> {
   // As serve --emulate: no routes, so each client is served by its own platform first.
   const routes = options.routes ?? [];
@@ -150,6 +163,7 @@ async function startSetup(
       store: { url: 'sqlite::memory:' },
       routes,
       defaultTargets: options.defaultTargets ?? EMULATED_DEFAULT_TARGETS,
+      ...(options.auth ? { auth: options.auth } : {}),
     },
     {},
     'test configuration',
@@ -691,6 +705,114 @@ describe(`Claude Code ${probe.ok ? probe.version : ''} with a gateway key, and $
       for (const request of observed.messagePosts) expect(request.headers['x-api-key']).toBe(secret);
       console.info(`Bedrock mode with a key sent:\n${summarize(observed)}`);
     },
+  );
+});
+
+/**
+ * Onboarding as a developer does it: `claude-gateway login --configure-claude-code MODE` against a
+ * gateway whose sign-in is a real OIDC provider (oidc-provider, in-process), then Claude Code with
+ * nothing else set: its settings' apiKeyHelper runs the built `claude-gateway token`, and it sends the
+ * token where each mode puts it (Bearer in all three; x-api-key too in Anthropic mode).
+ */
+describe(`Claude Code ${probe.ok ? probe.version : ''} signed in through OIDC, with apiKeyHelper running claude-gateway token`, () => {
+  let setup: Setup;
+  let idp: TestIdp;
+  const homes: string[] = [];
+  beforeAll(async () => {
+    if (skipReason) return;
+    if (!existsSync(BUILT_CLI))
+      throw new Error(`${BUILT_CLI} is missing: run npm run build first (apiKeyHelper runs it)`);
+    idp = await startTestIdp([
+      { sub: 'dana-sub', email: 'dana@example.com', name: 'Dana', groups: ['eng'] },
+      { sub: 'erin-sub', email: 'erin@example.com', name: 'Erin', groups: ['interns'] },
+    ]);
+    setup = await startSetup(emulator, {
+      auth: {
+        oidc: {
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          scopes: ['openid', 'email', 'groups'],
+          groupsClaim: 'groups',
+          adminGroups: [],
+        },
+      },
+    });
+    await setup.store.identity.createGroup({ name: 'eng' }, testClock());
+    await setup.store.identity.createGroup(
+      { name: 'interns', memberPolicy: { allowedModels: ['claude-haiku-5-5'] } },
+      testClock(),
+    );
+  });
+  afterAll(async () => {
+    await setup?.close();
+    await idp?.close();
+    for (const home of homes) rmSync(home, { recursive: true, force: true });
+  });
+
+  /** A developer's HOME after `claude-gateway login --configure-claude-code MODE` as `account`. */
+  async function signedInHome(mode: Dialect, account: string): Promise<Record<string, string>> {
+    const home = mkdtempSync(join(tmpdir(), 'claude-gateway-developer-'));
+    homes.push(home);
+    let approval: Promise<void> | undefined;
+    const errors: string[] = [];
+    const code = await main(['login', '--gateway', setup.recorder.url, '--configure-claude-code', mode], {
+      out: (line) => {
+        const url = /^To sign in, open (\S+)/.exec(line)?.[1];
+        if (url) approval = idp.approve(url, account);
+      },
+      error: (line) => errors.push(line),
+      env: { HOME: home },
+      sleep: () => new Promise((resolve) => setTimeout(resolve, 20)),
+      untilStopped: () => new Promise(() => {}),
+    });
+    await approval;
+    expect(errors).toEqual([]);
+    expect(code).toBe(0);
+    return { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+  }
+
+  for (const dialect of ['anthropic', 'bedrock', 'vertex'] as const) {
+    runsHere(named(`${dialect} mode: a Bash call, attributed to the signed-in user and group`), async () => {
+      const observed = await toolTurn(setup, await signedInHome(dialect, 'dana-sub'));
+      await expectToolRoundTrip(observed, dialect, setup);
+      for (const request of observed.messagePosts) {
+        expect(request.headers.authorization).toMatch(/^Bearer eyJ/);
+      }
+      const dana = await setup.store.identity.findUser('dana@example.com');
+      expect(dana).toMatchObject({ source: 'oidc', groups: ['eng'] });
+      expect(observed.rows.map((row) => row.keyName)).toEqual(['dana@example.com', 'dana@example.com']);
+      for (const row of observed.rows) {
+        expect((await setup.store.identity.findSession(row.keyId ?? ''))?.userId).toBe(dana?.id);
+      }
+    });
+  }
+
+  runsHere(
+    named("anthropic mode: the group's model allowlist refuses the model, saying so"),
+    async () => {
+      // With an apiKeyHelper, Claude Code 2.1.332 keeps retrying a final 403 (six tries in 30 s, then
+      // backing off), where with ANTHROPIC_API_KEY it stops at once: the run is cut, and what the
+      // gateway answered is read from its log.
+      const startedAt = Date.now();
+      const run = await runClaudeCode({
+        prompt: TOOL_PROMPT,
+        env: await signedInHome('anthropic', 'erin-sub'),
+        allowedTools: ['Bash'],
+        proxyUrl: trap.url,
+        timeoutMs: 15_000,
+      });
+      const rows = (await rowsSince(setup.store, startedAt, 1)).filter((row) => row.operation === 'messages');
+      expect(rows.length, describeRun(run)).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect(row.status).toBe(403);
+        expect(row.keyName).toBe('erin@example.com');
+        expect(row.errorMessage).toContain(
+          `Model "${CLAUDE_CODE_MODELS.anthropic}" is not allowed for erin@example.com: group "interns" allows only claude-haiku-5-5`,
+        );
+        expect(row.platform).toBeUndefined();
+      }
+    },
+    60_000,
   );
 });
 

@@ -115,6 +115,72 @@ export const GATEWAY_ERROR_CODES = {
     message:
       'This gateway key has spent its monthly budget of {budget} (spent {spent}). Raise the budget or wait for {resetsAt}.',
   },
+  POLICY_BUDGET_EXCEEDED: {
+    status: 403,
+    type: 'permission_error',
+    message:
+      '{who} has spent the {period} budget of {budget} (spent {spent}). It resets on {resetsAt}; to raise it, {raise}.',
+  },
+  POLICY_MODEL_NOT_ALLOWED: {
+    status: 403,
+    type: 'permission_error',
+    message:
+      'Model "{model}" is not allowed for {who}: {rule} allows only {allowed}. Use one of those, or ask an administrator to allow it ({fix}).',
+  },
+  POLICY_RESIDENCY_CONFLICT: {
+    status: 403,
+    type: 'permission_error',
+    message:
+      'The policies of {who} hold requests to geographies that do not overlap ({rules}), so no target can serve them. Ask an administrator to align them.',
+  },
+  POLICY_RATE_LIMITED: {
+    status: 429,
+    type: 'rate_limit_error',
+    message:
+      '{who} exceeded the rate limit of {limit}. Retry after {retryAfter}, or ask an administrator for a higher limit.',
+  },
+  SIGN_IN_EXPIRED: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'Your gateway sign-in token expired at {expiredAt}. Run `claude-gateway token` for a fresh one (Claude Code runs it as its apiKeyHelper); if that fails, sign in again with `claude-gateway login --gateway {gateway}`.',
+  },
+  SIGN_IN_INVALID: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'The gateway sign-in token is not valid ({reason}). Sign in again with `claude-gateway login --gateway {gateway}`.',
+  },
+  SIGN_IN_FOREIGN_ISSUER: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'This token was issued by {issuer}, not by this gateway: it takes only its own sign-in tokens. Sign in with `claude-gateway login --gateway {gateway}` and use `claude-gateway token`.',
+  },
+  SIGN_IN_ENDED: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      '{reason} Sign in again with `claude-gateway login --gateway {gateway}`, or ask an administrator.',
+  },
+  SERVICE_TOKEN_EXPIRED: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'The service token "{name}" expired at {expiredAt}. Ask an administrator for a new one (`claude-gateway tokens create --name {name} --group {group} --expires 90d`), or sign in as a person with `claude-gateway login`.',
+  },
+  SERVICE_TOKEN_REVOKED: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'The service token "{name}" was revoked at {revokedAt}. Ask an administrator for a new one, or sign in as a person with `claude-gateway login`.',
+  },
+  USER_DISABLED: {
+    status: 401,
+    type: 'authentication_error',
+    message:
+      'The user {name} is disabled on this gateway, so their keys and sign-ins are refused. Ask an administrator (`claude-gateway users update {name} --enable`).',
+  },
   RATE_LIMITED: {
     status: 429,
     type: 'rate_limit_error',

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import type postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectTestPostgres, TEST_POSTGRES_URL } from './__fixtures__/postgres.js';
+import { request } from './__fixtures__/records.js';
+import { openPostgresStore } from './postgres-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { Store } from './types.js';
+
+const NOW = Date.parse('2026-12-05T12:00:00Z');
+const schemaPrefix = `identity_test_${randomBytes(4).toString('hex')}`;
+let admin: postgres.Sql | undefined;
+let schemas = 0;
+
+beforeAll(async () => {
+  const connected = await connectTestPostgres();
+  if (connected instanceof Error) throw connected;
+  admin = connected;
+});
+afterAll(async () => {
+  const leftovers = await admin?.unsafe(
+    `SELECT nspname FROM pg_namespace WHERE starts_with(nspname, '${schemaPrefix}')`,
+  );
+  for (const { nspname } of leftovers ?? []) await admin?.unsafe(`DROP SCHEMA "${nspname}" CASCADE`);
+  await admin?.end({ timeout: 5 });
+});
+
+const BACKENDS: { name: string; open: () => Promise<Store> }[] = [
+  { name: 'sqlite', open: () => openSqliteStore({ path: ':memory:' }) },
+  {
+    name: 'postgres',
+    open: () => {
+      schemas += 1;
+      return openPostgresStore({ url: TEST_POSTGRES_URL, schema: `${schemaPrefix}_${schemas}` });
+    },
+  },
+];
+
+describe.each(BACKENDS)('identity store: $name', ({ open }) => {
+  it('keeps an IdP user by issuer and subject, with the groups of their latest sign-in', async () => {
+    const store = await open();
+    try {
+      const identity = store.identity;
+      expect(await identity.credentialsExist()).toBe(false);
+      const first = await identity.upsertSignedInUser(
+        { issuer: 'https://idp', subject: 'alice-sub', email: 'alice@example.com', groups: ['eng', 'all'] },
+        NOW,
+      );
+      expect(first).toMatchObject({ name: 'alice@example.com', source: 'oidc', groups: ['eng', 'all'] });
+      const again = await identity.upsertSignedInUser(
+        { issuer: 'https://idp', subject: 'alice-sub', email: 'alice@example.com', groups: ['interns'] },
+        NOW + 1000,
+      );
+      expect(again.id).toBe(first.id);
+      expect((await identity.findUser('alice@example.com'))?.groups).toEqual(['interns']);
+      expect((await identity.findUser(first.id))?.lastLoginAt).toBe(NOW + 1000);
+      // Another issuer's subject is another person.
+      const other = await identity.upsertSignedInUser(
+        { issuer: 'https://other', subject: 'alice-sub', groups: [] },
+        NOW,
+      );
+      expect(other.id).not.toBe(first.id);
+      expect(await identity.credentialsExist()).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('creates and changes groups and users; null removes a rule, a misspelt field is named', async () => {
+    const store = await open();
+    try {
+      const identity = store.identity;
+      await identity.createGroup(
+        {
+          name: 'eng',
+          memberPolicy: { allowedModels: ['sonnet'], dailyBudgetUsd: 5 },
+          monthlyBudgetUsd: 100,
+        },
+        NOW,
+      );
+      await expect(identity.createGroup({ name: 'eng' }, NOW)).rejects.toMatchObject({ code: 'NAME_TAKEN' });
+      await expect(
+        identity.createGroup({ name: 'x', memberPolicy: { resdency: 'eu' } as never }, NOW),
+      ).rejects.toThrow('did you mean "residency"?');
+      const group = await identity.updateGroup('eng', {
+        memberPolicy: { dailyBudgetUsd: null, requestsPerMinute: 10 },
+        monthlyBudgetUsd: null,
+      });
+      expect(group).toMatchObject({ memberPolicy: { allowedModels: ['sonnet'], requestsPerMinute: 10 } });
+      expect(group?.memberPolicy.dailyBudgetUsd).toBeUndefined();
+      expect(group?.monthlyBudgetUsd).toBeUndefined();
+
+      const bob = await identity.createUser(
+        { name: 'bob', email: 'bob@example.com', groups: ['eng'], policy: { tokensPerMinute: 1000 } },
+        NOW,
+      );
+      expect(bob).toMatchObject({ source: 'admin', groups: ['eng'], policy: { tokensPerMinute: 1000 } });
+      const { record: session, refreshToken } = await identity.createSession(bob.id, NOW + 86_400_000, NOW);
+      expect((await identity.lookupRefreshToken(refreshToken))?.id).toBe(session.id);
+      const disabled = await identity.updateUser('bob', { disabled: true }, NOW + 5);
+      expect(disabled?.disabledAt).toBe(NOW + 5);
+      expect((await identity.findSession(session.id))?.revokedAt).toBe(NOW + 5);
+      expect((await identity.listUsers()).map((user) => [user.name, user.groups])).toEqual([
+        ['bob', ['eng']],
+      ]);
+      expect(await identity.deleteGroup('eng')).toMatchObject({ name: 'eng' });
+      expect(await identity.listGroups()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('issues service tokens for a group that exists, finds them by secret, revokes them', async () => {
+    const store = await open();
+    try {
+      const identity = store.identity;
+      await expect(
+        identity.createServiceToken({ name: 'ci', group: 'nope', expiresAt: NOW + 1000 }, NOW),
+      ).rejects.toThrow('there is no group "nope"');
+      await identity.createGroup({ name: 'ci' }, NOW);
+      await expect(
+        identity.createServiceToken({ name: 'ci', group: 'ci', expiresAt: NOW - 1 }, NOW),
+      ).rejects.toThrow('not in the future');
+      const { record, secret } = await identity.createServiceToken(
+        { name: 'deploy', group: 'ci', expiresAt: NOW + 1000 },
+        NOW,
+      );
+      expect(secret).toMatch(/^cgwt_/);
+      expect(record.prefix).toBe(secret.slice(0, 9));
+      expect((await identity.lookupServiceToken(secret))?.id).toBe(record.id);
+      expect(await identity.lookupServiceToken(`${secret}x`)).toBeUndefined();
+      expect((await identity.revokeServiceToken('deploy', NOW + 1))?.revokedAt).toBe(NOW + 1);
+      expect((await identity.lookupServiceToken(secret))?.revokedAt).toBe(NOW + 1);
+      expect(await identity.listServiceTokens()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sums spend by the credentials of a user, of a group and of a service token, from the log', async () => {
+    const store = await open();
+    try {
+      const identity = store.identity;
+      await identity.createGroup({ name: 'eng' }, NOW);
+      const alice = await identity.createUser({ name: 'alice', groups: ['other', 'eng'] }, NOW);
+      const key = await store.createKey({ name: 'alice-laptop', userId: alice.id });
+      const { record: session } = await identity.createSession(alice.id, NOW + 1000, NOW);
+      const token = await identity.createServiceToken(
+        { name: 'ci', group: 'eng', expiresAt: NOW + 1000 },
+        NOW,
+      );
+      await store.recordRequest(request({ id: 'r1', time: NOW, keyId: key.record.id, costUsd: 0.25 }));
+      await store.recordRequest(request({ id: 'r2', time: NOW, keyId: session.id, costUsd: 0.5 }));
+      await store.recordRequest(request({ id: 'r3', time: NOW, keyId: token.record.id, costUsd: 1 }));
+      await store.recordRequest(request({ id: 'r4', time: NOW - 10, keyId: session.id, costUsd: 8 }));
+      await store.flush();
+      expect(await identity.userSpendSince(alice.id, NOW)).toBeCloseTo(0.75);
+      // `other` has no policy here: alice's requests are charged to `eng`, the first group the gateway has.
+      expect(await identity.groupSpendSince('eng', NOW)).toBeCloseTo(1.75);
+      expect(await identity.groupSpendSince('other', NOW)).toBe(0);
+      expect(await identity.serviceTokenSpendSince(token.record.id, NOW)).toBeCloseTo(1);
+      expect((await store.listKeys())[0]?.userId).toBe(alice.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('makes one token signing secret and keeps it', async () => {
+    const store = await open();
+    try {
+      const secret = await store.identity.tokenSigningSecret();
+      expect(secret.byteLength).toBe(32);
+      expect(await store.identity.tokenSigningSecret()).toEqual(secret);
+    } finally {
+      await store.close();
+    }
+  });
+});
