@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import type { StoreHealth } from '../store/store-health.js';
 import type { Store } from '../store/types.js';
 import type { GatewayTelemetry } from '../telemetry/telemetry.js';
+import type { AdminStore } from './admin-store.js';
 import type { CallerAuth } from './callers.js';
 import type { KeyLimits } from './limits.js';
 import type { Logger } from './logger.js';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   clock: Clock;
   engine: Engine;
   store: Store;
+  /** The store as the admin API uses it: last good reads and a clear 503 for changes while it is away. */
+  adminStore?: AdminStore & { staleSince(answer: unknown): number | undefined };
   /** Whether the store answers (cached), for `/readyz`; absent: always ready. */
   storeHealth?: StoreHealth;
   callers: CallerAuth;

@@ -19,6 +19,7 @@ import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { guardAdminStore } from './admin-store.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { renderDialectError } from './dialect.js';
@@ -220,6 +221,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     clock,
     engine,
     store,
+    adminStore: guardAdminStore(store, { health: storeHealth, logger }),
     storeHealth,
     callers,
     limits,
