@@ -27,13 +27,26 @@ function nextMonthStart(now: number): string {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
 
+/** A key's limits, as the refusals metric names them. */
+export type KeyLimitName = 'budget' | 'requests_per_minute' | 'tokens_per_minute';
+
+/** Which limit each refusal was for: beside the error, since rpm and tpm share its code. */
+const refusedLimits = new WeakMap<GatewayError, KeyLimitName>();
+
+/** The key limit an error refused a request for, if it is such a refusal. */
+export function refusedLimit(error: GatewayError): KeyLimitName | undefined {
+  return refusedLimits.get(error);
+}
+
 /** The refusal of a key whose budget is spent, or taken by the requests it has in flight (`spent` counts both). */
 export function budgetExceeded(key: ApiKeyRecord, spent: number, now: number): GatewayError {
-  return GatewayError.fromCode('BUDGET_EXCEEDED', {
+  const error = GatewayError.fromCode('BUDGET_EXCEEDED', {
     budget: dollars(key.monthlyBudgetUsd ?? 0),
     spent: dollars(spent),
     resetsAt: nextMonthStart(now),
   });
+  refusedLimits.set(error, 'budget');
+  return error;
 }
 
 /** The refusal of a key over a per-minute limit, with when to retry. */
@@ -42,11 +55,13 @@ export function rateLimited(
   noun: 'request' | 'token',
   retryAfterSeconds: number,
 ): GatewayError {
-  return GatewayError.fromCode(
+  const error = GatewayError.fromCode(
     'RATE_LIMITED',
     { limit: `${countOf(limit, noun)} per minute`, retryAfter: seconds(retryAfterSeconds) },
     { retryAfterSeconds },
   );
+  refusedLimits.set(error, noun === 'request' ? 'requests_per_minute' : 'tokens_per_minute');
+  return error;
 }
 
 /** What a request may use at most, reserved against its key's limits before it is sent. */

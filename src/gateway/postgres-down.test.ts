@@ -132,6 +132,10 @@ it('keeps answering, keeps every row and writes it when Postgres is back, never 
     });
     expect(refusal.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|Internal gateway error|postgres/i);
   }
+  const metricsDuring = await (await fetch(`${setup.url}/metrics`)).text();
+  expect(
+    Number(/claude_gateway_store_errors_total\{operation="read"\} (\d+)/.exec(metricsDuring)?.[1]),
+  ).toBeGreaterThan(0);
   const down = await readyz();
   expect(down.status).toBe(503);
   expect(down.body.status).toBe('not ready');

@@ -39,6 +39,8 @@ export interface RedisKeyLimitsOptions {
   /** How often, while a connected Redis does not answer, it is pinged to tell when it answers again. Default 1000 ms. */
   probeMs?: number;
   logger?: LimitsLogger;
+  /** Called for each failed Redis command and connection attempt (the gateway counts them in a metric). */
+  onError?: (reason: string) => void;
 }
 
 /** Money in Redis: whole micro-dollars (the log's costs are rounded to them), so sums stay exact. */

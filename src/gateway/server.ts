@@ -171,6 +171,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         'Create a key first (claude-gateway keys create --name NAME), or listen on 127.0.0.1.',
     );
   }
+  const metrics = new GatewayMetrics();
   // Replicas share session stickiness through Redis; one process keeps it in memory.
   // ioredis is loaded only then: it costs several MB of memory a single process never uses.
   // Redis is never on the critical path: short command timeouts, and each replica's own table while it is down.
@@ -181,9 +182,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           commandTimeoutMs: config.sessions.commandTimeoutMs,
           connectTimeoutMs: config.sessions.connectTimeoutMs,
           logger: (level, message, fields) => logger[level](fields ?? {}, message),
+          onError: () => metrics.redisError('sessions'),
         },
       )
     : undefined;
+  if (sharedSessions) metrics.usesRedis('sessions');
   await sharedSessions?.start();
   // Key limits: in Redis when there is one (every replica counts in one place), else per process.
   const limitsRedisUrl =
@@ -196,8 +199,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         reconcileMs: config.limits.reconcileSeconds * 1000,
         reservationTtlMs: config.limits.reservationTtlSeconds * 1000,
         logger: (level, message, fields) => logger[level](fields ?? {}, message),
+        onError: () => metrics.redisError('limits'),
       })
     : new KeyLimits(requestPathStore, clock, config.limits.reservationTtlSeconds * 1000);
+  if (limitsRedisUrl) metrics.usesRedis('limits');
   await limits.start();
   const engine =
     options.engine ??
@@ -226,7 +231,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     callers,
     limits,
     routing,
-    metrics: new GatewayMetrics(),
+    metrics,
     ...(telemetry ? { telemetry } : {}),
     logger,
     shuttingDown: false,

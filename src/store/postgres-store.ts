@@ -141,6 +141,8 @@ class PostgresStore implements ReplayableStore {
   readonly #schema: string;
   readonly #batch: BatchWriter<LogItem>;
   #closed = false;
+  /** Reads that failed since start (`stats().failedReads`, a metric). */
+  #failedReads = 0;
 
   constructor(sql: postgres.Sql, schema: string, options: PostgresStoreOptions) {
     this.#sql = sql;
@@ -374,7 +376,7 @@ class PostgresStore implements ReplayableStore {
   }
 
   stats(): WriteStats {
-    return this.#batch.stats();
+    return { ...this.#batch.stats(), failedReads: this.#failedReads };
   }
 
   flush(): Promise<void> {
@@ -416,6 +418,7 @@ class PostgresStore implements ReplayableStore {
       const rows = await this.#sql.unsafe(text, parameters as postgres.ParameterOrJSON<never>[]);
       return [...rows];
     } catch (error) {
+      this.#failedReads += 1;
       // Said plainly, without addresses: the message may reach a log line or a health check.
       if (isPostgresUnavailable(error)) {
         throw new StoreError(
