@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { StoreHealth } from '../store/store-health.js';
 import type { Store } from '../store/types.js';
+import type { ForwardSettings } from '../telemetry/settings.js';
 import type { GatewayTelemetry } from '../telemetry/telemetry.js';
 import type { AdminStore } from './admin-store.js';
 import type { CallerAuth } from './callers.js';
@@ -31,6 +32,8 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   /** OpenTelemetry traces and metrics; absent when no OTLP endpoint is configured. */
   telemetry?: GatewayTelemetry;
+  /** Where Claude Code's own telemetry is forwarded; absent unless `telemetry.forwardClaudeCode`. */
+  otlpForward?: ForwardSettings;
   logger: Logger;
   /** Set when a stop was asked for: new requests get 503, in-flight ones finish. */
   shuttingDown: boolean;

@@ -75,6 +75,12 @@ export class GatewayMetrics {
     labelNames: ['use'],
     registers: [this.registry],
   });
+  private readonly otlpExports = new Counter({
+    name: 'claude_gateway_otlp_exports_total',
+    help: "Claude Code's own OpenTelemetry exports received at /v1/{traces,metrics,logs} (telemetry.forwardClaudeCode), by signal and the status answered (the receiver's, or the gateway's refusal)",
+    labelNames: ['signal', 'status'],
+    registers: [this.registry],
+  });
   private readonly overhead = new Histogram({
     name: 'claude_gateway_overhead_seconds',
     help:
@@ -207,6 +213,11 @@ export class GatewayMetrics {
         });
       }
     }
+  }
+
+  /** One OTLP export from a client was answered with this status. */
+  otlpExport(signal: string, status: number): void {
+    this.otlpExports.inc({ signal, status: String(status) });
   }
 
   /** A Redis command or connection attempt failed (`use`: what it serves: sessions, limits). */

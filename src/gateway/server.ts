@@ -17,6 +17,7 @@ import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
+import { forwardSettings } from '../telemetry/settings.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { guardAdminStore } from './admin-store.js';
@@ -218,7 +219,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     });
   // The OpenTelemetry SDK is loaded only when an OTLP endpoint is configured.
-  const telemetry = await startTelemetry(config.telemetry, options.env ?? process.env, logger);
+  const env = options.env ?? process.env;
+  let telemetry: Awaited<ReturnType<typeof startTelemetry>>;
+  let otlpForward: ReturnType<typeof forwardSettings>;
+  try {
+    telemetry = await startTelemetry(config.telemetry, env, logger);
+    otlpForward = forwardSettings(config.telemetry, env);
+  } catch (error) {
+    await telemetry?.shutdown();
+    throw new StartupError((error as Error).message);
+  }
   let waiters: (() => void)[] = [];
   const context: GatewayContext = {
     config,
@@ -233,6 +243,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     routing,
     metrics,
     ...(telemetry ? { telemetry } : {}),
+    ...(otlpForward ? { otlpForward } : {}),
     logger,
     shuttingDown: false,
     requestsInFlight: 0,
