@@ -81,13 +81,9 @@ describe("forwarding Claude Code's telemetry", () => {
       'claude_gateway.key_name': 'dev-laptop',
       'claude_gateway.key_id': setup.keys[0]?.record.id,
     });
-    expect(
-      (
-        posts[0]?.body as { resourceSpans: { resource: { attributes: { key: string }[] } }[] }
-      ).resourceSpans[0]?.resource.attributes.filter(
-        (attribute) => attribute.key === 'claude_gateway.key_name',
-      ),
-    ).toHaveLength(1);
+    const forwarded = posts[0]?.body as { resourceSpans: { resource: { attributes: { key: string }[] } }[] };
+    const stamped = forwarded.resourceSpans[0]?.resource.attributes ?? [];
+    expect(stamped.filter((attribute) => attribute.key === 'claude_gateway.key_name')).toHaveLength(1);
   });
 
   it('takes JSON metrics with a Bearer credential and forwards them as JSON', async () => {
