@@ -55,6 +55,13 @@ function objectsByKind(objects: Record<string, unknown>[]): Record<string, Loose
   return byKind;
 }
 
+/** The one object of a kind (the test fails when there is none). */
+function one(kinds: Record<string, Loose[]>, kind: string): Loose {
+  const found = kinds[kind]?.[0];
+  if (!found) throw new Error(`the chart rendered no ${kind}`);
+  return found;
+}
+
 /** The image's own facts, from the Dockerfile: the config path in its command, its port and user. */
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
@@ -78,12 +85,12 @@ describe('the Helm chart, rendered with its defaults, secrets filled and a Servi
   });
 
   it('carries a configuration the gateway accepts, with the Secret as its environment', () => {
-    const configMap = kinds['ConfigMap']?.[0] as Loose;
+    const configMap = one(kinds, 'ConfigMap');
     const folder = mkdtempSync(join(tmpdir(), 'cgw-helm-'));
     try {
       const file = join(folder, 'claude-gateway.yaml');
       writeFileSync(file, configMap['data']['claude-gateway.yaml']);
-      const secret = kinds['Secret']?.[0] as Loose;
+      const secret = one(kinds, 'Secret');
       const { config } = loadConfigFile(file, secret['stringData']);
       expect(config.server).toMatchObject({
         host: '0.0.0.0',
@@ -99,7 +106,7 @@ describe('the Helm chart, rendered with its defaults, secrets filled and a Servi
   });
 
   it('runs the image as it is built: config where its command reads it, its port, its user, a writable journal', () => {
-    const deployment = kinds['Deployment']?.[0] as Loose;
+    const deployment = one(kinds, 'Deployment');
     const pod = deployment['spec']['template']['spec'];
     const container = pod['containers'][0];
     expect(deployment['spec']['replicas']).toBe(3);
@@ -114,7 +121,7 @@ describe('the Helm chart, rendered with its defaults, secrets filled and a Servi
       allowPrivilegeEscalation: false,
     });
     const journal = container['volumeMounts'].find((mount: Loose) => mount['name'] === 'journal');
-    const config = parse((kinds['ConfigMap']?.[0] as Loose)['data']['claude-gateway.yaml']);
+    const config = parse(one(kinds, 'ConfigMap')['data']['claude-gateway.yaml']);
     expect(journal['mountPath']).toBe(config.store.journal.dir);
     expect(container['envFrom']).toEqual([{ secretRef: { name: 'gw' } }]);
     expect(container['resources']['requests']).toMatchObject({ cpu: '250m', memory: '256Mi' });
@@ -124,18 +131,16 @@ describe('the Helm chart, rendered with its defaults, secrets filled and a Servi
   });
 
   it('probes /healthz for liveness and /readyz for readiness on the http port', () => {
-    const container = (kinds['Deployment']?.[0] as Loose)['spec']['template']['spec']['containers'][0];
+    const container = one(kinds, 'Deployment')['spec']['template']['spec']['containers'][0];
     expect(container['livenessProbe']['httpGet']).toEqual({ path: '/healthz', port: 'http' });
     expect(container['readinessProbe']['httpGet']).toEqual({ path: '/readyz', port: 'http' });
-    const service = kinds['Service']?.[0] as Loose;
+    const service = one(kinds, 'Service');
     expect(service['spec']['ports'][0]).toMatchObject({ name: 'http', port: 4000, targetPort: 'http' });
-    expect(service['spec']['selector']).toEqual(
-      (kinds['Deployment']?.[0] as Loose)['spec']['selector']['matchLabels'],
-    );
+    expect(service['spec']['selector']).toEqual(one(kinds, 'Deployment')['spec']['selector']['matchLabels']);
   });
 
   it('scrapes /metrics with the metrics token from the Secret', () => {
-    const monitor = kinds['ServiceMonitor']?.[0] as Loose;
+    const monitor = one(kinds, 'ServiceMonitor');
     expect(monitor['metadata']['labels']['release']).toBe('kube-prometheus-stack');
     const endpoint = monitor['spec']['endpoints'][0];
     expect(endpoint).toMatchObject({ port: 'http', path: '/metrics' });
@@ -143,7 +148,7 @@ describe('the Helm chart, rendered with its defaults, secrets filled and a Servi
       type: 'Bearer',
       credentials: { name: 'gw', key: 'CLAUDE_GATEWAY_METRICS_TOKEN' },
     });
-    expect((kinds['Secret']?.[0] as Loose)['stringData']['CLAUDE_GATEWAY_METRICS_TOKEN']).toBe(
+    expect(one(kinds, 'Secret')['stringData']['CLAUDE_GATEWAY_METRICS_TOKEN']).toBe(
       SECRETS.CLAUDE_GATEWAY_METRICS_TOKEN,
     );
   });
@@ -172,7 +177,7 @@ describe('the Helm chart with a Secret of your own and credential files', () => 
     }
     expect(kinds['ServiceMonitor']).toBeUndefined();
     expect(kinds['Secret']?.map((secret) => secret['metadata']['name'])).toEqual(['claude-files']);
-    const pod = (kinds['Deployment']?.[0] as Loose)['spec']['template']['spec'];
+    const pod = one(kinds, 'Deployment')['spec']['template']['spec'];
     const container = pod['containers'][0];
     expect(container['image']).toBe('registry.internal/claude-gateway:1.2.3');
     expect(container['envFrom']).toEqual([{ secretRef: { name: 'gateway-credentials' } }]);
@@ -186,7 +191,7 @@ describe('the Helm chart with a Secret of your own and credential files', () => 
     });
     expect(pod['volumes']).toContainEqual({ name: 'files', secret: { secretName: 'claude-files' } });
     expect(pod['serviceAccountName']).toBe('claude');
-    expect((kinds['ServiceAccount']?.[0] as Loose)['metadata']['annotations']).toEqual({
+    expect(one(kinds, 'ServiceAccount')['metadata']['annotations']).toEqual({
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/gw',
     });
   });
