@@ -17,7 +17,7 @@ import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
-import { forwardSettings } from '../telemetry/settings.js';
+import { forwardSettings, telemetrySettings } from '../telemetry/settings.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { guardAdminStore } from './admin-store.js';
@@ -134,6 +134,15 @@ export function readListenerTls(settings: GatewayConfig['server']['tls']): Liste
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const listenerTls = readListenerTls(config.server.tls);
+  const env = options.env ?? process.env;
+  // Telemetry settings are checked before anything starts: a bad sampler or protocol stops the start, naming it.
+  let otlpForward: ReturnType<typeof forwardSettings>;
+  try {
+    telemetrySettings(config.telemetry, env);
+    otlpForward = forwardSettings(config.telemetry, env);
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
   const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
@@ -219,16 +228,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     });
   // The OpenTelemetry SDK is loaded only when an OTLP endpoint is configured.
-  const env = options.env ?? process.env;
-  let telemetry: Awaited<ReturnType<typeof startTelemetry>>;
-  let otlpForward: ReturnType<typeof forwardSettings>;
-  try {
-    telemetry = await startTelemetry(config.telemetry, env, logger);
-    otlpForward = forwardSettings(config.telemetry, env);
-  } catch (error) {
-    await telemetry?.shutdown();
-    throw new StartupError((error as Error).message);
-  }
+  const telemetry = await startTelemetry(config.telemetry, env, logger);
   let waiters: (() => void)[] = [];
   const context: GatewayContext = {
     config,

@@ -75,3 +75,14 @@ it('keeps only what the parent-based ratio sampler samples: the client trace mar
   expect(spans.some((span) => span.parentSpanId === server?.spanId)).toBe(true);
   expect(server?.resource['service.name']).toBe('claude-gateway');
 });
+
+it('stops the start, naming the variable, for gRPC or a sampler it does not have', async () => {
+  for (const [name, value] of [
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc'],
+    ['OTEL_TRACES_SAMPLER', 'xray'],
+  ] as const) {
+    await expect(
+      startTestGateway({ env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, [name]: value } }),
+    ).rejects.toThrow(new RegExp(`^${name}: "${value}"`));
+  }
+});

@@ -43,6 +43,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   ServiceMonitor,
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are read field by field
 type Loose = Record<string, any>;
 
 function objectsByKind(objects: Record<string, unknown>[]): Record<string, Loose[]> {

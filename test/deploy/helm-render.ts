@@ -30,7 +30,7 @@ interface Root {
 type Node =
   | { kind: 'text'; text: string }
   | { kind: 'output'; pipeline: string }
-  | { kind: 'if' | 'with'; pipeline: string; then: Node[]; otherwise: Node[] };
+  | { kind: 'if' | 'with'; pipeline: string; body: Node[]; otherwise: Node[] };
 
 /** Splits a template into text and actions, applying `{{-` and `-}}` trimming. */
 function tokens(template: string): { text?: string; action?: string }[] {
@@ -58,7 +58,7 @@ function parseTemplate(template: string): Node[] {
   const stack: { node: Extract<Node, { kind: 'if' | 'with' }>; inElse: boolean }[] = [];
   const target = () => {
     const top = stack.at(-1);
-    return top ? (top.inElse ? top.node.otherwise : top.node.then) : root;
+    return top ? (top.inElse ? top.node.otherwise : top.node.body) : root;
   };
   for (const part of tokens(template)) {
     if (part.text !== undefined) {
@@ -72,7 +72,7 @@ function parseTemplate(template: string): Node[] {
       const node: Extract<Node, { kind: 'if' | 'with' }> = {
         kind: word,
         pipeline: rest.join(' '),
-        then: [],
+        body: [],
         otherwise: [],
       };
       target().push(node);
@@ -171,7 +171,7 @@ function renderNodes(nodes: readonly Node[], dot: Scope, root: Root): string {
       out += value === undefined || value === null ? '' : String(value);
     } else {
       const value = pipeline(node.pipeline, dot, root);
-      if (truthy(value)) out += renderNodes(node.then, node.kind === 'with' ? value : dot, root);
+      if (truthy(value)) out += renderNodes(node.body, node.kind === 'with' ? value : dot, root);
       else out += renderNodes(node.otherwise, dot, root);
     }
   }
