@@ -327,6 +327,13 @@ export const configSchema = z
         serviceName: z.string().min(1).optional(),
         /** How often metrics are exported. Default: OTEL_METRIC_EXPORT_INTERVAL, else 60 000. */
         metricsIntervalMs: z.number().int().min(100).optional(),
+        /** The OTLP/HTTP encoding. Default: OTEL_EXPORTER_OTLP_PROTOCOL (or its _TRACES_/_METRICS_ variant), else http/json. */
+        protocol: z.enum(['http/json', 'http/protobuf']).optional(),
+        /**
+         * Receive Claude Code's own telemetry (metrics, logs/events, traces) at /v1/metrics, /v1/logs and /v1/traces,
+         * authenticated with the gateway key, stamped with the caller's key, user and group, and forwarded to the receiver above.
+         */
+        forwardClaudeCode: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -29,6 +29,8 @@ export interface RedisSessionAffinityOptions {
   /** How often, while a connected Redis does not answer, it is pinged to tell when it answers again. Default 1000 ms. */
   probeMs?: number;
   logger?: SessionStoreLogger;
+  /** Called for each failed Redis command and connection attempt (the gateway counts them in a metric). */
+  onError?: (reason: string) => void;
 }
 
 /**

@@ -28,6 +28,8 @@ function usageNumbers(usage: TokenUsage | undefined) {
 export class ActivityEntry {
   private readonly record: RequestRecord;
   private attempts: AttemptReport[] = [];
+  /** The error the request ended with, if any (the metrics read its code). */
+  error: GatewayError | undefined;
   private written = false;
   private target: ResolvedTarget | undefined;
   private usage: TokenUsage | undefined;
@@ -176,6 +178,11 @@ export class ActivityEntry {
     return costOf(this.usage, this.target.resolved.model, this.target);
   }
 
+  /** The upstream attempts made so far (empty for a request refused by the gateway). */
+  get attemptReports(): readonly AttemptReport[] {
+    return this.attempts;
+  }
+
   /** Seconds since the request arrived. */
   elapsedSeconds(): number {
     return (Date.now() - this.record.time) / 1000;
@@ -189,6 +196,7 @@ export class ActivityEntry {
   finish(status: number, error?: GatewayError): void {
     if (this.written) return;
     this.written = true;
+    if (error) this.error = error;
     this.record.status = this.record.clientDisconnected && status < 400 ? 499 : status;
     if (error) {
       this.record.errorType = error.upstreamCode ? `${error.type} (${error.upstreamCode})` : error.type;

@@ -7,6 +7,7 @@ import type { ActivityFilter, ApiKeyChanges, ApiKeyRecord, NewApiKey } from '../
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { anthropicErrorTypeForStatus } from '../wire/errors/types.js';
 import { reportAnswer } from './admin-report.js';
+import type { AdminStore } from './admin-store.js';
 import type { GatewayContext } from './context.js';
 import { bodyError, type Exchange } from './exchange.js';
 
@@ -16,15 +17,38 @@ export function publicKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'hash'> {
   return rest;
 }
 
-function json(exchange: Exchange, status: number, body: unknown): void {
-  exchange.send(status, { 'content-type': 'application/json' }, JSON.stringify(body));
+function json(exchange: Exchange, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  exchange.send(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
 }
 
-function adminError(exchange: Exchange, status: number, message: string): void {
+function adminError(exchange: Exchange, status: number, message: string, code?: string): void {
   json(exchange, status, {
     type: 'error',
-    error: { type: anthropicErrorTypeForStatus(status), message },
+    error: { type: anthropicErrorTypeForStatus(status), message, ...(code ? { code } : {}) },
   });
+}
+
+/** The store the admin API reads and writes: guarded for outages when the gateway set one up. */
+function adminStore(
+  context: GatewayContext,
+): AdminStore & { staleSince?(answer: unknown): number | undefined } {
+  return context.adminStore ?? context.store;
+}
+
+/** A 200 with the read's answer; one read from the last good cache says so and since when. */
+function answer(context: GatewayContext, exchange: Exchange, body: unknown, ...reads: unknown[]): void {
+  const since = reads.map((read) => adminStore(context).staleSince?.(read)).find((at) => at !== undefined);
+  json(
+    exchange,
+    200,
+    body,
+    since === undefined
+      ? {}
+      : {
+          'x-claude-gateway-stale-since': new Date(since).toISOString(),
+          'x-claude-gateway-note': `the store does not answer: this is its last answer, read at ${new Date(since).toISOString()}`,
+        },
+  );
 }
 
 function sameSecret(presented: string, expected: string): boolean {
@@ -89,7 +113,7 @@ function withExpiry<Input extends { expiresAt?: unknown }>(input: Input, now: nu
 /** The key id a `key=` filter means (id, name or prefix, revoked keys too); throws a 404 when none. */
 async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
   if (!reference) return {};
-  const key = keyForFilter(await context.store.listKeys({ includeRevoked: true }), reference);
+  const key = keyForFilter(await adminStore(context).listKeys({ includeRevoked: true }), reference);
   if (!key) {
     throw new GatewayError({
       status: 404,
@@ -130,18 +154,19 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
     return adminError(exchange, 401, 'Send the admin key as "Authorization: Bearer <server.adminKey>".');
   }
   const { method, path } = exchange;
+  const store = adminStore(context);
   const segments = path.split('/').filter(Boolean).slice(1).map(decodePathSegment);
   try {
     if (segments[0] === 'keys') {
       if (method === 'GET' && segments.length === 1) {
-        const keys = await context.store.listKeys({ includeRevoked: exchange.query.get('all') === 'true' });
-        return json(exchange, 200, { keys: keys.map(publicKey) });
+        const keys = await store.listKeys({ includeRevoked: exchange.query.get('all') === 'true' });
+        return answer(context, exchange, { keys: keys.map(publicKey) }, keys);
       }
       if (method === 'POST' && segments.length === 1) {
         const input = await readObject(exchange, '{"name": "team-a"}');
         if (!input) return;
         const now = context.clock();
-        const created = await context.store.createKey(withExpiry(input as unknown as NewApiKey, now), {
+        const created = await store.createKey(withExpiry(input as unknown as NewApiKey, now), {
           now,
         });
         context.callers.invalidate();
@@ -151,7 +176,7 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         const input = await readObject(exchange, '{"monthlyBudgetUsd": 100}');
         if (!input) return;
         const now = context.clock();
-        const updated = await context.store.updateKey(segments[1], withExpiry(input as ApiKeyChanges, now), {
+        const updated = await store.updateKey(segments[1], withExpiry(input as ApiKeyChanges, now), {
           now,
         });
         context.callers.invalidate();
@@ -171,7 +196,7 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
           );
         }
         const graceMs = input.grace === undefined ? DEFAULT_ROTATION_GRACE_MS : parseGrace(input.grace);
-        const rotated = await context.store.rotateKey(segments[1], { graceMs, now: context.clock() });
+        const rotated = await store.rotateKey(segments[1], { graceMs, now: context.clock() });
         context.callers.invalidate();
         return rotated
           ? json(exchange, 200, {
@@ -182,7 +207,7 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
           : adminError(exchange, 404, `No active key matches "${segments[1]}".`);
       }
       if (method === 'DELETE' && segments.length === 2 && segments[1]) {
-        const revoked = await context.store.revokeKey(segments[1]);
+        const revoked = await store.revokeKey(segments[1]);
         context.callers.invalidate();
         return revoked
           ? json(exchange, 200, { key: publicKey(revoked) })
@@ -191,38 +216,36 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
     }
     if (segments[0] === 'requests' && method === 'GET') {
       if (segments.length === 2 && segments[1]) {
-        const request = await context.store.getRequest(segments[1]);
+        const request = await store.getRequest(segments[1]);
         if (!request) return adminError(exchange, 404, `No request ${segments[1]} in the activity log.`);
-        return json(exchange, 200, { request, attempts: await context.store.attemptsOf(segments[1]) });
+        const attempts = await store.attemptsOf(segments[1]);
+        return answer(context, exchange, { request, attempts }, request, attempts);
       }
       const since = parseSince(exchange.query.get('since'));
-      const requests = await context.store.queryRequests({
+      const requests = await store.queryRequests({
         ...(since !== undefined ? { since } : {}),
         ...(await keyFilter(context, exchange.query.get('key'))),
         ...attributionFilter(exchange),
         ...(exchange.query.get('session') ? { sessionId: exchange.query.get('session') as string } : {}),
         limit: Math.min(1000, Number(exchange.query.get('limit') ?? 100) || 100),
       });
-      return json(exchange, 200, { requests });
+      return answer(context, exchange, { requests }, requests);
     }
     if (segments[0] === 'report' && segments.length === 1 && method === 'GET') {
       return json(exchange, 200, await reportAnswer(exchange, context.store));
     }
     if (segments[0] === 'summary' && method === 'GET') {
       const since = parseSince(exchange.query.get('since'));
-      return json(
-        exchange,
-        200,
-        await context.store.summarize({
-          ...(since !== undefined ? { since } : {}),
-          ...(await keyFilter(context, exchange.query.get('key'))),
-        }),
-      );
+      const summary = await store.summarize({
+        ...(since !== undefined ? { since } : {}),
+        ...(await keyFilter(context, exchange.query.get('key'))),
+      });
+      return answer(context, exchange, summary, summary);
     }
     return adminError(exchange, 404, `The admin API has no ${method} ${path}.`);
   } catch (error) {
     if (error instanceof StoreError) return adminError(exchange, 400, error.message);
-    if (error instanceof GatewayError) return adminError(exchange, error.status, error.message);
+    if (error instanceof GatewayError) return adminError(exchange, error.status, error.message, error.code);
     throw error;
   }
 }

@@ -4,7 +4,9 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { StoreHealth } from '../store/store-health.js';
 import type { Store } from '../store/types.js';
+import type { ForwardSettings } from '../telemetry/settings.js';
 import type { GatewayTelemetry } from '../telemetry/telemetry.js';
+import type { AdminStore } from './admin-store.js';
 import type { CallerAuth } from './callers.js';
 import type { KeyLimits } from './limits.js';
 import type { Logger } from './logger.js';
@@ -20,6 +22,8 @@ export interface GatewayContext {
   clock: Clock;
   engine: Engine;
   store: Store;
+  /** The store as the admin API uses it: last good reads and a clear 503 for changes while it is away. */
+  adminStore?: AdminStore & { staleSince(answer: unknown): number | undefined };
   /** Whether the store answers (cached), for `/readyz`; absent: always ready. */
   storeHealth?: StoreHealth;
   callers: CallerAuth;
@@ -28,6 +32,8 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   /** OpenTelemetry traces and metrics; absent when no OTLP endpoint is configured. */
   telemetry?: GatewayTelemetry;
+  /** Where Claude Code's own telemetry is forwarded; absent unless `telemetry.forwardClaudeCode`. */
+  otlpForward?: ForwardSettings;
   logger: Logger;
   /** Set when a stop was asked for: new requests get 503, in-flight ones finish. */
   shuttingDown: boolean;

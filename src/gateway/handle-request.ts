@@ -10,6 +10,7 @@ import { anthropicOperation, readAnthropicCall } from './ingress/anthropic.js';
 import { bedrockRuntimeTarget, readBedrockCall } from './ingress/bedrock.js';
 import { readVertexCall, vertexTarget } from './ingress/vertex.js';
 import { serveListing } from './listings.js';
+import { handleOtlpExport, OTLP_PATHS } from './otlp-ingest.js';
 import { newRequestId, serveCall } from './serve-call.js';
 
 /** The dialect a path belongs to, for answering errors in the client's own shape. */
@@ -106,6 +107,8 @@ export async function handleRequest(
     }
     if (path === '/admin' || path.startsWith('/admin/')) return await handleAdmin(context, exchange);
     if (path.startsWith('/auth/') && (await handleSignIn(context, exchange))) return;
+    const otlpSignal = OTLP_PATHS[path];
+    if (otlpSignal) return await handleOtlpExport(context, exchange, otlpSignal, context.otlpForward);
 
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {

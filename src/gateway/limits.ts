@@ -29,6 +29,17 @@ export function nextMonthStartMs(now: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
 }
 
+/** A key's limits, as the refusals metric names them. */
+export type KeyLimitName = 'budget' | 'requests_per_minute' | 'tokens_per_minute';
+
+/** Which limit each refusal was for: beside the error, since rpm and tpm share its code. */
+const refusedLimits = new WeakMap<GatewayError, KeyLimitName>();
+
+/** The key limit an error refused a request for, if it is such a refusal. */
+export function refusedLimit(error: GatewayError): KeyLimitName | undefined {
+  return refusedLimits.get(error);
+}
+
 function nextMonthStart(now: number): string {
   return new Date(nextMonthStartMs(now)).toISOString().slice(0, 10);
 }
@@ -95,13 +106,15 @@ export function budgetExceeded(
 ): GatewayError {
   const budget = (period === 'month' ? subject.monthlyBudgetUsd : subject.dailyBudgetUsd) ?? 0;
   if (!subject.who && period === 'month') {
-    return GatewayError.fromCode('BUDGET_EXCEEDED', {
+    const error = GatewayError.fromCode('BUDGET_EXCEEDED', {
       budget: dollars(budget),
       spent: dollars(spent),
       resetsAt: nextMonthStart(now),
     });
+    refusedLimits.set(error, 'budget');
+    return error;
   }
-  return GatewayError.fromCode('POLICY_BUDGET_EXCEEDED', {
+  const error = GatewayError.fromCode('POLICY_BUDGET_EXCEEDED', {
     who: subject.who ?? 'This gateway key',
     period: period === 'month' ? 'monthly' : 'daily',
     budget: dollars(budget),
@@ -110,6 +123,8 @@ export function budgetExceeded(
       period === 'month' ? nextMonthStart(now) : new Date(periodEnd('day', now)).toISOString().slice(0, 10),
     raise: subject.raise ?? 'ask an administrator',
   });
+  refusedLimits.set(error, 'budget');
+  return error;
 }
 
 /** The refusal of a subject over a per-minute limit, with when to retry. */
@@ -120,14 +135,11 @@ export function rateLimited(
   subject?: LimitSubject,
 ): GatewayError {
   const parameters = { limit: `${countOf(limit, noun)} per minute`, retryAfter: seconds(retryAfterSeconds) };
-  if (subject?.who) {
-    return GatewayError.fromCode(
-      'POLICY_RATE_LIMITED',
-      { ...parameters, who: subject.who },
-      { retryAfterSeconds },
-    );
-  }
-  return GatewayError.fromCode('RATE_LIMITED', parameters, { retryAfterSeconds });
+  const error = subject?.who
+    ? GatewayError.fromCode('POLICY_RATE_LIMITED', { ...parameters, who: subject.who }, { retryAfterSeconds })
+    : GatewayError.fromCode('RATE_LIMITED', parameters, { retryAfterSeconds });
+  refusedLimits.set(error, noun === 'request' ? 'requests_per_minute' : 'tokens_per_minute');
+  return error;
 }
 
 /** What a request may use at most, reserved against its key's limits before it is sent. */

@@ -1,8 +1,12 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptReport } from '../engine/engine.js';
 import type { RequestRecord, WriteStats } from '../store/types.js';
+import type { GatewayError } from '../wire/errors/gateway-error.js';
 import type { ActivityEntry } from './activity.js';
+import { attemptFailureReason } from './attempt-reason.js';
 import type { Dialect } from './dialect.js';
+import { refusedLimit } from './limits.js';
+import { gatewayOverhead } from './overhead.js';
 
 /** What the gauges read when Prometheus scrapes. */
 export interface MetricSources {
@@ -53,6 +57,41 @@ export class GatewayMetrics {
     labelNames: ['dialect', 'reason'],
     registers: [this.registry],
   });
+  private readonly retries = new Counter({
+    name: 'claude_gateway_retries_total',
+    help: 'Upstream attempts that did not serve and were followed by another: kind "retry" (the same target again) or "failover" (the next target), by platform and reason (rate_limited, overloaded, server_error, timeout, connection, denied, credentials, model_unavailable, rejected_beta, other)',
+    labelNames: ['kind', 'platform', 'reason'],
+    registers: [this.registry],
+  });
+  private readonly limitRefusals = new Counter({
+    name: 'claude_gateway_limit_refusals_total',
+    help: 'Requests refused by a gateway key limit, by limit (budget, requests_per_minute, tokens_per_minute, allowed_models, residency) and key; also counted in refusals_total',
+    labelNames: ['limit', 'key'],
+    registers: [this.registry],
+  });
+  private readonly redisErrors = new Counter({
+    name: 'claude_gateway_redis_errors_total',
+    help: 'Redis commands that failed or timed out, and connection attempts that failed, by use (sessions, limits); each use decides on its own while Redis is away',
+    labelNames: ['use'],
+    registers: [this.registry],
+  });
+  private readonly otlpExports = new Counter({
+    name: 'claude_gateway_otlp_exports_total',
+    help: "Claude Code's own OpenTelemetry exports received at /v1/{traces,metrics,logs} (telemetry.forwardClaudeCode), by signal and the status answered (the receiver's, or the gateway's refusal)",
+    labelNames: ['signal', 'status'],
+    registers: [this.registry],
+  });
+  private readonly overhead = new Histogram({
+    name: 'claude_gateway_overhead_seconds',
+    help:
+      'Time a served request spent in the gateway, not upstream. until="last_byte": the whole duration (arrival to the last byte to the client) ' +
+      "less the upstream time from the first attempt's start to the last byte of the serving attempt's answer; " +
+      'until="first_byte": the time to the first byte to the client less the time from the first attempt\'s start to the serving attempt\'s first response byte. ' +
+      'Retries, backoff and failovers count as upstream time (see retries_total); millisecond resolution',
+    labelNames: ['dialect', 'until'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
   private readonly cost = new Counter({
     name: 'claude_gateway_cost_usd_total',
     help: 'Cost of answered requests in USD, from the catalog prices, by dialect, model, platform and key',
@@ -97,6 +136,24 @@ export class GatewayMetrics {
         this.set(sources.storeStats().queued);
       },
     });
+    // Read from the store's running totals at scrape time; a counter only ever moves up by the difference.
+    let seen = { write: 0, read: 0 };
+    new Counter({
+      name: 'claude_gateway_store_errors_total',
+      help: 'Calls to the activity log and key store that failed (Postgres unreachable, or a statement refused), by operation: write (a batch of log rows, retried) or read (keys, budgets, the admin API, readiness checks)',
+      labelNames: ['operation'],
+      registers: [this.registry],
+      collect() {
+        const stats = sources.storeStats();
+        const now = { write: stats.failedWrites, read: stats.failedReads ?? 0 };
+        for (const operation of ['write', 'read'] as const) {
+          const added = now[operation] - seen[operation];
+          // Zero keeps the series visible from the first scrape.
+          this.inc({ operation }, Math.max(0, added));
+        }
+        seen = now;
+      },
+    });
     new Gauge({
       name: 'claude_gateway_log_rows_dropped',
       help: 'Activity log rows given up on since start (kept in the crash journal when it is on)',
@@ -118,7 +175,14 @@ export class GatewayMetrics {
         dialect,
         reason: (row.errorType ?? String(status)).split(' ')[0] ?? String(status),
       });
+      const limit = activity.error && limitOfRefusal(activity.error);
+      if (limit) this.limitRefusals.inc({ limit, key });
     }
+    const overhead = gatewayOverhead(row, activity.attemptReports, Date.now());
+    if (overhead.lastByte !== undefined)
+      this.overhead.observe({ dialect, until: 'last_byte' }, overhead.lastByte);
+    if (overhead.firstByte !== undefined)
+      this.overhead.observe({ dialect, until: 'first_byte' }, overhead.firstByte);
     const cost = activity.cost();
     if (cost) this.cost.inc({ dialect, model, platform, key }, cost);
     for (const [type, count] of [
@@ -141,6 +205,35 @@ export class GatewayMetrics {
         region: report.target.region ?? '',
         outcome: report.outcome,
       });
+      if (report.outcome === 'retried' || report.outcome === 'failed-over') {
+        this.retries.inc({
+          kind: report.outcome === 'retried' ? 'retry' : 'failover',
+          platform: report.target.platform,
+          reason: attemptFailureReason(report),
+        });
+      }
     }
   }
+
+  /** One OTLP export from a client was answered with this status. */
+  otlpExport(signal: string, status: number): void {
+    this.otlpExports.inc({ signal, status: String(status) });
+  }
+
+  /** A Redis command or connection attempt failed (`use`: what it serves: sessions, limits). */
+  redisError(use: 'sessions' | 'limits'): void {
+    this.redisErrors.inc({ use });
+  }
+
+  /** Shows a Redis use's error series (at 0) from the start, so a dashboard can tell "none" from "not used". */
+  usesRedis(use: 'sessions' | 'limits'): void {
+    this.redisErrors.inc({ use }, 0);
+  }
+}
+
+/** The key limit a refusal was for, by the error's code (rpm and tpm share theirs: see refusedLimit). */
+function limitOfRefusal(error: GatewayError): string | undefined {
+  if (error.code === 'MODEL_NOT_ALLOWED') return 'allowed_models';
+  if (error.code === 'GEOGRAPHY_CONFLICT') return 'residency';
+  return refusedLimit(error);
 }

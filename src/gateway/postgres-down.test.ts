@@ -9,6 +9,8 @@ import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
 /** Only to detect a stall (the 7.4 s answers the operations issue measured), never a measurement. */
 const HANG_MS = 5_000;
 
+const ADMIN_KEY = 'admin-key-for-the-outage-test-0123';
+
 let postgres: ChildServer & { url: string };
 let setup: TestGateway;
 let journalDir: string;
@@ -18,7 +20,10 @@ beforeAll(async () => {
   postgres = await startPostgresServer();
   journalDir = mkdtempSync(join(tmpdir(), 'cgw-pg-journal-'));
   setup = await startTestGateway({
-    config: { store: { url: postgres.url, bodies: 'metadata', journal: { dir: journalDir } } },
+    config: {
+      server: { adminKey: ADMIN_KEY },
+      store: { url: postgres.url, bodies: 'metadata', journal: { dir: journalDir } },
+    },
     storeOptions: {
       journal: { dir: journalDir, checkpointMs: 50 },
       batch: { retryDelayMs: 20, maxRetryDelayMs: 200 },
@@ -49,6 +54,21 @@ async function ask(secret: string) {
   return { status: response.status, body, id: response.headers.get('x-claude-gateway-request-id') ?? '' };
 }
 
+async function admin(method: string, path: string, body?: unknown) {
+  const started = performance.now();
+  const response = await fetch(`${setup.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  expect(performance.now() - started).toBeLessThan(HANG_MS);
+  return { status: response.status, text, staleSince: response.headers.get('x-claude-gateway-stale-since') };
+}
+
 async function readyz() {
   const response = await fetch(`${setup.url}/readyz`);
   return { status: response.status, body: (await response.json()) as { status: string; reason?: string } };
@@ -65,6 +85,11 @@ it('keeps answering, keeps every row and writes it when Postgres is back, never 
   });
   expect(badBody.status).toBe(400);
   expect((await readyz()).status).toBe(200);
+  // The admin API's reads before the outage: the last good answers it may show during it.
+  const keysBefore = await admin('GET', '/admin/keys');
+  expect(keysBefore.status).toBe(200);
+  expect(keysBefore.staleSince).toBeNull();
+  expect((await admin('GET', '/admin/summary')).status).toBe(200);
 
   await postgres.stop();
   const answered: string[] = [];
@@ -87,6 +112,30 @@ it('keeps answering, keeps every row and writes it when Postgres is back, never 
     20_000,
     'the warning',
   );
+  // Admin reads answer from the last good answer and say so; a query never read, and every change, get 503.
+  const keysDuring = await admin('GET', '/admin/keys');
+  expect(keysDuring.status).toBe(200);
+  expect(keysDuring.text).toBe(keysBefore.text);
+  expect(keysDuring.staleSince).not.toBeNull();
+  expect((await admin('GET', '/admin/summary')).status).toBe(200);
+  const adminRefusals = [
+    await admin('GET', '/admin/requests?limit=7'),
+    await admin('POST', '/admin/keys', { name: 'during-the-outage' }),
+    await admin('PATCH', '/admin/keys/seen', { monthlyBudgetUsd: 5 }),
+    await admin('DELETE', '/admin/keys/unseen'),
+  ];
+  for (const refusal of adminRefusals) {
+    expect(refusal.status).toBe(503);
+    expect(JSON.parse(refusal.text).error).toMatchObject({
+      type: 'overloaded_error',
+      code: 'STORE_UNAVAILABLE',
+    });
+    expect(refusal.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|Internal gateway error|postgres/i);
+  }
+  const metricsDuring = await (await fetch(`${setup.url}/metrics`)).text();
+  expect(
+    Number(/claude_gateway_store_errors_total\{operation="read"\} (\d+)/.exec(metricsDuring)?.[1]),
+  ).toBeGreaterThan(0);
   const down = await readyz();
   expect(down.status).toBe(503);
   expect(down.body.status).toBe('not ready');
@@ -119,4 +168,9 @@ it('keeps answering, keeps every row and writes it when Postgres is back, never 
   expect(ready.status).toBe(200);
   expect((await ask(unseen)).status).toBe(200);
   expect((await ask(budget)).status).toBe(200);
+  // The admin API is itself again: fresh reads, and changes are made.
+  const keysAfter = await admin('GET', '/admin/keys');
+  expect(keysAfter.status).toBe(200);
+  expect(keysAfter.staleSince).toBeNull();
+  expect((await admin('POST', '/admin/keys', { name: 'after-the-outage' })).status).toBe(201);
 });

@@ -47,6 +47,7 @@ it('serves sessions without waiting for a stopped Redis, warns once, and once mo
   const session = `cc-${randomUUID()}`;
   expect(await ask(session, false)).toBe('vertex/global');
   expect(redisWarnings()).toEqual([]);
+  const beforeOutage = await (await fetch(`${setup.url}/metrics`)).text();
 
   await redis.stop();
   expect(await ask(session, false)).toBe('vertex/global');
@@ -54,6 +55,12 @@ it('serves sessions without waiting for a stopped Redis, warns once, and once mo
   expect(await ask(`cc-${randomUUID()}`, true)).toBe('vertex/global');
   const warnings = redisWarnings();
   expect(warnings).toHaveLength(1);
+  // Each failed command and reconnection attempt is counted, by what Redis serves; none before the outage.
+  expect(beforeOutage).toContain('claude_gateway_redis_errors_total{use="sessions"} 0');
+  const during = await (await fetch(`${setup.url}/metrics`)).text();
+  expect(
+    Number(/claude_gateway_redis_errors_total\{use="sessions"\} (\d+)/.exec(during)?.[1]),
+  ).toBeGreaterThan(0);
   expect(String(warnings[0]?.['msg'])).toContain('is unreachable');
 
   await redis.start();

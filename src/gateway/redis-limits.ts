@@ -45,6 +45,8 @@ export interface RedisKeyLimitsOptions {
   logger?: LimitsLogger;
   /** Told each budgeted key's month spend (all replicas' together) as its requests settle (budget alerts). */
   budgets?: BudgetObserver;
+  /** Called for each failed Redis command and connection attempt (the gateway counts them in a metric). */
+  onError?: (reason: string) => void;
 }
 
 /** Money in Redis: whole micro-dollars (the log's costs are rounded to them), so sums stay exact. */

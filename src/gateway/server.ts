@@ -19,8 +19,10 @@ import { openStore } from '../store/open-store.js';
 import { startRetention } from '../store/retention.js';
 import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
+import { forwardSettings, telemetrySettings } from '../telemetry/settings.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { guardAdminStore } from './admin-store.js';
 import { BudgetAlerts } from './budget-alerts.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
@@ -136,6 +138,15 @@ export function readListenerTls(settings: GatewayConfig['server']['tls']): Liste
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const listenerTls = readListenerTls(config.server.tls);
+  const env = options.env ?? process.env;
+  // Telemetry settings are checked before anything starts: a bad sampler or protocol stops the start, naming it.
+  let otlpForward: ReturnType<typeof forwardSettings>;
+  try {
+    telemetrySettings(config.telemetry, env);
+    otlpForward = forwardSettings(config.telemetry, env);
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
   const catalog = configuredCatalog(options.catalog ?? defaultCatalog(), config);
@@ -191,6 +202,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         'Create a key first (claude-gateway keys create --name NAME), or listen on 127.0.0.1.',
     );
   }
+  const metrics = new GatewayMetrics();
   // Replicas share session stickiness through Redis; one process keeps it in memory.
   // ioredis is loaded only then: it costs several MB of memory a single process never uses.
   // Redis is never on the critical path: short command timeouts, and each replica's own table while it is down.
@@ -201,9 +213,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           commandTimeoutMs: config.sessions.commandTimeoutMs,
           connectTimeoutMs: config.sessions.connectTimeoutMs,
           logger: (level, message, fields) => logger[level](fields ?? {}, message),
+          onError: () => metrics.redisError('sessions'),
         },
       )
     : undefined;
+  if (sharedSessions) metrics.usesRedis('sessions');
   await sharedSessions?.start();
   // Budget alerts: told budgets' spend as requests settle; one webhook per threshold crossed per period.
   const alertsSender = config.alerts.webhookUrl
@@ -236,8 +250,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         reservationTtlMs: config.limits.reservationTtlSeconds * 1000,
         logger: (level, message, fields) => logger[level](fields ?? {}, message),
         ...(budgetAlerts ? { budgets: budgetAlerts } : {}),
+        onError: () => metrics.redisError('limits'),
       })
     : new KeyLimits(requestPathStore, clock, config.limits.reservationTtlSeconds * 1000, budgetAlerts);
+  if (limitsRedisUrl) metrics.usesRedis('limits');
   await limits.start();
   const engine =
     options.engine ??
@@ -253,7 +269,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     });
   // The OpenTelemetry SDK is loaded only when an OTLP endpoint is configured.
-  const telemetry = await startTelemetry(config.telemetry, options.env ?? process.env, logger);
+  const telemetry = await startTelemetry(config.telemetry, env, logger);
   let waiters: (() => void)[] = [];
   const context: GatewayContext = {
     config,
@@ -261,12 +277,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     clock,
     engine,
     store,
+    adminStore: guardAdminStore(store, { health: storeHealth, logger }),
     storeHealth,
     callers,
     limits,
     routing,
-    metrics: new GatewayMetrics(),
+    metrics,
     ...(telemetry ? { telemetry } : {}),
+    ...(otlpForward ? { otlpForward } : {}),
     logger,
     shuttingDown: false,
     requestsInFlight: 0,

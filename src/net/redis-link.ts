@@ -22,6 +22,8 @@ export interface RedisLinkOptions {
   };
   /** Called when Redis answers again after an outage. */
   onUp?: () => void;
+  /** Called for each failed command and each failed connection attempt (a metric counts them). */
+  onError?: (reason: string) => void;
 }
 
 const writeToStderr: RedisLogger = (level, message) => {
@@ -94,9 +96,10 @@ export class RedisLink {
     });
     this.redis.on('error', (error: unknown) => {
       this.lastReason = reasonOf(error);
+      if (!this.closed) options.onError?.(this.lastReason);
     });
     this.redis.on('ready', () => this.markUp());
-    this.redis.on('close', () => this.down(this.lastReason));
+    this.redis.on('close', () => this.markDown(this.lastReason));
   }
 
   /**
@@ -119,11 +122,18 @@ export class RedisLink {
       this.redis.on('ready', done);
       this.redis.on('error', done);
     });
-    if (!this.up) this.down(this.lastReason);
+    if (!this.up) this.markDown(this.lastReason);
   }
 
-  /** A command failed or the connection closed: Redis is out until it answers again. */
+  /** A command failed (or timed out): Redis is out until it answers again. */
   down(reason: string): void {
+    if (this.closed) return;
+    this.options.onError?.(reason);
+    this.markDown(reason);
+  }
+
+  /** Redis is out (a failed command, or the connection closed) until it answers again. */
+  private markDown(reason: string): void {
     if (this.closed) return;
     this.lastReason = reason;
     if (this.downSince !== undefined) return;

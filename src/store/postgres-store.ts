@@ -148,6 +148,8 @@ class PostgresStore implements ReplayableStore {
   readonly #batch: BatchWriter<LogItem>;
   #closed = false;
   readonly identity: IdentityStore;
+  /** Reads that failed since start (`stats().failedReads`, a metric). */
+  #failedReads = 0;
 
   constructor(sql: postgres.Sql, schema: string, options: PostgresStoreOptions) {
     this.#sql = sql;
@@ -430,7 +432,7 @@ class PostgresStore implements ReplayableStore {
   }
 
   stats(): WriteStats {
-    return this.#batch.stats();
+    return { ...this.#batch.stats(), failedReads: this.#failedReads };
   }
 
   flush(): Promise<void> {
@@ -472,6 +474,7 @@ class PostgresStore implements ReplayableStore {
       const rows = await this.#sql.unsafe(text, parameters as postgres.ParameterOrJSON<never>[]);
       return [...rows];
     } catch (error) {
+      this.#failedReads += 1;
       // Said plainly, without addresses: the message may reach a log line or a health check.
       if (isPostgresUnavailable(error)) {
         throw new StoreError(

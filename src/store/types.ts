@@ -264,6 +264,8 @@ export interface WriteStats {
   dropped: number;
   /** Write calls that failed (each retried once). */
   failedWrites: number;
+  /** Reads and key changes that failed (Postgres unreachable, or a statement refused); stores that cannot fail so leave it out. */
+  failedReads?: number;
 }
 
 /**

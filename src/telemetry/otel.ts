@@ -20,15 +20,30 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AggregationTemporality,
+  type InstrumentType,
   MeterProvider,
   PeriodicExportingMetricReader,
+  type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type ReadableSpan,
+  type Sampler,
+  type SpanExporter,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { AttemptReport } from '../engine/engine.js';
 import { targetKey } from '../engine/targets.js';
@@ -42,7 +57,7 @@ import {
   operationName,
   providerName,
 } from './genai.js';
-import type { TelemetrySettings } from './settings.js';
+import type { SamplerSettings, TelemetrySettings } from './settings.js';
 import type { GatewayTelemetry, RequestStart, RequestTelemetry, TelemetryLogger } from './telemetry.js';
 
 /** The longest a stop waits for the last export (an unreachable receiver must not hold the shutdown). */
@@ -91,36 +106,81 @@ class ExportHealth {
   }
 }
 
-class LoggedTraceExporter extends OTLPTraceExporter {
+/** The official OTLP/HTTP span exporter for the encoding, reporting its results to `health`. */
+class LoggedTraceExporter implements SpanExporter {
+  private readonly inner: SpanExporter;
+
   constructor(
-    options: { url: string; headers: Record<string, string> },
+    options: { url: string; headers: Record<string, string>; protocol: TelemetrySettings['tracesProtocol'] },
     private readonly health: ExportHealth,
   ) {
-    super(options);
+    const { protocol, ...exporterOptions } = options;
+    this.inner =
+      protocol === 'http/protobuf'
+        ? new ProtobufTraceExporter(exporterOptions)
+        : new JsonTraceExporter(exporterOptions);
   }
 
-  override export(items: ReadableSpan[], done: (result: ExportResult) => void): void {
-    super.export(items, (result) => {
+  export(items: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.inner.export(items, (result) => {
       this.health.report(result);
       done(result);
     });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
   }
 }
 
-class LoggedMetricExporter extends OTLPMetricExporter {
+/** The official OTLP/HTTP metric exporter for the encoding, reporting its results to `health`. */
+class LoggedMetricExporter implements PushMetricExporter {
+  private readonly inner: PushMetricExporter;
+
   constructor(
-    options: { url: string; headers: Record<string, string> },
+    options: { url: string; headers: Record<string, string>; protocol: TelemetrySettings['metricsProtocol'] },
     private readonly health: ExportHealth,
   ) {
-    super(options);
+    const { protocol, ...exporterOptions } = options;
+    this.inner =
+      protocol === 'http/protobuf'
+        ? new ProtobufMetricExporter(exporterOptions)
+        : new JsonMetricExporter(exporterOptions);
   }
 
-  override export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
-    super.export(metrics, (result) => {
+  export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
+    this.inner.export(metrics, (result) => {
       this.health.report(result);
       done(result);
     });
   }
+
+  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
+    return this.inner.selectAggregationTemporality?.(instrumentType) ?? AggregationTemporality.CUMULATIVE;
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+}
+
+/** The SDK's own samplers, as OTEL_TRACES_SAMPLER names them. */
+export function samplerFor(settings: SamplerSettings): Sampler {
+  const root =
+    settings.name === 'always_off'
+      ? new AlwaysOffSampler()
+      : settings.name === 'traceidratio'
+        ? new TraceIdRatioBasedSampler(settings.ratio)
+        : new AlwaysOnSampler();
+  return settings.parentBased ? new ParentBasedSampler({ root }) : root;
 }
 
 interface Instruments {
@@ -129,7 +189,7 @@ interface Instruments {
   timeToFirstToken: Histogram;
 }
 
-/** OTLP/HTTP (JSON) traces and GenAI metrics for one gateway. */
+/** OTLP/HTTP (JSON or protobuf) traces and GenAI metrics for one gateway. */
 export class OtelTelemetry implements GatewayTelemetry {
   private readonly tracerProvider: TracerProvider | undefined;
   private readonly meterProvider: MeterProvider | undefined;
@@ -145,18 +205,19 @@ export class OtelTelemetry implements GatewayTelemetry {
     });
     if (settings.tracesUrl) {
       const exporter = new LoggedTraceExporter(
-        { url: settings.tracesUrl, headers: settings.tracesHeaders },
+        { url: settings.tracesUrl, headers: settings.tracesHeaders, protocol: settings.tracesProtocol },
         new ExportHealth(logger, 'traces', settings.tracesUrl),
       );
       this.tracerProvider = new TracerProvider({
         resource,
+        sampler: samplerFor(settings.sampler),
         spanProcessors: [new BatchSpanProcessor({ exporter })],
       });
       this.tracer = this.tracerProvider.getTracer('claude-gateway', version);
     }
     if (settings.metricsUrl) {
       const exporter = new LoggedMetricExporter(
-        { url: settings.metricsUrl, headers: settings.metricsHeaders },
+        { url: settings.metricsUrl, headers: settings.metricsHeaders, protocol: settings.metricsProtocol },
         new ExportHealth(logger, 'metrics', settings.metricsUrl),
       );
       this.meterProvider = new MeterProvider({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyValueList, telemetrySettings } from './settings.js';
+import { forwardSettings, parseKeyValueList, samplerSettings, telemetrySettings } from './settings.js';
 
 describe('telemetrySettings', () => {
   it('is off without an endpoint in the file or the environment', () => {
@@ -99,5 +99,77 @@ describe('parseKeyValueList', () => {
       c: '',
     });
     expect(parseKeyValueList(undefined)).toEqual({});
+  });
+});
+
+describe('the OTLP encoding', () => {
+  const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+  it('is JSON by default, protobuf when asked for, per signal too; the file wins', () => {
+    expect(telemetrySettings(undefined, endpoint)).toMatchObject({
+      tracesProtocol: 'http/json',
+      metricsProtocol: 'http/json',
+    });
+    expect(
+      telemetrySettings(undefined, {
+        ...endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+      }),
+    ).toMatchObject({ tracesProtocol: 'http/protobuf', metricsProtocol: 'http/json' });
+    expect(
+      telemetrySettings(
+        { protocol: 'http/protobuf' },
+        { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      ),
+    ).toMatchObject({ tracesProtocol: 'http/protobuf', metricsProtocol: 'http/protobuf' });
+  });
+
+  it('refuses gRPC, saying what to use instead', () => {
+    expect(() => telemetrySettings(undefined, { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" is not supported; use http\/protobuf or http\/json/,
+    );
+  });
+});
+
+describe('samplerSettings', () => {
+  it('defaults to parentbased_always_on and reads the ratio', () => {
+    expect(samplerSettings({})).toEqual({ name: 'always_on', parentBased: true, ratio: 1 });
+    expect(samplerSettings({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual(
+      { name: 'traceidratio', parentBased: false, ratio: 0.25 },
+    );
+    expect(samplerSettings({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toMatchObject({
+      name: 'always_off',
+      parentBased: true,
+    });
+  });
+
+  it('refuses an unknown sampler or a ratio outside 0–1, naming the variable', () => {
+    expect(() => samplerSettings({ OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(/OTEL_TRACES_SAMPLER:/);
+    expect(() =>
+      samplerSettings({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }),
+    ).toThrow(/OTEL_TRACES_SAMPLER_ARG: "2"/);
+  });
+});
+
+describe('forwardSettings', () => {
+  it("is off unless asked for, and forwards every signal, logs included, to the gateway's receiver", () => {
+    expect(forwardSettings({ otlpEndpoint: 'http://c:4318' }, {})).toBeUndefined();
+    expect(
+      forwardSettings(
+        { forwardClaudeCode: true, headers: { 'x-key': 'k' } },
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' },
+      ),
+    ).toEqual({
+      urls: {
+        traces: 'http://c:4318/v1/traces',
+        metrics: 'http://c:4318/v1/metrics',
+        logs: 'http://c:4318/v1/logs',
+      },
+      headers: { traces: { 'x-key': 'k' }, metrics: { 'x-key': 'k' }, logs: { 'x-key': 'k' } },
+    });
+  });
+
+  it('stops the start when there is nowhere to forward to', () => {
+    expect(() => forwardSettings({ forwardClaudeCode: true }, {})).toThrow(/telemetry.otlpEndpoint/);
   });
 });

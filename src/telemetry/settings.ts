@@ -13,6 +13,28 @@ export interface TelemetryConfig {
   serviceName?: string | undefined;
   /** How often metrics are exported. */
   metricsIntervalMs?: number | undefined;
+  /** The OTLP/HTTP encoding: JSON or binary protobuf. */
+  protocol?: OtlpProtocol | undefined;
+  /** Accept Claude Code's own OTLP at /v1/metrics, /v1/logs and /v1/traces and forward it to the receiver. */
+  forwardClaudeCode?: boolean | undefined;
+}
+
+/** The OTLP/HTTP encodings the exporters speak (gRPC is not offered). */
+export type OtlpProtocol = 'http/json' | 'http/protobuf';
+
+/** Which traces are kept: OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, checked. */
+export interface SamplerSettings {
+  name: 'always_on' | 'always_off' | 'traceidratio';
+  /** Whether a client's sampled flag decides for its requests (the `parentbased_*` samplers). */
+  parentBased: boolean;
+  /** For `traceidratio`: the share of new traces kept, 0 to 1. */
+  ratio: number;
+}
+
+/** Where Claude Code's telemetry goes: the receiver's URL per signal, and the export headers. */
+export interface ForwardSettings {
+  urls: { traces?: string; metrics?: string; logs?: string };
+  headers: { traces: Record<string, string>; metrics: Record<string, string>; logs: Record<string, string> };
 }
 
 /** What the exporters are started with. */
@@ -27,6 +49,9 @@ export interface TelemetrySettings {
   /** `OTEL_RESOURCE_ATTRIBUTES`, parsed. */
   resourceAttributes: Record<string, string>;
   metricsIntervalMs: number;
+  tracesProtocol: OtlpProtocol;
+  metricsProtocol: OtlpProtocol;
+  sampler: SamplerSettings;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,14 +103,26 @@ function appendPath(base: string, path: string): string {
   return `${base.endsWith('/') ? base : `${base}/`}${path}`;
 }
 
+type Signal = 'TRACES' | 'METRICS' | 'LOGS';
+
 /** One signal's receiver URL: the file's endpoint wins, then the signal's own variable, then the shared one. */
 function signalUrl(
   config: TelemetryConfig | undefined,
   env: Env,
-  signal: 'TRACES' | 'METRICS',
+  signal: Signal,
   path: string,
 ): string | undefined {
   if (envValue(env, `OTEL_${signal}_EXPORTER`) === 'none') return undefined;
+  return receiverUrl(config, env, signal, path);
+}
+
+/** A signal's receiver URL, whether or not the gateway itself exports that signal. */
+function receiverUrl(
+  config: TelemetryConfig | undefined,
+  env: Env,
+  signal: Signal,
+  path: string,
+): string | undefined {
   if (config?.otlpEndpoint)
     return appendPath(checkedUrl(config.otlpEndpoint, 'telemetry.otlpEndpoint'), path);
   const specificName = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
@@ -95,6 +132,89 @@ function signalUrl(
   const shared = envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (shared) return appendPath(checkedUrl(shared, 'OTEL_EXPORTER_OTLP_ENDPOINT'), path);
   return undefined;
+}
+
+const PROTOCOLS: readonly string[] = ['http/json', 'http/protobuf'];
+
+/** A signal's OTLP encoding: the file's, then the signal's variable, then the shared one; JSON by default. */
+function signalProtocol(config: TelemetryConfig | undefined, env: Env, signal: Signal): OtlpProtocol {
+  if (config?.protocol) return config.protocol;
+  for (const name of [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const value = envValue(env, name);
+    if (!value) continue;
+    if (PROTOCOLS.includes(value)) return value as OtlpProtocol;
+    throw new Error(
+      `${name}: "${value}" is not supported; use http/protobuf or http/json with the receiver's OTLP/HTTP port (4318)` +
+        (value === 'grpc' ? ' (the gateway does not export over gRPC)' : ''),
+    );
+  }
+  return 'http/json';
+}
+
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+
+/**
+ * OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG as the SDK environment
+ * specification defines them (default `parentbased_always_on`; the ratio
+ * defaults to 1). A sampler the gateway does not have, or a ratio outside
+ * 0–1, throws, naming the variable.
+ */
+export function samplerSettings(env: Env): SamplerSettings {
+  const value = envValue(env, 'OTEL_TRACES_SAMPLER')?.toLowerCase() ?? 'parentbased_always_on';
+  if (!SAMPLERS.includes(value)) {
+    throw new Error(`OTEL_TRACES_SAMPLER: "${value}" is not one of ${SAMPLERS.join(', ')}`);
+  }
+  const parentBased = value.startsWith('parentbased_');
+  const name = value.replace(/^parentbased_/, '') as SamplerSettings['name'];
+  const argument = envValue(env, 'OTEL_TRACES_SAMPLER_ARG');
+  let ratio = 1;
+  if (name === 'traceidratio' && argument !== undefined) {
+    ratio = Number(argument);
+    if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+      throw new Error(
+        `OTEL_TRACES_SAMPLER_ARG: "${argument}" is not a ratio between 0 and 1 (e.g. 0.25 keeps a quarter of new traces)`,
+      );
+    }
+  }
+  return { name, parentBased, ratio };
+}
+
+/**
+ * Where Claude Code's own telemetry is forwarded (`telemetry.forwardClaudeCode`):
+ * the same receiver as the gateway's own, per signal, logs included, with the
+ * same headers. Undefined when forwarding is off; throws when it is on with no
+ * receiver to forward to.
+ */
+export function forwardSettings(
+  config: TelemetryConfig | undefined,
+  env: Env = process.env,
+): ForwardSettings | undefined {
+  if (!config?.forwardClaudeCode) return undefined;
+  const traces = receiverUrl(config, env, 'TRACES', 'v1/traces');
+  const metrics = receiverUrl(config, env, 'METRICS', 'v1/metrics');
+  const logs = receiverUrl(config, env, 'LOGS', 'v1/logs');
+  if (!traces && !metrics && !logs) {
+    throw new Error(
+      'telemetry.forwardClaudeCode needs a receiver to forward to: set telemetry.otlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT)',
+    );
+  }
+  const shared = parseKeyValueList(envValue(env, 'OTEL_EXPORTER_OTLP_HEADERS'));
+  const headersFor = (signal: Signal) => ({
+    ...shared,
+    ...parseKeyValueList(envValue(env, `OTEL_EXPORTER_OTLP_${signal}_HEADERS`)),
+    ...config.headers,
+  });
+  return {
+    urls: { ...(traces ? { traces } : {}), ...(metrics ? { metrics } : {}), ...(logs ? { logs } : {}) },
+    headers: { traces: headersFor('TRACES'), metrics: headersFor('METRICS'), logs: headersFor('LOGS') },
+  };
 }
 
 /**
@@ -112,7 +232,7 @@ export function telemetrySettings(
   const metricsUrl = signalUrl(config, env, 'METRICS', 'v1/metrics');
   if (!tracesUrl && !metricsUrl) return undefined;
   const shared = parseKeyValueList(envValue(env, 'OTEL_EXPORTER_OTLP_HEADERS'));
-  const headersFor = (signal: 'TRACES' | 'METRICS') => ({
+  const headersFor = (signal: Signal) => ({
     ...shared,
     ...parseKeyValueList(envValue(env, `OTEL_EXPORTER_OTLP_${signal}_HEADERS`)),
     ...config?.headers,
@@ -133,5 +253,8 @@ export function telemetrySettings(
     metricsIntervalMs:
       config?.metricsIntervalMs ??
       (Number.isInteger(interval) && interval > 0 ? interval : DEFAULT_METRICS_INTERVAL_MS),
+    tracesProtocol: signalProtocol(config, env, 'TRACES'),
+    metricsProtocol: signalProtocol(config, env, 'METRICS'),
+    sampler: samplerSettings(env),
   };
 }

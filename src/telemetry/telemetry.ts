@@ -67,6 +67,7 @@ export async function startTelemetry(
       component: 'telemetry',
       ...(settings.tracesUrl ? { traces: settings.tracesUrl } : {}),
       ...(settings.metricsUrl ? { metrics: settings.metricsUrl } : {}),
+      protocol: settings.tracesUrl ? settings.tracesProtocol : settings.metricsProtocol,
     },
     'exporting OpenTelemetry traces and metrics over OTLP/HTTP',
   );

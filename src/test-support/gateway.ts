@@ -53,6 +53,8 @@ export interface TestGatewayOptions {
   clock?: Clock;
   /** How the store (`config.store.url`) is opened: a journal, a logger, batch tuning. */
   storeOptions?: OpenStoreOptions;
+  /** The environment the gateway reads (OTEL_*, platform defaults); default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface TestGateway {
@@ -128,6 +130,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       store,
       logger,
       clock,
+      ...(options.env ? { env: options.env } : {}),
     });
   } catch (error) {
     // A test of a refused start must not leave the emulator or the store open.

@@ -1,13 +1,16 @@
 /**
  * Test-only: an OTLP/HTTP receiver on a free loopback port. It accepts
- * `POST /v1/traces` and `POST /v1/metrics` in the JSON encoding (what
- * `@opentelemetry/exporter-*-otlp-http` sends), keeps what arrives, and
- * decodes it into flat spans and histogram points a test can read.
+ * `POST /v1/traces`, `/v1/metrics` and `/v1/logs` in the JSON encoding (what
+ * `@opentelemetry/exporter-*-otlp-http` sends) and in binary protobuf (the
+ * `-otlp-proto` exporters), gzipped or not, keeps what arrives (protobuf
+ * decoded into OTLP/JSON's shape, ids as hex), and flattens it into spans,
+ * histogram points and log records a test can read.
  */
 
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { EXPORT_REQUESTS, type OtlpSignal } from '../telemetry/otlp-schema.js';
 
 type AttributeValue = string | number | boolean | AttributeValue[] | undefined;
 
@@ -35,8 +38,19 @@ export interface ReceivedPoint {
 
 export interface OtlpReceiver {
   url: string;
-  /** Each POST as it arrived: path, headers (lower-case), parsed JSON body. */
-  posts: { path: string; headers: Record<string, string | string[] | undefined>; body: unknown }[];
+  /** Each POST as it arrived: path, headers (lower-case), body as OTLP/JSON, and the encoding it came in. */
+  posts: {
+    path: string;
+    headers: Record<string, string | string[] | undefined>;
+    body: unknown;
+    encoding: 'json' | 'protobuf';
+    /** The bytes as they arrived (after gzip). */
+    raw: Buffer;
+  }[];
+  /** Resource attributes of every log record batch received. */
+  logResources(): Record<string, AttributeValue>[];
+  /** The status the next exports are answered with (200 by default). */
+  answerWith(status: number): void;
   spans(): ReceivedSpan[];
   histogramPoints(): ReceivedPoint[];
   close(): Promise<void>;
@@ -78,22 +92,60 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return request.headers['content-encoding'] === 'gzip' ? gunzipSync(bytes) : bytes;
 }
 
+const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
+
+/** protobufjs' object (bytes as base64) in OTLP/JSON's shape: trace and span ids as hex. */
+function hexIds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hexIds);
+  if (typeof value !== 'object' || value === null) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    result[key] =
+      ID_FIELDS.has(key) && typeof item === 'string'
+        ? Buffer.from(item, 'base64').toString('hex')
+        : hexIds(item);
+  }
+  return result;
+}
+
+const SIGNALS: Record<string, OtlpSignal> = {
+  '/v1/traces': 'traces',
+  '/v1/metrics': 'metrics',
+  '/v1/logs': 'logs',
+};
+
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const posts: OtlpReceiver['posts'] = [];
+  let status = 200;
   const server = createServer((request, response) => {
     void (async () => {
       const path = request.url ?? '';
-      if (request.method !== 'POST' || (path !== '/v1/traces' && path !== '/v1/metrics')) {
+      const signal = SIGNALS[path];
+      if (request.method !== 'POST' || !signal) {
         response.writeHead(404).end();
         return;
       }
-      if (!String(request.headers['content-type']).startsWith('application/json')) {
-        response.writeHead(415, { 'content-type': 'text/plain' }).end('this receiver reads OTLP/JSON only');
+      const contentType = String(request.headers['content-type']);
+      const bytes = await readBody(request);
+      let body: unknown;
+      let encoding: 'json' | 'protobuf';
+      if (contentType.startsWith('application/json')) {
+        body = JSON.parse(bytes.toString('utf8')) as unknown;
+        encoding = 'json';
+      } else if (contentType.startsWith('application/x-protobuf')) {
+        const type = EXPORT_REQUESTS[signal].type;
+        body = hexIds(type.toObject(type.decode(bytes), { longs: String, bytes: String }));
+        encoding = 'protobuf';
+      } else {
+        response.writeHead(415, { 'content-type': 'text/plain' }).end('OTLP/JSON or protobuf only');
         return;
       }
-      const body = JSON.parse((await readBody(request)).toString('utf8')) as unknown;
-      posts.push({ path, headers: { ...request.headers }, body });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      posts.push({ path, headers: { ...request.headers }, body, encoding, raw: bytes });
+      response
+        .writeHead(status, {
+          'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+        })
+        .end(encoding === 'json' ? (status === 200 ? '{}' : '{"code":8,"message":"slow down"}') : '');
     })().catch(() => response.writeHead(400).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -101,6 +153,17 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     posts,
+    answerWith(next) {
+      status = next;
+    },
+    logResources() {
+      const resources: Record<string, AttributeValue>[] = [];
+      for (const post of posts.filter((item) => item.path === '/v1/logs')) {
+        const body = post.body as { resourceLogs?: { resource?: { attributes?: OtlpKeyValue[] } }[] };
+        for (const item of body.resourceLogs ?? []) resources.push(attributesOf(item.resource?.attributes));
+      }
+      return resources;
+    },
     spans() {
       const spans: ReceivedSpan[] = [];
       for (const post of posts.filter((item) => item.path === '/v1/traces')) {
