@@ -47,6 +47,7 @@ export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
   { name: 'cost_estimated', field: 'costEstimated', kind: 'boolean' },
   { name: 'agent_id', field: 'agentId', kind: 'text' },
   { name: 'parent_agent_id', field: 'parentAgentId', kind: 'text' },
+  { name: 'request_metadata', field: 'requestMetadata', kind: 'json' },
 ];
 
 /** Columns left out of listings unless bodies are asked for. */

@@ -60,6 +60,7 @@ export function decodeRequest(row: StoredRow): RequestRecord {
     ...(flag(row.cost_estimated) ? { costEstimated: true } : {}),
     agentId: text(row.agent_id),
     parentAgentId: text(row.parent_agent_id),
+    requestMetadata: stringMap(json(row.request_metadata)),
   });
 }
 
@@ -168,6 +169,14 @@ function json(value: unknown): unknown {
 
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const entries = Object.entries(value).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -98,6 +98,8 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
   );
   CREATE INDEX api_key_old_secrets_key ON ${schema}.api_key_old_secrets (key_id);
   `,
+  // 5: Bedrock Converse's `requestMetadata`, key-value pairs to find requests by.
+  (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN request_metadata JSONB;`,
 ];
 
 /**

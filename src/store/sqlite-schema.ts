@@ -101,6 +101,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX api_key_old_secrets_key ON api_key_old_secrets (key_id);
   `,
+  // 5: Bedrock Converse's `requestMetadata`, key-value pairs to find requests by.
+  `ALTER TABLE requests ADD COLUMN request_metadata TEXT;`,
 ];
 
 /**

@@ -22,7 +22,9 @@ function blockForMessage(block: PlannedBlock): Record<string, unknown> {
     case 'thinking':
       return { type: 'thinking', thinking: block.thinking, signature: block.signature };
     case 'text':
-      return { type: 'text', text: block.text };
+      return block.citations
+        ? { type: 'text', text: block.text, citations: block.citations }
+        : { type: 'text', text: block.text };
     case 'tool_use':
       return { type: 'tool_use', id: block.id, name: block.name, input: toolInputForMessage(block) };
   }
@@ -153,7 +155,11 @@ function deltasOf(block: PlannedBlock, chunkChars: number): Record<string, unkno
         { type: 'signature_delta', signature: block.signature },
       ];
     case 'text':
-      return splitText(block.text, chunkChars).map((text) => ({ type: 'text_delta', text }));
+      return [
+        // A cited block's citations come first, each in its own delta, then its text.
+        ...(block.citations ?? []).map((citation) => ({ type: 'citations_delta', citation })),
+        ...splitText(block.text, chunkChars).map((text) => ({ type: 'text_delta', text })),
+      ];
     case 'tool_use': {
       const pieces = block.fineGrained
         ? splitRawFragments(block.inputJson, chunkChars)
@@ -168,7 +174,7 @@ function startBlockOf(block: PlannedBlock): Record<string, unknown> {
     case 'thinking':
       return { type: 'thinking', thinking: '', signature: '' };
     case 'text':
-      return { type: 'text', text: '' };
+      return block.citations ? { type: 'text', text: '', citations: [] } : { type: 'text', text: '' };
     case 'tool_use':
       return { type: 'tool_use', id: block.id, name: block.name, input: {} };
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FINE_GRAINED_TOOL_STREAMING_BETA } from '../../catalog/platforms.js';
 import type { Platform } from '../../catalog/types.js';
+import { citedBlock } from './citations.js';
 import type { PromptCache } from './prompt-cache.js';
 import { type EmulatorScript, type ScriptedToolCall, toolCallsOf } from './script.js';
 import type { ThinkingSigner } from './thinking-signature.js';
@@ -9,7 +10,7 @@ import { blocksOf, countInputTokens, tokensInText } from './tokens.js';
 /** One block of the answer, before it is written as a message or as events. */
 export type PlannedBlock =
   | { type: 'thinking'; thinking: string; signature: string }
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; citations?: Record<string, unknown>[] }
   | {
       type: 'tool_use';
       id: string;
@@ -93,6 +94,9 @@ export function planReply(context: ReplyContext): Reply {
   const text = script?.text ?? (toolCalls.length > 0 && !script ? '' : deriveText(context));
   const padded = padText(text, script?.min_chars);
   if (padded.length > 0) blocks.push({ type: 'text', text: padded });
+  // Documents with citations enabled: the answer cites one, as Claude does.
+  const cited = toolCalls.length === 0 ? citedBlock(body) : undefined;
+  if (cited) blocks.push({ type: 'text', ...cited });
 
   for (const call of toolCalls) {
     blocks.push({

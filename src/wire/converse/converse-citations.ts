@@ -88,25 +88,42 @@ const LOCATIONS = ['documentChar', 'documentPage', 'documentChunk', 'searchResul
 export function claudeCitation(value: unknown, path: string): Json {
   const citation = objectAt(value, path);
   const sourceContent =
-    citation['sourceContent'] === undefined
-      ? []
-      : listAt(citation['sourceContent'], `${path}.sourceContent`);
+    citation['sourceContent'] === undefined ? [] : listAt(citation['sourceContent'], `${path}.sourceContent`);
   const citedText = sourceContent
-    .map((part, index) => stringAt(objectAt(part, `${path}.sourceContent.${index}`)['text'], `${path}.sourceContent.${index}.text`))
+    .map((part, index) =>
+      stringAt(
+        objectAt(part, `${path}.sourceContent.${index}`)['text'],
+        `${path}.sourceContent.${index}.text`,
+      ),
+    )
     .join('');
   const title = citation['title'] === undefined ? undefined : stringAt(citation['title'], `${path}.title`);
-  const [kind, where] = unionMember(citation['location'], `${path}.location`, LOCATIONS, 'a citation location');
+  const [kind, where] = unionMember(
+    citation['location'],
+    `${path}.location`,
+    LOCATIONS,
+    'a citation location',
+  );
   const location = objectAt(where, `${path}.location.${kind}`);
   const at = (field: string) =>
     location[field] === undefined
       ? undefined
       : numberAt(location[field], `${path}.location.${kind}.${field}`, { min: 0, integer: true });
-  const document = { cited_text: citedText, document_index: at('documentIndex'), document_title: title ?? null };
+  const document = {
+    cited_text: citedText,
+    document_index: at('documentIndex'),
+    document_title: title ?? null,
+  };
   switch (kind) {
     case 'documentChar':
       return { type: 'char_location', ...document, start_char_index: at('start'), end_char_index: at('end') };
     case 'documentPage':
-      return { type: 'page_location', ...document, start_page_number: at('start'), end_page_number: at('end') };
+      return {
+        type: 'page_location',
+        ...document,
+        start_page_number: at('start'),
+        end_page_number: at('end'),
+      };
     case 'documentChunk':
       return {
         type: 'content_block_location',

@@ -70,7 +70,9 @@ function citationsBlock(value: unknown, path: string): Record<string, unknown> {
   const cited = objectAt(value, path);
   onlyKnownFields(cited, path, ['content', 'citations'], 'a citations content block');
   const text = listAt(cited['content'] ?? [], `${path}.content`)
-    .map((part, index) => stringAt(objectAt(part, `${path}.content.${index}`)['text'], `${path}.content.${index}.text`))
+    .map((part, index) =>
+      stringAt(objectAt(part, `${path}.content.${index}`)['text'], `${path}.content.${index}.text`),
+    )
     .join('');
   const citations = listAt(cited['citations'] ?? [], `${path}.citations`).map((citation, index) =>
     claudeCitation(citation, `${path}.citations.${index}`),
@@ -111,7 +113,8 @@ export function contentBlocks(value: unknown, path: string): Record<string, unkn
     if (kind === 'cachePoint') attachCachePoint(blocks, member, `${itemPath}.cachePoint`);
     else blocks.push(contentBlock(kind, member, `${itemPath}.${kind}`));
   }
-  if (blocks.length === 0) throw converseInvalid(`${path} has no content: a message needs at least one block.`);
+  if (blocks.length === 0)
+    throw converseInvalid(`${path} has no content: a message needs at least one block.`);
   return blocks;
 }
 

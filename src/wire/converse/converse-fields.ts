@@ -81,7 +81,8 @@ export function numberAt(
 
 /** A boolean at `path`. */
 export function booleanAt(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw converseInvalid(`${path} must be true or false, not ${kindOf(value)}.`);
+  if (typeof value !== 'boolean')
+    throw converseInvalid(`${path} must be true or false, not ${kindOf(value)}.`);
   return value;
 }
 

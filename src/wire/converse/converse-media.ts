@@ -34,7 +34,12 @@ export function imageBlock(value: unknown, path: string): Record<string, unknown
   const image = objectAt(value, path);
   onlyKnownFields(image, path, ['format', 'source'], 'an image block');
   const format = enumAt(image['format'], `${path}.format`, IMAGE_FORMATS);
-  const [kind, source] = unionMember(image['source'], `${path}.source`, ['bytes', 's3Location'], 'an image source');
+  const [kind, source] = unionMember(
+    image['source'],
+    `${path}.source`,
+    ['bytes', 's3Location'],
+    'an image source',
+  );
   if (kind === 's3Location') throw s3Refused(`${path}.source`);
   return {
     type: 'image',
@@ -53,7 +58,10 @@ export function documentBlock(value: unknown, path: string): Record<string, unkn
     ['bytes', 's3Location', 'text', 'content'],
     'a document source',
   );
-  const block: Record<string, unknown> = { type: 'document', source: documentSource(kind, source, document, path) };
+  const block: Record<string, unknown> = {
+    type: 'document',
+    source: documentSource(kind, source, document, path),
+  };
   block['title'] = name;
   if (document['context'] !== undefined) block['context'] = stringAt(document['context'], `${path}.context`);
   if (document['citations'] !== undefined) {
@@ -85,7 +93,10 @@ function documentSource(
   }
   const bytes = base64At(source, `${sourcePath}.bytes`);
   if (document['format'] === undefined) {
-    throw unsupportedField(`${path}.format`, 'a document sent as bytes needs its format (pdf, txt, md, csv, html).');
+    throw unsupportedField(
+      `${path}.format`,
+      'a document sent as bytes needs its format (pdf, txt, md, csv, html).',
+    );
   }
   const format = enumAt(document['format'], `${path}.format`, DOCUMENT_FORMATS);
   if (format === 'pdf') return { type: 'base64', media_type: 'application/pdf', data: bytes };

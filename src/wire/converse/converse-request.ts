@@ -97,7 +97,8 @@ export function converseToMessages(
   if (request['toolConfig'] !== undefined) Object.assign(body, toolFields(request['toolConfig']));
   const outputConfig = outputConfigOf(request['outputConfig']);
   const betas = mergeAdditionalFields(body, request['additionalModelRequestFields']);
-  if (outputConfig) body['output_config'] = { ...(body['output_config'] as object | undefined), ...outputConfig };
+  if (outputConfig)
+    body['output_config'] = { ...(body['output_config'] as object | undefined), ...outputConfig };
   checkToolPairs(
     body['messages'] as { role: string; content: Record<string, unknown>[] }[],
     Array.isArray(body['tools']) && body['tools'].length > 0,
@@ -126,22 +127,30 @@ function conversation(value: unknown): { role: string; content: Record<string, u
     onlyKnownFields(message, path, ['role', 'content'], 'a message');
     const role = enumAt(message['role'], `${path}.role`, ['user', 'assistant', 'system'] as const);
     if (role === 'system') {
-      throw unsupportedField(`${path}.role`, 'Claude takes system prompts in the system list, not as a message.');
+      throw unsupportedField(
+        `${path}.role`,
+        'Claude takes system prompts in the system list, not as a message.',
+      );
     }
     return { role, content: contentBlocks(message['content'], `${path}.content`) };
   });
 }
 
-function inferenceFields(
-  value: unknown,
-  options: ConverseTranslationOptions,
-): Record<string, unknown> {
+function inferenceFields(value: unknown, options: ConverseTranslationOptions): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   const config = value === undefined ? {} : objectAt(value, 'inferenceConfig');
   // topK is not in the service model, yet clients (the Vercel AI SDK) send it and Claude has it.
-  onlyKnownFields(config, 'inferenceConfig', ['maxTokens', 'temperature', 'topP', 'stopSequences', 'topK'], 'an inference configuration');
+  onlyKnownFields(
+    config,
+    'inferenceConfig',
+    ['maxTokens', 'temperature', 'topP', 'stopSequences', 'topK'],
+    'an inference configuration',
+  );
   if (config['maxTokens'] !== undefined) {
-    fields['max_tokens'] = numberAt(config['maxTokens'], 'inferenceConfig.maxTokens', { min: 1, integer: true });
+    fields['max_tokens'] = numberAt(config['maxTokens'], 'inferenceConfig.maxTokens', {
+      min: 1,
+      integer: true,
+    });
   } else if (options.defaultMaxTokens !== undefined) {
     fields['max_tokens'] = options.defaultMaxTokens;
   } else {
@@ -150,7 +159,10 @@ function inferenceFields(
     );
   }
   if (config['temperature'] !== undefined) {
-    fields['temperature'] = numberAt(config['temperature'], 'inferenceConfig.temperature', { min: 0, max: 1 });
+    fields['temperature'] = numberAt(config['temperature'], 'inferenceConfig.temperature', {
+      min: 0,
+      max: 1,
+    });
   }
   if (config['topP'] !== undefined) {
     fields['top_p'] = numberAt(config['topP'], 'inferenceConfig.topP', { min: 0, max: 1 });
@@ -161,7 +173,10 @@ function inferenceFields(
   if (config['stopSequences'] !== undefined) {
     const sequences = listAt(config['stopSequences'], 'inferenceConfig.stopSequences');
     if (sequences.length > 2500) {
-      throw constraintFailed('inferenceConfig.stopSequences', 'Member must have length less than or equal to 2500');
+      throw constraintFailed(
+        'inferenceConfig.stopSequences',
+        'Member must have length less than or equal to 2500',
+      );
     }
     const stop = sequences.map((item, index) => stringAt(item, `inferenceConfig.stopSequences.${index}`, 1));
     if (stop.length > 0) fields['stop_sequences'] = stop;
@@ -208,7 +223,12 @@ function outputConfigOf(value: unknown): Record<string, unknown> | undefined {
     onlyKnownFields(format, 'outputConfig.textFormat', ['type', 'structure'], 'an output format');
     enumAt(format['type'], 'outputConfig.textFormat.type', ['json_schema'] as const);
     const structure = objectAt(format['structure'], 'outputConfig.textFormat.structure');
-    onlyKnownFields(structure, 'outputConfig.textFormat.structure', ['jsonSchema'], 'an output format structure');
+    onlyKnownFields(
+      structure,
+      'outputConfig.textFormat.structure',
+      ['jsonSchema'],
+      'an output format structure',
+    );
     const path = 'outputConfig.textFormat.structure.jsonSchema';
     const definition = objectAt(structure['jsonSchema'], path);
     onlyKnownFields(definition, path, ['schema', 'name', 'description'], 'a JSON schema definition');
@@ -238,11 +258,19 @@ function requestMetadataOf(value: unknown): Record<string, string> | undefined {
   for (const [key, item] of Object.entries(metadata)) {
     const path = `requestMetadata.${key}`;
     if (key.length < 1 || key.length > 256 || !METADATA_PATTERN.test(key)) {
-      throw constraintFailed('requestMetadata', 'Map keys must be 1 to 256 characters of [a-zA-Z0-9\\s:_@$#=/+,-.]', key);
+      throw constraintFailed(
+        'requestMetadata',
+        'Map keys must be 1 to 256 characters of [a-zA-Z0-9\\s:_@$#=/+,-.]',
+        key,
+      );
     }
     const text = stringAt(item, path);
     if (text.length > 256 || !METADATA_PATTERN.test(text)) {
-      throw constraintFailed(path, 'Member must be at most 256 characters of [a-zA-Z0-9\\s:_@$#=/+,-.]', text);
+      throw constraintFailed(
+        path,
+        'Member must be at most 256 characters of [a-zA-Z0-9\\s:_@$#=/+,-.]',
+        text,
+      );
     }
     kept[key] = text;
   }
@@ -258,22 +286,39 @@ function refuseBedrockOnlyFields(request: Record<string, unknown>): void {
     );
   }
   if (request['promptVariables'] !== undefined) {
-    throw unsupportedField('promptVariables', 'it fills a Bedrock Prompt management prompt, and the modelId here names a Claude model.');
+    throw unsupportedField(
+      'promptVariables',
+      'it fills a Bedrock Prompt management prompt, and the modelId here names a Claude model.',
+    );
   }
   if (request['performanceConfig'] !== undefined) {
     const config = objectAt(request['performanceConfig'], 'performanceConfig');
     onlyKnownFields(config, 'performanceConfig', ['latency'], 'a performance configuration');
-    const latency = enumAt(config['latency'], 'performanceConfig.latency', ['standard', 'optimized'] as const);
+    const latency = enumAt(config['latency'], 'performanceConfig.latency', [
+      'standard',
+      'optimized',
+    ] as const);
     if (latency === 'optimized') {
-      throw unsupportedField('performanceConfig.latency', "latency-optimized inference is Bedrock's own; use standard.");
+      throw unsupportedField(
+        'performanceConfig.latency',
+        "latency-optimized inference is Bedrock's own; use standard.",
+      );
     }
   }
   if (request['serviceTier'] !== undefined) {
     const tier = objectAt(request['serviceTier'], 'serviceTier');
     onlyKnownFields(tier, 'serviceTier', ['type'], 'a service tier');
-    const type = enumAt(tier['type'], 'serviceTier.type', ['priority', 'default', 'flex', 'reserved'] as const);
+    const type = enumAt(tier['type'], 'serviceTier.type', [
+      'priority',
+      'default',
+      'flex',
+      'reserved',
+    ] as const);
     if (type !== 'default') {
-      throw unsupportedField('serviceTier.type', `Bedrock's ${type} tier has no equivalent on the other platforms; use default.`);
+      throw unsupportedField(
+        'serviceTier.type',
+        `Bedrock's ${type} tier has no equivalent on the other platforms; use default.`,
+      );
     }
   }
 }

@@ -18,7 +18,9 @@ export function redactedContentOf(data: unknown): string {
 export function converseContentBlock(block: ContentBlock): Record<string, unknown> | undefined {
   switch (block.type) {
     case 'text': {
-      const citations = Array.isArray(block['citations']) ? (block['citations'] as Record<string, unknown>[]) : [];
+      const citations = Array.isArray(block['citations'])
+        ? (block['citations'] as Record<string, unknown>[])
+        : [];
       const text = String(block['text'] ?? '');
       if (citations.length === 0) return { text };
       return { citationsContent: { content: [{ text }], citations: citations.map(converseCitation) } };
@@ -30,7 +32,9 @@ export function converseContentBlock(block: ContentBlock): Record<string, unknow
         reasoningContent: {
           reasoningText: {
             text: String(block['thinking'] ?? ''),
-            ...(typeof block['signature'] === 'string' && block['signature'] ? { signature: block['signature'] } : {}),
+            ...(typeof block['signature'] === 'string' && block['signature']
+              ? { signature: block['signature'] }
+              : {}),
           },
         },
       };

@@ -98,7 +98,8 @@ export class ConverseStreamTranslator {
 
   private addUsage(usage: Usage | undefined): void {
     if (!usage) return;
-    for (const [key, value] of Object.entries(usage)) if (value !== null && value !== undefined) this.usage[key] = value;
+    for (const [key, value] of Object.entries(usage))
+      if (value !== null && value !== undefined) this.usage[key] = value;
   }
 
   private blockStart(index: number, block: ContentBlock | undefined): ConverseEvent[] {
@@ -125,7 +126,10 @@ export class ConverseStreamTranslator {
         return [
           {
             name: 'contentBlockStart',
-            payload: { start: { toolUse: { toolUseId: block['id'], name: block['name'] } }, contentBlockIndex: index },
+            payload: {
+              start: { toolUse: { toolUseId: block['id'], name: block['name'] } },
+              contentBlockIndex: index,
+            },
           },
         ];
       default:

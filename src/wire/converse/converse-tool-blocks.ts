@@ -22,7 +22,10 @@ export function toolUseBlock(value: unknown, path: string): Record<string, unkno
   const use = objectAt(value, path);
   onlyKnownFields(use, path, ['toolUseId', 'name', 'input', 'type'], 'a toolUse block');
   if (use['type'] !== undefined) {
-    throw unsupportedField(`${path}.type`, "server tools are Bedrock's own; Claude's tool calls have no type.");
+    throw unsupportedField(
+      `${path}.type`,
+      "server tools are Bedrock's own; Claude's tool calls have no type.",
+    );
   }
   if (use['input'] === undefined) throw converseInvalid(`${path}.input is required: the tool's input.`);
   return {
@@ -40,10 +43,15 @@ export function toolResultBlock(value: unknown, path: string): Record<string, un
   const result = objectAt(value, path);
   onlyKnownFields(result, path, ['toolUseId', 'content', 'status', 'type'], 'a toolResult block');
   if (result['type'] !== undefined) {
-    throw unsupportedField(`${path}.type`, "server tool results are Bedrock's own; Claude's tool results have no type.");
+    throw unsupportedField(
+      `${path}.type`,
+      "server tool results are Bedrock's own; Claude's tool results have no type.",
+    );
   }
   const status =
-    result['status'] === undefined ? 'success' : enumAt(result['status'], `${path}.status`, ['success', 'error'] as const);
+    result['status'] === undefined
+      ? 'success'
+      : enumAt(result['status'], `${path}.status`, ['success', 'error'] as const);
   const parts = listAt(result['content'], `${path}.content`);
   if (parts.length === 0 && status === 'error') {
     throw converseInvalid(`The content field at ${path} cannot be empty when status value is error.`);

@@ -25,13 +25,19 @@ function toolSpec(value: unknown, path: string): Record<string, unknown> {
     name: stringAt(spec['name'], `${path}.name`, 1),
     input_schema: objectAt(schema['json'], `${path}.inputSchema.json`),
   };
-  if (spec['description'] !== undefined) tool['description'] = stringAt(spec['description'], `${path}.description`, 1);
+  if (spec['description'] !== undefined)
+    tool['description'] = stringAt(spec['description'], `${path}.description`, 1);
   if (spec['strict'] !== undefined) tool['strict'] = booleanAt(spec['strict'], `${path}.strict`);
   return tool;
 }
 
 function toolChoice(value: unknown): Record<string, unknown> {
-  const [kind, member] = unionMember(value, 'toolConfig.toolChoice', ['auto', 'any', 'tool'], 'a tool choice');
+  const [kind, member] = unionMember(
+    value,
+    'toolConfig.toolChoice',
+    ['auto', 'any', 'tool'],
+    'a tool choice',
+  );
   const memberPath = `toolConfig.toolChoice.${kind}`;
   const choice = objectAt(member, memberPath);
   if (kind !== 'tool') {
@@ -43,7 +49,10 @@ function toolChoice(value: unknown): Record<string, unknown> {
 }
 
 /** `toolConfig` → `{tools, tool_choice?}` for the Messages body. */
-export function toolFields(value: unknown): { tools: Record<string, unknown>[]; tool_choice?: Record<string, unknown> } {
+export function toolFields(value: unknown): {
+  tools: Record<string, unknown>[];
+  tool_choice?: Record<string, unknown>;
+} {
   const config = objectAt(value, 'toolConfig');
   onlyKnownFields(config, 'toolConfig', ['tools', 'toolChoice'], 'a tool configuration');
   const tools: Record<string, unknown>[] = [];
@@ -52,7 +61,13 @@ export function toolFields(value: unknown): { tools: Record<string, unknown>[]; 
     const [kind, member] = unionMember(item, path, ['toolSpec', 'systemTool', 'cachePoint'], 'a tool');
     if (kind === 'toolSpec') tools.push(toolSpec(member, `${path}.toolSpec`));
     else if (kind === 'cachePoint') attachCachePoint(tools, member, `${path}.cachePoint`);
-    else throw unsupportedField(`${path}.systemTool`, "system tools are Bedrock's own; define the tool with toolSpec.");
+    else
+      throw unsupportedField(
+        `${path}.systemTool`,
+        "system tools are Bedrock's own; define the tool with toolSpec.",
+      );
   }
-  return config['toolChoice'] === undefined ? { tools } : { tools, tool_choice: toolChoice(config['toolChoice']) };
+  return config['toolChoice'] === undefined
+    ? { tools }
+    : { tools, tool_choice: toolChoice(config['toolChoice']) };
 }

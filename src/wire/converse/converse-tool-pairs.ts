@@ -19,7 +19,9 @@ export function checkToolPairs(turns: readonly Turn[], hasToolConfig: boolean): 
     turn.content.some((block) => block['type'] === 'tool_use' || block['type'] === 'tool_result'),
   );
   if (usesTools && !hasToolConfig) {
-    throw converseInvalid('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
+    throw converseInvalid(
+      'The toolConfig field must be defined when using toolUse and toolResult content blocks.',
+    );
   }
   for (const [index, turn] of turns.entries()) {
     const results = idsOf(turn.content, 'tool_result', 'tool_use_id');

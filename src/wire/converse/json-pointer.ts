@@ -48,7 +48,10 @@ function step(value: unknown, token: string): unknown {
  * The fields the pointers name, nested as in the document; pointers to
  * nothing are left out (Bedrock ignores them). Undefined when none matched.
  */
-export function pickFields(document: unknown, pointers: readonly JsonPointer[]): Record<string, unknown> | undefined {
+export function pickFields(
+  document: unknown,
+  pointers: readonly JsonPointer[],
+): Record<string, unknown> | undefined {
   let picked: Record<string, unknown> | undefined;
   for (const pointer of pointers) {
     if (pointer.length === 0) continue;
