@@ -123,8 +123,13 @@ export async function handleRequest(
       );
     const converse = converseTarget(method, path);
     if (converse)
-      return await serveCall(context, exchange, 'bedrock', 'messages', (raw) =>
-        readConverseCall(exchange, context.catalog, converse, raw),
+      return await serveCall(
+        context,
+        exchange,
+        'bedrock',
+        'messages',
+        (raw) => readConverseCall(exchange, context.catalog, converse, raw),
+        'converse',
       );
     const vertex = vertexTarget(method, path);
     if (vertex)

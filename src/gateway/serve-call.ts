@@ -87,6 +87,8 @@ export async function serveCall(
   dialect: Dialect,
   operation: IngressCall['operation'],
   read: (rawBody: Buffer) => IngressCall,
+  /** What the log calls the operation when the request is refused before it is read (`converse`). */
+  loggedOperation: string = operation,
 ): Promise<void> {
   const requestId = newRequestId();
   // What the request holds against its key's limits from admission until its row is written.
@@ -100,7 +102,7 @@ export async function serveCall(
   const activity = new ActivityEntry(context.store, context.config.store.bodies, {
     id: requestId,
     dialect,
-    operation,
+    operation: loggedOperation,
     ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     onFinish: (record) => {

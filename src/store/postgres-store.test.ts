@@ -94,7 +94,7 @@ describe('Postgres store: schemas and replicas', () => {
     );
     try {
       const versions = await sql.unsafe(`SELECT version FROM "${schema}".schema_version`);
-      expect(versions.map((row) => row.version)).toEqual([1, 2, 3, 4]);
+      expect(versions.map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
       await Promise.all(
         replicas.map(async (replica, index) => {
           await replica.recordRequest(request({ id: `from-${index}` }));

@@ -32,7 +32,13 @@ describe('SQLite store', () => {
     try {
       expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
       const versions = database.prepare('SELECT version FROM schema_version').all();
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(versions).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+        { version: 5 },
+      ]);
       const indexes = database
         .prepare(
           "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL",

@@ -14,6 +14,7 @@ import {
   ConverseStreamCommand,
   type ConverseStreamCommandInput,
   type ConverseStreamOutput,
+  CountTokensCommand,
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
@@ -317,6 +318,18 @@ describe.each(PLATFORMS)('Converse served by $platform', ({ platform, modelId })
     };
     expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
     expect(sent.messages[1]?.content[0]).toMatchObject({ type: 'thinking', signature: reasoning?.signature });
+  });
+
+  it('counts the tokens of a converse input (CountTokens)', async () => {
+    const answer = await client().send(
+      new CountTokensCommand({
+        modelId,
+        input: { converse: { messages: [{ role: 'user', content: [{ text: `Count me on ${platform}` }] }] } },
+      }),
+    );
+    expect(answer.inputTokens).toBeGreaterThan(0);
+    const [row] = await gateway().requests();
+    expect(row).toMatchObject({ operation: 'count_tokens', platform, status: 200 });
   });
 
   it('caches at a cache point: written once, then read, in usage', async () => {

@@ -242,7 +242,11 @@ describe('Converse faults', () => {
       expect(answer.message).toContain(message);
       expect(gateway().emulator.state.journal.list()).toHaveLength(0);
       const id = response.headers.get('x-claude-gateway-request-id') ?? '';
-      expect((await gateway().activity(id)).request).toMatchObject({ status: 400, dialect: 'bedrock' });
+      expect((await gateway().activity(id)).request).toMatchObject({
+        status: 400,
+        dialect: 'bedrock',
+        operation: 'converse',
+      });
     },
   );
 
