@@ -21,6 +21,8 @@ function blockForMessage(block: PlannedBlock): Record<string, unknown> {
   switch (block.type) {
     case 'thinking':
       return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data };
     case 'text':
       return block.citations
         ? { type: 'text', text: block.text, citations: block.citations }
@@ -154,6 +156,9 @@ function deltasOf(block: PlannedBlock, chunkChars: number): Record<string, unkno
         ...splitText(block.thinking, chunkChars).map((thinking) => ({ type: 'thinking_delta', thinking })),
         { type: 'signature_delta', signature: block.signature },
       ];
+    case 'redacted_thinking':
+      // Its data comes whole in the block's start; it has no deltas.
+      return [];
     case 'text':
       return [
         // A cited block's citations come first, each in its own delta, then its text.
@@ -173,6 +178,8 @@ function startBlockOf(block: PlannedBlock): Record<string, unknown> {
   switch (block.type) {
     case 'thinking':
       return { type: 'thinking', thinking: '', signature: '' };
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data };
     case 'text':
       return block.citations ? { type: 'text', text: '', citations: [] } : { type: 'text', text: '' };
     case 'tool_use':

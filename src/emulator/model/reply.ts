@@ -10,6 +10,7 @@ import { blocksOf, countInputTokens, tokensInText } from './tokens.js';
 /** One block of the answer, before it is written as a message or as events. */
 export type PlannedBlock =
   | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
   | { type: 'text'; text: string; citations?: Record<string, unknown>[] }
   | {
       type: 'tool_use';
@@ -89,6 +90,7 @@ export function planReply(context: ReplyContext): Reply {
     const thinking = script?.thinking ?? deriveThinking(body);
     blocks.push({ type: 'thinking', thinking, signature: context.signer.sign(platform, thinking) });
   }
+  if (script?.redacted_thinking) blocks.push({ type: 'redacted_thinking', data: script.redacted_thinking });
 
   const toolCalls: ScriptedToolCall[] = script ? toolCallsOf(script) : defaultToolCalls(body);
   const text = script?.text ?? (toolCalls.length > 0 && !script ? '' : deriveText(context));
@@ -300,6 +302,8 @@ function outputTokensOf(block: PlannedBlock): number {
   switch (block.type) {
     case 'thinking':
       return tokensInText(block.thinking);
+    case 'redacted_thinking':
+      return tokensInText(block.data);
     case 'text':
       return tokensInText(block.text);
     case 'tool_use':

@@ -320,6 +320,47 @@ describe.each(PLATFORMS)('Converse served by $platform', ({ platform, modelId })
     expect(sent.messages[1]?.content[0]).toMatchObject({ type: 'thinking', signature: reasoning?.signature });
   });
 
+  it('carries redacted thinking as redactedContent bytes, and sends it back unchanged', async () => {
+    const data = 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIw';
+    const input = {
+      modelId,
+      messages: [
+        {
+          role: 'user' as const,
+          content: [{ text: `@emulator {"redacted_thinking": "${data}", "text": "Done."}` }],
+        },
+      ],
+      inferenceConfig: { maxTokens: 3000 },
+      additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 1024 } },
+    };
+    const answer = await client().send(new ConverseCommand(input));
+    const redacted = answer.output?.message?.content?.find(
+      (block) => block.reasoningContent?.redactedContent,
+    );
+    expect(new TextDecoder().decode(redacted?.reasoningContent?.redactedContent)).toBe(data);
+    const events = await streamOf(input);
+    const streamed = events.find(
+      (event) => event.contentBlockDelta?.delta?.reasoningContent?.redactedContent,
+    );
+    expect(
+      new TextDecoder().decode(streamed?.contentBlockDelta?.delta?.reasoningContent?.redactedContent),
+    ).toBe(data);
+    await client().send(
+      new ConverseCommand({
+        ...input,
+        messages: [
+          ...input.messages,
+          answer.output?.message as Message,
+          { role: 'user', content: [{ text: 'And then?' }] },
+        ],
+      }),
+    );
+    const sent = gateway().emulator.state.journal.list({ platform }).at(-1)?.body as {
+      messages: { content: Record<string, unknown>[] }[];
+    };
+    expect(sent.messages[1]?.content).toContainEqual({ type: 'redacted_thinking', data });
+  });
+
   it('counts the tokens of a converse input (CountTokens)', async () => {
     const answer = await client().send(
       new CountTokensCommand({
