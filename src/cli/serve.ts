@@ -18,8 +18,8 @@ import { parsePort } from './emulate.js';
 
 export const SERVE_HELP = `Usage: claude-gateway serve [options]
 
-Runs the gateway: the Anthropic Messages API, Bedrock InvokeModel and Vertex
-rawPredict on one port, routed to the configured platforms, with the activity log.
+Runs the gateway: the Anthropic Messages API, Bedrock InvokeModel and Converse, and
+Vertex rawPredict on one port, routed to the configured platforms, with the activity log.
 
 Options:
   --config FILE        configuration file (default ./claude-gateway.yaml when present)

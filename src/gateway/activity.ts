@@ -103,7 +103,10 @@ export class ActivityEntry {
     parentAgentId?: string;
     operation: RequestRecord['operation'];
     body?: Buffer;
+    /** Bedrock Converse's `requestMetadata`. */
+    requestMetadata?: Record<string, string>;
   }): void {
+    if (fields.requestMetadata) this.record.requestMetadata = fields.requestMetadata;
     this.record.requestedModel = fields.requestedModel;
     this.record.stream = fields.stream;
     this.record.operation = fields.operation;

@@ -306,14 +306,14 @@ describe('model mistakes', () => {
     const answer = await send(
       'POST',
       '/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/count-tokens',
-      JSON.stringify({ input: { converse: { messages: [] } } }),
+      JSON.stringify({ input: { invokeModel: {} } }),
     );
     expectDialectShape('bedrock', answer, 400);
     expect(answer.headers.get('x-amzn-errortype')).toMatch(/^ValidationException:/);
     expect(answer.message).toContain('"invokeModel": {"body"');
   });
 
-  it('raises that CountTokens error as ValidationException in the AWS SDK (Converse input)', async () => {
+  it('raises a malformed Converse CountTokens input as ValidationException in the AWS SDK, naming the field', async () => {
     const client = new BedrockRuntimeClient({
       endpoint: setup.url,
       region: 'us-east-1',
@@ -324,12 +324,21 @@ describe('model mistakes', () => {
       client.send(
         new CountTokensCommand({
           modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
-          input: { converse: { messages: [{ role: 'user', content: [{ text: 'hi' }] }] } },
+          input: {
+            converse: {
+              messages: [
+                {
+                  role: 'user',
+                  content: [{ video: { format: 'mp4', source: { bytes: new Uint8Array([1]) } } }],
+                },
+              ],
+            },
+          },
         }),
       ),
     );
     expect(error.name).toBe('ValidationException');
-    expect(error.message).toContain('invokeModel');
+    expect(error.message).toContain('messages.0.content.0.video is not supported');
   });
 
   it('says a Bedrock method is wrong (GET on invoke)', async () => {

@@ -1,4 +1,7 @@
+import type { StreamChunk } from '../engine/upstream-stream.js';
 import type { MessagesCall } from '../platforms/types.js';
+import type { MessageAccumulator } from '../streaming/message-accumulator.js';
+import type { Message } from '../wire/anthropic-events.js';
 import { encodeBedrockException } from '../wire/bedrock-chunk.js';
 import { renderAnthropicError } from '../wire/errors/anthropic.js';
 import { renderBedrockError, renderBedrockStreamException } from '../wire/errors/bedrock.js';
@@ -25,6 +28,29 @@ export interface IngressCall {
   session?: string;
   /** Where the client itself pointed (a Bedrock scope, a Vertex location), used when no route matches. */
   hint?: string;
+  /** For a client API whose answers are not Messages-shaped (Bedrock Converse): how to write them. */
+  answer?: AnswerTranslation;
+}
+
+/**
+ * How the answers of a client API built on top of a dialect are written (its
+ * errors before the first byte are the dialect's): the whole answer and the
+ * stream re-encoded from the Messages answer and events, never forwarded.
+ */
+export interface AnswerTranslation {
+  /** The operation the activity log names (`converse`). */
+  operation: string;
+  /** Key-value pairs the client asked to be kept in the activity log. */
+  requestMetadata?: Record<string, string>;
+  /** The whole answer's body, from the Messages answer. */
+  whole(message: Message, latencyMs: number): string;
+  /** An encoder for one streamed answer; the accumulator has taken each chunk's events before it is encoded. */
+  streamEncoder(
+    accumulator: MessageAccumulator,
+    startedAt: number,
+  ): { encode(chunk: StreamChunk): Uint8Array };
+  /** The in-stream error that ends a stream after its first byte. */
+  streamError(error: GatewayError): Uint8Array;
 }
 
 /** The gateway's own refusals of the caller's credential: no key, a wrong, expired or replaced key or token, an ended sign-in, or no keys beyond loopback. */

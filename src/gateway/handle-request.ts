@@ -8,6 +8,7 @@ import { type Dialect, renderDialectError } from './dialect.js';
 import { Exchange, type NodeRequest, type NodeResponse } from './exchange.js';
 import { anthropicOperation, readAnthropicCall } from './ingress/anthropic.js';
 import { bedrockRuntimeTarget, readBedrockCall } from './ingress/bedrock.js';
+import { converseTarget, readConverseCall } from './ingress/converse.js';
 import { readVertexCall, vertexTarget } from './ingress/vertex.js';
 import { serveListing } from './listings.js';
 import { handleOtlpExport, OTLP_PATHS } from './otlp-ingest.js';
@@ -124,6 +125,16 @@ export async function handleRequest(
         'bedrock',
         bedrock.operation === 'count-tokens' ? 'count_tokens' : 'messages',
         (raw) => readBedrockCall(exchange, bedrock, raw),
+      );
+    const converse = converseTarget(method, path);
+    if (converse)
+      return await serveCall(
+        context,
+        exchange,
+        'bedrock',
+        'messages',
+        (raw) => readConverseCall(exchange, context.catalog, converse, raw),
+        'converse',
       );
     const vertex = vertexTarget(method, path);
     if (vertex)

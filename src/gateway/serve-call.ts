@@ -10,6 +10,7 @@ import { ActivityEntry } from './activity.js';
 import { modelAllowed } from './callers.js';
 import type { GatewayContext } from './context.js';
 import {
+  type AnswerTranslation,
   type Dialect,
   encodeDialectStreamError,
   type IngressCall,
@@ -87,6 +88,8 @@ export async function serveCall(
   dialect: Dialect,
   operation: IngressCall['operation'],
   read: (rawBody: Buffer) => IngressCall,
+  /** What the log calls the operation when the request is refused before it is read (`converse`). */
+  loggedOperation: string = operation,
 ): Promise<void> {
   const requestId = newRequestId();
   // What the request counts against (its key, user or service token, group) and holds from admission until its row is written.
@@ -101,7 +104,7 @@ export async function serveCall(
   const activity = new ActivityEntry(context.store, context.config.store.bodies, {
     id: requestId,
     dialect,
-    operation,
+    operation: loggedOperation,
     ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
     ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     onFinish: (record) => {
@@ -117,6 +120,8 @@ export async function serveCall(
     },
   });
   context.requestsInFlight += 1;
+  // Set once the request is read when the client's API writes its own answers (Converse).
+  let answer: AnswerTranslation | undefined;
   // Throughout: the row is recorded (journaled, see store.journal) before the answer's last byte goes
   // out, so a request the client saw finish is in the log even if the process dies right after.
   const fail = (error: GatewayError, changes: readonly string[] = []) => {
@@ -151,11 +156,13 @@ export async function serveCall(
       throw bodyError(body, context.config.server.maxBodyBytes);
     }
     const ingress = read(body.bytes);
+    answer = ingress.answer;
     trace?.request(ingress.call.body);
     activity.request({
       requestedModel: ingress.requestedModel,
       stream: ingress.call.stream,
-      operation: ingress.operation,
+      operation: answer?.operation ?? ingress.operation,
+      ...(answer?.requestMetadata ? { requestMetadata: answer.requestMetadata } : {}),
       body: body.bytes,
       ...(ingress.session ? { session: ingress.session } : {}),
       ...agentIds(exchange),
@@ -211,8 +218,9 @@ export async function serveCall(
       signal: exchange.signal,
       ...trace?.engineOptions,
       ...(ingress.session ? { session: ingress.session } : {}),
-      // Without full bodies the log needs only usage and the stop reason: the deltas are forwarded unparsed.
-      ...(context.config.store.bodies === 'full'
+      // Without full bodies the log needs only usage and the stop reason: the deltas are forwarded unparsed
+      // (unless the answer is re-written from every event).
+      ...(context.config.store.bodies === 'full' || answer
         ? {}
         : { parseEvents: (type: string) => LOGGED_EVENTS.has(type) }),
     };
@@ -276,6 +284,8 @@ export async function serveCall(
         headers['x-claude-gateway-changes'] = headerSafe(all.join(', '));
       }
       const usage = outcome.message.usage;
+      if (answer)
+        bodyText = answer.whole(wrapped.message ?? outcome.message, Date.now() - exchange.startedAt);
       activity.answered(usage, outcome.message.stop_reason, bodyText);
       activity.finish(200);
       exchange.send(
@@ -283,20 +293,23 @@ export async function serveCall(
         {
           'content-type': 'application/json',
           ...headers,
-          ...(dialect === 'bedrock' ? bedrockWholeAnswerHeaders(usage, Date.now() - exchange.startedAt) : {}),
+          ...(dialect === 'bedrock' && !answer
+            ? bedrockWholeAnswerHeaders(usage, Date.now() - exchange.startedAt)
+            : {}),
         },
         bodyText,
       );
       context.metrics.requestDone(dialect, 200, activity);
       return;
     }
-    await streamAnswer(context, exchange, dialect, outcome, headers, activity);
+    await streamAnswer(context, exchange, dialect, outcome, headers, activity, answer);
   } catch (error) {
     const gatewayError = GatewayError.from(error);
     if (exchange.streamStarted) {
       const stopped = exchange.stoppedBy;
       activity.finish(stopped ? stopped.status : 200, stopped ?? gatewayError);
-      await exchange.write(encodeDialectStreamError(dialect, stopped ?? gatewayError));
+      const failure = stopped ?? gatewayError;
+      await exchange.write(answer ? answer.streamError(failure) : encodeDialectStreamError(dialect, failure));
       exchange.end();
     } else {
       if (gatewayError.code === 'INTERNAL_ERROR')
@@ -322,10 +335,13 @@ async function streamAnswer(
   outcome: Extract<MessagesOutcome, { kind: 'stream' }>,
   headers: Record<string, string>,
   activity: ActivityEntry,
+  answer: AnswerTranslation | undefined,
 ): Promise<void> {
   const stream: UpstreamStream = outcome.stream;
   const accumulator = new MessageAccumulator();
-  const encoder = new StreamEncoder(dialect, outcome.target.platform, accumulator, exchange.startedAt);
+  const encoder = answer
+    ? answer.streamEncoder(accumulator, exchange.startedAt)
+    : new StreamEncoder(dialect, outcome.target.platform, accumulator, exchange.startedAt);
   const cancel = () => stream.cancel();
   exchange.signal.addEventListener('abort', cancel, { once: true });
   let failure: GatewayError | undefined;
@@ -396,7 +412,9 @@ async function streamAnswer(
       failure = stopped;
       record(stopped.status);
     }
-    const pending = exchange.write(encodeDialectStreamError(dialect, stopped));
+    const pending = exchange.write(
+      answer ? answer.streamError(stopped) : encodeDialectStreamError(dialect, stopped),
+    );
     if (pending) await pending;
   }
   record(exchange.clientGone ? 499 : 200);

@@ -99,7 +99,11 @@ export class RedisLink {
       if (!this.closed) options.onError?.(this.lastReason);
     });
     this.redis.on('ready', () => this.markUp());
-    this.redis.on('close', () => this.markDown(this.lastReason));
+    this.redis.on('close', () => {
+      // A connection lost while in use counts as an error even before a reconnection attempt fails.
+      if (this.up && !this.closed) options.onError?.(this.lastReason);
+      this.markDown(this.lastReason);
+    });
   }
 
   /**

@@ -51,6 +51,7 @@ export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
   { name: 'user_name', field: 'userName', kind: 'text' },
   { name: 'user_email', field: 'userEmail', kind: 'text' },
   { name: 'group_name', field: 'group', kind: 'text' },
+  { name: 'request_metadata', field: 'requestMetadata', kind: 'json' },
 ];
 
 /** Columns left out of listings unless bodies are asked for. */

@@ -64,6 +64,7 @@ export function decodeRequest(row: StoredRow): RequestRecord {
     userName: text(row.user_name),
     userEmail: text(row.user_email),
     group: text(row.group_name),
+    requestMetadata: stringMap(json(row.request_metadata)),
   });
 }
 
@@ -173,6 +174,14 @@ export function json(value: unknown): unknown {
 
 export function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const entries = Object.entries(value).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -181,6 +181,8 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
   ALTER TABLE ${schema}.api_keys ADD COLUMN user_id TEXT;
   CREATE INDEX api_keys_user ON ${schema}.api_keys (user_id);
   `,
+  // 7: Bedrock Converse's `requestMetadata`, key-value pairs to find requests by.
+  (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN request_metadata JSONB;`,
 ];
 
 /**

@@ -186,6 +186,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE api_keys ADD COLUMN user_id TEXT;
   CREATE INDEX api_keys_user ON api_keys (user_id);
   `,
+  // 7: Bedrock Converse's `requestMetadata`, key-value pairs to find requests by.
+  `ALTER TABLE requests ADD COLUMN request_metadata TEXT;`,
 ];
 
 /**

@@ -62,6 +62,8 @@ export interface RequestRecord {
   clientAddress?: string;
   userAgent?: string;
   clientDisconnected: boolean;
+  /** Key-value pairs the client asked to keep with the request (Bedrock Converse's `requestMetadata`). */
+  requestMetadata?: Record<string, string>;
 }
 
 /** How one upstream attempt ended. */

@@ -21,8 +21,12 @@ function blockForMessage(block: PlannedBlock): Record<string, unknown> {
   switch (block.type) {
     case 'thinking':
       return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data };
     case 'text':
-      return { type: 'text', text: block.text };
+      return block.citations
+        ? { type: 'text', text: block.text, citations: block.citations }
+        : { type: 'text', text: block.text };
     case 'tool_use':
       return { type: 'tool_use', id: block.id, name: block.name, input: toolInputForMessage(block) };
   }
@@ -152,8 +156,15 @@ function deltasOf(block: PlannedBlock, chunkChars: number): Record<string, unkno
         ...splitText(block.thinking, chunkChars).map((thinking) => ({ type: 'thinking_delta', thinking })),
         { type: 'signature_delta', signature: block.signature },
       ];
+    case 'redacted_thinking':
+      // Its data comes whole in the block's start; it has no deltas.
+      return [];
     case 'text':
-      return splitText(block.text, chunkChars).map((text) => ({ type: 'text_delta', text }));
+      return [
+        // A cited block's citations come first, each in its own delta, then its text.
+        ...(block.citations ?? []).map((citation) => ({ type: 'citations_delta', citation })),
+        ...splitText(block.text, chunkChars).map((text) => ({ type: 'text_delta', text })),
+      ];
     case 'tool_use': {
       const pieces = block.fineGrained
         ? splitRawFragments(block.inputJson, chunkChars)
@@ -167,8 +178,10 @@ function startBlockOf(block: PlannedBlock): Record<string, unknown> {
   switch (block.type) {
     case 'thinking':
       return { type: 'thinking', thinking: '', signature: '' };
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data };
     case 'text':
-      return { type: 'text', text: '' };
+      return block.citations ? { type: 'text', text: '', citations: [] } : { type: 'text', text: '' };
     case 'tool_use':
       return { type: 'tool_use', id: block.id, name: block.name, input: {} };
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FINE_GRAINED_TOOL_STREAMING_BETA } from '../../catalog/platforms.js';
 import type { Platform } from '../../catalog/types.js';
+import { citedBlock } from './citations.js';
 import type { PromptCache } from './prompt-cache.js';
 import { type EmulatorScript, type ScriptedToolCall, toolCallsOf } from './script.js';
 import type { ThinkingSigner } from './thinking-signature.js';
@@ -9,7 +10,8 @@ import { blocksOf, countInputTokens, tokensInText } from './tokens.js';
 /** One block of the answer, before it is written as a message or as events. */
 export type PlannedBlock =
   | { type: 'thinking'; thinking: string; signature: string }
-  | { type: 'text'; text: string }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'text'; text: string; citations?: Record<string, unknown>[] }
   | {
       type: 'tool_use';
       id: string;
@@ -88,11 +90,15 @@ export function planReply(context: ReplyContext): Reply {
     const thinking = script?.thinking ?? deriveThinking(body);
     blocks.push({ type: 'thinking', thinking, signature: context.signer.sign(platform, thinking) });
   }
+  if (script?.redacted_thinking) blocks.push({ type: 'redacted_thinking', data: script.redacted_thinking });
 
   const toolCalls: ScriptedToolCall[] = script ? toolCallsOf(script) : defaultToolCalls(body);
   const text = script?.text ?? (toolCalls.length > 0 && !script ? '' : deriveText(context));
   const padded = padText(text, script?.min_chars);
   if (padded.length > 0) blocks.push({ type: 'text', text: padded });
+  // Documents with citations enabled: the answer cites one, as Claude does.
+  const cited = toolCalls.length === 0 ? citedBlock(body) : undefined;
+  if (cited) blocks.push({ type: 'text', ...cited });
 
   for (const call of toolCalls) {
     blocks.push({
@@ -296,6 +302,8 @@ function outputTokensOf(block: PlannedBlock): number {
   switch (block.type) {
     case 'thinking':
       return tokensInText(block.thinking);
+    case 'redacted_thinking':
+      return tokensInText(block.data);
     case 'text':
       return tokensInText(block.text);
     case 'tool_use':

@@ -24,6 +24,8 @@ export const scriptSchema = z
       .optional(),
     /** Thinking text to produce (also without `thinking` in the request). */
     thinking: z.string().optional(),
+    /** A redacted thinking block with this opaque `data`, after any thinking. */
+    redacted_thinking: z.string().min(1).optional(),
     /** Overrides the stop reason (e.g. `refusal`, `pause_turn`). */
     stop_reason: z.string().optional(),
     /** Milliseconds between stream events. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelEntry, Platform } from '../../catalog/types.js';
+import type { Message } from '../../wire/anthropic-events.js';
 import { encodeBedrockChunk, encodeBedrockException } from '../../wire/bedrock-chunk.js';
 import { renderBedrockStreamException } from '../../wire/errors/bedrock.js';
 import type { GatewayError } from '../../wire/errors/gateway-error.js';
@@ -27,6 +28,18 @@ export interface EmulatedCall {
   betas: ReadonlySet<string>;
   scriptHeader: string | undefined;
   journal: JournalEntry;
+  /** For an API answered in other shapes than Messages (Bedrock Converse). */
+  shape?: AnswerShape;
+}
+
+/** How an API built on Messages writes the model's answer (Bedrock Converse). */
+export interface AnswerShape {
+  /** The whole answer's body. */
+  whole(message: Message, latencyMs: number): string;
+  /** The stream's frames, in order. */
+  frames(events: RenderedEvent[], started: number): Uint8Array[];
+  /** The in-stream error frame for a `stream-error` fault. */
+  streamError(error: GatewayError): Uint8Array;
 }
 
 /** Control over the client's connection, for the reset faults. */
@@ -138,14 +151,23 @@ export async function answerMessages(
 
   if (!call.stream) {
     if (delayMs > 0) await sleep(delayMs);
-    return new Response(JSON.stringify(replyToMessage(reply)), {
+    const message = replyToMessage(reply);
+    if (call.shape) {
+      return new Response(call.shape.whole(message, Date.now() - started), {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() },
+      });
+    }
+    return new Response(JSON.stringify(message), {
       status: 200,
       headers: { 'content-type': 'application/json', ...platformHeaders(call.platform, reply, started) },
     });
   }
 
   const events = replyToEvents(reply);
-  const frames = encodeFrames(call.platform, events, reply, started);
+  const frames = call.shape
+    ? call.shape.frames(events, started)
+    : encodeFrames(call.platform, events, reply, started);
   const midStream =
     fault && ['reset-mid-stream', 'stream-error', 'stall'].includes(fault.kind) ? fault : undefined;
   const body = scheduledStream({
@@ -153,7 +175,11 @@ export async function answerMessages(
     delayMs,
     ...(midStream ? { fault: midStream } : {}),
     ...(midStream?.kind === 'stream-error'
-      ? { errorFrame: encodeStreamError(call.platform, faultError(midStream, call.platform)) }
+      ? {
+          errorFrame: call.shape
+            ? call.shape.streamError(faultError(midStream, call.platform))
+            : encodeStreamError(call.platform, faultError(midStream, call.platform)),
+        }
       : {}),
     resetConnection: () => connection.reset(),
   });

@@ -9,6 +9,7 @@ import {
 import { resolveModel } from '../../catalog/resolve.js';
 import type { ModelEntry } from '../../catalog/types.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
+import { converseToMessages } from '../../wire/converse/converse-request.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
@@ -29,8 +30,10 @@ import { answerMessages, applyLeadingFault, takeFault } from '../respond/answer-
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
 import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
+import { answerConverse } from './bedrock-converse.js';
 
-const RUNTIME_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
+const RUNTIME_PATH =
+  /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens|converse|converse-stream)$/;
 const INVALID_MODEL = 'The provided model identifier is invalid.';
 
 const validation = (message: string) =>
@@ -110,10 +113,16 @@ function bedrockBodyProblem(body: Record<string, unknown>): GatewayError | undef
     if (!Array.isArray(betas) || betas.some((beta) => typeof beta !== 'string')) {
       return malformed('#/anthropic_beta: expected type: JSONArray of strings');
     }
-    const support = BETA_SUPPORT.bedrock;
-    if (betas.some((beta) => support.rejected.includes(beta) || !support.accepted.includes(beta))) {
-      return validation('invalid beta flag');
-    }
+    return betaProblem(betas);
+  }
+  return undefined;
+}
+
+/** Bedrock's answer to a beta it does not take. */
+function betaProblem(betas: readonly string[]): GatewayError | undefined {
+  const support = BETA_SUPPORT.bedrock;
+  if (betas.some((beta) => support.rejected.includes(beta) || !support.accepted.includes(beta))) {
+    return validation('invalid beta flag');
   }
   return undefined;
 }
@@ -136,7 +145,7 @@ function legacyVersionProblem(
   );
 }
 
-/** Bedrock runtime: InvokeModel, InvokeModelWithResponseStream and CountTokens. */
+/** Bedrock runtime: InvokeModel, InvokeModelWithResponseStream, Converse, ConverseStream and CountTokens. */
 export function mountBedrockRuntimeRoutes(
   app: Hono<EmulatorEnv>,
   state: EmulatorState,
@@ -192,6 +201,18 @@ export function mountBedrockRuntimeRoutes(
 
     if (operation === 'count_tokens')
       return countTokens(context, state, parsed.value, { modelId, region, journal, fail });
+    if (match[2] === 'converse' || match[2] === 'converse-stream') {
+      return answerConverse(context, state, parsed.value, {
+        modelId,
+        region,
+        model: found.model,
+        stream: match[2] === 'converse-stream',
+        journal,
+        fail,
+        betaProblem,
+        validation,
+      });
+    }
 
     const body = parsed.value;
     const problem = bedrockBodyProblem(body) ?? legacyVersionProblem(body, found.model);
@@ -237,8 +258,11 @@ async function countTokens(
     clientConnection(context),
   );
   if (early) return early;
-  const input = request['input'] as { invokeModel?: { body?: unknown } } | undefined;
+  const input = request['input'] as { invokeModel?: { body?: unknown }; converse?: unknown } | undefined;
   const encoded = input?.invokeModel?.body;
+  if (input?.converse !== undefined && encoded === undefined) {
+    return countConverseTokens(context, input.converse, call);
+  }
   if (typeof encoded !== 'string') {
     return call.fail(
       validation(
@@ -255,6 +279,29 @@ async function countTokens(
   if (shape) return call.fail(validation(shape));
   call.journal.status = 200;
   return context.json({ inputTokens: countInputTokens(decoded.value).total });
+}
+
+/** CountTokens' `converse` input: counted as the Messages body it translates to. */
+function countConverseTokens(
+  context: EmulatorContext,
+  converse: unknown,
+  call: { modelId: string; journal: JournalEntry; fail: (error: GatewayError) => Response },
+): Response {
+  let body: Record<string, unknown>;
+  try {
+    if (!converse || typeof converse !== 'object' || Array.isArray(converse)) {
+      throw validation('input.converse must be an object holding messages.');
+    }
+    body = converseToMessages(converse as Record<string, unknown>, {
+      modelId: call.modelId,
+      defaultMaxTokens: 1,
+    }).body;
+  } catch (error) {
+    return call.fail(validation(GatewayError.from(error).message));
+  }
+  call.journal.body = body;
+  call.journal.status = 200;
+  return context.json({ inputTokens: countInputTokens(body).total });
 }
 
 /** The request as the client signed it: the raw path and query, not the URL parser's version. */

@@ -5,6 +5,7 @@ import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
 import type { Exchange } from '../exchange.js';
 import { checkBetaNames, checkMessagesShape, checkModelName, parseJsonBody } from './body.js';
+import { converseCountTokensBody } from './converse.js';
 
 const RUNTIME_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
 
@@ -34,14 +35,18 @@ export function readBedrockCall(
   let body = parseJsonBody(rawBody);
   const operation = target.operation === 'count-tokens' ? 'count_tokens' : 'messages';
   if (operation === 'count_tokens') {
-    const encoded = (body['input'] as { invokeModel?: { body?: unknown } } | undefined)?.invokeModel?.body;
-    if (typeof encoded !== 'string') {
+    const input = body['input'] as { invokeModel?: { body?: unknown }; converse?: unknown } | undefined;
+    const encoded = input?.invokeModel?.body;
+    if (input?.converse !== undefined && encoded === undefined) {
+      body = converseCountTokensBody(input.converse, target.modelId);
+    } else if (typeof encoded !== 'string') {
       throw GatewayError.fromCode('INVALID_REQUEST', {
         reason:
-          'CountTokens needs {"input": {"invokeModel": {"body": "<base64 of the InvokeModel JSON body>"}}}',
+          'CountTokens needs {"input": {"invokeModel": {"body": "<base64 of the InvokeModel JSON body>"}}} or {"input": {"converse": {"messages": […]}}}',
       });
+    } else {
+      body = parseJsonBody(Buffer.from(encoded, 'base64'));
     }
-    body = parseJsonBody(Buffer.from(encoded, 'base64'));
   }
   checkMessagesShape(body, operation);
   const version = body['anthropic_version'];

@@ -46,6 +46,7 @@ export function fullRequest(overrides: Partial<RequestRecord> = {}): RequestReco
     clientAddress: '10.0.0.7',
     userAgent: 'claude-cli/2.1.197 (external, cli)',
     clientDisconnected: false,
+    requestMetadata: { team: 'search', 'ticket id': 'ABC-123' },
     ...overrides,
   };
 }
