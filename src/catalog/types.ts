@@ -130,6 +130,12 @@ export interface ModelEntry {
   retires?: string;
   /** Where a cloud sets its own dates. */
   platformLifecycle: Partial<Record<Platform, LifecycleDates>>;
+  /**
+   * API versions the model takes on a platform, where they differ from the
+   * platform's own list (Bedrock's legacy models refuse 2026-10-21). The first
+   * is the one a client's refused version is replaced by.
+   */
+  apiVersions?: Partial<Record<Platform, string[]>>;
   /** The model to move to once this one is deprecated (a catalog name). */
   replacement?: string;
   /** Where the facts come from (URLs, or `claude-gateway.yaml` for configured rows). */
