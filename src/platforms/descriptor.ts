@@ -64,7 +64,6 @@ export interface PlatformCallContext {
   engine: Engine;
   platforms: PlatformsConfig;
   defaults: Required<TargetDefaults>;
-  now: () => Date;
 }
 
 /** One model as a platform lists it (see `claude.models.list()`). */
