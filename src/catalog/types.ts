@@ -22,14 +22,6 @@ export const PLATFORMS: readonly Platform[] = [
   'foundry',
 ];
 
-/** The platforms whose targets name a Bedrock scope or region (`bedrock/eu@eu-west-1`, `bedrock-messages/global`). */
-export type BedrockPlatform = 'bedrock' | 'bedrock-messages';
-
-/** Whether a platform is one of Bedrock's two integrations. */
-export function isBedrockPlatform(platform: Platform): platform is BedrockPlatform {
-  return platform === 'bedrock' || platform === 'bedrock-messages';
-}
-
 /**
  * A Bedrock cross-region inference profile scope (the prefix of the model id),
  * or `in-region` for the base model id called without a profile.

@@ -79,6 +79,32 @@ export interface PlatformListItem {
   source: 'platform' | 'catalog';
 }
 
+/** What a platform's catalog view is drawn from (`claude-gateway models --platform P`). */
+export interface CatalogViewInput {
+  models: readonly ModelEntry[];
+  /** `--region`: an AWS region or a Vertex location. */
+  region: string | undefined;
+  /** The ISO day lifecycle dates are judged by. */
+  today: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A table of the catalog as one platform sees it, its JSON form, and notes under it. */
+export interface CatalogView {
+  headers: string[];
+  rows: string[][];
+  json: unknown[];
+  notes: string[];
+}
+
+/** One line of `doctor`'s report on where a platform's calls go (region, project, endpoint). */
+export interface LocationLine {
+  mark: '✓' | '!' | '✗';
+  label: string;
+  text: string;
+  fix?: string;
+}
+
 /**
  * Every fact about one upstream platform, in one object. The rest of the code
  * asks the descriptor (through `descriptorOf`) instead of branching on the
@@ -118,4 +144,11 @@ export interface PlatformDescriptor {
   listModels(context: PlatformCallContext): Promise<PlatformListItem[]>;
   /** Checks the credentials with a real call; resolves to who they act as, throws the platform's error. */
   verify(context: PlatformCallContext): Promise<string>;
+  /** The catalog as this platform sees it: its ids (and scopes, locations), prices and lifecycle. */
+  catalogView(input: CatalogViewInput): Promise<CatalogView>;
+  /** Where the calls go, as the configuration and environment say (for `doctor`); never throws. */
+  location(
+    settings: PlatformsConfig,
+    env: Readonly<Record<string, string | undefined>>,
+  ): Promise<LocationLine>;
 }

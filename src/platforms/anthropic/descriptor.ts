@@ -1,3 +1,4 @@
+import { ENDPOINTS } from '../../catalog/platforms.js';
 import { CLIENT_BETAS, FIRST_PARTY_ONLY_BETAS, SHARED_BETAS } from '../beta-support.js';
 import type { PlatformDescriptor } from '../descriptor.js';
 import { singleEndpointTargetRules } from '../single-endpoint-targets.js';
@@ -29,4 +30,10 @@ export const anthropicDescriptor: PlatformDescriptor = {
   listModels: async (context) =>
     (await import('./anthropic-platform-calls.js')).listAnthropicPlatform(context),
   verify: async (context) => (await import('./anthropic-platform-calls.js')).verifyAnthropicPlatform(context),
+  location: async (settings) => ({
+    mark: '✓',
+    label: 'endpoint',
+    text: settings.anthropic?.baseUrl ?? ENDPOINTS.anthropic,
+  }),
+  catalogView: async (input) => (await import('./anthropic-catalog-view.js')).anthropicCatalogView(input),
 };

@@ -41,4 +41,8 @@ export const bedrockMessagesDescriptor: PlatformDescriptor = {
   // The same credentials as InvokeModel: the same check.
   verify: async (context) =>
     (await import('../bedrock/bedrock-platform-calls.js')).verifyBedrockPlatform(context),
+  location: async (settings, env) =>
+    (await import('../bedrock/bedrock-location.js')).bedrockLocation(settings, env),
+  catalogView: async (input) =>
+    (await import('../catalog-view.js')).catalogIdView(bedrockMessagesDescriptor, input),
 };

@@ -40,4 +40,6 @@ export const bedrockDescriptor: PlatformDescriptor = {
   fixHint: (error, context) => bedrockHint(error, context.region ?? 'the region'),
   listModels: async (context) => (await import('./bedrock-platform-calls.js')).listBedrockPlatform(context),
   verify: async (context) => (await import('./bedrock-platform-calls.js')).verifyBedrockPlatform(context),
+  location: async (settings, env) => (await import('./bedrock-location.js')).bedrockLocation(settings, env),
+  catalogView: async (input) => (await import('./bedrock-catalog-view.js')).bedrockCatalogView(input),
 };

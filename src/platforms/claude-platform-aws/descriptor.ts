@@ -39,4 +39,8 @@ export const claudePlatformAwsDescriptor: PlatformDescriptor = {
     (await import('../catalog-listing.js')).listFromCatalog(claudePlatformAwsDescriptor),
   verify: async (context) =>
     (await import('./claude-platform-aws-platform-calls.js')).verifyClaudePlatformAwsPlatform(context),
+  location: async (settings, env) =>
+    (await import('./claude-platform-aws-location.js')).claudePlatformAwsLocation(settings, env),
+  catalogView: async (input) =>
+    (await import('../catalog-view.js')).catalogIdView(claudePlatformAwsDescriptor, input),
 };

@@ -34,4 +34,6 @@ export const foundryDescriptor: PlatformDescriptor = {
     ),
   listModels: async () => (await import('../catalog-listing.js')).listFromCatalog(foundryDescriptor),
   verify: async (context) => (await import('./foundry-platform-calls.js')).verifyFoundryPlatform(context),
+  location: async (settings) => (await import('./foundry-location.js')).foundryLocation(settings),
+  catalogView: async (input) => (await import('./foundry-catalog-view.js')).foundryCatalogView(input),
 };

@@ -31,4 +31,6 @@ export const vertexDescriptor: PlatformDescriptor = {
   fixHint: (error, context) => vertexHint(error, context),
   listModels: async () => (await import('./vertex-platform-calls.js')).listVertexPlatform(),
   verify: async (context) => (await import('./vertex-platform-calls.js')).verifyVertexPlatform(context),
+  location: async (settings, env) => (await import('./vertex-location.js')).vertexLocation(settings, env),
+  catalogView: async (input) => (await import('./vertex-catalog-view.js')).vertexCatalogView(input),
 };
