@@ -130,7 +130,7 @@ describe('models --live', () => {
   let folder: { path: string; remove: () => void };
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
+    emulator = await startEmulator({ port: 0, serveRetired: true });
     folder = temporaryFolder();
   });
   afterAll(async () => {

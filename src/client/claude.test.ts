@@ -54,7 +54,7 @@ async function caught(promise: Promise<unknown>): Promise<ClaudeError> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
   platforms = emulatedPlatforms(emulator);
 });
 afterAll(async () => {
@@ -126,11 +126,11 @@ describe('messages.countTokens', () => {
   it.each<Platform>(['anthropic', 'bedrock', 'vertex'])('counts through %s', async (platform) => {
     const client = claude({ platform });
     const short = await client.messages.countTokens({
-      model: 'claude-sonnet-4-6',
+      model: 'claude-sonnet-4-5',
       messages: [{ role: 'user', content: 'count' }],
     });
     const long = await client.messages.countTokens({
-      model: 'claude-sonnet-4-6',
+      model: 'claude-sonnet-4-5',
       messages: [{ role: 'user', content: 'count these words, and a good many more of them, please' }],
     });
     expect(short.input_tokens).toBeGreaterThan(0);
@@ -250,8 +250,7 @@ describe('PDF documents and the 1M-context beta on Sonnet 4.5', () => {
 
 describe('deprecated models', () => {
   it('warns once per model with the retirement date, through the injected logger', async () => {
-    // Bedrock still serves it (its own dates); the Anthropic API no longer does.
-    const client = claude({ platform: 'bedrock' });
+    const client = claude({ platform: 'anthropic' });
     await client.messages.create(body('one', { model: 'claude-sonnet-4-5-latest' }));
     await client.messages.create(body('two', { model: 'claude-sonnet-4-5' }));
     await client.messages.create(body('current'));

@@ -12,7 +12,7 @@ let emulator: RunningEmulator;
 let engine: Engine;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
   engine = createEngine(emulatedPlatforms(emulator), { retry: { baseDelayMs: 1, maxDelayMs: 5 } });
 });
 afterAll(async () => {
@@ -67,7 +67,7 @@ describe('the engine against every emulated platform', () => {
   it.each(['anthropic', 'bedrock/global', 'bedrock/us', 'vertex/global', 'vertex/europe-west1', 'foundry'])(
     'answers through %s and keeps unknown fields',
     async (spec) => {
-      const outcome = await engine.messages(call(`through ${spec}`), targets('claude-sonnet-4-6', [spec]));
+      const outcome = await engine.messages(call(`through ${spec}`), targets('claude-sonnet-4-5', [spec]));
       expect(outcome.ok).toBe(true);
       if (!outcome.ok || outcome.kind !== 'message') throw new Error('no message');
       expect(JSON.stringify(outcome.message.content)).toContain(`through ${spec}`);
@@ -91,7 +91,7 @@ describe('the engine against every emulated platform', () => {
   );
 
   it.each(['anthropic', 'bedrock/global', 'vertex/global'])('counts tokens through %s', async (spec) => {
-    const outcome = await engine.countTokens(call('count these words'), targets('claude-sonnet-4-6', [spec]));
+    const outcome = await engine.countTokens(call('count these words'), targets('claude-sonnet-4-5', [spec]));
     expect(outcome.ok && outcome.inputTokens).toBeGreaterThan(5);
   });
 });
@@ -101,7 +101,7 @@ describe('retries and failover', () => {
     emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 429, count: 0 });
     const outcome = await engine.messages(
       call('fail over'),
-      targets('claude-sonnet-4-6', ['bedrock/global', 'vertex/global']),
+      targets('claude-sonnet-4-5', ['bedrock/global', 'vertex/global']),
     );
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
@@ -119,7 +119,7 @@ describe('retries and failover', () => {
     emulator.state.faults.add({ kind: 'http', platform: 'anthropic', status: 529, count: 1 });
     const outcome = await engine.messages(
       call('retry'),
-      targets('claude-sonnet-4-6', ['anthropic', 'vertex/global']),
+      targets('claude-sonnet-4-5', ['anthropic', 'vertex/global']),
     );
     expect(outcome.ok && outcome.target.platform).toBe('anthropic');
     expect(outcome.attempts.map((attempt) => attempt.outcome)).toEqual(['retried', 'success']);
@@ -129,7 +129,7 @@ describe('retries and failover', () => {
     emulator.state.faults.add({ kind: 'reset-before-headers', platform: 'bedrock', count: 0 });
     const first = await engine.messages(
       call('reset', { stream: true }),
-      targets('claude-sonnet-4-6', ['bedrock/global', 'anthropic']),
+      targets('claude-sonnet-4-5', ['bedrock/global', 'anthropic']),
     );
     expect(first.ok && first.target.platform).toBe('anthropic');
     emulator.state.faults.clear();
@@ -142,7 +142,7 @@ describe('retries and failover', () => {
     });
     const second = await engine.messages(
       call('error first', { stream: true }),
-      targets('claude-sonnet-4-6', ['vertex/global', 'anthropic']),
+      targets('claude-sonnet-4-5', ['vertex/global', 'anthropic']),
     );
     expect(second.ok && second.target.platform).toBe('anthropic');
   });
@@ -157,7 +157,7 @@ describe('retries and failover', () => {
     });
     const outcome = await engine.messages(
       call('mid-stream', { stream: true }),
-      targets('claude-sonnet-4-6', ['bedrock/global', 'anthropic']),
+      targets('claude-sonnet-4-5', ['bedrock/global', 'anthropic']),
     );
     const { events, errors } = await collect(outcome);
     expect(events).toEqual(['message_start', 'content_block_start']);
@@ -167,7 +167,7 @@ describe('retries and failover', () => {
   it('turns a reset mid-stream into a final error item, never a silent end', async () => {
     emulator.state.faults.add({ kind: 'reset-mid-stream', platform: 'anthropic', afterEvents: 3 });
     const { events, errors } = await collect(
-      await engine.messages(call('cut', { stream: true }), targets('claude-sonnet-4-6', ['anthropic'])),
+      await engine.messages(call('cut', { stream: true }), targets('claude-sonnet-4-5', ['anthropic'])),
     );
     expect(events.length).toBeGreaterThanOrEqual(1);
     expect(events).not.toContain('message_stop');
@@ -178,7 +178,7 @@ describe('retries and failover', () => {
   it('does not retry or fail over a bad request', async () => {
     const outcome = await engine.messages(
       { body: { messages: [{ role: 'user', content: 'no max_tokens' }] }, stream: false, betas: [] },
-      targets('claude-sonnet-4-6', ['anthropic', 'vertex/global']),
+      targets('claude-sonnet-4-5', ['anthropic', 'vertex/global']),
     );
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
@@ -194,7 +194,7 @@ describe('betas', () => {
     const betas = ['brand-new-beta-2030-01-01', 'context-1m-2025-08-07'];
     const first = await engine.messages(
       call('beta', { betas }),
-      targets('claude-sonnet-4-6', ['vertex/global']),
+      targets('claude-sonnet-4-5', ['vertex/global']),
     );
     expect(first.ok).toBe(true);
     expect(first.attempts.map((attempt) => attempt.outcome)).toEqual(['retried', 'success']);
@@ -202,7 +202,7 @@ describe('betas', () => {
     if (first.ok) expect(first.changes).toContain('dropped-beta:brand-new-beta-2030-01-01');
     const second = await engine.messages(
       call('beta again', { betas }),
-      targets('claude-sonnet-4-6', ['vertex/global']),
+      targets('claude-sonnet-4-5', ['vertex/global']),
     );
     expect(second.attempts).toHaveLength(1);
     const sent = emulator.state.journal.list({ platform: 'vertex' }).at(-1);
@@ -217,7 +217,7 @@ describe('betas', () => {
     };
     const outcome = await engine.messages(
       { body, stream: false, betas: [] },
-      targets('claude-sonnet-4-6', ['bedrock/global']),
+      targets('claude-sonnet-4-5', ['bedrock/global']),
     );
     expect(outcome.ok).toBe(true);
     const sent = emulator.state.journal.list({ platform: 'bedrock' }).at(-1)?.body as Record<string, unknown>;
@@ -229,7 +229,7 @@ describe('betas', () => {
 describe('session stickiness', () => {
   it('remembers the target that served a session', async () => {
     emulator.state.faults.add({ kind: 'http', platform: 'bedrock', status: 503, count: 0 });
-    const plan = targets('claude-sonnet-4-6', ['bedrock/global', 'vertex/global']);
+    const plan = targets('claude-sonnet-4-5', ['bedrock/global', 'vertex/global']);
     const outcome = await engine.messages(call('sticky'), plan, { session: 'session-1' });
     expect(outcome.ok && outcome.target.platform).toBe('vertex');
     expect(await engine.stickyTarget('session-1')).toBe('vertex/global');

@@ -17,6 +17,7 @@ const gateway = useTestGateway({
       { models: ['claude-3-5-haiku'], targets: ['anthropic'] },
     ],
   },
+  emulator: { serveRetired: false },
 });
 
 const client = () => new Anthropic({ baseURL: gateway().url, apiKey: 'unused', maxRetries: 0 });

@@ -95,7 +95,10 @@ export function mountAnthropicRoutes(
     const found = findFirstPartyModel(state, modelName);
     // Anthropic-operated: a model past Anthropic's retirement date answers as an unknown one.
     const retired =
-      found !== undefined && found !== 'extra' && isRetired(found, state.options.clock(), platform);
+      !state.options.serveRetired &&
+      found !== undefined &&
+      found !== 'extra' &&
+      isRetired(found, state.options.clock(), platform);
     if (!found || retired) {
       return fail(
         GatewayError.fromAnthropic({

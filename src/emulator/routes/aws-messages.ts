@@ -304,7 +304,10 @@ export function mountAwsMessagesRoutes(
     } else {
       const known = resolveModel(modelName).model;
       // Anthropic-operated: a model past Anthropic's retirement date is gone, as on the first party.
-      const retired = known !== undefined && isRetired(known, state.options.clock(), platform);
+      const retired =
+        !state.options.serveRetired &&
+        known !== undefined &&
+        isRetired(known, state.options.clock(), platform);
       if ((!known && !isExtraModel(state.options.extraModels, modelName)) || retired) {
         return fail(
           GatewayError.fromAnthropic({
