@@ -33,7 +33,7 @@ export class Catalog {
   /** Resolves any name a client may send (see resolveModel). */
   resolve(requested: string): ResolvedModel {
     const resolved = resolveIn(this.#index, requested);
-    if (resolved.onlyOn === 'bedrock' && !resolved.model && this.#applicationProfiles.size > 0) {
+    if (resolved.onlyOn !== undefined && !resolved.model && this.#applicationProfiles.size > 0) {
       // An application inference profile is sent as its ARN, but priced and described as its model.
       const name = this.#applicationProfiles.get(requested.trim().toLowerCase());
       const model = name ? this.#index.get(name.toLowerCase()) : undefined;

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { ModelPatch } from './catalog.js';
 import { deriveIds } from './resolve.js';
-import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type TokenPrices } from './types.js';
+import {
+  BEDROCK_SCOPES,
+  type BedrockScope,
+  type ModelEntry,
+  PLATFORMS,
+  type Platform,
+  type TokenPrices,
+} from './types.js';
 
 /*
  * The configuration's `models:` list: an operator adds a model or corrects one
@@ -51,6 +58,10 @@ export const configuredModelSchema = z
     deprecated: isoDay.optional(),
     retires: isoDay.optional(),
     replacement: name.optional(),
+    /** API versions per platform where the model's differ from the platform's (`{ vertex: ['2026-10-21'] }`). */
+    apiVersions: z
+      .partialRecord(z.enum(PLATFORMS as [Platform, ...Platform[]]), z.array(z.string().min(1)).min(1))
+      .optional(),
   })
   .strict();
 
@@ -125,6 +136,7 @@ export function patchOf(row: ConfiguredModel): ModelPatch {
     if (row.deprecated) entry.deprecated = row.deprecated;
     if (row.retires) entry.retires = row.retires;
     if (row.replacement) entry.replacement = row.replacement;
+    if (row.apiVersions) entry.apiVersions = { ...base?.apiVersions, ...row.apiVersions };
     const offered = new Set(entry.offeredBy);
     if (entry.bedrock) offered.add('bedrock');
     if (entry.bedrock && entry.bedrock.integration !== 'invoke') offered.add('bedrock-messages');

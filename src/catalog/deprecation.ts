@@ -1,20 +1,18 @@
 import { isoDay } from '../clock.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import type { LifecycleDates, ModelEntry, Platform } from './types.js';
-
-/** Clouds that set their own lifecycle: Anthropic's dates do not retire a model there. */
-const OWN_LIFECYCLE: readonly Platform[] = ['bedrock', 'bedrock-messages', 'vertex'];
 
 /**
  * A model's lifecycle dates on a platform: the cloud's own where the data has
- * them; on Bedrock and Vertex without them, none (they set their own, and the
- * data does not know it); else the Anthropic-operated ones.
+ * them (the platform's descriptor says whose dates it follows: Bedrock's
+ * Messages integration keeps Bedrock's); on a platform that sets its own
+ * (Bedrock, Vertex) without them, none; else the Anthropic-operated ones.
  */
 export function lifecycleOn(model: ModelEntry, platform?: Platform): LifecycleDates {
-  // Bedrock's Messages integration keeps Bedrock's dates; Claude Platform on AWS follows Anthropic's.
-  const datesOf = platform === 'bedrock-messages' ? 'bedrock' : platform;
-  const own = datesOf ? model.platformLifecycle[datesOf] : undefined;
+  const rule = platform ? descriptorOf(platform).lifecycle : undefined;
+  const own = rule ? model.platformLifecycle[rule.datesOf] : undefined;
   if (own && (own.deprecated || own.retires)) return own;
-  if (platform && OWN_LIFECYCLE.includes(platform)) return {};
+  if (rule && !rule.anthropicDates) return {};
   return anthropicLifecycle(model);
 }
 

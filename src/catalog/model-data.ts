@@ -4,6 +4,7 @@ import {
   type BedrockScope,
   type ModelEntry,
   type ModelOrigin,
+  PLATFORMS,
   type Platform,
   type TokenPrices,
 } from './types.js';
@@ -82,6 +83,10 @@ export const modelDataSchema = z
       .strict()
       .default({}),
     replacement: modelName.optional(),
+    /** API versions per platform where the model's differ from the platform's (first: the one written). */
+    apiVersions: z
+      .partialRecord(z.enum(PLATFORMS as [Platform, ...Platform[]]), z.array(z.string().min(1)).min(1))
+      .optional(),
     sources: z.array(z.string().min(1)).min(1),
     unconfirmed: z.array(z.string()).default([]),
   })
@@ -165,6 +170,7 @@ export function modelEntryOf(data: z.output<typeof modelDataSchema>, origin: Mod
   if (data.lifecycle.deprecated) entry.deprecated = data.lifecycle.deprecated;
   if (data.lifecycle.retires) entry.retires = data.lifecycle.retires;
   if (data.replacement) entry.replacement = data.replacement;
+  if (data.apiVersions) entry.apiVersions = data.apiVersions;
   return entry;
 }
 

@@ -1,3 +1,4 @@
+import { descriptorOf } from '../platforms/descriptors.js';
 import type { ModelEntry, Target, TokenPrices } from './types.js';
 
 /** Token counts as the platforms report them (Anthropic usage field names). */
@@ -16,16 +17,12 @@ export interface TokenUsage {
 export const REGIONAL_PREMIUM = 1.1;
 
 /**
- * Whether a target is a regional endpoint in the pricing sense: a Bedrock
- * geographic profile or in-region id (anything but `global.`), or a Vertex
- * location other than `global`.
+ * Whether a target is a regional endpoint in the pricing sense (its platform's
+ * descriptor says): a Bedrock geographic profile or in-region id (anything but
+ * `global.`), or a Vertex location other than `global`.
  */
 export function isRegionalTarget(target: Target): boolean {
-  // Both Bedrock integrations: the global endpoint has no premium, regional ones +10%.
-  if (target.platform === 'bedrock' || target.platform === 'bedrock-messages')
-    return target.scope !== 'global';
-  if (target.platform === 'vertex') return target.region !== undefined && target.region !== 'global';
-  return false;
+  return descriptorOf(target.platform).regionalPremium(target);
 }
 
 /** A request's cost, and whether a price it used is not confirmed (then it is an estimate). */

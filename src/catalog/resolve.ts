@@ -1,4 +1,5 @@
-import { PLATFORM_NAMES } from '../wire/errors/platform-names.js';
+import { descriptorOf } from '../platforms/descriptors.js';
+import { CatalogError } from './catalog-error.js';
 import { defaultCatalog } from './default-catalog.js';
 import { BEDROCK_SCOPES, type BedrockScope, type ModelEntry, type Platform, type Target } from './types.js';
 
@@ -24,17 +25,8 @@ export interface ResolvedModel {
   context1m?: boolean;
 }
 
-/** A catalog lookup that cannot be answered, e.g. a scope the model lacks. */
-export class CatalogError extends Error {
-  override name = 'CatalogError';
-  constructor(
-    message: string,
-    readonly code: 'SCOPE_NOT_AVAILABLE' | 'PLATFORM_NOT_AVAILABLE',
-    readonly available: readonly string[] = [],
-  ) {
-    super(message);
-  }
-}
+export { bedrockModelId } from '../platforms/bedrock/bedrock-model-id.js';
+export { CatalogError } from './catalog-error.js';
 
 /**
  * Every name of a model, as the index keys it: canonical name, ids on each
@@ -184,46 +176,6 @@ export function deriveIds(name: string): ResolvedModel['ids'] {
 }
 
 /**
- * The Bedrock model id for a scope: `us.anthropic.claude-…`, or the base id
- * when no scope is given. On the Messages integration the model's Messages id
- * is used where it differs (Haiku 4.5), with the same scope prefix as
- * InvokeModel's inference profiles. Asking for a scope the model lacks throws a
- * CatalogError that lists the scopes that exist.
- *
- * @example
- * bedrockModelId(resolveModel('claude-opus-4-1'), 'us') // 'us.anthropic.claude-opus-4-1-20250805-v1:0'
- * bedrockModelId(resolveModel('claude-opus-4-1'), 'eu') // throws: … scopes that exist: us
- */
-export function bedrockModelId(
-  resolved: ResolvedModel,
-  scope: BedrockScope | undefined,
-  integration: 'invoke' | 'messages' = 'invoke',
-): string {
-  const messagesId = integration === 'messages' ? resolved.model?.bedrock?.messagesId : undefined;
-  const base = messagesId ?? resolved.ids.bedrockBase;
-  if (resolved.onlyOn === 'bedrock') return resolved.requested;
-  const model = resolved.model;
-  if (model?.bedrock?.profileOnly && !scope) {
-    throw new CatalogError(
-      `${model.displayName} is offered on Amazon Bedrock only through inference profiles; ` +
-        `use one of: ${model.bedrock.scopes.join(', ')}`,
-      'SCOPE_NOT_AVAILABLE',
-      model.bedrock.scopes,
-    );
-  }
-  if (!scope) return base;
-  if (model?.bedrock && !model.bedrock.scopes.includes(scope)) {
-    throw new CatalogError(
-      `${model.displayName} has no \`${scope}\` inference profile on Amazon Bedrock; ` +
-        `scopes that exist: ${model.bedrock.scopes.join(', ') || 'none (use the base model id)'}`,
-      'SCOPE_NOT_AVAILABLE',
-      model.bedrock.scopes,
-    );
-  }
-  return `${scope}.${base}`;
-}
-
-/**
  * The upstream model id for one target.
  *
  * @example
@@ -240,27 +192,13 @@ export function modelIdForTarget(resolved: ResolvedModel, target: Target): strin
   const model = resolved.model;
   if (model && !model.offeredBy.includes(target.platform)) {
     throw new CatalogError(
-      `${model.displayName} is not offered on ${PLATFORM_NAMES[target.platform]}; ` +
-        `it is on: ${model.offeredBy.map((platform) => PLATFORM_NAMES[platform]).join(', ') || 'no platform'}`,
+      `${model.displayName} is not offered on ${descriptorOf(target.platform).displayName}; ` +
+        `it is on: ${model.offeredBy.map((platform) => descriptorOf(platform).displayName).join(', ') || 'no platform'}`,
       'PLATFORM_NOT_AVAILABLE',
       model.offeredBy,
     );
   }
-  switch (target.platform) {
-    case 'bedrock':
-      return bedrockModelId(resolved, target.scope);
-    case 'bedrock-messages':
-      return bedrockModelId(resolved, target.scope, 'messages');
-    case 'claude-platform-aws':
-      // The first-party ids (https://docs.aws.amazon.com/claude-platform/latest/userguide/models.html).
-      return resolved.model?.claudePlatformAwsId ?? resolved.ids.anthropic;
-    case 'vertex':
-      return resolved.ids.vertex;
-    case 'foundry':
-      return resolved.ids.foundry;
-    case 'anthropic':
-      return resolved.ids.anthropic;
-  }
+  return descriptorOf(target.platform).modelId(resolved, target);
 }
 
 /** Every model in the default catalog, newest first within each family as listed. */

@@ -22,14 +22,6 @@ export const PLATFORMS: readonly Platform[] = [
   'foundry',
 ];
 
-/** The platforms whose targets name a Bedrock scope or region (`bedrock/eu@eu-west-1`, `bedrock-messages/global`). */
-export type BedrockPlatform = 'bedrock' | 'bedrock-messages';
-
-/** Whether a platform is one of Bedrock's two integrations. */
-export function isBedrockPlatform(platform: Platform): platform is BedrockPlatform {
-  return platform === 'bedrock' || platform === 'bedrock-messages';
-}
-
 /**
  * A Bedrock cross-region inference profile scope (the prefix of the model id),
  * or `in-region` for the base model id called without a profile.
@@ -130,6 +122,12 @@ export interface ModelEntry {
   retires?: string;
   /** Where a cloud sets its own dates. */
   platformLifecycle: Partial<Record<Platform, LifecycleDates>>;
+  /**
+   * API versions the model takes on a platform, where they differ from the
+   * platform's own list (Bedrock's legacy models refuse 2026-10-21). The first
+   * is the one a client's refused version is replaced by.
+   */
+  apiVersions?: Partial<Record<Platform, string[]>>;
   /** The model to move to once this one is deprecated (a catalog name). */
   replacement?: string;
   /** Where the facts come from (URLs, or `claude-gateway.yaml` for configured rows). */

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { BEDROCK_REGIONS, ENDPOINTS, VERTEX_LOCATIONS } from '../catalog/platforms.js';
 import type { Platform } from '../catalog/types.js';
 import { Claude } from '../client/claude.js';
 import { ClaudeError } from '../client/claude-error.js';
@@ -7,8 +6,8 @@ import { fixHint } from '../client/fix-hint.js';
 import { PLATFORM_CONFIG_KEY, platformsWithSettings } from '../config/platform-settings.js';
 import type { PlatformsConfig, RouteConfig } from '../config/schema.js';
 import { targetKey } from '../engine/targets.js';
-import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
-import { foundryBaseUrl } from '../platforms/foundry/foundry-base-url.js';
+import type { LocationLine } from '../platforms/descriptor.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import { checkCredentials } from '../platforms/preflight.js';
 import { type CliPlatforms, cliPlatforms, type PlatformOrigin } from './cli-config.js';
 import type { CommandContext } from './command.js';
@@ -40,16 +39,7 @@ const ORIGIN: Record<PlatformOrigin, string> = {
   emulator: 'the emulator',
 };
 
-const CHECK_NAME: Record<Platform, string> = {
-  bedrock: 'AWS credentials (STS GetCallerIdentity)',
-  vertex: 'Google credentials (token and project)',
-  anthropic: 'Anthropic API key (GET /v1/models)',
-  foundry: 'Foundry credentials',
-  'bedrock-messages': 'AWS credentials (STS GetCallerIdentity)',
-  'claude-platform-aws': 'Claude Platform on AWS credentials and workspace',
-};
-
-type Mark = '✓' | '✗' | '!' | '-';
+type Mark = LocationLine['mark'] | '-';
 
 class Report {
   failures = 0;
@@ -71,69 +61,6 @@ function accessProbe(routes: readonly RouteConfig[], platform: Platform): { mode
     if (model) return { model, target };
   }
   return { model: DEFAULT_PROBE_MODEL };
-}
-
-function locationLine(
-  platform: Platform,
-  settings: PlatformsConfig,
-  context: CommandContext,
-  report: Report,
-): void {
-  const env = context.env;
-  if (platform === 'bedrock') {
-    const bedrock = settings.bedrock ?? {};
-    const region = resolveAwsRegion({
-      ...(bedrock.region ? { explicit: bedrock.region } : {}),
-      ...(bedrock.profile ? { profile: bedrock.profile } : {}),
-      env,
-    });
-    const from = region.source === 'explicit' ? 'platforms.bedrock.region' : region.source;
-    if (BEDROCK_REGIONS.includes(region.region)) {
-      report.line('✓', 'region', `${region.region} (from ${from})`);
-    } else {
-      report.line(
-        '!',
-        'region',
-        `${region.region} (from ${from}) is not a region the catalog knows Bedrock in`,
-        'check the spelling, or set platforms.bedrock.region / AWS_REGION to a Bedrock region such as us-east-1',
-      );
-    }
-    return;
-  }
-  if (platform === 'vertex') {
-    const vertex = settings.vertex ?? {};
-    const project = vertex.projectId ?? env['ANTHROPIC_VERTEX_PROJECT_ID'];
-    const location = vertex.region ?? env['CLOUD_ML_REGION'] ?? 'global';
-    const projectText = project ? `project ${project}` : 'project from the Google credentials';
-    if (VERTEX_LOCATIONS.includes(location)) {
-      report.line('✓', 'project and location', `${projectText}, location ${location}`);
-    } else {
-      report.line(
-        '!',
-        'project and location',
-        `${projectText}, location ${location} (not a location the catalog knows Claude in)`,
-        'use global (the most models), us, eu, or a region such as us-east5',
-      );
-    }
-    return;
-  }
-  if (platform === 'anthropic') {
-    report.line('✓', 'endpoint', settings.anthropic?.baseUrl ?? ENDPOINTS.anthropic);
-    return;
-  }
-  try {
-    const foundry = settings.foundry ?? {};
-    report.line(
-      '✓',
-      'endpoint',
-      foundryBaseUrl({
-        ...(foundry.resource ? { resource: foundry.resource } : {}),
-        ...(foundry.baseUrl ? { baseUrl: foundry.baseUrl } : {}),
-      }),
-    );
-  } catch (error) {
-    report.line('✗', 'endpoint', (error as Error).message);
-  }
 }
 
 async function checkModelAccess(
@@ -190,9 +117,10 @@ async function checkPlatform(
   const origin = setup.origins[platform];
   context.out(`${platform}${origin ? ` (${ORIGIN[origin]})` : ''}`);
   report.line(credentialsOk.ok ? '✓' : '✗', 'credentials', credentialsOk.detail);
-  locationLine(platform, setup.platforms, context, report);
+  const location = await descriptorOf(platform).location(setup.platforms, context.env);
+  report.line(location.mark, location.label, location.text, location.fix);
   const skip = (reason: string) => {
-    report.line('-', CHECK_NAME[platform], `skipped: ${reason}`);
+    report.line('-', descriptorOf(platform).credentialCheck, `skipped: ${reason}`);
     report.line('-', 'model access', `skipped: ${reason}`);
   };
   if (!credentialsOk.ok) {
@@ -219,11 +147,16 @@ async function checkPlatform(
   try {
     const [verified] = await claude.verify();
     if (!verified?.ok) {
-      report.line('✗', CHECK_NAME[platform], verified?.detail ?? 'no result', verified?.hint);
+      report.line(
+        '✗',
+        descriptorOf(platform).credentialCheck,
+        verified?.detail ?? 'no result',
+        verified?.hint,
+      );
       report.line('-', 'model access', 'skipped: fix the credentials first');
       return;
     }
-    report.line('✓', CHECK_NAME[platform], verified.detail);
+    report.line('✓', descriptorOf(platform).credentialCheck, verified.detail);
     await checkModelAccess(claude, platform, probe.model, setup.platforms, context, report);
     for (const warning of warnings) report.line('!', 'model', warning.replace(/^claude-gateway: /, ''));
   } finally {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { BedrockScope } from '../catalog/types.js';
 import { parseSince } from '../gateway/admin.js';
+import { findDescriptor } from '../platforms/descriptors.js';
 import { keyForFilter } from '../store/key-reference.js';
 import { StoreError } from '../store/store-error.js';
 import type { ActivityFilter, ApiKeyRecord, RequestRecord, Store } from '../store/types.js';
@@ -66,12 +68,13 @@ async function keyIdOf(store: Store, reference: string): Promise<string> {
 
 function targetOf(record: RequestRecord): string {
   if (!record.platform) return '-';
-  if (record.platform === 'bedrock') {
-    if (record.scope) return `bedrock/${record.scope}@${record.region ?? ''}`;
-    return `bedrock/${record.region ?? ''}`;
-  }
-  if (record.platform === 'vertex') return `vertex/${record.region ?? 'global'}`;
-  return record.platform;
+  const descriptor = findDescriptor(record.platform);
+  if (!descriptor) return record.platform;
+  return descriptor.targets.key({
+    platform: descriptor.name,
+    ...(record.region ? { region: record.region } : {}),
+    ...(record.scope ? { scope: record.scope as BedrockScope } : {}),
+  });
 }
 
 function row(record: RequestRecord): string[] {

@@ -109,7 +109,7 @@ describe('models (the catalog)', () => {
       ['--platform', 'azure'],
       '--platform must be one of anthropic, bedrock, bedrock-messages, claude-platform-aws, vertex, foundry; got "azure"',
     ],
-    [['--region', 'eu-west-1'], '--region goes with --platform bedrock or --platform vertex'],
+    [['--region', 'eu-west-1'], '--region goes with --platform bedrock, bedrock-messages, vertex'],
     [['--emulate'], '--emulate only makes sense with --live'],
     [['--wide'], "Unknown option '--wide'"],
   ])('refuses %j with one clear line', async (flags, expected) => {
@@ -130,7 +130,7 @@ describe('models --live', () => {
   let folder: { path: string; remove: () => void };
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
+    emulator = await startEmulator({ port: 0, serveRetired: true });
     folder = temporaryFolder();
   });
   afterAll(async () => {

@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
 import { configuredCatalog } from '../catalog/configured-catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
-import { lifecycleOn } from '../catalog/deprecation.js';
-import { BEDROCK_REGIONS, BEDROCK_SCOPE_SOURCE_REGIONS } from '../catalog/platforms.js';
-import { modelIdForTarget, resolveIn } from '../catalog/resolve.js';
-import { type BedrockScope, type ModelEntry, PLATFORMS, type Platform } from '../catalog/types.js';
+import { PLATFORMS, type Platform } from '../catalog/types.js';
 import { Claude } from '../client/claude.js';
 import type { ModelListItem } from '../client/models.js';
-import { bedrockTargetFor } from '../client/target-selection.js';
 import { isoDay, systemClock } from '../clock.js';
 import { platformSettings, platformsWithSettings } from '../config/platform-settings.js';
-import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
+import { anthropicDescriptor } from '../platforms/anthropic/descriptor.js';
+import { contextOf, deprecationOf, priceOf } from '../platforms/catalog-view.js';
+import type { CatalogView } from '../platforms/descriptor.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import { cliPlatforms, loadCliConfig } from './cli-config.js';
 import { CliError, type CommandContext } from './command.js';
 import { formatTable } from './table.js';
@@ -39,41 +38,6 @@ Examples:
   claude-gateway models --platform bedrock --region eu-west-1
   claude-gateway models --live --platform bedrock`;
 
-function formatTokens(count: number): string {
-  if (count >= 1_000_000 && count % 1_000_000 === 0) return `${count / 1_000_000}M`;
-  if (count >= 1_000 && count % 1_000 === 0) return `${count / 1_000}K`;
-  return String(count);
-}
-
-function contextOf(model: ModelEntry): string {
-  const base = formatTokens(model.contextWindow);
-  return model.extendedContext ? `${base} (${formatTokens(model.extendedContext.tokens)} beta)` : base;
-}
-
-function dollars(value: number): string {
-  return `$${Number(value.toFixed(4))}`;
-}
-
-function priceOf(model: ModelEntry): string {
-  return `${dollars(model.prices.input)} / ${dollars(model.prices.output)}`;
-}
-
-/** `retired 2026-02-19`, `deprecated, retires 2026-11-30`, or empty for a current model. */
-function deprecationOf(model: ModelEntry, today: string, platform?: Platform): string {
-  const { deprecated, retires: retiresOn } = lifecycleOn(model, platform);
-  if (retiresOn && retiresOn <= today) return `retired ${retiresOn}`;
-  const retires = retiresOn ? `retires ${retiresOn}` : '';
-  if (deprecated && deprecated <= today) return retires ? `deprecated, ${retires}` : 'deprecated';
-  if (deprecated) return `deprecated from ${deprecated}${retires ? `, ${retires}` : ''}`;
-  return retires;
-}
-
-function callableScopes(model: ModelEntry, region: string): BedrockScope[] {
-  return (model.bedrock?.scopes ?? []).filter(
-    (scope) => scope === 'global' || BEDROCK_SCOPE_SOURCE_REGIONS[scope].includes(region),
-  );
-}
-
 function parsePlatform(value: string | undefined): Platform | undefined {
   if (value === undefined) return undefined;
   if (!(PLATFORMS as readonly string[]).includes(value)) {
@@ -82,133 +46,14 @@ function parsePlatform(value: string | undefined): Platform | undefined {
   return value as Platform;
 }
 
-function catalogView(
+async function catalogView(
   platform: Platform | undefined,
   region: string | undefined,
   context: CommandContext,
-): { headers: string[]; rows: string[][]; json: unknown[]; notes: string[] } {
+): Promise<CatalogView> {
   const today = isoDay((context.clock ?? systemClock)());
   const models = (context.catalog ?? defaultCatalog()).list();
-  const common = (model: ModelEntry) => ({
-    name: model.name,
-    source: model.origin,
-    displayName: model.displayName,
-    contextWindow: model.contextWindow,
-    ...(model.extendedContext ? { extendedContext: model.extendedContext } : {}),
-    prices: model.prices,
-    ...(model.deprecated ? { deprecated: model.deprecated } : {}),
-    ...(model.retires ? { retires: model.retires } : {}),
-  });
-  if (platform === 'bedrock') {
-    const awsRegion = region ?? resolveAwsRegion({ env: context.env }).region;
-    const notes = [
-      `Bedrock in ${awsRegion}: the id to use is the global profile when the model has one, else the region's own scope, else the base id in-region.`,
-      'Regional (non-global) profiles cost 10% more for Claude Sonnet 4.5 and later.',
-    ];
-    if (!BEDROCK_REGIONS.includes(awsRegion)) {
-      notes.unshift(`${awsRegion} is not a region the catalog knows Bedrock in; check the spelling.`);
-    }
-    const rows: string[][] = [];
-    const json: unknown[] = [];
-    for (const model of models) {
-      if (!model.bedrock) continue;
-      const callable = callableScopes(model, awsRegion);
-      const resolved = resolveIn(new Map([[model.name.toLowerCase(), model]]), model.name);
-      let idToUse: string;
-      try {
-        idToUse = modelIdForTarget(resolved, bedrockTargetFor(resolved, awsRegion));
-      } catch {
-        idToUse = 'none from this region';
-      }
-      rows.push([
-        model.name,
-        model.bedrock.baseId,
-        model.bedrock.scopes.join(', ') + (model.bedrock.profileOnly ? ' (profiles only)' : ''),
-        callable.length > 0 ? callable.join(', ') : 'none: base id, if hosted here',
-        idToUse,
-        contextOf(model),
-        priceOf(model),
-        deprecationOf(model, today, 'bedrock'),
-      ]);
-      const baseId = model.bedrock.baseId;
-      json.push({
-        ...common(model),
-        region: awsRegion,
-        baseId,
-        scopes: model.bedrock.scopes,
-        profileOnly: model.bedrock.profileOnly,
-        callableScopes: callable,
-        profileIds: callable.map((scope) => `${scope}.${baseId}`),
-        idToUse,
-      });
-    }
-    return {
-      headers: [
-        'MODEL',
-        'BASE ID',
-        'SCOPES',
-        `CALLABLE FROM ${awsRegion}`,
-        'ID TO USE',
-        'CONTEXT',
-        '$/MTOK IN / OUT',
-        'DEPRECATION',
-      ],
-      rows,
-      json,
-      notes,
-    };
-  }
-  if (platform === 'vertex') {
-    const location = region ?? context.env['CLOUD_ML_REGION'] ?? 'global';
-    const regional = location !== 'global';
-    const offered = models.filter((model) => model.vertexId);
-    return {
-      headers: ['MODEL', 'VERTEX ID', 'CONTEXT', '$/MTOK IN / OUT', 'DEPRECATION'],
-      rows: offered.map((model) => [
-        model.name,
-        model.vertexId ?? '',
-        contextOf(model),
-        priceOf(model) + (regional && model.regionalPremium ? ' +10%' : ''),
-        deprecationOf(model, today, 'vertex'),
-      ]),
-      json: offered.map((model) => ({ ...common(model), location, vertexId: model.vertexId })),
-      notes: [
-        `Vertex AI location ${location}${regional ? ': regional endpoints cost 10% more for Claude Sonnet 4.5 and later' : ''}.`,
-      ],
-    };
-  }
-  if (platform === 'anthropic') {
-    const offered = models.filter((model) => model.offeredBy.includes('anthropic'));
-    return {
-      headers: ['MODEL', 'ID', 'ALIASES', 'CONTEXT', 'MAX OUTPUT', '$/MTOK IN / OUT', 'DEPRECATION'],
-      rows: offered.map((model) => [
-        model.name,
-        model.anthropicId,
-        model.aliases.join(', '),
-        contextOf(model),
-        formatTokens(model.maxOutputTokens),
-        priceOf(model),
-        deprecationOf(model, today, 'anthropic'),
-      ]),
-      json: offered.map((model) => ({ ...common(model), id: model.anthropicId, aliases: model.aliases })),
-      notes: [],
-    };
-  }
-  if (platform === 'foundry') {
-    const offered = models.filter((model) => model.foundryId);
-    return {
-      headers: ['MODEL', 'FOUNDRY DEPLOYMENT', 'CONTEXT', '$/MTOK IN / OUT', 'DEPRECATION'],
-      rows: offered.map((model) => [
-        model.name,
-        model.foundryId ?? '',
-        contextOf(model),
-        priceOf(model),
-        deprecationOf(model, today, 'foundry'),
-      ]),
-      json: offered.map((model) => ({ ...common(model), foundryId: model.foundryId })),
-      notes: ['Microsoft Foundry serves the models deployed in your resource, under their deployment names.'],
-    };
-  }
+  if (platform) return descriptorOf(platform).catalogView({ models, region, today, env: context.env });
   return {
     headers: [
       'MODEL',
@@ -222,7 +67,7 @@ function catalogView(
     ],
     rows: models.map((model) => [
       model.name,
-      model.offeredBy.includes('anthropic') ? model.anthropicId : '—',
+      anthropicDescriptor.catalogId(model) ?? '—',
       model.bedrock
         ? `${model.bedrock.baseId} (${model.bedrock.scopes.join(', ') || 'in-region only'})`
         : '—',
@@ -332,8 +177,14 @@ export async function runModels(argv: string[], context: CommandContext): Promis
     return 0;
   }
   const platform = parsePlatform(values.platform);
-  if (values.region !== undefined && platform !== 'bedrock' && platform !== 'vertex' && !values.live) {
-    throw new CliError('--region goes with --platform bedrock or --platform vertex');
+  if (
+    values.region !== undefined &&
+    !values.live &&
+    !(platform && descriptorOf(platform).targets.takesRegion)
+  ) {
+    throw new CliError(
+      `--region goes with --platform ${PLATFORMS.filter((name) => descriptorOf(name).targets.takesRegion).join(', ')}`,
+    );
   }
   if (!values.live && values.emulate) throw new CliError('--emulate only makes sense with --live');
   if (values.live) {
@@ -351,7 +202,7 @@ export async function runModels(argv: string[], context: CommandContext): Promis
   // The configuration's `models:` (the file named, or ./claude-gateway.yaml when present) are part of the catalog.
   const { config } = loadCliConfig(values.config, context.env);
   const catalog = configuredCatalog(context.catalog ?? defaultCatalog(), config);
-  const view = catalogView(platform, values.region, { ...context, catalog });
+  const view = await catalogView(platform, values.region, { ...context, catalog });
   if (values.json) {
     context.out(JSON.stringify(view.json, null, 2));
     return 0;

@@ -4,6 +4,7 @@ import { PLATFORM_CONFIG_KEY, platformSettings } from '../config/platform-settin
 import { type PlatformsConfig, platformsSchema } from '../config/schema.js';
 import type { RetryOptions } from '../engine/retry.js';
 import { parseTarget } from '../engine/targets.js';
+import { descriptorOf, PLATFORM_DESCRIPTORS } from '../platforms/descriptors.js';
 
 /** Where the library writes warnings (deprecated models). */
 export interface ClaudeLogger {
@@ -64,24 +65,24 @@ function validated(platforms: unknown, where: string): PlatformsConfig {
   return parsed.data;
 }
 
+/** Whether the platform's `platforms:` section has a setting (`region`, `projectId`, `apiKey`). */
+function hasSetting(platform: Platform, name: string): boolean {
+  const section = platformsSchema.shape[descriptorOf(platform).configKey];
+  return name in section.unwrap().shape;
+}
+
 function shorthands(options: ClaudeOptions, platform: Platform): Record<string, string> {
   const settings: Record<string, string> = {};
-  const refuse = (name: string, why: string) => {
-    throw new ConfigError(`Claude options: \`${name}\` ${why}`);
-  };
-  if (options.region !== undefined) {
-    if (platform === 'anthropic' || platform === 'foundry')
-      refuse('region', `does not apply to ${platform}; leave it out`);
-    settings['region'] = options.region;
-  }
-  if (options.projectId !== undefined) {
-    if (platform !== 'vertex') refuse('projectId', `is for Vertex AI; it does not apply to ${platform}`);
-    settings['projectId'] = options.projectId;
-  }
-  if (options.apiKey !== undefined) {
-    if (platform === 'vertex')
-      refuse('apiKey', 'does not apply to Vertex AI, which takes Google credentials (platforms.vertex)');
-    settings['apiKey'] = options.apiKey;
+  const { displayName, configKey } = descriptorOf(platform);
+  for (const name of ['region', 'projectId', 'apiKey'] as const) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (!hasSetting(platform, name)) {
+      throw new ConfigError(
+        `Claude options: \`${name}\` does not apply to ${displayName}; leave it out (its settings: platforms.${configKey})`,
+      );
+    }
+    settings[name] = value;
   }
   return settings;
 }
@@ -147,8 +148,13 @@ export function clientSetup(options: ClaudeOptions): ClientSetup {
   const names = (
     Object.keys(fromOptions ? (options.platforms ?? {}) : platforms) as (keyof PlatformsConfig)[]
   )
-    .map((key) => (key === 'claudePlatformAws' ? 'claude-platform-aws' : key) as Platform)
-    .filter((name) => PLATFORMS.includes(name) && platformSettings(platforms, name) !== undefined);
+    .flatMap((key) =>
+      PLATFORM_DESCRIPTORS.filter(
+        (descriptor) => descriptor.ownsConfigSection && descriptor.configKey === key,
+      ),
+    )
+    .map((descriptor) => descriptor.name)
+    .filter((name) => platformSettings(platforms, name) !== undefined);
   if (names.length === 0) {
     throw new ConfigError(
       "Claude options: say which platform to use, e.g. new Claude({ platform: 'bedrock', region: 'us-west-2' }), " +

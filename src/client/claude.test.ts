@@ -54,7 +54,7 @@ async function caught(promise: Promise<unknown>): Promise<ClaudeError> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
   platforms = emulatedPlatforms(emulator);
 });
 afterAll(async () => {

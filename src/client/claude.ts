@@ -6,6 +6,7 @@ import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
 import { planTargets } from '../engine/plan.js';
 import { BedrockAdapter } from '../platforms/bedrock/bedrock-adapter.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import type { ResolvedTarget } from '../platforms/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ClaudeError } from './claude-error.js';
@@ -81,6 +82,7 @@ export class Claude {
       engine: this.engine,
       platforms: this.platforms,
       configured: this.configuredPlatforms(),
+      defaults: this.#defaults,
       now,
     });
   }
@@ -93,7 +95,7 @@ export class Claude {
       if (!ordered.includes(target.platform)) ordered.push(target.platform);
     }
     for (const platform of PLATFORMS) {
-      if (platform === 'bedrock-messages') continue; // shares bedrock's section: named by targets
+      if (!descriptorOf(platform).ownsConfigSection) continue; // shares another's section: named by targets
       if (platformSettings(this.platforms, platform) && !ordered.includes(platform)) ordered.push(platform);
     }
     return ordered;

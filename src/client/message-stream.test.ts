@@ -45,7 +45,7 @@ function toolRequest(script: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
 });
 afterAll(async () => {
   await Promise.all([...clients.values()].map((claude) => claude.close()));

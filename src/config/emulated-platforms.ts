@@ -1,5 +1,6 @@
 import { listModels } from '../catalog/resolve.js';
 import type { Emulator } from '../emulator/server.js';
+import { anthropicDescriptor } from '../platforms/anthropic/descriptor.js';
 import type { PlatformsConfig, RouteConfig } from './schema.js';
 
 /**
@@ -52,7 +53,7 @@ export function emulatedRoutes(): RouteConfig[] {
     const targets: string[] = [];
     if (model.bedrock) targets.push(scope ? `bedrock/${scope}` : 'bedrock/us-east-1');
     if (model.vertexId) targets.push('vertex/global');
-    if (model.offeredBy.includes('anthropic')) targets.push('anthropic');
+    if (anthropicDescriptor.catalogId(model)) targets.push('anthropic');
     return { models: [model.name], targets };
   });
 }

@@ -1,19 +1,15 @@
 import type { Platform } from '../catalog/types.js';
+import { PLATFORM_DESCRIPTORS } from '../platforms/descriptors.js';
 import type { PlatformsConfig } from './schema.js';
 
 /**
- * The `platforms:` key that configures each platform. Bedrock's Messages API
+ * The `platforms:` key that configures each platform (its descriptor's `configKey`). Bedrock's Messages API
  * (`bedrock-messages`) reuses the `bedrock` section (credentials, region,
  * `messagesHost`); Claude Platform on AWS is `claudePlatformAws`.
  */
-export const PLATFORM_CONFIG_KEY: Readonly<Record<Platform, keyof PlatformsConfig>> = {
-  anthropic: 'anthropic',
-  bedrock: 'bedrock',
-  'bedrock-messages': 'bedrock',
-  'claude-platform-aws': 'claudePlatformAws',
-  vertex: 'vertex',
-  foundry: 'foundry',
-};
+export const PLATFORM_CONFIG_KEY: Readonly<Record<Platform, keyof PlatformsConfig>> = Object.fromEntries(
+  PLATFORM_DESCRIPTORS.map((descriptor) => [descriptor.name, descriptor.configKey]),
+) as Record<Platform, keyof PlatformsConfig>;
 
 /**
  * A platform's section of the configuration, or undefined when it is not configured.
@@ -34,7 +30,8 @@ export function platformSettings(platforms: PlatformsConfig, platform: Platform)
  * platformsWithSettings({ bedrock: {}, claudePlatformAws: { workspaceId: 'wrkspc_1' } }); // ['bedrock', 'claude-platform-aws']
  */
 export function platformsWithSettings(platforms: PlatformsConfig): Platform[] {
-  return (Object.keys(PLATFORM_CONFIG_KEY) as Platform[]).filter(
-    (platform) => platform !== 'bedrock-messages' && platformSettings(platforms, platform) !== undefined,
-  );
+  return PLATFORM_DESCRIPTORS.filter(
+    (descriptor) =>
+      descriptor.ownsConfigSection && platformSettings(platforms, descriptor.name) !== undefined,
+  ).map((descriptor) => descriptor.name);
 }

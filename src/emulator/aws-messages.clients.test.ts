@@ -19,7 +19,7 @@ import { type RunningEmulator, startEmulator } from './server.js';
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
 });
 afterAll(async () => {
   await emulator.close();

@@ -24,7 +24,7 @@ type VertexGoogleAuth = NonNullable<ClientOptions['googleAuth']>;
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
 });
 afterAll(async () => {
   await emulator.close();

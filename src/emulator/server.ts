@@ -29,6 +29,13 @@ export interface EmulatorConfig {
   applicationProfiles?: readonly { id: string; model: string }[];
   /** Faults armed from the start (the CLI's `--fault`). */
   faults?: readonly FaultSpec[];
+  /**
+   * Serve models retired on Anthropic-operated platforms there anyway (default
+   * false: the Anthropic API, Claude Platform on AWS and Foundry answer 404 for
+   * them by the clock, as the platforms do). For suites written around a model
+   * that has since retired.
+   */
+  serveRetired?: boolean;
 }
 
 /** An emulator app, not yet listening: use `app.fetch` in-process or `startEmulator` to serve it. */
@@ -56,6 +63,7 @@ export function createEmulator(config: EmulatorConfig = {}): Emulator {
     verifyThinkingSignatures: config.verifyThinkingSignatures ?? true,
     clock: config.clock ?? systemClock,
     applicationProfiles: config.applicationProfiles ?? [],
+    serveRetired: config.serveRetired ?? false,
   };
   const state = new EmulatorState(options);
   for (const fault of config.faults ?? []) state.faults.add(fault);

@@ -25,6 +25,8 @@ export interface EmulatorOptions {
   applicationProfiles: readonly { id: string; model: string }[];
   /** "Now" for its listings (retired models are left out); the wall clock unless a test pins it. */
   clock: Clock;
+  /** Serve models retired on Anthropic-operated platforms there anyway (see EmulatorConfig). */
+  serveRetired: boolean;
 }
 
 /** A script queued through the control API, optionally only for one platform or model. */

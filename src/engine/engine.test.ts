@@ -12,7 +12,7 @@ let emulator: RunningEmulator;
 let engine: Engine;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
   engine = createEngine(emulatedPlatforms(emulator), { retry: { baseDelayMs: 1, maxDelayMs: 5 } });
 });
 afterAll(async () => {

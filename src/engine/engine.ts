@@ -1,6 +1,7 @@
-import { BETA_SUPPORT } from '../catalog/platforms.js';
 import type { Platform } from '../catalog/types.js';
+import { negotiateApiVersion } from '../platforms/api-version.js';
 import { BetaMemory, isInvalidBetaFlagMessage, unexpectedBetas } from '../platforms/betas.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import { HttpTransport, type UpstreamResponse } from '../platforms/transport.js';
 import type { MessagesCall, PlatformAdapter, PreparedRequest, ResolvedTarget } from '../platforms/types.js';
 import type { Message } from '../wire/anthropic-events.js';
@@ -241,7 +242,7 @@ export class Engine {
     }
     if (isInvalidBetaFlagMessage(error.message)) {
       // Bedrock does not say which beta it refused: drop those it is not known to accept.
-      const accepted = new Set(BETA_SUPPORT[platform].accepted);
+      const accepted = new Set(descriptorOf(platform).betas.accepted);
       const unknown = call.betas.filter(
         (beta) => !accepted.has(beta) && !this.betaMemory.isRejected(platform, beta),
       );
@@ -265,11 +266,13 @@ export class Engine {
     let response: UpstreamResponse;
     try {
       if (adapter.ready) await adapter.ready();
+      // The version the platform and model take; what a later version removed is dropped and said.
+      const negotiated = negotiateApiVersion(call, target);
       const prepared: PreparedRequest =
         operation === 'messages'
-          ? adapter.prepareMessages(call, target)
-          : adapter.prepareCountTokens(call, target);
-      report.changes = prepared.changes;
+          ? adapter.prepareMessages(negotiated.call, target)
+          : adapter.prepareCountTokens(negotiated.call, target);
+      report.changes = [...negotiated.changes, ...prepared.changes];
       const extra = options.attemptHeaders?.(report);
       const unsigned = extra
         ? { ...prepared.request, headers: { ...prepared.request.headers, ...extra } }

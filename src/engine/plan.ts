@@ -1,5 +1,6 @@
 import { CatalogError, modelIdForTarget, type ResolvedModel } from '../catalog/resolve.js';
 import type { Geo, Platform, Target } from '../catalog/types.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import type { ResolvedTarget } from '../platforms/types.js';
 import { residencyRefusal, targetKey } from './targets.js';
 
@@ -87,8 +88,9 @@ function weightedOrder<T>(
 function availability(resolved: ResolvedModel, target: Target): string | undefined {
   const model = resolved.model;
   if (!model) return undefined;
-  if (target.platform === 'foundry' && !model.foundryId)
-    return `${model.displayName} is not offered on Microsoft Foundry`;
+  const descriptor = descriptorOf(target.platform);
+  if (model.offeredBy.includes(target.platform) && descriptor.catalogId(model) === undefined)
+    return `${model.displayName} is not offered on ${descriptor.displayName}`;
   return undefined;
 }
 

@@ -1,19 +1,21 @@
 import type { TokenUsage } from '../catalog/pricing.js';
 import type { Platform } from '../catalog/types.js';
 import type { StreamChunk } from '../engine/upstream-stream.js';
+import type { StreamFraming } from '../platforms/descriptor.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import type { MessageAccumulator } from '../streaming/message-accumulator.js';
 import { encodeBedrockChunk } from '../wire/bedrock-chunk.js';
 import { encodeEventStreamMessage } from '../wire/eventstream.js';
 import { type Dialect, encodeDialectStreamError } from './dialect.js';
 
 /** The stream framing each dialect's clients read. */
-function framingOf(dialect: Dialect): 'sse' | 'aws-eventstream' {
+function framingOf(dialect: Dialect): StreamFraming {
   return dialect === 'bedrock' ? 'aws-eventstream' : 'sse';
 }
 
-/** Platforms whose streams are SSE (everything but Bedrock). */
-function upstreamFraming(platform: Platform): 'sse' | 'aws-eventstream' {
-  return platform === 'bedrock' ? 'aws-eventstream' : 'sse';
+/** How the platform frames its streams (its descriptor says). */
+function upstreamFraming(platform: Platform): StreamFraming {
+  return descriptorOf(platform).streamFraming;
 }
 
 /**

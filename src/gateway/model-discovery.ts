@@ -19,6 +19,11 @@ import type { Logger } from './logger.js';
  */
 
 /** What one discovery run found. */
+
+/** The platforms that offer a model, with one more (once). */
+function withPlatform(offeredBy: readonly Platform[], platform: Platform): Platform[] {
+  return [...new Set([...offeredBy, platform])];
+}
 export interface Discovered {
   models: ModelEntry[];
   /** Application inference profile ARN → model name. */
@@ -62,7 +67,7 @@ export function mergeBedrockListing(
     const name = nameFor(baseId);
     const entry = found.get(name) ?? listedModel(name, 'bedrock', displayName);
     entry.bedrock ??= { baseId, scopes: [], profileOnly: false, integration: 'invoke' };
-    if (!entry.offeredBy.includes('bedrock')) entry.offeredBy = [...entry.offeredBy, 'bedrock'];
+    entry.offeredBy = withPlatform(entry.offeredBy, 'bedrock');
     return entry;
   };
   for (const model of list.foundationModels) {
@@ -116,7 +121,7 @@ export async function discoverModels(options: {
         const name = nameFor(model.id);
         const entry = found.get(name) ?? listedModel(name, 'anthropic', model.displayName);
         entry.anthropicId = model.id;
-        if (!entry.offeredBy.includes('anthropic')) entry.offeredBy = [...entry.offeredBy, 'anthropic'];
+        entry.offeredBy = withPlatform(entry.offeredBy, 'anthropic');
         found.set(name, entry);
       }
     } catch (error) {

@@ -83,7 +83,7 @@ describe('targets that name no region', () => {
   });
 
   it('sends and signs a request for the region AWS_REGION names, with only an endpoint configured', async () => {
-    const emulator = await startEmulator({ port: 0 });
+    const emulator = await startEmulator({ port: 0, serveRetired: true });
     const { region: _configured, ...bedrock } = emulatedPlatforms(emulator).bedrock ?? {};
     const store = await openStore('sqlite::memory:');
     const gateway = await startGateway({

@@ -2,11 +2,12 @@ import type { Catalog } from '../catalog/catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
 import { geoLabel, geoWithin } from '../catalog/geographies.js';
 import { type Geo, PLATFORMS, type Platform, type Target } from '../catalog/types.js';
-import { platformSettings } from '../config/platform-settings.js';
+import { platformSettings, platformsWithSettings } from '../config/platform-settings.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type Plan, planTargets, type Route } from '../engine/plan.js';
 import { geoOfTarget, parseTarget, targetKey } from '../engine/targets.js';
 import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 
 /** Routes and default targets as the engine uses them, parsed once at start. */
@@ -23,13 +24,9 @@ export interface RoutingTable {
 
 /** The targets used when no route matches and none are configured: every configured platform. */
 function implicitDefaults(platforms: PlatformsConfig, vertexRegion: string | undefined): string[] {
-  const targets: string[] = [];
-  if (platforms.anthropic) targets.push('anthropic');
-  if (platforms.bedrock) targets.push('bedrock/global', 'bedrock/us');
-  if (platforms.vertex) targets.push(`vertex/${vertexRegion ?? 'global'}`);
-  if (platforms.foundry) targets.push('foundry');
-  if (platforms.claudePlatformAws) targets.push('claude-platform-aws');
-  return targets;
+  return platformsWithSettings(platforms).flatMap((platform) =>
+    descriptorOf(platform).targets.defaults({ ...(vertexRegion ? { vertexRegion } : {}) }),
+  );
 }
 
 /**

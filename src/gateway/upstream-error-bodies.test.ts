@@ -33,7 +33,7 @@ let teed: Teed[] = [];
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, clock: testClock });
+  emulator = await startEmulator({ port: 0, serveRetired: true, clock: testClock });
   const target = new URL(emulator.url);
   tee = http.createServer((request, response) => {
     // Headers as sent (the host too: SigV4 signed it), answers kept whole and passed on.

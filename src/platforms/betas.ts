@@ -1,5 +1,6 @@
-import { BETA_SUPPORT, FINE_GRAINED_TOOL_STREAMING_BETA } from '../catalog/platforms.js';
 import type { Platform } from '../catalog/types.js';
+import { FINE_GRAINED_TOOL_STREAMING_BETA } from './beta-support.js';
+import { descriptorOf } from './descriptors.js';
 
 /**
  * Betas a platform rejected at run time ("Unexpected value(s) `x` for the
@@ -50,7 +51,7 @@ export function selectBetas(
   betas: readonly string[],
   memory?: BetaMemory,
 ): BetaSelection {
-  const support = BETA_SUPPORT[platform];
+  const support = descriptorOf(platform).betas;
   const rejected = new Set(support.rejected);
   const kept: string[] = [];
   const dropped: string[] = [];

@@ -52,8 +52,8 @@ export interface PreparedRequest {
   changes: string[];
 }
 
-/** How a platform frames a streaming answer. */
-export type StreamFraming = 'sse' | 'aws-eventstream';
+/** How a platform frames a streaming answer (its descriptor's `streamFraming`). */
+export type { StreamFraming } from './descriptor.js';
 
 /**
  * One decoded item of an upstream stream. An event the decoder was told not to
@@ -101,7 +101,6 @@ export interface StreamDecoder {
  */
 export interface PlatformAdapter {
   readonly platform: Platform;
-  readonly streamFraming: StreamFraming;
 
   /** Resolves what the adapter needs before preparing requests (a Vertex project id); optional. */
   ready?(): Promise<void>;
@@ -118,8 +117,6 @@ export interface PlatformAdapter {
 
   /** A fresh decoder for one streaming answer. */
   createStreamDecoder(options?: StreamDecoderOptions): StreamDecoder;
-  /** Usage the platform reports in response headers (Bedrock's `x-amzn-bedrock-*`). */
-  metricsFromHeaders(headers: Headers): UpstreamMetrics | undefined;
   /** Turns an error answer into a GatewayError, keeping the platform's message. */
   parseError(status: number, headers: Headers, bodyText: string): GatewayError;
 }

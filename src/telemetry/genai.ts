@@ -7,6 +7,7 @@
  */
 
 import type { Platform } from '../catalog/types.js';
+import { PLATFORM_DESCRIPTORS } from '../platforms/descriptors.js';
 
 export const GEN_AI = {
   operationName: 'gen_ai.operation.name',
@@ -71,20 +72,15 @@ export const GATEWAY = {
 } as const;
 
 /**
- * `gen_ai.provider.name` for each platform, from the conventions' registry:
+ * `gen_ai.provider.name` for each platform (its descriptor's `genAiProviderName`), from the conventions' registry:
  * Bedrock (InvokeModel and its Messages API) is `aws.bedrock`, Vertex AI
  * `gcp.vertex_ai`, Microsoft Foundry `azure.ai.inference`, the Anthropic API
  * and Claude Platform on AWS (operated by Anthropic, billed through AWS)
  * `anthropic`. `claude_gateway.platform` keeps the gateway's own name.
  */
-export const PROVIDER_NAMES: Readonly<Record<Platform, string>> = {
-  anthropic: 'anthropic',
-  bedrock: 'aws.bedrock',
-  'bedrock-messages': 'aws.bedrock',
-  'claude-platform-aws': 'anthropic',
-  vertex: 'gcp.vertex_ai',
-  foundry: 'azure.ai.inference',
-};
+export const PROVIDER_NAMES: Readonly<Record<Platform, string>> = Object.fromEntries(
+  PLATFORM_DESCRIPTORS.map((descriptor) => [descriptor.name, descriptor.genAiProviderName]),
+) as Record<Platform, string>;
 
 /** The provider name of a platform the log names (a string there); undefined when it is not one. */
 export function providerName(platform: string | undefined): string | undefined {

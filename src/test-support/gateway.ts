@@ -89,7 +89,9 @@ export const UPSTREAM_SECRETS = ['emulator-secret', 'sk-ant-emulator', 'emulator
  */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const clock = options.clock ?? testClock;
-  const emulator = await startEmulator({ port: 0, clock, ...options.emulator });
+  // Most of the suite was written around Claude Sonnet 4.5, retired on Anthropic-operated platforms
+  // before TEST_NOW: its emulator still serves it there; retired-models.test.ts turns that off.
+  const emulator = await startEmulator({ port: 0, clock, serveRetired: true, ...options.emulator });
   const folder = options.fileStore ? mkdtempSync(join(tmpdir(), 'claude-gateway-test-')) : undefined;
   const storePath = folder ? join(folder, 'gateway.db') : undefined;
   const storeUrl = storePath ? `sqlite://${storePath}` : 'sqlite::memory:';

@@ -437,7 +437,12 @@ function summarize(observed: Observed): string {
 beforeAll(async () => {
   if (skipReason) return;
   // As `serve --emulate` starts it: any Claude model name is served, so newer names Claude Code asks for work.
-  emulator = await startEmulator({ port: 0, extraModels: ['claude-*'], clock: testClock });
+  emulator = await startEmulator({
+    port: 0,
+    serveRetired: true,
+    extraModels: ['claude-*'],
+    clock: testClock,
+  });
   trap = await startProxyTrap();
 });
 

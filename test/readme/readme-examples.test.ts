@@ -14,7 +14,7 @@ import {
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({ port: 0, serveRetired: true });
 });
 afterAll(async () => {
   await emulator.close();

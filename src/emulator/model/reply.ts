@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { FINE_GRAINED_TOOL_STREAMING_BETA } from '../../catalog/platforms.js';
 import type { Platform } from '../../catalog/types.js';
+import { FINE_GRAINED_TOOL_STREAMING_BETA } from '../../platforms/beta-support.js';
 import { citedBlock } from './citations.js';
 import type { PromptCache } from './prompt-cache.js';
 import { type EmulatorScript, type ScriptedToolCall, toolCallsOf } from './script.js';

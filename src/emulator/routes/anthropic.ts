@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { isRetired } from '../../catalog/deprecation.js';
-import { MAX_BODY_BYTES } from '../../catalog/platforms.js';
 import { resolveModel } from '../../catalog/resolve.js';
 import type { ModelEntry, Platform } from '../../catalog/types.js';
 import { mergeBetas } from '../../platforms/betas.js';
+import { descriptorOf } from '../../platforms/descriptors.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { anthropicAuthErrorResponse } from '../auth/anthropic-api-key.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
@@ -23,6 +23,7 @@ import { answerMessages, applyLeadingFault, takeFault } from '../respond/answer-
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
 import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
+import { versionProblem } from '../version-rules.js';
 
 const invalidRequest = (platform: Platform) => (message: string) =>
   GatewayError.fromAnthropic({ status: 400, type: 'invalid_request_error', message, platform });
@@ -70,7 +71,7 @@ export function mountAnthropicRoutes(
     if (!context.req.header('anthropic-version'))
       return fail(invalid('anthropic-version: header is required'));
     if (!isJsonContentType(context)) return fail(invalid('Content-Type must be application/json'));
-    const read = await readBodyLimited(context, MAX_BODY_BYTES[platform]);
+    const read = await readBodyLimited(context, descriptorOf(platform).maxBodyBytes);
     if (!read.ok) {
       return fail(
         GatewayError.fromAnthropic({
@@ -92,7 +93,13 @@ export function mountAnthropicRoutes(
     if (typeof modelName !== 'string') return fail(invalid('model: Input should be a valid string'));
     journal.model = modelName;
     const found = findFirstPartyModel(state, modelName);
-    if (!found) {
+    // Anthropic-operated: a model past Anthropic's retirement date answers as an unknown one.
+    const retired =
+      !state.options.serveRetired &&
+      found !== undefined &&
+      found !== 'extra' &&
+      isRetired(found, state.options.clock(), platform);
+    if (!found || retired) {
       return fail(
         GatewayError.fromAnthropic({
           status: 404,
@@ -120,7 +127,9 @@ export function mountAnthropicRoutes(
   app.post(`${prefix}/v1/messages`, async (context) => {
     const call = await readCall(context, 'messages');
     if ('response' in call) return call.response;
-    const problem = validateMessagesBody(call.body, call.model, call.betas);
+    const problem =
+      validateMessagesBody(call.body, call.model, call.betas) ??
+      versionProblem(platform, context.req.header('anthropic-version') ?? '', call.model, call.body);
     if (problem) {
       call.journal.status = 400;
       return platformErrorResponse(platform, invalid(problem));

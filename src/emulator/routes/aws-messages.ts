@@ -1,16 +1,17 @@
 import type { Hono, Next } from 'hono';
+import { isRetired } from '../../catalog/deprecation.js';
 import {
   BEDROCK_MESSAGES_SIGNING_NAME,
   BEDROCK_SCOPE_SOURCE_REGIONS,
   type BedrockMessagesHost,
   CLAUDE_PLATFORM_AWS_SIGNING_NAME,
-  MAX_BODY_BYTES,
   WORKSPACE_ID_HEADER,
 } from '../../catalog/platforms.js';
 import { resolveModel } from '../../catalog/resolve.js';
 import type { ModelEntry } from '../../catalog/types.js';
-import { BEDROCK_MESSAGES_SCOPES } from '../../engine/targets.js';
+import { BEDROCK_MESSAGES_SCOPES } from '../../platforms/bedrock/bedrock-targets.js';
 import { mergeBetas } from '../../platforms/betas.js';
+import { descriptorOf } from '../../platforms/descriptors.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
@@ -32,6 +33,7 @@ import { answerMessages } from '../respond/answer-messages.js';
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
 import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
+import { versionProblem } from '../version-rules.js';
 import { signedRequestOf } from './bedrock-runtime.js';
 
 /*
@@ -185,7 +187,7 @@ export function mountAwsMessagesRoutes(
       journal.errorType = error.type;
       return platformErrorResponse(platform, error);
     };
-    const read = await readBodyLimited(context, MAX_BODY_BYTES[platform]);
+    const read = await readBodyLimited(context, descriptorOf(platform).maxBodyBytes);
     if (!read.ok) {
       return fail(
         GatewayError.fromAnthropic({
@@ -301,7 +303,12 @@ export function mountAwsMessagesRoutes(
       model = found.model;
     } else {
       const known = resolveModel(modelName).model;
-      if (!known && !isExtraModel(state.options.extraModels, modelName)) {
+      // Anthropic-operated: a model past Anthropic's retirement date is gone, as on the first party.
+      const retired =
+        !state.options.serveRetired &&
+        known !== undefined &&
+        isRetired(known, state.options.clock(), platform);
+      if ((!known && !isExtraModel(state.options.extraModels, modelName)) || retired) {
         return fail(
           GatewayError.fromAnthropic({
             status: 404,
@@ -320,7 +327,9 @@ export function mountAwsMessagesRoutes(
       return context.json({ input_tokens: countInputTokens(body).total });
     }
     const betas = new Set(which.kind === 'bedrock' ? [] : mergeBetas(context.req.header('anthropic-beta')));
-    const problem = validateMessagesBody(body, model, betas);
+    const version = headers.get('anthropic-version') ?? String(body['anthropic_version']);
+    const problem =
+      validateMessagesBody(body, model, betas) ?? versionProblem(platform, version, model, body);
     if (problem) return fail(bad(problem));
     const stream = body['stream'] === true;
     journal.stream = stream;

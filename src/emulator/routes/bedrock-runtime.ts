@@ -1,14 +1,9 @@
 import type { Hono } from 'hono';
-import {
-  ANTHROPIC_VERSIONS,
-  BEDROCK_LEGACY_REFUSED_VERSIONS,
-  BEDROCK_SCOPE_SOURCE_REGIONS,
-  BETA_SUPPORT,
-  MAX_BODY_BYTES,
-} from '../../catalog/platforms.js';
+import { BEDROCK_SCOPE_SOURCE_REGIONS } from '../../catalog/platforms.js';
 import { resolveModel } from '../../catalog/resolve.js';
 import type { ModelEntry } from '../../catalog/types.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
+import { bedrockDescriptor } from '../../platforms/bedrock/descriptor.js';
 import { converseToMessages } from '../../wire/converse/converse-request.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { awsJsonAuthErrorResponse } from '../auth/aws-auth-failure.js';
@@ -30,6 +25,7 @@ import { answerMessages, applyLeadingFault, takeFault } from '../respond/answer-
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
 import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
+import { versionProblem } from '../version-rules.js';
 import { answerConverse } from './bedrock-converse.js';
 
 const RUNTIME_PATH =
@@ -96,7 +92,7 @@ function bedrockModel(
 function bedrockBodyProblem(body: Record<string, unknown>): GatewayError | undefined {
   const version = body['anthropic_version'];
   if (version === undefined) return malformed('#: required key [anthropic_version] not found');
-  if (typeof version !== 'string' || !ANTHROPIC_VERSIONS.bedrock.includes(version)) {
+  if (typeof version !== 'string' || !bedrockDescriptor.apiVersions.accepted.includes(version)) {
     return malformed(`#/anthropic_version: ${JSON.stringify(version)} is not a valid value`);
   }
   for (const key of ['model', 'stream']) {
@@ -120,7 +116,7 @@ function bedrockBodyProblem(body: Record<string, unknown>): GatewayError | undef
 
 /** Bedrock's answer to a beta it does not take. */
 function betaProblem(betas: readonly string[]): GatewayError | undefined {
-  const support = BETA_SUPPORT.bedrock;
+  const support = bedrockDescriptor.betas;
   if (betas.some((beta) => support.rejected.includes(beta) || !support.accepted.includes(beta))) {
     return validation('invalid beta flag');
   }
@@ -128,21 +124,18 @@ function betaProblem(betas: readonly string[]): GatewayError | undefined {
 }
 
 /**
- * Bedrock accepts API version 2026-10-21 only for Claude 4.7 and later (the
- * Messages-integration models); a legacy, ARN-versioned model answers 400
- * (PLATFORMS-2026.md; Anthropic's legacy Bedrock page). The wording is the emulator's.
+ * The API-version rules of the catalog for Bedrock: 2026-10-21 only for
+ * Claude 4.7 and later (the legacy, ARN-versioned models answer 400;
+ * PLATFORMS-2026.md), and what 2026-10-21 removed. The wording is the emulator's.
  */
 function legacyVersionProblem(
   body: Record<string, unknown>,
   model: ModelEntry | undefined,
 ): GatewayError | undefined {
   const version = body['anthropic_version'];
-  if (typeof version !== 'string' || !BEDROCK_LEGACY_REFUSED_VERSIONS.includes(version)) return undefined;
-  if (model?.bedrock?.integration !== 'invoke') return undefined;
-  return validation(
-    `anthropic_version ${version} is not supported for ${model.displayName} on Amazon Bedrock; ` +
-      'it takes bedrock-2023-05-31 (2026-10-21 is for Claude 4.7 and later).',
-  );
+  if (typeof version !== 'string') return undefined;
+  const problem = versionProblem('bedrock', version, model, body);
+  return problem ? validation(problem) : undefined;
 }
 
 /** Bedrock runtime: InvokeModel, InvokeModelWithResponseStream, Converse, ConverseStream and CountTokens. */
@@ -177,7 +170,7 @@ export function mountBedrockRuntimeRoutes(
         }),
       );
     }
-    const read = await readBodyLimited(context, MAX_BODY_BYTES.bedrock);
+    const read = await readBodyLimited(context, bedrockDescriptor.maxBodyBytes);
     if (!read.ok)
       return fail(validation(`The request body exceeds the maximum size of ${read.limit} bytes.`));
     journal.bodyBytes = read.bytes.byteLength;

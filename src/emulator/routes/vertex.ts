@@ -1,14 +1,10 @@
 import type { Hono } from 'hono';
-import {
-  ANTHROPIC_VERSIONS,
-  BETA_SUPPORT,
-  MAX_BODY_BYTES,
-  VERTEX_LOCATIONS,
-} from '../../catalog/platforms.js';
+import { VERTEX_LOCATIONS } from '../../catalog/platforms.js';
 import { listModels } from '../../catalog/resolve.js';
 import type { ModelEntry } from '../../catalog/types.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { mergeBetas } from '../../platforms/betas.js';
+import { vertexDescriptor } from '../../platforms/vertex/descriptor.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import type { EmulatorAuth } from '../auth/emulator-auth.js';
 import { googleAuthErrorResponse } from '../auth/google-tokens.js';
@@ -27,6 +23,7 @@ import { answerMessages, applyLeadingFault, takeFault } from '../respond/answer-
 import { platformErrorResponse } from '../respond/platform-error-response.js';
 import type { EmulatorState } from '../state.js';
 import { contentShapeProblem, validateMessagesBody } from '../validate-messages.js';
+import { versionProblem } from '../version-rules.js';
 
 const VERTEX_PATH =
   /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/;
@@ -92,7 +89,7 @@ export function mountVertexRoutes(app: Hono<EmulatorEnv>, state: EmulatorState, 
     if (!VERTEX_LOCATIONS.includes(location) && !REGION.test(location)) {
       return fail(google(400, 'INVALID_ARGUMENT', `Location ${location} is not supported.`));
     }
-    const read = await readBodyLimited(context, MAX_BODY_BYTES.vertex);
+    const read = await readBodyLimited(context, vertexDescriptor.maxBodyBytes);
     if (!read.ok)
       return fail(
         google(413, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${read.limit} bytes.`),
@@ -124,11 +121,13 @@ export function mountVertexRoutes(app: Hono<EmulatorEnv>, state: EmulatorState, 
     }
 
     const version = body['anthropic_version'];
-    if (typeof version !== 'string' || !ANTHROPIC_VERSIONS.vertex.includes(version)) {
-      return fail(invalidRequest(`anthropic_version: Input should be '${ANTHROPIC_VERSIONS.vertex[0]}'`));
+    if (typeof version !== 'string' || !vertexDescriptor.apiVersions.accepted.includes(version)) {
+      return fail(
+        invalidRequest(`anthropic_version: Input should be '${vertexDescriptor.apiVersions.accepted[0]}'`),
+      );
     }
     const betas = mergeBetas(context.req.header('anthropic-beta'));
-    const support = BETA_SUPPORT.vertex;
+    const support = vertexDescriptor.betas;
     const unexpected = betas.filter(
       (beta) => support.rejected.includes(beta) || !support.accepted.includes(beta),
     );
@@ -161,7 +160,8 @@ export function mountVertexRoutes(app: Hono<EmulatorEnv>, state: EmulatorState, 
     }
 
     const betaSet = new Set(betas);
-    const problem = validateMessagesBody(body, model, betaSet);
+    const problem =
+      validateMessagesBody(body, model, betaSet) ?? versionProblem('vertex', version, model, body);
     if (problem) return fail(invalidRequest(problem));
     const stream = match[4] === 'streamRawPredict';
     journal.stream = stream;

@@ -1,4 +1,5 @@
 import { resolveModel } from '../../catalog/resolve.js';
+import { bedrockMessagesDescriptor } from '../../platforms/bedrock-messages/descriptor.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { type IngressCall, sessionField } from '../dialect.js';
@@ -71,7 +72,10 @@ export function readAnthropicCall(
 function bedrockHint(model: string): { hint?: string } {
   const resolved = resolveModel(model);
   if (!resolved.bedrockScope) return {};
-  const platform = resolved.model?.bedrock?.integration === 'invoke' ? 'bedrock' : 'bedrock-messages';
+  // Bedrock's Messages API when the model is on it, else InvokeModel (the legacy models).
+  const entry = resolved.model;
+  const platform =
+    entry && bedrockMessagesDescriptor.catalogId(entry) === undefined ? 'bedrock' : 'bedrock-messages';
   return { hint: `${platform}/${resolved.bedrockScope}` };
 }
 

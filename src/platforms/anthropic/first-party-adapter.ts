@@ -11,7 +11,6 @@ import type {
   ResolvedTarget,
   StreamDecoder,
   StreamDecoderOptions,
-  UpstreamMetrics,
   UpstreamRequest,
 } from '../types.js';
 import { type FirstPartyCredentials, firstPartyAuthHeaders } from './first-party-credentials.js';
@@ -62,7 +61,6 @@ const countTokensSchema = z.object({ input_tokens: z.number() });
  */
 export class FirstPartyAdapter implements PlatformAdapter {
   readonly platform: FirstPartyPlatform;
-  readonly streamFraming = 'sse' as const;
   /** The base URL (for a per-region platform: the one of a target without a region). */
   readonly baseUrl: string;
   private readonly baseUrlFor: (target: ResolvedTarget) => string;
@@ -137,10 +135,6 @@ export class FirstPartyAdapter implements PlatformAdapter {
 
   createStreamDecoder(options?: StreamDecoderOptions): StreamDecoder {
     return new SseStreamDecoder(this.platform, options);
-  }
-
-  metricsFromHeaders(_headers: Headers): UpstreamMetrics | undefined {
-    return undefined;
   }
 
   parseError(status: number, headers: Headers, bodyText: string): GatewayError {

@@ -1,6 +1,6 @@
-import { MAX_BODY_BYTES } from '../../catalog/platforms.js';
 import type { Platform } from '../../catalog/types.js';
 import { GatewayError } from '../../wire/errors/index.js';
+import { descriptorOf } from '../descriptors.js';
 import type { MessagesCall } from '../types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { MessagesCall } from '../types.js';
  */
 export function serializeBody(platform: Platform, body: Record<string, unknown>): string {
   const text = JSON.stringify(body);
-  const limit = MAX_BODY_BYTES[platform];
+  const limit = descriptorOf(platform).maxBodyBytes;
   // A UTF-16 unit takes at most 3 UTF-8 bytes, so a text of at most limit/3 units needs no exact count.
   if (text.length * 3 > limit && Buffer.byteLength(text, 'utf8') > limit) {
     throw GatewayError.fromCode('REQUEST_TOO_LARGE', { limit: String(limit) }, { platform });
@@ -34,7 +34,7 @@ export function unchangedRawBody(
 ): Uint8Array | undefined {
   const raw = call.rawBody;
   if (!raw || operation !== 'messages') return undefined;
-  if (raw.byteLength > MAX_BODY_BYTES.foundry) return undefined; // too large: serializeBody says so
+  if (raw.byteLength > descriptorOf('foundry').maxBodyBytes) return undefined; // too large: serializeBody says so
   const body = call.body;
   if (body['model'] !== modelId || 'anthropic_version' in body || 'anthropic_beta' in body) return undefined;
   if (call.stream ? body['stream'] !== true : body['stream'] === true) return undefined;

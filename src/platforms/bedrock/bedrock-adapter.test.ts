@@ -15,6 +15,8 @@ import type { AwsCredentials } from '../aws/aws-credentials.js';
 import { HttpTransport } from '../transport.js';
 import type { MessagesCall, ResolvedTarget, UpstreamStreamItem } from '../types.js';
 import { BedrockAdapter } from './bedrock-adapter.js';
+import { metricsFromBedrockHeaders } from './bedrock-metrics.js';
+import { bedrockDescriptor } from './descriptor.js';
 
 const credentials: AwsCredentials = { accessKeyId: 'AKIDADAPTER', secretAccessKey: 'adapter-secret' };
 const lookupCredential = awsCredentialLookup([
@@ -150,7 +152,7 @@ describe('BedrockAdapter against a stub Bedrock', () => {
     const verified = await verifySigV4(signedRequestOf(recorded), { lookupCredential, service: 'bedrock' });
     expect(verified).toMatchObject({ ok: true, region: 'us-west-2', service: 'bedrock' });
     expect(response.status).toBe(200);
-    expect(adapter.metricsFromHeaders(response.headers)).toEqual({
+    expect(metricsFromBedrockHeaders(response.headers)).toEqual({
       inputTokens: 9,
       outputTokens: 3,
       invocationLatencyMs: 120,
@@ -167,7 +169,7 @@ describe('BedrockAdapter against a stub Bedrock', () => {
     expect((await verifySigV4(signedRequestOf(recorded), { lookupCredential, service: 'bedrock' })).ok).toBe(
       true,
     );
-    expect(adapter.streamFraming).toBe('aws-eventstream');
+    expect(bedrockDescriptor.streamFraming).toBe('aws-eventstream');
     const decoder = adapter.createStreamDecoder();
     const items: UpstreamStreamItem[] = [];
     for await (const chunk of response.body) items.push(...decoder.push(chunk));

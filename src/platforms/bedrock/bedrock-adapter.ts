@@ -1,4 +1,4 @@
-import { ANTHROPIC_VERSIONS, BEDROCK_LEGACY_REFUSED_VERSIONS, ENDPOINTS } from '../../catalog/platforms.js';
+import { ENDPOINTS } from '../../catalog/platforms.js';
 import type { GatewayError } from '../../wire/errors/gateway-error.js';
 import { forwardedHeaders } from '../anthropic/upstream-headers.js';
 import { type AwsAuthorizer, type AwsAuthorizerOptions, createAwsAuthorizer } from '../aws/aws-authorizer.js';
@@ -11,13 +11,11 @@ import type {
   PreparedRequest,
   ResolvedTarget,
   StreamDecoderOptions,
-  UpstreamMetrics,
   UpstreamRequest,
 } from '../types.js';
 import { serializeBedrockBody } from './bedrock-body-limit.js';
 import { bedrockCountTokensBody, parseBedrockCountTokens } from './bedrock-count-tokens.js';
 import { bedrockHttpError } from './bedrock-error.js';
-import { metricsFromBedrockHeaders } from './bedrock-metrics.js';
 import { bedrockModelPath } from './bedrock-path.js';
 import { bedrockRequestBody } from './bedrock-request-body.js';
 import { BedrockStreamDecoder } from './bedrock-stream-decoder.js';
@@ -52,7 +50,6 @@ const EVENT_STREAM_TYPE = 'application/vnd.amazon.eventstream';
  */
 export class BedrockAdapter implements PlatformAdapter {
   readonly platform = 'bedrock' as const;
-  readonly streamFraming = 'aws-eventstream' as const;
   /** The region of targets that name none. */
   readonly region: string;
   readonly authorizer: AwsAuthorizer;
@@ -79,16 +76,6 @@ export class BedrockAdapter implements PlatformAdapter {
 
   prepareMessages(call: MessagesCall, target: ResolvedTarget): PreparedRequest {
     const { body, changes } = bedrockRequestBody(call, this.betaMemory);
-    // Bedrock takes 2026-10-21 only for Claude 4.7 and later: a legacy model gets Bedrock's own version.
-    const version = body['anthropic_version'];
-    if (
-      typeof version === 'string' &&
-      BEDROCK_LEGACY_REFUSED_VERSIONS.includes(version) &&
-      target.resolved.model?.bedrock?.integration === 'invoke'
-    ) {
-      body['anthropic_version'] = ANTHROPIC_VERSIONS.bedrock[0];
-      changes.push(`anthropic-version:${version}->${ANTHROPIC_VERSIONS.bedrock[0]}`);
-    }
     const operation = call.stream ? 'invoke-with-response-stream' : 'invoke';
     const accept: Record<string, string> = call.stream
       ? { accept: EVENT_STREAM_TYPE, 'x-amzn-bedrock-accept': JSON_TYPE }
@@ -133,10 +120,6 @@ export class BedrockAdapter implements PlatformAdapter {
   /** A decoder for one stream; its `metrics` getter gives the invocation metrics of the last chunk. */
   createStreamDecoder(options?: StreamDecoderOptions): BedrockStreamDecoder {
     return new BedrockStreamDecoder(options);
-  }
-
-  metricsFromHeaders(headers: Headers): UpstreamMetrics | undefined {
-    return metricsFromBedrockHeaders(headers);
   }
 
   /**

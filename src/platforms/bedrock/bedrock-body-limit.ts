@@ -1,5 +1,5 @@
-import { MAX_BODY_BYTES } from '../../catalog/platforms.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
+import { bedrockDescriptor } from './descriptor.js';
 
 /**
  * Serializes an InvokeModel body and checks it against Bedrock's limit of
@@ -11,7 +11,7 @@ import { GatewayError } from '../../wire/errors/gateway-error.js';
  */
 export function serializeBedrockBody(body: Record<string, unknown>): string {
   const text = JSON.stringify(body);
-  const limit = MAX_BODY_BYTES.bedrock;
+  const limit = bedrockDescriptor.maxBodyBytes;
   // A string never takes more than 3 bytes per UTF-16 unit: measure only when it might be over.
   if (text.length * 3 > limit) {
     const bytes = Buffer.byteLength(text, 'utf8');

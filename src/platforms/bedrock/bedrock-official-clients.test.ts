@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bedrockModelId, resolveModel } from '../../catalog/resolve.js';
 import { awsCredentialLookup, awsCredentialRecord } from '../../emulator/auth/aws-credentials.js';
 import { verifySigV4 } from '../../emulator/auth/sigv4.js';
+import { negotiateApiVersion } from '../api-version.js';
 import {
   type RecordedRequest,
   type StubServer,
@@ -64,12 +65,13 @@ describe('the adapter and the official clients send the same call', () => {
 
   async function adapterRequest(): Promise<RecordedRequest> {
     const adapter = new BedrockAdapter({ endpoint: server.origin, apiKey: null, credentials });
-    const { request } = adapter.prepareMessages(
-      // What the gateway's ingress makes of the official client's call: the
-      // `anthropic-version` the SDK sends (2026-10-21) and its betas.
+    // What the gateway's ingress makes of the official client's call (the `anthropic-version` the
+    // SDK sends, 2026-10-21, and its betas), with the version the engine negotiates for the target.
+    const negotiated = negotiateApiVersion(
       { body: { ...params }, stream: true, betas, anthropicVersion: '2026-10-21' },
       target,
     );
+    const { request } = adapter.prepareMessages(negotiated.call, target);
     await (await transport.send(await adapter.authorize(request, target), 'bedrock')).text();
     const recorded = server.requests.at(-1);
     if (!recorded) throw new Error('no request');
@@ -98,7 +100,7 @@ describe('the adapter and the official clients send the same call', () => {
       '/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream',
     );
     expect(decodeURIComponent(ours.path)).toBe(official.path);
-    // The SDK's API version 2026-10-21 is refused by Bedrock for this legacy model: the adapter sends Bedrock's own.
+    // The SDK's API version 2026-10-21 is refused by Bedrock for this legacy model: Bedrock's own is sent.
     expect(ours.body.toString('utf8')).toBe(
       official.body
         .toString('utf8')

@@ -16,7 +16,6 @@ import type {
   ResolvedTarget,
   StreamDecoder,
   StreamDecoderOptions,
-  UpstreamMetrics,
   UpstreamRequest,
 } from '../types.js';
 import { vertexBaseUrl } from './vertex-base-url.js';
@@ -64,7 +63,6 @@ const countTokensSchema = z.object({ input_tokens: z.number() });
  */
 export class VertexAdapter implements PlatformAdapter {
   readonly platform = 'vertex' as const;
-  readonly streamFraming = 'sse' as const;
   readonly tokenSource: GoogleTokenSource;
   private readonly defaultLocation: string;
 
@@ -119,10 +117,6 @@ export class VertexAdapter implements PlatformAdapter {
 
   createStreamDecoder(options?: StreamDecoderOptions): StreamDecoder {
     return new SseStreamDecoder('vertex', options);
-  }
-
-  metricsFromHeaders(_headers: Headers): UpstreamMetrics | undefined {
-    return undefined;
   }
 
   parseError(status: number, headers: Headers, bodyText: string): GatewayError {

@@ -20,6 +20,7 @@ import { messageText, parseJsonSafely, textAsMessage } from './body-text.js';
 import { GatewayError } from './gateway-error.js';
 import { type HeaderSource, readHeader } from './headers.js';
 import { errorMappingFor } from './mapping.js';
+import { errorDialectOf } from './platform-names.js';
 import { formatRetryAfter, parseRetryAfterSeconds } from './retry-after.js';
 import type { RenderedError } from './types.js';
 import { upstreamErrorAnswer } from './upstream-answer.js';
@@ -40,12 +41,12 @@ const bedrockErrorBodySchema = z.object({
  * bedrockExceptionNameFor(GatewayError.fromCode('MISSING_API_KEY')); // 'UnrecognizedClientException'
  */
 export function bedrockExceptionNameFor(error: GatewayError): string {
-  if (error.platform === 'bedrock' && error.upstreamCode) return error.upstreamCode;
+  if (errorDialectOf(error.platform) === 'bedrock' && error.upstreamCode) return error.upstreamCode;
   return errorMappingFor(error.type, error.status).bedrock;
 }
 
 function bedrockStatusFor(error: GatewayError, name: string): number {
-  if (error.platform === 'bedrock' && error.upstreamCode === name) return error.status;
+  if (errorDialectOf(error.platform) === 'bedrock' && error.upstreamCode === name) return error.status;
   return isBedrockExceptionName(name) ? BEDROCK_EXCEPTIONS[name].status : error.status;
 }
 

@@ -13,6 +13,7 @@ import { GatewayError } from './gateway-error.js';
 import { GOOGLE_STATUS_CODES, type GoogleStatusName, isGoogleStatusName } from './google-status.js';
 import type { HeaderSource } from './headers.js';
 import { errorMappingFor } from './mapping.js';
+import { errorDialectOf } from './platform-names.js';
 import { parseRetryAfterSeconds } from './retry-after.js';
 import type { RenderedError } from './types.js';
 import { upstreamErrorAnswer } from './upstream-answer.js';
@@ -53,7 +54,7 @@ const retryInfoSchema = z.object({ '@type': z.literal(RETRY_INFO_TYPE), retryDel
  * googleStatusNameFor(GatewayError.fromCode('INVALID_JSON', { reason: 'x' })); // undefined
  */
 export function googleStatusNameFor(error: GatewayError): GoogleStatusName | undefined {
-  if (error.platform === 'vertex') {
+  if (errorDialectOf(error.platform) === 'vertex') {
     return error.upstreamCode !== undefined && isGoogleStatusName(error.upstreamCode)
       ? error.upstreamCode
       : undefined;
@@ -78,7 +79,7 @@ export function renderVertexError(
 ): RenderedError {
   const name = googleStatusNameFor(error);
   if (name === undefined) return renderAnthropicError(error, options);
-  const code = error.platform === 'vertex' ? error.status : GOOGLE_STATUS_CODES[name];
+  const code = errorDialectOf(error.platform) === 'vertex' ? error.status : GOOGLE_STATUS_CODES[name];
   const status: Record<string, unknown> = { code, message: error.message, status: name };
   if (error.retryAfterSeconds !== undefined) {
     status['details'] = [{ '@type': RETRY_INFO_TYPE, retryDelay: `${Math.ceil(error.retryAfterSeconds)}s` }];
