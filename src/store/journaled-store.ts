@@ -10,6 +10,7 @@ import type {
   NewApiKey,
   RequestRecord,
   RotateKeyOptions,
+  SessionQuery,
   Store,
   StoreLogger,
 } from './types.js';
@@ -202,6 +203,9 @@ class JournaledStore implements Store {
   }
   summarize(filter?: ActivityFilter) {
     return this.#inner.summarize(filter);
+  }
+  sessions(query?: SessionQuery) {
+    return this.#inner.sessions(query);
   }
   spendSince(keyId: string, sinceMs: number) {
     return this.#inner.spendSince(keyId, sinceMs);

@@ -30,6 +30,7 @@ import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { migratePostgres, quoteIdentifier } from './postgres-schema.js';
+import { decodeSession, sessionsSql } from './session-sql.js';
 import { redactUrl, StoreError } from './store-error.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
@@ -46,6 +47,8 @@ import type {
   RotatedApiKey,
   RotateKeyOptions,
   SecretLookup,
+  SessionQuery,
+  SessionSummary,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -203,6 +206,11 @@ class PostgresStore implements ReplayableStore {
       rows('platform'),
     ]);
     return assembleSummary(filter, { total, key, model, platform });
+  }
+
+  async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    const sql = sessionsSql(this.#requests, query, POSTGRES_PLACEHOLDER);
+    return (await this.#all(sql.text, sql.parameters)).map(decodeSession);
   }
 
   async spendSince(keyId: string, sinceMs: number): Promise<number> {

@@ -16,6 +16,7 @@ import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { preparePrivateSqliteFile } from './private-files.js';
+import { decodeSession, sessionsSql } from './session-sql.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
 import type { SqliteWriterStatements } from './sqlite-writer-core.js';
@@ -35,6 +36,8 @@ import type {
   RotatedApiKey,
   RotateKeyOptions,
   SecretLookup,
+  SessionQuery,
+  SessionSummary,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -166,6 +169,11 @@ class SqliteStore implements ReplayableStore {
       model: rows('model'),
       platform: rows('platform'),
     });
+  }
+
+  async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    const sql = sessionsSql('requests', query, SQLITE_PLACEHOLDER);
+    return this.#all(sql.text, sql.parameters).map(decodeSession);
   }
 
   async spendSince(keyId: string, sinceMs: number): Promise<number> {
