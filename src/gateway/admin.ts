@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { decodePathSegment } from '../net/decode-path-segment.js';
 import { keyForFilter } from '../store/key-reference.js';
 import { DEFAULT_ROTATION_GRACE_MS, parseExpiry, parseGrace } from '../store/key-times.js';
@@ -6,6 +5,9 @@ import { StoreError } from '../store/store-error.js';
 import type { ActivityFilter, ApiKeyChanges, ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { anthropicErrorTypeForStatus } from '../wire/errors/types.js';
+import { authorizeAdmin } from './admin-auth.js';
+import { activityFilters } from './admin-filters.js';
+import { handleAdminSessions } from './admin-sessions.js';
 import type { GatewayContext } from './context.js';
 import { bodyError, type Exchange } from './exchange.js';
 
@@ -15,21 +17,15 @@ export function publicKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'hash'> {
   return rest;
 }
 
-function json(exchange: Exchange, status: number, body: unknown): void {
+export function json(exchange: Exchange, status: number, body: unknown): void {
   exchange.send(status, { 'content-type': 'application/json' }, JSON.stringify(body));
 }
 
-function adminError(exchange: Exchange, status: number, message: string): void {
+export function adminError(exchange: Exchange, status: number, message: string): void {
   json(exchange, status, {
     type: 'error',
     error: { type: anthropicErrorTypeForStatus(status), message },
   });
-}
-
-function sameSecret(presented: string, expected: string): boolean {
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** `1h`, `30m`, `7d`, or an ISO date, as milliseconds since the epoch. */
@@ -86,7 +82,7 @@ function withExpiry<Input extends { expiresAt?: unknown }>(input: Input, now: nu
 }
 
 /** The key id a `key=` filter means (id, name or prefix, revoked keys too); throws a 404 when none. */
-async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
+export async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
   if (!reference) return {};
   const key = keyForFilter(await context.store.listKeys({ includeRevoked: true }), reference);
   if (!key) {
@@ -104,7 +100,8 @@ async function keyFilter(context: GatewayContext, reference: string | null): Pro
  * `GET/POST /admin/keys`, `PATCH/DELETE /admin/keys/{id|name|prefix}`,
  * `POST /admin/keys/{id|name|prefix}/rotate`,
  * `GET /admin/requests[?since=1h&key=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
- * `GET /admin/summary[?since=…&key=…]`. Key changes reach this gateway's
+ * `GET /admin/summary[?since=…&key=…]`, `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`.
+ * Also open to the dashboard's signed-in session (see admin-auth.ts). Key changes reach this gateway's
  * callers at once (and other replicas' through the store, see `CallerAuth`).
  */
 export async function handleAdmin(context: GatewayContext, exchange: Exchange): Promise<void> {
@@ -116,10 +113,8 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
       'The admin API is off. Set server.adminKey in the configuration to turn it on.',
     );
   }
-  const presented = /^Bearer\s+(\S+)$/i.exec(exchange.header('authorization') ?? '')?.[1];
-  if (!presented || !sameSecret(presented, adminKey)) {
-    return adminError(exchange, 401, 'Send the admin key as "Authorization: Bearer <server.adminKey>".');
-  }
+  const authorized = authorizeAdmin(context, exchange);
+  if (!authorized.ok) return adminError(exchange, authorized.status, authorized.message);
   const { method, path } = exchange;
   const segments = path.split('/').filter(Boolean).slice(1).map(decodePathSegment);
   try {
@@ -191,6 +186,7 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         ...(since !== undefined ? { since } : {}),
         ...(await keyFilter(context, exchange.query.get('key'))),
         ...(exchange.query.get('session') ? { sessionId: exchange.query.get('session') as string } : {}),
+        ...activityFilters(exchange.query),
         limit: Math.min(1000, Number(exchange.query.get('limit') ?? 100) || 100),
       });
       return json(exchange, 200, { requests });
@@ -205,6 +201,11 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
           ...(await keyFilter(context, exchange.query.get('key'))),
         }),
       );
+    }
+    if (segments[0] === 'sessions' && method === 'GET')
+      return await handleAdminSessions(context, exchange, segments);
+    if (segments[0] === 'in-flight' && method === 'GET' && segments.length === 1) {
+      return json(exchange, 200, { requests: context.inFlight.list() });
     }
     return adminError(exchange, 404, `The admin API has no ${method} ${path}.`);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { serveUi } from '../ui/server/serve-ui.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
@@ -61,7 +62,7 @@ export function sendError(
 }
 
 /**
- * The gateway's one request handler: health and metrics, the admin API, the
+ * The gateway's one request handler: health and metrics, the admin API and the dashboard, the
  * three dialects' Messages endpoints and model listings, and a 404 in the
  * dialect the path suggests. Never throws: every failure is an answer.
  */
@@ -104,6 +105,7 @@ export async function handleRequest(
       return exchange.send(200, { 'content-type': context.metrics.registry.contentType }, text);
     }
     if (path === '/admin' || path.startsWith('/admin/')) return await handleAdmin(context, exchange);
+    if (path === '/ui' || path.startsWith('/ui/')) return await serveUi(context, exchange);
 
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {

@@ -115,6 +115,7 @@ export async function serveCall(
     },
   });
   context.requestsInFlight += 1;
+  context.inFlight.add(activity, exchange);
   // Throughout: the row is recorded (journaled, see store.journal) before the answer's last byte goes
   // out, so a request the client saw finish is in the log even if the process dies right after.
   const fail = (error: GatewayError, changes: readonly string[] = []) => {
@@ -298,6 +299,7 @@ export async function serveCall(
     }
   } finally {
     context.requestsInFlight -= 1;
+    context.inFlight.remove(activity);
     context.requestDone();
   }
 }
