@@ -95,16 +95,16 @@ describe('logs', () => {
     expect(run.error).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.out[0]).toMatch(
-      /^TIME \(UTC\)\s+KEY\s+DIALECT\s+MODEL\s+TARGET\s+STATUS\s+TOKENS IN \/ OUT\s+COST\s+MS$/,
+      /^TIME \(UTC\)\s+KEY\s+USER\s+GROUP\s+DIALECT\s+MODEL\s+TARGET\s+STATUS\s+TOKENS IN \/ OUT\s+COST\s+MS$/,
     );
     expect(run.out).toHaveLength(5);
     expect(run.out[1]).toMatch(
-      /ci\s+vertex\s+claude-sonnet-4-5\s+vertex\/global\s+429 rate_limit_error\s+0 \/ 0/,
+      /ci\s+-\s+-\s+vertex\s+claude-sonnet-4-5\s+vertex\/global\s+429 rate_limit_error\s+0 \/ 0/,
     );
     expect(run.out[2]).toMatch(
-      /ci\s+anthropic\s+claude-sonnet-4-5\s+bedrock\/global@us-east-1\s+200\s+100 \/ 20\s+\$0\.000600\s+840$/,
+      /ci\s+-\s+-\s+anthropic\s+claude-sonnet-4-5\s+bedrock\/global@us-east-1\s+200\s+100 \/ 20\s+\$0\.000600\s+840$/,
     );
-    expect(run.out[3]).toMatch(/deploy\s+bedrock\s+claude-future-9\s+anthropic\s+200\s+7 \/ 3\s+-/);
+    expect(run.out[3]).toMatch(/deploy\s+-\s+-\s+bedrock\s+claude-future-9\s+anthropic\s+200\s+7 \/ 3\s+-/);
     expect(run.out[4]).toBe(
       '3 requests, 1 error, 107 input / 23 output tokens, $0.000600, 1 without a known price',
     );

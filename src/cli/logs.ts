@@ -6,6 +6,7 @@ import type { ActivityFilter, ApiKeyRecord, RequestRecord, Store } from '../stor
 import { loadCliConfig } from './cli-config.js';
 import { openCliStore } from './cli-store.js';
 import { CliError, type CommandContext } from './command.js';
+import { costText } from './cost-text.js';
 import { formatTable } from './table.js';
 
 export const LOGS_HELP = `Usage: claude-gateway logs [options]
@@ -16,6 +17,8 @@ newest requests as a table, with a summary line: requests, errors, tokens, cost.
 Options:
   --since T        only requests since T: 30m, 1h, 7d, or an ISO date (2026-01-31T09:00Z)
   --key K          only this gateway key (its id, name or prefix)
+  --user U         only this user (id, name or e-mail)
+  --group G        only this group
   --session S      only this session (x-claude-code-session-id or metadata.user_id)
   --limit N        at most N requests (default 100)
   --json           one JSON object per request instead of the table (summary on stderr)
@@ -71,21 +74,18 @@ function targetOf(record: RequestRecord): string {
   return record.platform;
 }
 
-function cost(value: number | undefined): string {
-  if (value === undefined) return '-';
-  return `$${value.toFixed(value < 1 ? 6 : 2)}`;
-}
-
 function row(record: RequestRecord): string[] {
   return [
     new Date(record.time).toISOString().replace('T', ' ').slice(0, 19),
     record.keyName ?? record.keyId ?? '-',
+    record.userName ?? record.userEmail ?? record.userId ?? '-',
+    record.group ?? '-',
     record.dialect,
     record.model ?? record.requestedModel ?? '-',
     targetOf(record),
     record.errorType ? `${record.status} ${record.errorType}` : String(record.status),
     `${record.inputTokens} / ${record.outputTokens}`,
-    cost(record.costUsd) + (record.costEstimated ? ' (est.)' : ''),
+    costText(record.costUsd, record.costEstimated),
     record.durationMs === undefined ? '-' : String(record.durationMs),
   ];
 }
@@ -97,6 +97,8 @@ export async function runLogs(argv: string[], context: CommandContext): Promise<
     options: {
       since: { type: 'string' },
       key: { type: 'string' },
+      user: { type: 'string' },
+      group: { type: 'string' },
       session: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -117,6 +119,8 @@ export async function runLogs(argv: string[], context: CommandContext): Promise<
     const filter: ActivityFilter = {
       ...(from !== undefined ? { since: from } : {}),
       ...(values.key ? { keyId: await keyIdOf(store, values.key) } : {}),
+      ...(values.user ? { user: values.user } : {}),
+      ...(values.group ? { group: values.group } : {}),
       ...(values.session ? { sessionId: values.session } : {}),
     };
     const records = await store.queryRequests({ ...filter, limit });
@@ -126,7 +130,7 @@ export async function runLogs(argv: string[], context: CommandContext): Promise<
     const unpriced = total.unpricedRequests > 0 ? `, ${total.unpricedRequests} without a known price` : '';
     const line =
       `${total.requests} request${total.requests === 1 ? '' : 's'}${shown}, ${total.errors} error${total.errors === 1 ? '' : 's'}, ` +
-      `${total.inputTokens} input / ${total.outputTokens} output tokens, ${cost(total.costUsd)}${unpriced}`;
+      `${total.inputTokens} input / ${total.outputTokens} output tokens, ${costText(total.costUsd)}${unpriced}`;
     if (values.json) {
       for (const record of records) context.out(JSON.stringify(record));
       context.error(line);
@@ -138,6 +142,8 @@ export async function runLogs(argv: string[], context: CommandContext): Promise<
       const headers = [
         'TIME (UTC)',
         'KEY',
+        'USER',
+        'GROUP',
         'DIALECT',
         'MODEL',
         'TARGET',

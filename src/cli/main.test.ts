@@ -5,7 +5,7 @@ describe('main', () => {
   it('lists every command in its help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['serve', 'emulate', 'models', 'doctor', 'logs', 'keys']) {
+    for (const command of ['serve', 'emulate', 'models', 'doctor', 'logs', 'report', 'keys']) {
       expect(run.text).toMatch(new RegExp(`^ {2}${command} `, 'm'));
     }
   });

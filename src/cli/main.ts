@@ -7,6 +7,7 @@ import { EMULATE_HELP, runEmulate } from './emulate.js';
 import { KEYS_HELP, runKeys } from './keys.js';
 import { LOGS_HELP, runLogs } from './logs.js';
 import { MODELS_HELP, runModels } from './models.js';
+import { REPORT_HELP, runReportCommand } from './report.js';
 import { runServe, SERVE_HELP } from './serve.js';
 
 const HELP = `Usage: claude-gateway <command> [options]
@@ -19,6 +20,7 @@ Commands:
   models     the model catalog: ids per platform, scopes, context, prices (--live asks the platforms)
   doctor     check each platform's credentials, region and model access, and say what to fix
   logs       read the activity log: requests, tokens, cost
+  report     spend, tokens, requests and errors per user, group, key, model, platform, day or hour
   keys       create, list, update, rotate and revoke gateway keys
 
 Run "claude-gateway <command> --help" for a command's options.`;
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   models: { run: runModels, help: MODELS_HELP },
   doctor: { run: runDoctor, help: DOCTOR_HELP },
   logs: { run: runLogs, help: LOGS_HELP },
+  report: { run: runReportCommand, help: REPORT_HELP },
   keys: { run: runKeys, help: KEYS_HELP },
 };
 

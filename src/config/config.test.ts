@@ -63,6 +63,27 @@ describe('parseConfig', () => {
     expect(target[0]).toContain('bedrock/<scope>');
   });
 
+  it('takes budget alerts with an HTTP(S) webhook and thresholds in (0, 1], naming a bad one', () => {
+    expect(parseConfig({}).alerts).toEqual({ thresholds: [0.8, 1] });
+    expect(
+      parseConfig({
+        alerts: { webhookUrl: 'https://hooks.example.com/x', thresholds: [0.5], headers: { a: 'b' } },
+      }).alerts,
+    ).toEqual({ webhookUrl: 'https://hooks.example.com/x', thresholds: [0.5], headers: { a: 'b' } });
+    expect(problemsOf(() => parseConfig({ alerts: { webhookUrl: 'ftp://hooks.example.com/x' } }))[0]).toBe(
+      'alerts.webhookUrl: must be an http:// or https:// URL',
+    );
+    expect(problemsOf(() => parseConfig({ alerts: { thresholds: [0.8, 1.5] } }))[0]).toMatch(
+      /^alerts\.thresholds\.1: /,
+    );
+    expect(problemsOf(() => parseConfig({ alerts: { thresholds: [0.8, 0.8] } }))[0]).toBe(
+      'alerts.thresholds: a threshold is given twice',
+    );
+    expect(
+      problemsOf(() => parseConfig({ alerts: { webhookUrl: 'https://h.example.com', treshold: 1 } }))[0],
+    ).toBe('alerts.treshold: unknown key; did you mean "thresholds"?');
+  });
+
   it('suggests the intended spelling of an unknown key', () => {
     const problems = problemsOf(() => parseConfig({ platforms: { bedrock: { regoin: 'us-east-1' } } }));
     expect(problems[0]).toBe('platforms.bedrock.regoin: unknown key; did you mean "region"?');

@@ -286,6 +286,29 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /**
+     * Budget alerts: a webhook POSTed once per threshold of any budget crossed in a budget period
+     * (across replicas: claimed in Redis when the limits use it, else in the store). Off without a URL.
+     */
+    alerts: z
+      .object({
+        /** Where each alert is POSTed as JSON (with a `text` line, so chat webhooks show it). */
+        webhookUrl: url
+          .refine((value) => /^https?:\/\//i.test(value), { message: 'must be an http:// or https:// URL' })
+          .optional(),
+        /** Fractions of a budget that send an alert, each once per period. */
+        thresholds: z
+          .array(z.number().gt(0).max(1))
+          .min(1)
+          .refine((values) => new Set(values).size === values.length, {
+            message: 'a threshold is given twice',
+          })
+          .default([0.8, 1]),
+        /** Headers sent with each POST (a receiver's token). */
+        headers: z.record(z.string(), z.string()).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /**
      * OpenTelemetry traces and GenAI metrics over OTLP/HTTP. Off unless an endpoint is set here or in
      * OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ / _METRICS_ variants); these keys win over the variables.
      */

@@ -2,8 +2,9 @@ import { type Cost, costOf, type TokenUsage } from '../catalog/pricing.js';
 import { resolveModel } from '../catalog/resolve.js';
 import type { AttemptReport } from '../engine/engine.js';
 import type { ResolvedTarget } from '../platforms/types.js';
-import type { ApiKeyRecord, AttemptRecord, RequestRecord, Store } from '../store/types.js';
+import type { AttemptRecord, RequestRecord, Store } from '../store/types.js';
 import type { GatewayError } from '../wire/errors/gateway-error.js';
+import type { Caller } from './callers.js';
 import type { Dialect } from './dialect.js';
 
 export type BodyPolicy = 'full' | 'metadata' | 'none';
@@ -74,10 +75,19 @@ export class ActivityEntry {
     return this.record;
   }
 
-  caller(key: ApiKeyRecord | undefined): void {
-    if (!key) return;
-    this.record.keyId = key.id;
-    this.record.keyName = key.name;
+  /** Who the request is charged to: the credential, and the user and group behind it when known. */
+  caller(caller: Caller): void {
+    const { key, user, group } = caller;
+    if (key) {
+      this.record.keyId = key.id;
+      this.record.keyName = key.name;
+    }
+    if (user) {
+      this.record.userId = user.id;
+      this.record.userName = user.name;
+      if (user.email) this.record.userEmail = user.email;
+    }
+    if (group) this.record.group = group;
   }
 
   request(fields: {

@@ -7,6 +7,7 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import { anthropicErrorTypeForStatus } from '../wire/errors/types.js';
 import { authorizeAdmin } from './admin-auth.js';
 import { activityFilters } from './admin-filters.js';
+import { reportAnswer } from './admin-report.js';
 import { handleAdminSessions } from './admin-sessions.js';
 import type { GatewayContext } from './context.js';
 import { bodyError, type Exchange } from './exchange.js';
@@ -95,12 +96,20 @@ export async function keyFilter(context: GatewayContext, reference: string | nul
   return { keyId: key.id };
 }
 
+/** `user=` (an id, name or e-mail, as the log rows carry them) and `group=` (a name) filters. */
+export function attributionFilter(exchange: Exchange): ActivityFilter {
+  const user = exchange.query.get('user')?.trim();
+  const group = exchange.query.get('group')?.trim();
+  return { ...(user ? { user } : {}), ...(group ? { group } : {}) };
+}
+
 /**
  * The admin API, behind `Authorization: Bearer <server.adminKey>`:
  * `GET/POST /admin/keys`, `PATCH/DELETE /admin/keys/{id|name|prefix}`,
  * `POST /admin/keys/{id|name|prefix}/rotate`,
- * `GET /admin/requests[?since=1h&key=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
- * `GET /admin/summary[?since=…&key=…]`, `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`.
+ * `GET /admin/requests[?since=1h&key=…&user=…&group=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
+ * `GET /admin/summary[?since=…&key=…]`, `GET /admin/report?by=day,model[&since=30d…]`
+ * (see admin-report.ts), `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`.
  * Also open to the dashboard's signed-in session (see admin-auth.ts). Key changes reach this gateway's
  * callers at once (and other replicas' through the store, see `CallerAuth`).
  */
@@ -185,11 +194,15 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
       const requests = await context.store.queryRequests({
         ...(since !== undefined ? { since } : {}),
         ...(await keyFilter(context, exchange.query.get('key'))),
+        ...attributionFilter(exchange),
         ...(exchange.query.get('session') ? { sessionId: exchange.query.get('session') as string } : {}),
         ...activityFilters(exchange.query),
         limit: Math.min(1000, Number(exchange.query.get('limit') ?? 100) || 100),
       });
       return json(exchange, 200, { requests });
+    }
+    if (segments[0] === 'report' && segments.length === 1 && method === 'GET') {
+      return json(exchange, 200, await reportAnswer(exchange, context.store));
     }
     if (segments[0] === 'summary' && method === 'GET') {
       const since = parseSince(exchange.query.get('since'));

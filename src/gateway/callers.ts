@@ -7,6 +7,10 @@ import type { Exchange } from './exchange.js';
 /** Who is calling: a gateway key, or anyone when the gateway runs without keys. */
 export interface Caller {
   key?: ApiKeyRecord;
+  /** The person or service behind the credential, when known (OIDC sign-in, a user's key, a service token). */
+  user?: { id: string; name: string; email?: string };
+  /** The group whose policy and budget this request is charged to. */
+  group?: string;
 }
 
 const KEY_CACHE_MS = 30_000;

@@ -4,6 +4,7 @@ import type { ResolvedTarget } from '../platforms/types.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { seconds } from '../wire/errors/platform-names.js';
+import type { BudgetObserver } from './budget-crossings.js';
 
 /** "1 token", "20 tokens". */
 function countOf(count: number, noun: string): string {
@@ -13,7 +14,7 @@ function countOf(count: number, noun: string): string {
 export const WINDOW_MS = 60_000;
 
 /** Dollars for a message: cents for ordinary amounts, more digits for tiny test budgets. */
-function dollars(amount: number): string {
+export function dollars(amount: number): string {
   return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toPrecision(2)}`;
 }
 
@@ -22,9 +23,14 @@ export function monthStart(now: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }
 
-function nextMonthStart(now: number): string {
+/** When the budget month after `now` starts (ms epoch, UTC). */
+export function nextMonthStartMs(now: number): number {
   const date = new Date(now);
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+function nextMonthStart(now: number): string {
+  return new Date(nextMonthStartMs(now)).toISOString().slice(0, 10);
 }
 
 /** The refusal of a key whose budget is spent, or taken by the requests it has in flight (`spent` counts both). */
@@ -145,13 +151,58 @@ export class KeyLimits {
   private readonly spend = new Map<string, { month: number; usd: number; loading?: Promise<void> }>();
   /** Reservations of this process's requests in flight, by key id. */
   private readonly reserved = new Map<string, Map<string, Reservation>>();
+  /** The name and budget of keys with a budget, as last admitted: what a settlement reports to `budgets`. */
+  private readonly budgetOf = new Map<string, { name: string; limitUsd: number }>();
 
-  /** @param now the injected clock: it decides the budget month and moves the rate windows. */
+  /**
+   * @param now the injected clock: it decides the budget month and moves the rate windows.
+   * @param budgets told each budgeted key's month spend as its requests settle, or as one is refused for it (budget alerts).
+   */
   constructor(
     protected readonly store: Store,
     protected readonly now: () => number = Date.now,
     protected readonly reservationTtlMs: number = DEFAULT_RESERVATION_TTL_MS,
+    protected readonly budgets?: BudgetObserver,
   ) {}
+
+  /**
+   * Tells the budget observer what a key has spent this month (what its budget
+   * refusal counts, when one is refused). Never throws.
+   */
+  protected reportSpend(keyId: string, spentUsd: number): void {
+    const budget = this.budgets && this.budgetOf.get(keyId);
+    if (!budget) return;
+    try {
+      this.budgets?.observe({
+        subject: { kind: 'key', id: keyId, name: budget.name },
+        period: 'month',
+        limitUsd: budget.limitUsd,
+        spentUsd,
+        resetsAt: nextMonthStartMs(this.now()),
+      });
+    } catch {
+      // An observer's problem is never the request's.
+    }
+  }
+
+  /** Remembers a budgeted key's name and budget for its settlements. */
+  protected noteBudget(key: ApiKeyRecord): void {
+    if (!this.budgets) return;
+    if (key.monthlyBudgetUsd === undefined) {
+      this.budgetOf.delete(key.id);
+      return;
+    }
+    if (this.budgetOf.size >= 10_000 && !this.budgetOf.has(key.id)) this.budgetOf.clear();
+    this.budgetOf.set(key.id, { name: key.name, limitUsd: key.monthlyBudgetUsd });
+  }
+
+  /**
+   * Records `name` once across the replicas, where the limits are shared:
+   * undefined here (nothing is shared; the caller asks the store), see RedisKeyLimits.
+   */
+  async claimOnce(_name: string, _ttlMs: number): Promise<boolean | undefined> {
+    return undefined;
+  }
 
   /** Connects what the limits are counted in (nothing for this per-process table). */
   async start(): Promise<void> {}
@@ -215,11 +266,14 @@ export class KeyLimits {
    * below its budget, and likewise for its tokens per minute.
    */
   async admit(key: ApiKeyRecord, estimate?: UsageEstimate): Promise<Reservation | undefined> {
+    this.noteBudget(key);
     const spent = key.monthlyBudgetUsd !== undefined ? await this.spent(key.id) : 0;
     // From here on nothing waits: the checks and the reservation are one step for this process.
     const now = this.now();
     const held = this.held(key.id, now);
     if (key.monthlyBudgetUsd !== undefined && spent + held.costUsd >= key.monthlyBudgetUsd) {
+      // The budget refuses requests from here: that is its 100% (whatever a last reservation left unspent).
+      this.reportSpend(key.id, spent + held.costUsd);
       throw budgetExceeded(key, spent + held.costUsd, now);
     }
     if (key.tokensPerMinute !== undefined) {
@@ -265,16 +319,18 @@ export class KeyLimits {
       reservations?.delete(reservation.id);
       if (reservations?.size === 0) this.reserved.delete(reservation.keyId);
     }
-    this.record(keyId, tokens, costUsd);
+    const spent = this.record(keyId, tokens, costUsd);
+    // A shared reservation's spend is Redis's to report (RedisKeyLimits).
+    if (costUsd && spent !== undefined && !reservation?.shared) this.reportSpend(keyId, spent);
   }
 
-  /** Counts what a finished request used. */
-  record(keyId: string, tokens: number, costUsd: number | undefined): void {
+  /** Counts what a finished request used; returns the key's month spend in this process, when it is kept. */
+  record(keyId: string, tokens: number, costUsd: number | undefined): number | undefined {
     const now = this.now();
     if (tokens > 0) this.window(this.tokens, keyId).add(now, tokens);
-    if (costUsd) {
-      const entry = this.spend.get(keyId);
-      if (entry && entry.month === monthStart(now)) entry.usd += costUsd;
-    }
+    const entry = this.spend.get(keyId);
+    if (!entry || entry.month !== monthStart(now)) return undefined;
+    if (costUsd) entry.usd += costUsd;
+    return entry.loading ? undefined : entry.usd;
   }
 }

@@ -51,9 +51,9 @@ export async function serveListing(
   const { method, path } = exchange;
   if (method !== 'GET') return false;
   const now = context.clock();
-  let key: Caller['key'];
+  let caller: Caller = {};
   const identify = async () => {
-    if (context.config.server.listingsRequireKey) key = (await context.callers.identify(exchange)).key;
+    if (context.config.server.listingsRequireKey) caller = await context.callers.identify(exchange);
   };
   // A listing lands in the activity log like every other request (recorded before the answer goes out).
   const answer = (body: unknown) => {
@@ -65,7 +65,7 @@ export async function serveListing(
       ...(exchange.clientAddress ? { clientAddress: exchange.clientAddress } : {}),
       ...(exchange.header('user-agent') ? { userAgent: exchange.header('user-agent') as string } : {}),
     });
-    activity.caller(key);
+    activity.caller(caller);
     activity.finish(200);
     sendJson(exchange, 200, body, { 'x-claude-gateway-request-id': id });
     context.metrics.requestDone(dialect, 200, activity);

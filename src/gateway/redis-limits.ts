@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { RedisLink, reasonOf } from '../net/redis-link.js';
 import type { ApiKeyRecord, Store } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import type { BudgetObserver } from './budget-crossings.js';
 import {
   budgetExceeded,
   DEFAULT_RESERVATION_TTL_MS,
@@ -39,6 +40,8 @@ export interface RedisKeyLimitsOptions {
   /** How often, while a connected Redis does not answer, it is pinged to tell when it answers again. Default 1000 ms. */
   probeMs?: number;
   logger?: LimitsLogger;
+  /** Told each budgeted key's month spend (all replicas' together) as its requests settle (budget alerts). */
+  budgets?: BudgetObserver;
 }
 
 /** Money in Redis: whole micro-dollars (the log's costs are rounded to them), so sums stay exact. */
@@ -120,6 +123,7 @@ return {'ok'}
  *
  * KEYS: tokens zset, reservations hash, month spend.
  * ARGV: reservation id, now, tokens (-1: not counted), micros, window ms.
+ * Answers the month's spend after it (micros), or -1 when it was not counted here.
  */
 const SETTLE = `
 redis.call('HDEL', KEYS[2], ARGV[1])
@@ -131,8 +135,8 @@ if tokens > 0 then
   redis.call('PEXPIRE', KEYS[1], window * 2)
 end
 local micros = tonumber(ARGV[4])
-if micros > 0 and redis.call('EXISTS', KEYS[3]) == 1 then redis.call('INCRBY', KEYS[3], micros) end
-return 1
+if micros > 0 and redis.call('EXISTS', KEYS[3]) == 1 then return redis.call('INCRBY', KEYS[3], micros) end
+return -1
 `;
 
 /** The month's spend in Redis is raised to the log's when the log shows more (increments missed while Redis was away). */
@@ -183,7 +187,7 @@ export class RedisKeyLimits extends KeyLimits {
   private readonly budgeted = new Map<string, string>();
 
   constructor(url: string, store: Store, now: () => number = Date.now, options: RedisKeyLimitsOptions = {}) {
-    super(store, now, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
+    super(store, now, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS, options.budgets);
     this.prefix = options.keyPrefix ?? 'claude-gateway:limits:';
     this.reconcileMs = options.reconcileMs ?? 60_000;
     this.link = new RedisLink(url, {
@@ -233,7 +237,30 @@ export class RedisKeyLimits extends KeyLimits {
     };
   }
 
+  /**
+   * Records `name` once across the replicas (SET NX, expiring after `ttlMs`):
+   * true when this call recorded it, false when it was there, undefined while
+   * Redis does not answer.
+   */
+  override async claimOnce(name: string, ttlMs: number): Promise<boolean | undefined> {
+    if (!this.link.up) return undefined;
+    try {
+      const answer = await this.redis.set(
+        `${this.prefix}once:${name}`,
+        '1',
+        'PX',
+        Math.max(1, Math.ceil(ttlMs)),
+        'NX',
+      );
+      return answer === 'OK';
+    } catch (error) {
+      this.link.down(reasonOf(error));
+      return undefined;
+    }
+  }
+
   override async admit(key: ApiKeyRecord, estimate?: UsageEstimate): Promise<Reservation | undefined> {
+    this.noteBudget(key);
     const limited =
       key.monthlyBudgetUsd !== undefined ||
       key.tokensPerMinute !== undefined ||
@@ -275,7 +302,10 @@ export class RedisKeyLimits extends KeyLimits {
         if (!reserves) return undefined;
         return { id, keyId: key.id, tokens, costUsd: costMicros / MICROS, shared: true, deadline };
       }
-      if (verdict === 'budget') throw budgetExceeded(key, Number(value) / MICROS, now);
+      if (verdict === 'budget') {
+        this.reportSpend(key.id, Number(value) / MICROS);
+        throw budgetExceeded(key, Number(value) / MICROS, now);
+      }
       if (verdict === 'tpm' || verdict === 'rpm') {
         const retryAfterSeconds = Math.max(1, Math.ceil(Number(value) / 1000));
         throw verdict === 'tpm'
@@ -318,6 +348,9 @@ export class RedisKeyLimits extends KeyLimits {
         costUsd ? micros(costUsd) : 0,
         WINDOW_MS,
       )
+      .then((spentMicros) => {
+        if (costUsd && spentMicros >= 0) this.reportSpend(keyId, spentMicros / MICROS);
+      })
       // Lost: the reservation expires at its deadline, the spend is reconciled from the log.
       .catch((error: unknown) => this.link.down(reasonOf(error)));
   }

@@ -138,7 +138,7 @@ export async function serveCall(
   try {
     if (context.shuttingDown) throw GatewayError.fromCode('SHUTTING_DOWN');
     const caller = await context.callers.identify(exchange);
-    activity.caller(caller.key);
+    activity.caller(caller);
     const body = await exchange.readBody(context.config.server.maxBodyBytes);
     if (!body.ok) {
       if (body.reason === 'aborted') {

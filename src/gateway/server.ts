@@ -19,6 +19,7 @@ import { StoreHealth } from '../store/store-health.js';
 import type { Store, StoreLogEntry } from '../store/types.js';
 import { startTelemetry } from '../telemetry/telemetry.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
+import { BudgetAlerts } from './budget-alerts.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { renderDialectError } from './dialect.js';
@@ -32,6 +33,7 @@ import { startModelDiscovery } from './model-discovery.js';
 import { buildRoutingTable } from './routing.js';
 import { newRequestId } from './serve-call.js';
 import { guardKeyReads } from './store-guard.js';
+import { WebhookSender } from './webhook-sender.js';
 
 export interface StartGatewayOptions {
   config: GatewayConfig;
@@ -185,10 +187,29 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       )
     : undefined;
   await sharedSessions?.start();
+  // Budget alerts: told budgets' spend as requests settle; one webhook per threshold crossed per period.
+  const alertsSender = config.alerts.webhookUrl
+    ? new WebhookSender({
+        url: config.alerts.webhookUrl,
+        ...(config.alerts.headers ? { headers: config.alerts.headers } : {}),
+        logger: (level, message, fields) => logger[level]({ component: 'alerts', ...fields }, message),
+      })
+    : undefined;
+  const budgetAlerts = alertsSender
+    ? new BudgetAlerts({
+        thresholds: config.alerts.thresholds,
+        send: (body) => alertsSender.send(body),
+        store: requestPathStore,
+        // Claimed in Redis when the limits are shared there (called only once requests flow, after `limits` exists).
+        redisClaim: (name, ttlMs): Promise<boolean | undefined> => limits.claimOnce(name, ttlMs),
+        clock,
+        logger: (level, message, fields) => logger[level]({ component: 'alerts', ...fields }, message),
+      })
+    : undefined;
   // Key limits: in Redis when there is one (every replica counts in one place), else per process.
   const limitsRedisUrl =
     config.limits.redisUrl === false ? undefined : (config.limits.redisUrl ?? config.sessions.redisUrl);
-  const limits = limitsRedisUrl
+  const limits: KeyLimits = limitsRedisUrl
     ? new (await import('./redis-limits.js')).RedisKeyLimits(limitsRedisUrl, requestPathStore, clock, {
         keyPrefix: config.limits.keyPrefix,
         commandTimeoutMs: config.limits.commandTimeoutMs,
@@ -196,8 +217,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         reconcileMs: config.limits.reconcileSeconds * 1000,
         reservationTtlMs: config.limits.reservationTtlSeconds * 1000,
         logger: (level, message, fields) => logger[level](fields ?? {}, message),
+        ...(budgetAlerts ? { budgets: budgetAlerts } : {}),
       })
-    : new KeyLimits(requestPathStore, clock, config.limits.reservationTtlSeconds * 1000);
+    : new KeyLimits(requestPathStore, clock, config.limits.reservationTtlSeconds * 1000, budgetAlerts);
   await limits.start();
   const engine =
     options.engine ??
@@ -321,6 +343,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
         // Requests cut with their connections write their rows: let them.
         await drained(1_000);
+        // Alerts already claimed get a moment to reach their webhook.
+        await alertsSender?.close();
         await store.close();
         await engine.transport.close();
         await sharedSessions?.close();

@@ -35,6 +35,12 @@ export function whereClause(filter: ActivityFilter, placeholder: Placeholder, fi
   if (filter.since !== undefined) conditions.push(`time >= ${next(filter.since)}`);
   if (filter.until !== undefined) conditions.push(`time < ${next(filter.until)}`);
   if (filter.keyId !== undefined) conditions.push(`key_id = ${next(filter.keyId)}`);
+  if (filter.user !== undefined) {
+    conditions.push(
+      `(user_id = ${next(filter.user)} OR user_name = ${next(filter.user)} OR user_email = ${next(filter.user)})`,
+    );
+  }
+  if (filter.group !== undefined) conditions.push(`group_name = ${next(filter.group)}`);
   if (filter.sessionId !== undefined) conditions.push(`session_id = ${next(filter.sessionId)}`);
   if (filter.model !== undefined) {
     conditions.push(`(model = ${next(filter.model)} OR requested_model = ${next(filter.model)})`);

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, AttemptRecord, RequestRecord } from './types.js';
+import type { ApiKeyRecord, AttemptRecord, BudgetAlertRecord, RequestRecord } from './types.js';
 
 /** How a field is stored: each backend maps kinds to its own column types. */
 export type ColumnKind = 'text' | 'integer' | 'real' | 'boolean' | 'json';
@@ -47,6 +47,10 @@ export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
   { name: 'cost_estimated', field: 'costEstimated', kind: 'boolean' },
   { name: 'agent_id', field: 'agentId', kind: 'text' },
   { name: 'parent_agent_id', field: 'parentAgentId', kind: 'text' },
+  { name: 'user_id', field: 'userId', kind: 'text' },
+  { name: 'user_name', field: 'userName', kind: 'text' },
+  { name: 'user_email', field: 'userEmail', kind: 'text' },
+  { name: 'group_name', field: 'group', kind: 'text' },
 ];
 
 /** Columns left out of listings unless bodies are asked for. */
@@ -91,6 +95,20 @@ export const KEY_COLUMNS: readonly ColumnSpec<ApiKeyRecord>[] = [
   { name: 'expires_at', field: 'expiresAt', kind: 'integer' },
   { name: 'rotated_at', field: 'rotatedAt', kind: 'integer' },
   { name: 'last_used_at', field: 'lastUsedAt', kind: 'integer' },
+];
+
+/** The columns of `budget_alerts`, in insert order. */
+export const BUDGET_ALERT_COLUMNS: readonly ColumnSpec<BudgetAlertRecord>[] = [
+  { name: 'id', field: 'id', kind: 'text' },
+  { name: 'subject_kind', field: 'subjectKind', kind: 'text' },
+  { name: 'subject_id', field: 'subjectId', kind: 'text' },
+  { name: 'subject_name', field: 'subjectName', kind: 'text' },
+  { name: 'period', field: 'period', kind: 'text' },
+  { name: 'limit_usd', field: 'limitUsd', kind: 'real' },
+  { name: 'threshold', field: 'threshold', kind: 'real' },
+  { name: 'spent_usd', field: 'spentUsd', kind: 'real' },
+  { name: 'resets_at', field: 'resetsAt', kind: 'integer' },
+  { name: 'crossed_at', field: 'crossedAt', kind: 'integer' },
 ];
 
 /** How a backend's driver wants booleans, JSON and text bound. */

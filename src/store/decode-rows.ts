@@ -60,6 +60,10 @@ export function decodeRequest(row: StoredRow): RequestRecord {
     ...(flag(row.cost_estimated) ? { costEstimated: true } : {}),
     agentId: text(row.agent_id),
     parentAgentId: text(row.parent_agent_id),
+    userId: text(row.user_id),
+    userName: text(row.user_name),
+    userEmail: text(row.user_email),
+    group: text(row.group_name),
   });
 }
 

@@ -1,4 +1,5 @@
 import { type JournalEntry, JournalFile, readJournalSegment } from './journal-file.js';
+import type { ReportDimension } from './report-sql.js';
 import { canPing } from './store-health.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
@@ -6,6 +7,7 @@ import type {
   ActivityQuery,
   ApiKeyChanges,
   AttemptRecord,
+  BudgetAlertRecord,
   KeyChangeOptions,
   NewApiKey,
   RequestRecord,
@@ -207,8 +209,14 @@ class JournaledStore implements Store {
   sessions(query?: SessionQuery) {
     return this.#inner.sessions(query);
   }
+  report(by: readonly ReportDimension[], filter?: ActivityFilter) {
+    return this.#inner.report(by, filter);
+  }
   spendSince(keyId: string, sinceMs: number) {
     return this.#inner.spendSince(keyId, sinceMs);
+  }
+  claimBudgetAlert(alert: BudgetAlertRecord) {
+    return this.#inner.claimBudgetAlert(alert);
   }
   prune(olderThanMs: number) {
     return this.#inner.prune(olderThanMs);

@@ -98,6 +98,26 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
   );
   CREATE INDEX api_key_old_secrets_key ON ${schema}.api_key_old_secrets (key_id);
   `,
+  // 5: attribution: the user and group a request is charged to (reports and /admin/requests filter on them);
+  // budget alerts: each threshold crossed per budget period, recorded once so one gateway sends its alert.
+  (schema) => `
+  ALTER TABLE ${schema}.requests ADD COLUMN user_id TEXT, ADD COLUMN user_name TEXT,
+    ADD COLUMN user_email TEXT, ADD COLUMN group_name TEXT;
+  CREATE INDEX requests_user_time ON ${schema}.requests (user_id, time);
+  CREATE INDEX requests_group_time ON ${schema}.requests (group_name, time);
+  CREATE TABLE ${schema}.budget_alerts (
+    id TEXT PRIMARY KEY,
+    subject_kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    subject_name TEXT NOT NULL,
+    period TEXT NOT NULL,
+    limit_usd DOUBLE PRECISION NOT NULL,
+    threshold DOUBLE PRECISION NOT NULL,
+    spent_usd DOUBLE PRECISION NOT NULL,
+    resets_at BIGINT NOT NULL,
+    crossed_at BIGINT NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -4,6 +4,7 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTestPostgres, TEST_POSTGRES_URL } from './__fixtures__/postgres.js';
 import { request } from './__fixtures__/records.js';
+import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { openPostgresStore } from './postgres-store.js';
 import { StoreError } from './store-error.js';
 
@@ -94,7 +95,7 @@ describe('Postgres store: schemas and replicas', () => {
     );
     try {
       const versions = await sql.unsafe(`SELECT version FROM "${schema}".schema_version`);
-      expect(versions.map((row) => row.version)).toEqual([1, 2, 3, 4]);
+      expect(versions.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((_, index) => index + 1));
       await Promise.all(
         replicas.map(async (replica, index) => {
           await replica.recordRequest(request({ id: `from-${index}` }));

@@ -10,6 +10,7 @@ import {
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
 import {
   ATTEMPT_COLUMNS,
+  BUDGET_ALERT_COLUMNS,
   type ColumnSpec,
   encodeRow,
   KEY_COLUMNS,
@@ -30,6 +31,7 @@ import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { migratePostgres, quoteIdentifier } from './postgres-schema.js';
+import { assembleReport, type ReportDimension, reportSql, type UsageReport } from './report-sql.js';
 import { decodeSession, sessionsSql } from './session-sql.js';
 import { redactUrl, StoreError } from './store-error.js';
 import { writeStoreLogToStderr } from './store-logger.js';
@@ -39,6 +41,7 @@ import type {
   ApiKeyChanges,
   ApiKeyRecord,
   AttemptRecord,
+  BudgetAlertRecord,
   CreatedApiKey,
   KeyChangeOptions,
   NewApiKey,
@@ -141,6 +144,7 @@ class PostgresStore implements ReplayableStore {
   readonly #attempts: string;
   readonly #keys: string;
   readonly #oldSecrets: string;
+  readonly #budgetAlerts: string;
   readonly #schema: string;
   readonly #batch: BatchWriter<LogItem>;
   #closed = false;
@@ -152,6 +156,7 @@ class PostgresStore implements ReplayableStore {
     this.#attempts = `${quoted}.attempts`;
     this.#keys = `${quoted}.api_keys`;
     this.#oldSecrets = `${quoted}.api_key_old_secrets`;
+    this.#budgetAlerts = `${quoted}.budget_alerts`;
     this.#schema = schema;
     this.#batch = new BatchWriter<LogItem>({
       ...options.batch,
@@ -213,12 +218,25 @@ class PostgresStore implements ReplayableStore {
     return (await this.#all(sql.text, sql.parameters)).map(decodeSession);
   }
 
+  async report(by: readonly ReportDimension[], filter: ActivityFilter = {}): Promise<UsageReport> {
+    const sql = reportSql(this.#requests, by, filter, POSTGRES_PLACEHOLDER);
+    return assembleReport(by, await this.#all(sql.text, sql.parameters));
+  }
+
   async spendSince(keyId: string, sinceMs: number): Promise<number> {
     const [row] = await this.#all(
       `SELECT SUM(cost_usd) AS total FROM ${this.#requests} WHERE key_id = $1 AND time >= $2`,
       [keyId, sinceMs],
     );
     return number(row?.total) ?? 0;
+  }
+
+  async claimBudgetAlert(alert: BudgetAlertRecord): Promise<boolean> {
+    const rows = await this.#all(
+      `${insertSql(this.#budgetAlerts, BUDGET_ALERT_COLUMNS, 1)} ON CONFLICT (id) DO NOTHING RETURNING id`,
+      encodeRow(BUDGET_ALERT_COLUMNS, alert, POSTGRES_ENCODING),
+    );
+    return rows.length === 1;
   }
 
   async prune(olderThanMs: number): Promise<number> {

@@ -101,6 +101,28 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX api_key_old_secrets_key ON api_key_old_secrets (key_id);
   `,
+  // 5: attribution: the user and group a request is charged to (reports and /admin/requests filter on them);
+  // budget alerts: each threshold crossed per budget period, recorded once so one gateway sends its alert.
+  `
+  ALTER TABLE requests ADD COLUMN user_id TEXT;
+  ALTER TABLE requests ADD COLUMN user_name TEXT;
+  ALTER TABLE requests ADD COLUMN user_email TEXT;
+  ALTER TABLE requests ADD COLUMN group_name TEXT;
+  CREATE INDEX requests_user_time ON requests (user_id, time);
+  CREATE INDEX requests_group_time ON requests (group_name, time);
+  CREATE TABLE budget_alerts (
+    id TEXT PRIMARY KEY NOT NULL,
+    subject_kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    subject_name TEXT NOT NULL,
+    period TEXT NOT NULL,
+    limit_usd REAL NOT NULL,
+    threshold REAL NOT NULL,
+    spent_usd REAL NOT NULL,
+    resets_at INTEGER NOT NULL,
+    crossed_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request, T0 } from './__fixtures__/records.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { DEFAULT_SQLITE_PATH, openSqliteStore } from './sqlite-store.js';
 import { StoreError } from './store-error.js';
 
@@ -32,16 +33,18 @@ describe('SQLite store', () => {
     try {
       expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
       const versions = database.prepare('SELECT version FROM schema_version').all();
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(versions).toEqual(SQLITE_MIGRATIONS.map((_, index) => ({ version: index + 1 })));
       const indexes = database
         .prepare(
           "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL",
         )
         .all();
       expect(indexes.map((row) => (row as { name: string }).name).sort()).toEqual([
+        'requests_group_time',
         'requests_key_time',
         'requests_session_time',
         'requests_time',
+        'requests_user_time',
       ]);
     } finally {
       database.close();

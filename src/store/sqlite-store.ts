@@ -8,7 +8,14 @@ import {
   upsertSql,
 } from './activity-sql.js';
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
-import { ATTEMPT_COLUMNS, encodeRow, KEY_COLUMNS, REQUEST_COLUMNS, SQLITE_ENCODING } from './columns.js';
+import {
+  ATTEMPT_COLUMNS,
+  BUDGET_ALERT_COLUMNS,
+  encodeRow,
+  KEY_COLUMNS,
+  REQUEST_COLUMNS,
+  SQLITE_ENCODING,
+} from './columns.js';
 import { decodeAttempt, decodeKey, decodeRequest, oldSecretLookup, type StoredRow } from './decode-rows.js';
 import type { ReplayableStore } from './journaled-store.js';
 import { pickKeyByReference } from './key-reference.js';
@@ -16,6 +23,7 @@ import { displayPrefix, generateSecret, hashSecret } from './key-secrets.js';
 import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { preparePrivateSqliteFile } from './private-files.js';
+import { assembleReport, type ReportDimension, reportSql, type UsageReport } from './report-sql.js';
 import { decodeSession, sessionsSql } from './session-sql.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
@@ -28,6 +36,7 @@ import type {
   ApiKeyChanges,
   ApiKeyRecord,
   AttemptRecord,
+  BudgetAlertRecord,
   CreatedApiKey,
   KeyChangeOptions,
   NewApiKey,
@@ -176,12 +185,26 @@ class SqliteStore implements ReplayableStore {
     return this.#all(sql.text, sql.parameters).map(decodeSession);
   }
 
+  async report(by: readonly ReportDimension[], filter: ActivityFilter = {}): Promise<UsageReport> {
+    const sql = reportSql('requests', by, filter, SQLITE_PLACEHOLDER);
+    return assembleReport(by, this.#all(sql.text, sql.parameters));
+  }
+
   async spendSince(keyId: string, sinceMs: number): Promise<number> {
     const row = this.#all('SELECT SUM(cost_usd) AS total FROM requests WHERE key_id = ? AND time >= ?', [
       keyId,
       sinceMs,
     ])[0];
     return typeof row?.total === 'number' ? row.total : 0;
+  }
+
+  async claimBudgetAlert(alert: BudgetAlertRecord): Promise<boolean> {
+    this.#assertOpen();
+    const columns = BUDGET_ALERT_COLUMNS.map((column) => column.name);
+    const result = this.#statement(
+      `INSERT INTO budget_alerts (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+    ).run(encodeRow(BUDGET_ALERT_COLUMNS, alert, SQLITE_ENCODING));
+    return result.changes === 1;
   }
 
   async prune(olderThanMs: number): Promise<number> {

@@ -14,7 +14,7 @@ import { openSqliteStore } from './sqlite-store.js';
 import { StoreError } from './store-error.js';
 import type { RequestRecord, Store, StoreLogEntry } from './types.js';
 
-type Table = 'requests' | 'attempts' | 'api_keys';
+type Table = 'requests' | 'attempts' | 'api_keys' | 'budget_alerts';
 
 /** One isolated database (a file, a schema) that a test can open, close and open again. */
 interface Location {
@@ -185,6 +185,49 @@ describe.each(BACKENDS)('store contract: $name', (backend) => {
     expect(await ids({ keyId: 'key_b', sessionId: 's1' })).toEqual(['c']);
     expect(await ids({ limit: 2 })).toEqual(['d', 'c']);
     expect(await ids({ keyId: 'key_nobody' })).toEqual([]);
+  });
+
+  it('queries by user (id, name or e-mail) and group', async () => {
+    const { store } = await freshStore();
+    const ada = { userId: 'u1', userName: 'Ada', userEmail: 'ada@example.com', group: 'research' };
+    await store.recordRequest(request({ id: 'a', time: T0, ...ada }));
+    await store.recordRequest(request({ id: 'b', time: T0 + MINUTE, userId: 'u2', group: 'platform' }));
+    await store.recordRequest(request({ id: 'c', time: T0 + 2 * MINUTE }));
+    await store.flush();
+    const ids = async (query: Parameters<Store['queryRequests']>[0]) =>
+      (await store.queryRequests(query)).map((record) => record.id);
+    for (const user of ['u1', 'Ada', 'ada@example.com']) expect(await ids({ user })).toEqual(['a']);
+    expect(await ids({ user: 'u2' })).toEqual(['b']);
+    expect(await ids({ group: 'platform' })).toEqual(['b']);
+    expect(await ids({ group: 'research', user: 'u2' })).toEqual([]);
+    expect((await store.getRequest('a'))?.userEmail).toBe('ada@example.com');
+  });
+
+  it('records a budget crossing once: only the first claim wins', async () => {
+    const { store, location } = await freshStore();
+    const alert = {
+      id: 'key:key_1:month:1798761600000:100:0.8',
+      subjectKind: 'key' as const,
+      subjectId: 'key_1',
+      subjectName: 'team-a',
+      period: 'month' as const,
+      limitUsd: 100,
+      threshold: 0.8,
+      spentUsd: 80.5,
+      resetsAt: 1798761600000,
+      crossedAt: T0,
+    };
+    const claims = await Promise.all([store.claimBudgetAlert(alert), store.claimBudgetAlert(alert)]);
+    expect(claims.sort()).toEqual([false, true]);
+    expect(await store.claimBudgetAlert({ ...alert, id: `${alert.id.slice(0, -3)}:1`, threshold: 1 })).toBe(
+      true,
+    );
+    const rows = await location.rows('budget_alerts');
+    expect(rows).toHaveLength(2);
+    expect(rows.find((row) => row.id === alert.id)).toMatchObject({
+      subject_name: 'team-a',
+      period: 'month',
+    });
   });
 
   it('keeps the attempts of each request in order, and a rewritten row once', async () => {

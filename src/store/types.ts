@@ -1,4 +1,5 @@
 import type { Geo } from '../catalog/types.js';
+import type { ReportDimension, UsageReport } from './report-sql.js';
 
 /** The client dialect a request arrived in. */
 export type Dialect = 'anthropic' | 'bedrock' | 'vertex';
@@ -9,8 +10,15 @@ export interface RequestRecord {
   id: string;
   /** Arrival time, ms since the epoch. */
   time: number;
+  /** The credential the request came with (a gateway key or service token): its id and name. */
   keyId?: string;
   keyName?: string;
+  /** The person or service behind the credential, when known (OIDC sign-in, a user's key, a service token). */
+  userId?: string;
+  userName?: string;
+  userEmail?: string;
+  /** The group whose policy and budget the request is charged to. */
+  group?: string;
   /** `x-claude-code-session-id` or `metadata.user_id`. */
   sessionId?: string;
   /** Claude Code's subagent that sent the request (`x-claude-code-agent-id`); absent for the main agent. */
@@ -87,6 +95,10 @@ export interface ActivityFilter {
   since?: number;
   until?: number;
   keyId?: string;
+  /** A user by id, name or e-mail, as the log rows carry them. */
+  user?: string;
+  /** A group by name. */
+  group?: string;
   sessionId?: string;
   /** Matches the canonical name or the name the client sent. */
   model?: string;
@@ -154,6 +166,27 @@ export interface SessionSummary extends UsageTotals {
   keyName?: string;
   /** One of the models the session used (the greatest name). */
   model?: string;
+}
+
+/**
+ * A budget threshold crossed in one budget period, recorded once: the first
+ * gateway to record it sends the alert (`claimBudgetAlert`), the others do not.
+ */
+export interface BudgetAlertRecord {
+  /** Who, which period, which limit and which threshold: `key:key_1:month:1798761600000:100:0.8`. */
+  id: string;
+  subjectKind: 'key' | 'user' | 'group';
+  subjectId: string;
+  subjectName: string;
+  period: 'month' | 'day';
+  limitUsd: number;
+  /** The fraction of the limit crossed (0.8, 1). */
+  threshold: number;
+  spentUsd: number;
+  /** When the period ends (ms epoch). */
+  resetsAt: number;
+  /** When it was crossed, on the gateway's clock (ms epoch). */
+  crossedAt: number;
 }
 
 /** A data-residency geography a key can be held to. */
@@ -276,8 +309,12 @@ export interface Store {
   summarize(filter?: ActivityFilter): Promise<RequestSummary>;
   /** Sessions with their totals, the most recently active first. */
   sessions(query?: SessionQuery): Promise<SessionSummary[]>;
+  /** Usage grouped by one or two dimensions (`['day', 'model']`), with totals: one query. */
+  report(by: readonly ReportDimension[], filter?: ActivityFilter): Promise<UsageReport>;
   /** Sum of the known costs of a key's requests since a time (ms epoch). */
   spendSince(keyId: string, sinceMs: number): Promise<number>;
+  /** Records a budget crossing unless it is recorded already: true for the one caller that recorded it. */
+  claimBudgetAlert(alert: BudgetAlertRecord): Promise<boolean>;
   /** Removes requests and attempts from before `olderThanMs` (ms epoch); returns the number of rows removed. */
   prune(olderThanMs: number): Promise<number>;
   /** Creates a key; the secret (`cgw_…`) is returned once and only its hash is kept. */

@@ -34,6 +34,7 @@ export interface TestGatewayConfig {
   models?: unknown[];
   discovery?: Record<string, unknown>;
   telemetry?: Record<string, unknown>;
+  alerts?: Record<string, unknown>;
 }
 
 /** The day every test gateway and emulator take as "now", so no test depends on the real date. */
