@@ -164,6 +164,9 @@ export interface SessionSummary extends UsageTotals {
   agents: number;
   keyId?: string;
   keyName?: string;
+  /** The user and group the session's requests were charged to (OIDC sign-in), when known. */
+  userName?: string;
+  group?: string;
   /** One of the models the session used (the greatest name). */
   model?: string;
 }

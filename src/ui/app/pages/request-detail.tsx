@@ -42,6 +42,9 @@ export function RequestDetailPage({ id }: { id: string }) {
       <dl class="facts">
         <Row label="Time (UTC)">{time(request.time)}</Row>
         <Row label="Key">{request.keyName}</Row>
+        <Row label="User / group">
+          {[request.userName ?? request.userEmail, request.group].filter(Boolean).join(' / ') || undefined}
+        </Row>
         <Row label="Dialect">
           {request.dialect} · {request.operation}
           {request.stream ? ' · streamed' : ''}

@@ -7,7 +7,17 @@ import { navigate, page, type Route } from '../router.js';
 import type { RequestRecord } from '../types.js';
 import { useApi } from '../use-api.js';
 
-const FILTERS = ['since', 'key', 'model', 'platform', 'status', 'session', 'errors'] as const;
+const FILTERS = [
+  'since',
+  'key',
+  'user',
+  'group',
+  'model',
+  'platform',
+  'status',
+  'session',
+  'errors',
+] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
 function filtersOf(route: Route): Filters {
@@ -54,6 +64,8 @@ export function RequestsPage({ route }: { route: Route }) {
           }}
         />
         {field('key', 'Key', 'name, id or prefix')}
+        {field('user', 'User')}
+        {field('group', 'Group')}
         {field('model', 'Model', 'claude-sonnet-4-5')}
         {field('platform', 'Platform', 'bedrock')}
         {field('status', 'Status', '429')}
@@ -85,7 +97,7 @@ export function RequestsPage({ route }: { route: Route }) {
               <thead>
                 <tr>
                   <th scope="col">Time (UTC)</th>
-                  <th scope="col">Key</th>
+                  <th scope="col">Key / user</th>
                   <th scope="col">Dialect</th>
                   <th scope="col">Model</th>
                   <th scope="col">Target</th>
@@ -113,7 +125,7 @@ export function RequestsPage({ route }: { route: Route }) {
                         {time(request.time)}
                       </a>
                     </td>
-                    <td>{request.keyName ?? '—'}</td>
+                    <td>{[request.keyName, request.userName].filter(Boolean).join(' / ') || '—'}</td>
                     <td>
                       {request.dialect}
                       {request.operation !== 'messages' ? ` · ${request.operation}` : ''}

@@ -46,7 +46,7 @@ export function SessionsPage({ route }: { route: Route }) {
               <thead>
                 <tr>
                   <th scope="col">Session</th>
-                  <th scope="col">Key</th>
+                  <th scope="col">Key / user</th>
                   <th scope="col">Model</th>
                   <th scope="col">Started (UTC)</th>
                   <th scope="col" class="number">
@@ -80,7 +80,7 @@ export function SessionsPage({ route }: { route: Route }) {
                         {short(session.sessionId, 18)}
                       </a>
                     </td>
-                    <td>{session.keyName ?? '—'}</td>
+                    <td>{[session.keyName, session.userName].filter(Boolean).join(' / ') || '—'}</td>
                     <td>{session.model ?? '—'}</td>
                     <td>{time(session.firstTime)}</td>
                     <td class="number">{duration(session.endTime - session.firstTime)}</td>
