@@ -180,8 +180,8 @@ function KeyRow({ item, onChanged }: { item: PublicKey; onChanged: () => void })
           {item.requestsPerMinute !== undefined ? count(item.requestsPerMinute) : '—'} /{' '}
           {item.tokensPerMinute !== undefined ? count(item.tokensPerMinute) : '—'}
         </td>
-        <td>{time(item.createdAt)}</td>
-        <td>{item.lastUsedAt ? time(item.lastUsedAt) : 'never'}</td>
+        <td class="when">{time(item.createdAt)}</td>
+        <td class="when">{item.lastUsedAt ? time(item.lastUsedAt) : 'never'}</td>
         <td>
           {revoked
             ? `revoked ${time(item.revokedAt)}`
@@ -191,8 +191,8 @@ function KeyRow({ item, onChanged }: { item: PublicKey; onChanged: () => void })
         </td>
         <td class="row-actions">
           {revoked ? null : mode === 'confirm-revoke' ? (
-            <span>
-              <span>Revoke {item.name}?</span>{' '}
+            <span class="confirm">
+              <span>Revoke?</span>{' '}
               <button type="button" class="danger" onClick={revoke}>
                 Yes, revoke
               </button>{' '}
