@@ -76,6 +76,7 @@ describe('Postgres store: schemas and replicas', () => {
         'api_key_old_secrets',
         'api_keys',
         'attempts',
+        'budget_alerts',
         'requests',
         'schema_version',
       ]);
