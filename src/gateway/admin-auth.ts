@@ -52,16 +52,21 @@ export function sameOriginWrite(exchange: Exchange, session: UiSession): string 
     return 'A change made with the dashboard sign-in must come from the dashboard itself.';
   }
   const origin = exchange.header('origin');
-  const host = exchange.header('host') ?? exchange.header(':authority');
-  if (origin !== undefined && origin !== 'null' && host !== undefined) {
+  // Behind a proxy the page's host may be in X-Forwarded-Host rather than Host.
+  const hosts = [
+    exchange.header('host') ?? exchange.header(':authority'),
+    exchange.header('x-forwarded-host'),
+  ];
+  if (origin !== undefined && origin !== 'null' && hosts[0] !== undefined) {
     let originHost: string | undefined;
     try {
       originHost = new URL(origin).host;
     } catch {
       originHost = undefined;
     }
-    if (originHost !== host)
+    if (!hosts.includes(originHost)) {
       return 'A change made with the dashboard sign-in must come from the dashboard itself.';
+    }
   }
   return undefined;
 }

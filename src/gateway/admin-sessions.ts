@@ -1,5 +1,5 @@
 import type { RequestRecord, SessionSummary } from '../store/types.js';
-import { adminError, json, keyFilter, parseSince } from './admin.js';
+import { adminError, attributionFilter, json, keyFilter, parseSince } from './admin.js';
 import type { GatewayContext } from './context.js';
 import type { Exchange } from './exchange.js';
 
@@ -91,7 +91,7 @@ export function sessionAgents(requests: readonly SessionRequest[], withTools: bo
 }
 
 /**
- * `GET /admin/sessions[?since=7d&key=…&limit=…]`: sessions with their totals,
+ * `GET /admin/sessions[?since=7d&key=…&user=…&group=…&limit=…]`: sessions with their totals,
  * the latest first. `GET /admin/sessions/{id}`: one session with its agents,
  * the tools called (when the log keeps bodies) and its requests, oldest first.
  */
@@ -105,6 +105,7 @@ export async function handleAdminSessions(
     const sessions = await context.store.sessions({
       ...(since !== undefined ? { since } : {}),
       ...(await keyFilter(context, exchange.query.get('key'))),
+      ...attributionFilter(exchange),
       limit: Math.min(1000, Number(exchange.query.get('limit') ?? 100) || 100),
     });
     return json(exchange, 200, { sessions });

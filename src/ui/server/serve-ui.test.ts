@@ -150,6 +150,16 @@ describe('signing in', () => {
     expect(
       (await create({ 'x-csrf-token': json.csrfToken, 'sec-fetch-site': 'cross-site' }, 'cross-site')).status,
     ).toBe(403);
+    // A proxy in front that keeps its own host in X-Forwarded-Host.
+    const proxied = await create(
+      {
+        'x-csrf-token': json.csrfToken,
+        origin: 'https://gateway.example.com',
+        'x-forwarded-host': 'gateway.example.com',
+      },
+      'through-a-proxy',
+    );
+    expect(proxied.status).toBe(201);
     const sameOrigin = await create(
       { 'x-csrf-token': json.csrfToken, origin: gateway().url, 'sec-fetch-site': 'same-origin' },
       'from-the-dashboard',
