@@ -206,7 +206,7 @@ describe('the dashboard in Chromium', () => {
     await page.getByText('Nothing in flight.').waitFor({ timeout: 10_000 });
   });
 
-  it('creates a key whose secret works, changes its budget, and revokes it', async () => {
+  it('creates a key whose secret works, changes its budget, rotates its secret, and revokes it', async () => {
     await navigate('Keys');
     await page.getByRole('button', { name: 'New key' }).click();
     await page.getByLabel('Name').fill('made-in-the-browser');
@@ -223,10 +223,20 @@ describe('the dashboard in Chromium', () => {
     await row.getByRole('button', { name: 'Edit made-in-the-browser' }).click();
     await page.getByLabel('Monthly budget (USD)').fill('75');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => row.textContent()).toContain('$75.00');
+    await expect.poll(() => row.textContent()).toContain('$75.00/month');
     expect(
       (await setup.store.listKeys()).find((key) => key.name === 'made-in-the-browser')?.monthlyBudgetUsd,
     ).toBe(75);
+
+    // A new secret; the old one keeps working through the grace period.
+    await row.getByRole('button', { name: 'Rotate made-in-the-browser' }).click();
+    await row.getByRole('button', { name: 'Yes, rotate' }).click();
+    const rotated = (await page.locator('.secret-value').textContent()) ?? '';
+    expect(rotated).toMatch(/^cgw_/);
+    expect(rotated).not.toBe(secret);
+    expect(await page.locator('.secret').textContent()).toContain('The old secret works until');
+    expect((await ask(rotated, {}, 'Hello with the rotated secret')).type).toBe('message');
+    await page.getByRole('button', { name: 'Done' }).click();
 
     await row.getByRole('button', { name: 'Revoke made-in-the-browser' }).click();
     await screenshot('10-key-revoke-confirm');
@@ -237,7 +247,8 @@ describe('the dashboard in Chromium', () => {
       .poll(() => page.getByRole('row').filter({ hasText: 'made-in-the-browser' }).textContent())
       .toContain('revoked');
     await screenshot('11-keys');
-    // Refused once revoked.
+    // Refused once revoked, by either secret.
+    await expect(ask(rotated, {}, 'Hello again')).rejects.toMatchObject({ status: 401 });
     await expect(ask(secret, {}, 'Hello again')).rejects.toMatchObject({ status: 401 });
   });
 

@@ -6,6 +6,15 @@ import type { PublicKey } from '../types.js';
 import { useApi } from '../use-api.js';
 
 const RESIDENCIES = ['', 'us', 'eu', 'europe', 'jp', 'apac', 'au'];
+/** How long a rotated key's old secret keeps working (the admin API's default). */
+const ROTATION_GRACE = '24h';
+
+/** A secret to show once: a new key's, or a rotated key's new one. */
+interface ShownSecret {
+  name: string;
+  secret: string;
+  note?: string;
+}
 
 /** The form's fields, as text (empty: no limit). */
 interface KeyFields {
@@ -27,6 +36,16 @@ const EMPTY: KeyFields = {
   residency: '',
   expiresAt: '',
 };
+
+/** A key's budget and rate limits in a few words: `$75.00/month · 60 req/min · 200k tok/min`. */
+function limits(key: PublicKey): string {
+  const parts = [
+    key.monthlyBudgetUsd !== undefined ? `${usd(key.monthlyBudgetUsd)}/month` : undefined,
+    key.requestsPerMinute !== undefined ? `${count(key.requestsPerMinute)} req/min` : undefined,
+    key.tokensPerMinute !== undefined ? `${count(key.tokensPerMinute)} tok/min` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : 'none';
+}
 
 function fieldsOf(key: PublicKey): KeyFields {
   return {
@@ -153,8 +172,16 @@ function KeyForm({
   );
 }
 
-function KeyRow({ item, onChanged }: { item: PublicKey; onChanged: () => void }) {
-  const [mode, setMode] = useState<'view' | 'edit' | 'confirm-revoke'>('view');
+function KeyRow({
+  item,
+  onChanged,
+  onSecret,
+}: {
+  item: PublicKey;
+  onChanged: () => void;
+  onSecret: (shown: ShownSecret) => void;
+}) {
+  const [mode, setMode] = useState<'view' | 'edit' | 'confirm-revoke' | 'confirm-rotate'>('view');
   const [error, setError] = useState<string | undefined>();
   const revoked = item.revokedAt !== undefined;
   const revoke = async () => {
@@ -166,31 +193,61 @@ function KeyRow({ item, onChanged }: { item: PublicKey; onChanged: () => void })
       setError((failure as Error).message);
     }
   };
+  const rotate = async () => {
+    try {
+      const answer = await api.post<{ secret: string; previousSecretValidUntil: number }>(
+        `/admin/keys/${encodeURIComponent(item.id)}/rotate`,
+        { grace: ROTATION_GRACE },
+      );
+      setMode('view');
+      onSecret({
+        name: item.name,
+        secret: answer.secret,
+        note: `The old secret works until ${time(answer.previousSecretValidUntil)} UTC.`,
+      });
+      onChanged();
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
   return (
     <>
       <tr class={revoked ? 'revoked' : undefined}>
-        <th scope="row">{item.name}</th>
-        <td>
-          <code>{item.prefix}…</code>
-        </td>
+        <th scope="row">
+          {item.name}
+          <br />
+          <code class="muted">{item.prefix}…</code>
+        </th>
         <td>{item.allowedModels?.join(', ') ?? 'any'}</td>
         <td>{item.residency ?? 'any'}</td>
-        <td class="number">{item.monthlyBudgetUsd !== undefined ? usd(item.monthlyBudgetUsd) : '—'}</td>
-        <td class="number">
-          {item.requestsPerMinute !== undefined ? count(item.requestsPerMinute) : '—'} /{' '}
-          {item.tokensPerMinute !== undefined ? count(item.tokensPerMinute) : '—'}
-        </td>
+        <td>{limits(item)}</td>
         <td class="when">{time(item.createdAt)}</td>
         <td class="when">{item.lastUsedAt ? time(item.lastUsedAt) : 'never'}</td>
         <td>
-          {revoked
-            ? `revoked ${time(item.revokedAt)}`
-            : item.expiresAt
-              ? `expires ${time(item.expiresAt)}`
-              : 'active'}
+          {revoked ? (
+            <>
+              revoked <span class="when">{time(item.revokedAt)}</span>
+            </>
+          ) : item.expiresAt ? (
+            <>
+              expires <span class="when">{time(item.expiresAt)}</span>
+            </>
+          ) : (
+            'active'
+          )}
         </td>
         <td class="row-actions">
-          {revoked ? null : mode === 'confirm-revoke' ? (
+          {revoked ? null : mode === 'confirm-rotate' ? (
+            <span class="confirm">
+              <span>New secret? The old one works {ROTATION_GRACE} more.</span>{' '}
+              <button type="button" onClick={rotate}>
+                Yes, rotate
+              </button>{' '}
+              <button type="button" class="secondary" onClick={() => setMode('view')}>
+                No
+              </button>
+            </span>
+          ) : mode === 'confirm-revoke' ? (
             <span class="confirm">
               <span>Revoke?</span>{' '}
               <button type="button" class="danger" onClick={revoke}>
@@ -209,6 +266,9 @@ function KeyRow({ item, onChanged }: { item: PublicKey; onChanged: () => void })
               >
                 Edit<span class="visually-hidden"> {item.name}</span>
               </button>{' '}
+              <button type="button" class="secondary" onClick={() => setMode('confirm-rotate')}>
+                Rotate<span class="visually-hidden"> {item.name}</span>
+              </button>{' '}
               <button type="button" class="danger" onClick={() => setMode('confirm-revoke')}>
                 Revoke<span class="visually-hidden"> {item.name}</span>
               </button>
@@ -219,7 +279,7 @@ function KeyRow({ item, onChanged }: { item: PublicKey; onChanged: () => void })
       </tr>
       {mode === 'edit' ? (
         <tr>
-          <td colSpan={10}>
+          <td colSpan={8}>
             <KeyForm
               idPrefix={`edit-${item.id}`}
               initial={fieldsOf(item)}
@@ -241,7 +301,7 @@ function KeyRow({ item, onChanged }: { item: PublicKey; onChanged: () => void })
 /** Gateway keys: create (the secret is shown once), change limits, revoke. */
 export function KeysPage() {
   const [showRevoked, setShowRevoked] = useState(false);
-  const [created, setCreated] = useState<{ name: string; secret: string } | undefined>();
+  const [created, setCreated] = useState<ShownSecret | undefined>();
   const [creating, setCreating] = useState(false);
   const { data, error, loading, reload } = useApi<{ keys: PublicKey[] }>(
     `/admin/keys${showRevoked ? '?all=true' : ''}`,
@@ -260,11 +320,12 @@ export function KeysPage() {
       {created ? (
         <div class="secret" role="status">
           <p>
-            Key <strong>{created.name}</strong> created. Its secret is shown only now:
+            Key <strong>{created.name}</strong>: its new secret is shown only now.
           </p>
           <p>
             <code class="secret-value">{created.secret}</code>
           </p>
+          {created.note ? <p>{created.note}</p> : null}
           <button type="button" class="secondary" onClick={() => setCreated(undefined)}>
             Done
           </button>
@@ -308,15 +369,9 @@ export function KeysPage() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
                   <th scope="col">Models</th>
                   <th scope="col">Residency</th>
-                  <th scope="col" class="number">
-                    Budget / month
-                  </th>
-                  <th scope="col" class="number">
-                    Requests / tokens per min
-                  </th>
+                  <th scope="col">Budget and rates</th>
                   <th scope="col">Created (UTC)</th>
                   <th scope="col">Last used</th>
                   <th scope="col">State</th>
@@ -327,7 +382,7 @@ export function KeysPage() {
               </thead>
               <tbody>
                 {data.keys.map((item) => (
-                  <KeyRow key={item.id} item={item} onChanged={reload} />
+                  <KeyRow key={item.id} item={item} onChanged={reload} onSecret={setCreated} />
                 ))}
               </tbody>
             </table>
