@@ -50,7 +50,7 @@ export function LivePage() {
                 <tbody>
                   {data.requests.map((request) => (
                     <tr key={request.id}>
-                      <td>{time(request.time)}</td>
+                      <td class="when">{time(request.time)}</td>
                       <td>
                         <code title={request.id}>{short(request.id, 14)}</code>
                       </td>

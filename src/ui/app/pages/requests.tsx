@@ -120,7 +120,7 @@ export function RequestsPage({ route }: { route: Route }) {
               <tbody>
                 {data.requests.map((request) => (
                   <tr key={request.id}>
-                    <td>
+                    <td class="when">
                       <a href={page('requests', request.id)} title={request.id}>
                         {time(request.time)}
                       </a>

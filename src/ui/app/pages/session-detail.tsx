@@ -166,7 +166,7 @@ export function SessionDetailPage({ id }: { id: string }) {
           <tbody>
             {requests.map((request) => (
               <tr key={request.id}>
-                <td>
+                <td class="when">
                   <a href={page('requests', request.id)}>{time(request.time)}</a>
                 </td>
                 <td title={request.agentId}>{request.agentId ? short(request.agentId, 10) : 'main'}</td>

@@ -82,7 +82,7 @@ export function SessionsPage({ route }: { route: Route }) {
                     </td>
                     <td>{[session.keyName, session.userName].filter(Boolean).join(' / ') || '—'}</td>
                     <td>{session.model ?? '—'}</td>
-                    <td>{time(session.firstTime)}</td>
+                    <td class="when">{time(session.firstTime)}</td>
                     <td class="number">{duration(session.endTime - session.firstTime)}</td>
                     <td class="number">{session.turns}</td>
                     <td class="number">{session.toolTurns}</td>
