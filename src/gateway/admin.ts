@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { decodePathSegment } from '../net/decode-path-segment.js';
 import { keyForFilter } from '../store/key-reference.js';
 import { DEFAULT_ROTATION_GRACE_MS, parseExpiry, parseGrace } from '../store/key-times.js';
@@ -6,7 +5,10 @@ import { StoreError } from '../store/store-error.js';
 import type { ActivityFilter, ApiKeyChanges, ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { anthropicErrorTypeForStatus } from '../wire/errors/types.js';
+import { authorizeAdmin } from './admin-auth.js';
+import { activityFilters } from './admin-filters.js';
 import { reportAnswer } from './admin-report.js';
+import { handleAdminSessions } from './admin-sessions.js';
 import type { AdminStore } from './admin-store.js';
 import type { GatewayContext } from './context.js';
 import { bodyError, type Exchange } from './exchange.js';
@@ -17,11 +19,16 @@ export function publicKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'hash'> {
   return rest;
 }
 
-function json(exchange: Exchange, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  exchange: Exchange,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   exchange.send(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
 }
 
-function adminError(exchange: Exchange, status: number, message: string, code?: string): void {
+export function adminError(exchange: Exchange, status: number, message: string, code?: string): void {
   json(exchange, status, {
     type: 'error',
     error: { type: anthropicErrorTypeForStatus(status), message, ...(code ? { code } : {}) },
@@ -29,7 +36,7 @@ function adminError(exchange: Exchange, status: number, message: string, code?: 
 }
 
 /** The store the admin API reads and writes: guarded for outages when the gateway set one up. */
-function adminStore(
+export function adminStore(
   context: GatewayContext,
 ): AdminStore & { staleSince?(answer: unknown): number | undefined } {
   return context.adminStore ?? context.store;
@@ -49,12 +56,6 @@ function answer(context: GatewayContext, exchange: Exchange, body: unknown, ...r
           'x-claude-gateway-note': `the store does not answer: this is its last answer, read at ${new Date(since).toISOString()}`,
         },
   );
-}
-
-function sameSecret(presented: string, expected: string): boolean {
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** `1h`, `30m`, `7d`, or an ISO date, as milliseconds since the epoch. */
@@ -111,7 +112,7 @@ function withExpiry<Input extends { expiresAt?: unknown }>(input: Input, now: nu
 }
 
 /** The key id a `key=` filter means (id, name or prefix, revoked keys too); throws a 404 when none. */
-async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
+export async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
   if (!reference) return {};
   const key = keyForFilter(await adminStore(context).listKeys({ includeRevoked: true }), reference);
   if (!key) {
@@ -137,7 +138,8 @@ export function attributionFilter(exchange: Exchange): ActivityFilter {
  * `POST /admin/keys/{id|name|prefix}/rotate`,
  * `GET /admin/requests[?since=1h&key=…&user=…&group=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
  * `GET /admin/summary[?since=…&key=…]`, `GET /admin/report?by=day,model[&since=30d…]`
- * (see admin-report.ts). Key changes reach this gateway's
+ * (see admin-report.ts), `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`.
+ * Also open to the dashboard's signed-in session (see admin-auth.ts). Key changes reach this gateway's
  * callers at once (and other replicas' through the store, see `CallerAuth`).
  */
 export async function handleAdmin(context: GatewayContext, exchange: Exchange): Promise<void> {
@@ -149,10 +151,8 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
       'The admin API is off. Set server.adminKey in the configuration to turn it on.',
     );
   }
-  const presented = /^Bearer\s+(\S+)$/i.exec(exchange.header('authorization') ?? '')?.[1];
-  if (!presented || !sameSecret(presented, adminKey)) {
-    return adminError(exchange, 401, 'Send the admin key as "Authorization: Bearer <server.adminKey>".');
-  }
+  const authorized = authorizeAdmin(context, exchange);
+  if (!authorized.ok) return adminError(exchange, authorized.status, authorized.message);
   const { method, path } = exchange;
   const store = adminStore(context);
   const segments = path.split('/').filter(Boolean).slice(1).map(decodePathSegment);
@@ -227,12 +227,13 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         ...(await keyFilter(context, exchange.query.get('key'))),
         ...attributionFilter(exchange),
         ...(exchange.query.get('session') ? { sessionId: exchange.query.get('session') as string } : {}),
+        ...activityFilters(exchange.query),
         limit: Math.min(1000, Number(exchange.query.get('limit') ?? 100) || 100),
       });
       return answer(context, exchange, { requests }, requests);
     }
     if (segments[0] === 'report' && segments.length === 1 && method === 'GET') {
-      return json(exchange, 200, await reportAnswer(exchange, context.store));
+      return json(exchange, 200, await reportAnswer(exchange, adminStore(context)));
     }
     if (segments[0] === 'summary' && method === 'GET') {
       const since = parseSince(exchange.query.get('since'));
@@ -241,6 +242,11 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         ...(await keyFilter(context, exchange.query.get('key'))),
       });
       return answer(context, exchange, summary, summary);
+    }
+    if (segments[0] === 'sessions' && method === 'GET')
+      return await handleAdminSessions(context, exchange, segments);
+    if (segments[0] === 'in-flight' && method === 'GET' && segments.length === 1) {
+      return json(exchange, 200, { requests: context.inFlight.list() });
     }
     return adminError(exchange, 404, `The admin API has no ${method} ${path}.`);
   } catch (error) {
