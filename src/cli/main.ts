@@ -1,6 +1,3 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
-// The flag caps V8's young generation at 2 × 8 MB: Node 24 grows it to 128 MB under load and keeps
-// it resident, most of what a gateway holding 1,000 idle streams used (bench/README.md, memory).
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, type CommandContext } from './command.js';
@@ -122,7 +119,8 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs the CLI on this process's arguments and exits with its status (the `claude-gateway` command). */
+export function runAsCommand(): void {
   // Output piped into `head` and closed early: stop quietly, as other CLIs do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
@@ -133,3 +131,5 @@ if (isEntryPoint()) {
     exitAfterOutput(1);
   });
 }
+
+if (isEntryPoint()) runAsCommand();
