@@ -21,70 +21,11 @@ export interface SessionDetail {
   truncated: boolean;
 }
 
-export interface SessionAgent {
-  agentId?: string;
-  parentAgentId?: string;
-  requests: number;
-  turns: number;
-  toolTurns: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  firstTime: number;
-  lastTime: number;
-  tools?: Record<string, number>;
-}
-
-/** `GET /admin/in-flight` (see src/gateway/in-flight.ts). */
-export interface InFlightRequest {
-  id: string;
-  time: number;
-  elapsedMs: number;
-  phase: 'waiting' | 'streaming' | 'answering';
-  dialect: string;
-  operation: string;
-  stream: boolean;
-  keyId?: string;
-  keyName?: string;
-  sessionId?: string;
-  agentId?: string;
-  requestedModel?: string;
-  model?: string;
-  platform?: string;
-  region?: string;
-  ttfbMs?: number;
-  bytesSent: number;
-  clientAddress?: string;
-}
-
 /** `GET /admin/report` (the report API): one row per combination of the asked dimensions. */
-export type ReportDimension = 'user' | 'group' | 'key' | 'model' | 'platform' | 'day' | 'hour';
+export type { ReportAnswer as Report } from '../../gateway/admin-report.js';
+export type { SessionAgent } from '../../gateway/admin-sessions.js';
+/** `GET /admin/in-flight`. */
+export type { InFlightRequest } from '../../gateway/in-flight.js';
+export type { ReportDimension, ReportRow } from '../../store/report-sql.js';
 
-export interface ReportRow {
-  day?: string;
-  hour?: string;
-  user?: string | null;
-  group?: string | null;
-  key?: string | null;
-  model?: string | null;
-  platform?: string | null;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  costEstimated?: boolean;
-}
-
-export interface Report {
-  by: ReportDimension[];
-  since: string;
-  until: string;
-  rows: ReportRow[];
-  totals: Omit<ReportRow, ReportDimension>;
-}
+import type { SessionAgent } from '../../gateway/admin-sessions.js';

@@ -81,6 +81,7 @@ function shape(report: Report, bucket: 'day' | 'hour', dimension: ReportDimensio
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
       costUsd: 0,
+      costEstimated: false,
     };
     total.requests += row.requests;
     total.errors += row.errors;
