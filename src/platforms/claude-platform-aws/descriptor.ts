@@ -1,4 +1,4 @@
-import { CLIENT_BETAS, FIRST_PARTY_ONLY_BETAS, SHARED_BETAS } from '../beta-support.js';
+import { FIRST_PARTY_SHAPE } from '../anthropic/first-party-shape.js';
 import type { PlatformDescriptor } from '../descriptor.js';
 import { singleEndpointTargetRules } from '../single-endpoint-targets.js';
 import { claudePlatformAwsHint } from './claude-platform-aws-fix-hint.js';
@@ -13,24 +13,14 @@ export const claudePlatformAwsDescriptor: PlatformDescriptor = {
   displayName: 'Claude Platform on AWS',
   configKey: 'claudePlatformAws',
   ownsConfigSection: true,
-  streamFraming: 'sse',
-  errorDialect: 'anthropic',
+  ...FIRST_PARTY_SHAPE,
   // Operated by Anthropic, billed through AWS.
   genAiProviderName: 'anthropic',
   credentialCheck: 'Claude Platform on AWS credentials and workspace',
   // Its region is the workspace's, from the configuration; its data "may not reside in AWS": global.
   targets: singleEndpointTargetRules('claude-platform-aws'),
-  // The whole Claude API: betas pass through as on the first party.
-  betas: {
-    accepted: [...SHARED_BETAS, ...CLIENT_BETAS, ...FIRST_PARTY_ONLY_BETAS],
-    rejected: [],
-    unknown: 'accept',
-  },
-  apiVersions: { accepted: ['2023-06-01', '2026-10-21'] },
-  maxBodyBytes: 32 * 1024 * 1024,
   // Anthropic-operated: Anthropic's retirement dates apply.
   lifecycle: { datesOf: 'claude-platform-aws', anthropicDates: true },
-  regionalPremium: () => false,
   // The first-party ids (https://docs.aws.amazon.com/claude-platform/latest/userguide/models.html).
   modelId: (resolved) => resolved.model?.claudePlatformAwsId ?? resolved.ids.anthropic,
   catalogId: (model) => model.claudePlatformAwsId,

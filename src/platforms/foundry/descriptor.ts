@@ -1,5 +1,5 @@
 import { firstPartyHint } from '../anthropic/first-party-fix-hint.js';
-import { CLIENT_BETAS, FIRST_PARTY_ONLY_BETAS, SHARED_BETAS } from '../beta-support.js';
+import { FIRST_PARTY_SHAPE } from '../anthropic/first-party-shape.js';
 import type { PlatformDescriptor } from '../descriptor.js';
 import { singleEndpointTargetRules } from '../single-endpoint-targets.js';
 
@@ -9,21 +9,12 @@ export const foundryDescriptor: PlatformDescriptor = {
   displayName: 'Microsoft Foundry',
   configKey: 'foundry',
   ownsConfigSection: true,
-  streamFraming: 'sse',
-  errorDialect: 'anthropic',
+  ...FIRST_PARTY_SHAPE,
   genAiProviderName: 'azure.ai.inference',
   credentialCheck: 'Foundry credentials',
   targets: singleEndpointTargetRules('foundry'),
-  betas: {
-    accepted: [...SHARED_BETAS, ...CLIENT_BETAS, ...FIRST_PARTY_ONLY_BETAS],
-    rejected: [],
-    unknown: 'accept',
-  },
-  apiVersions: { accepted: ['2023-06-01', '2026-10-21'] },
-  maxBodyBytes: 32 * 1024 * 1024,
   // "Hosted on Anthropic" and "Hosted on Azure" alike: Anthropic's dates unless the data has Foundry's own.
   lifecycle: { datesOf: 'foundry', anthropicDates: true },
-  regionalPremium: () => false,
   modelId: (resolved) => resolved.ids.foundry,
   catalogId: (model) => model.foundryId,
   fixHint: (error) =>
