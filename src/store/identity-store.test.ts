@@ -151,12 +151,25 @@ describe.each(BACKENDS)('identity store: $name', ({ open }) => {
         NOW,
       );
       const asAlice = { userId: alice.id, userName: 'alice', group: 'eng' };
-      await store.recordRequest(request({ id: 'r1', time: NOW, keyId: key.record.id, costUsd: 0.25, ...asAlice }));
-      await store.recordRequest(request({ id: 'r2', time: NOW, keyId: session.id, costUsd: 0.5, ...asAlice }));
       await store.recordRequest(
-        request({ id: 'r3', time: NOW, keyId: token.record.id, userId: token.record.id, group: 'eng', costUsd: 1 }),
+        request({ id: 'r1', time: NOW, keyId: key.record.id, costUsd: 0.25, ...asAlice }),
       );
-      await store.recordRequest(request({ id: 'r4', time: NOW - 10, keyId: session.id, costUsd: 8, ...asAlice }));
+      await store.recordRequest(
+        request({ id: 'r2', time: NOW, keyId: session.id, costUsd: 0.5, ...asAlice }),
+      );
+      await store.recordRequest(
+        request({
+          id: 'r3',
+          time: NOW,
+          keyId: token.record.id,
+          userId: token.record.id,
+          group: 'eng',
+          costUsd: 1,
+        }),
+      );
+      await store.recordRequest(
+        request({ id: 'r4', time: NOW - 10, keyId: session.id, costUsd: 8, ...asAlice }),
+      );
       // Charged to ops when it was served: moving alice later does not move it.
       await store.recordRequest(
         request({ id: 'r5', time: NOW, keyId: session.id, costUsd: 2, ...asAlice, group: 'ops' }),
@@ -182,7 +195,10 @@ describe.each(BACKENDS)('identity store: $name', ({ open }) => {
       const identity = store.identity;
       await identity.createGroup({ name: 'eng' }, NOW);
       const carol = await identity.createUser({ name: 'carol', groups: ['eng'] }, NOW);
-      expect(await identity.deleteUser('carol', NOW)).toMatchObject({ deleted: true, user: { id: carol.id } });
+      expect(await identity.deleteUser('carol', NOW)).toMatchObject({
+        deleted: true,
+        user: { id: carol.id },
+      });
       expect(await identity.findUser('carol')).toBeUndefined();
       expect(await identity.deleteUser('carol', NOW)).toBeUndefined();
 
