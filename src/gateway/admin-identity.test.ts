@@ -20,7 +20,11 @@ afterAll(async () => {
   await setup.close();
 });
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: LooseJson }> {
+async function admin(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: LooseJson }> {
   const response = await fetch(`${setup.url}${path}`, {
     method,
     headers: {
@@ -60,7 +64,9 @@ describe('groups through the admin API', () => {
 
     const misspelt = await admin('PATCH', '/admin/groups/eng', { memberPolicy: { dailyBudgetUSD: 5 } });
     expect(misspelt.status).toBe(400);
-    expect(misspelt.json.error.message).toContain('unknown field "dailyBudgetUSD"; did you mean "dailyBudgetUsd"?');
+    expect(misspelt.json.error.message).toContain(
+      'unknown field "dailyBudgetUSD"; did you mean "dailyBudgetUsd"?',
+    );
     const typo = await admin('PATCH', '/admin/groups/eng', { monthlyBudget: 5 });
     expect(typo.json.error.message).toContain('unknown field "monthlyBudget"');
 
@@ -103,15 +109,20 @@ describe('users through the admin API', () => {
     });
     expect(created.status).toBe(201);
     const user = created.json.user;
-    expect(user).toMatchObject({ name: 'alice', source: 'admin', groups: ['eng'], policy: { monthlyBudgetUsd: 30 } });
+    expect(user).toMatchObject({
+      name: 'alice',
+      source: 'admin',
+      groups: ['eng'],
+      policy: { monthlyBudgetUsd: 30 },
+    });
     for (const reference of [user.id, 'alice', 'alice@example.com']) {
       const found = await admin('GET', `/admin/users/${encodeURIComponent(reference)}`);
       expect(found.status).toBe(200);
       expect(found.json.user.id).toBe(user.id);
     }
-    expect((await admin('GET', '/admin/users')).json.users.map((each: { name: string }) => each.name)).toContain(
-      'alice',
-    );
+    expect(
+      (await admin('GET', '/admin/users')).json.users.map((each: { name: string }) => each.name),
+    ).toContain('alice');
     const nobody = await admin('GET', '/admin/users/nobody@example.com');
     expect(nobody.status).toBe(404);
     expect(nobody.json.error.message).toContain('No user matches "nobody@example.com"');
@@ -142,7 +153,8 @@ describe('users through the admin API', () => {
 
     // The user's own allowlist narrows it further, at once.
     expect(
-      (await admin('PATCH', '/admin/users/alice', { policy: { allowedModels: ['claude-haiku-5-5'] } })).status,
+      (await admin('PATCH', '/admin/users/alice', { policy: { allowedModels: ['claude-haiku-5-5'] } }))
+        .status,
     ).toBe(200);
     const narrowed = await failureOf<ApiError>(ask(secret));
     expect(narrowed.status).toBe(403);
@@ -161,7 +173,9 @@ describe('users through the admin API', () => {
     const forDisabled = await admin('POST', '/admin/keys', { name: 'alice-2', user: 'alice' });
     expect(forDisabled.status).toBe(400);
     expect(forDisabled.json.error.message).toContain('is disabled');
-    expect((await admin('PATCH', '/admin/users/alice', { disabled: false })).json.user.disabledAt).toBeUndefined();
+    expect(
+      (await admin('PATCH', '/admin/users/alice', { disabled: false })).json.user.disabledAt,
+    ).toBeUndefined();
     expect((await ask(secret, 'claude-haiku-5-5')).type).toBe('message');
   });
 
@@ -217,7 +231,11 @@ describe('service tokens through the admin API', () => {
     const created = await admin('POST', '/admin/tokens', { name: 'ci', group: 'eng', expiresAt: '30d' });
     expect(created.status).toBe(201);
     expect(created.json.secret).toMatch(/^cgwt_/);
-    expect(created.json.token).toMatchObject({ name: 'ci', group: 'eng', expiresAt: Date.parse('2027-01-04T12:00:00Z') });
+    expect(created.json.token).toMatchObject({
+      name: 'ci',
+      group: 'eng',
+      expiresAt: Date.parse('2027-01-04T12:00:00Z'),
+    });
     expect(created.json.token.hash).toBeUndefined();
     const secret: string = created.json.secret;
 
