@@ -84,7 +84,9 @@ describe("a user's daily budget through Redis", () => {
     expect(outcomes.filter((outcome) => outcome === undefined)).toHaveLength(2);
     const refused = outcomes.find((outcome) => outcome !== undefined);
     expect(refused?.status).toBe(403);
-    expect(refused?.message).toContain('User alice@example.com has spent the daily budget of $0.0050 (spent $0.0055');
+    expect(refused?.message).toContain(
+      'User alice@example.com has spent the daily budget of $0.0050 (spent $0.0055',
+    );
     expect(refused?.message).toContain('2026-12-06');
     expect(refused?.message).toContain('claude-gateway users update alice@example.com --daily-budget');
     expect(asked).toContain(Date.parse('2026-12-05T00:00:00Z'));
