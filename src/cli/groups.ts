@@ -210,7 +210,7 @@ async function update(argv: string[], context: CommandContext): Promise<number> 
     });
     context.out(`Updated group ${describeGroup(group)}.`);
     for (const note of unknownModelNotes(memberPolicy.allowedModels ?? [], 'the group')) context.error(note);
-    context.out(`Running gateways apply it ${takesEffect(store)}.`);
+    context.out(`Running gateways apply it ${takesEffect(store, 'identity')}.`);
     return 0;
   });
 }
@@ -276,7 +276,7 @@ async function addMemberCommand(argv: string[], context: CommandContext): Promis
         `note: ${user.name} signs in through the identity provider: their groups become the IdP's again at their next sign-in.`,
       );
     }
-    if (changed) context.out(`Running gateways apply it ${takesEffect(store)}.`);
+    if (changed) context.out(`Running gateways apply it ${takesEffect(store, 'identity')}.`);
     return 0;
   });
 }
@@ -294,7 +294,7 @@ async function removeMemberCommand(argv: string[], context: CommandContext): Pro
     context.out(
       `Took ${user.name} out of group "${group}"; their groups: ${user.groups.join(', ') || 'none'}.`,
     );
-    context.out(`Running gateways apply it ${takesEffect(store)}.`);
+    context.out(`Running gateways apply it ${takesEffect(store, 'identity')}.`);
     return 0;
   });
 }

@@ -11,10 +11,10 @@ import { CliError, type CommandContext } from './command.js';
 /* Flags and output shared by the commands that change the store (keys, users, groups, tokens). */
 
 /** When running gateways see a change made here. */
-export function takesEffect(store: Store): string {
+export function takesEffect(store: Store, cache: 'key' | 'identity' = 'key'): string {
   return store.kind === 'postgres'
     ? 'at once (the store notifies every gateway sharing it)'
-    : 'within 30 seconds (its key cache)';
+    : `within 30 seconds (its ${cache} cache)`;
 }
 
 /** `none` (or `never`) removes a setting in `keys update`. */
@@ -33,7 +33,7 @@ export function expiryOf(value: string | undefined, now: number): number | undef
 }
 
 export function when(time: number): string {
-  return new Date(time).toISOString().replace('.000Z', 'Z');
+  return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function list(value: string | undefined): string[] | undefined {

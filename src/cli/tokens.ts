@@ -74,7 +74,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
     context.out(
       "Send it like a gateway key: x-api-key, or Authorization: Bearer (Claude Code's ANTHROPIC_AUTH_TOKEN).",
     );
-    context.out(`A running gateway accepts it ${takesEffect(store)}.`);
+    context.out(`A running gateway accepts it ${takesEffect(store, 'identity')}.`);
     return 0;
   } finally {
     await store.close();
@@ -151,7 +151,7 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
       );
     }
     context.out(`Revoked service token "${token.name}" (${token.id}, prefix ${token.prefix}).`);
-    context.out(`A running gateway refuses it ${takesEffect(store)}.`);
+    context.out(`A running gateway refuses it ${takesEffect(store, 'identity')}.`);
     return 0;
   } finally {
     await store.close();

@@ -203,7 +203,7 @@ async function update(argv: string[], context: CommandContext): Promise<number> 
         `note: ${user.name} signs in through the identity provider: their groups become the IdP's again at their next sign-in.`,
       );
     }
-    context.out(`Running gateways apply it ${takesEffect(store)}.`);
+    context.out(`Running gateways apply it ${takesEffect(store, 'identity')}.`);
     return 0;
   } finally {
     await store.close();
@@ -231,7 +231,7 @@ async function disable(argv: string[], context: CommandContext): Promise<number>
       `Disabled user ${user.name} (${user.id}): their keys and sign-ins are refused, their sessions ended.`,
     );
     context.out(
-      `Running gateways refuse them ${takesEffect(store)}. Undo with: claude-gateway users update ${user.name} --enable`,
+      `Running gateways refuse them ${takesEffect(store, 'identity')}. Undo with: claude-gateway users update ${user.name} --enable`,
     );
     return 0;
   } finally {
