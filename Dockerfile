@@ -25,6 +25,9 @@ RUN npm ci --omit=dev --ignore-scripts && npm rebuild better-sqlite3 && npm cach
 # Runtime: no compiler, no dev dependencies, no sources.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# The young generation capped as the claude-gateway command caps it (its first line): Node 24 lets it
+# grow to 128 MB, which a gateway holding many streams keeps resident.
+ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -35,14 +35,15 @@ export function anthropicEndpoint(origin: string, headers: Record<string, string
 
 /**
  * Bedrock InvokeModel (or InvokeModelWithResponseStream) at `origin` for the
- * `us` profile of the bench's model, SigV4-signed with `credentials`. The
+ * `us` profile of the bench's model (or `model`), SigV4-signed with `credentials`. The
  * signature stays valid for the whole run (the body does not change).
  */
 export function bedrockEndpoint(
   origin: string,
   credentials: { accessKeyId: string; secretAccessKey: string },
+  model = MODEL,
 ): Endpoint {
-  const modelId = bedrockModelId(resolveModel(MODEL), 'us');
+  const modelId = bedrockModelId(resolveModel(model), 'us');
   return {
     origin,
     framing: 'eventstream',

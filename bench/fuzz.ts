@@ -26,6 +26,7 @@ import {
 } from '../src/test-support/fuzz.js';
 import { ProcessGroup } from './launcher.js';
 import type { FuzzGatewayOptions } from './servers/fuzz-gateway.js';
+import { serveNodeFlags } from './systems.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     'deadline-ms': { type: 'string', default: '15000' },
     keyless: { type: 'boolean', default: false },
     bodies: { type: 'string', default: 'full' },
+    /** Node flags for the gateway, space-separated; by default those `claude-gateway serve` runs with. */
+    'node-flags': { type: 'string' },
   },
 });
 const requests = Number(values.requests);
@@ -68,6 +71,8 @@ try {
     name: 'gateway',
     script: join(here, 'servers', 'fuzz-gateway.js'),
     args: [JSON.stringify(gatewayOptions)],
+    nodeFlags:
+      values['node-flags'] === undefined ? serveNodeFlags() : values['node-flags'].split(' ').filter(Boolean),
   });
   const key = typeof gateway.info['key'] === 'string' ? gateway.info['key'] : undefined;
   const published = (await (await fetch(`${emulator.url}/_emulator/credentials`)).json()) as {
@@ -99,6 +104,7 @@ try {
   const warmUp = await send(casesFrom(1_000_000_000, WARM_UP));
   const heapBefore = await gateway.collectGarbage();
   const rssBefore = gateway.rssBytes();
+  const memoryBefore = gateway.lastMemory;
 
   const started = performance.now();
   const results: FuzzResult[] = [];
@@ -112,6 +118,8 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const heapAfter = await gateway.collectGarbage();
   const rssAfter = gateway.rssBytes();
+  const memoryAfter = gateway.lastMemory;
+  const newSpace = gateway.lastSpaces?.find((space) => space.name === 'new_space');
   const healthz = await fetch(`${gateway.url}/healthz`).then(
     (response) => response.status,
     () => 0,
@@ -166,7 +174,7 @@ try {
       `                      e.g. #${result.fuzz.index} ${result.fuzz.label} ${result.fuzz.method} ${result.fuzz.path.slice(0, 80)} → ${result.answer.status}: ${result.problems.join('; ').slice(0, 200)}`,
     );
   console.log(
-    `gateway RSS         ${mb(rssBefore)} before, ${mb(rssAfter)} after (${rssAfter >= rssBefore ? '+' : ''}${mb(rssAfter - rssBefore)}), after a full GC; V8 heap ${mb(heapBefore)} → ${mb(heapAfter)}`,
+    `gateway RSS         ${mb(rssBefore)} before, ${mb(rssAfter)} after (${rssAfter >= rssBefore ? '+' : ''}${mb(rssAfter - rssBefore)}), after a full GC; V8 heap ${mb(heapBefore)} → ${mb(heapAfter)} in use, ${mb(memoryBefore?.heapTotal)} → ${mb(memoryAfter?.heapTotal)} committed (young generation ${mb(newSpace?.physical)} resident of ${mb(newSpace?.size)}); external ${mb(memoryBefore?.external)} → ${mb(memoryAfter?.external)}`,
   );
   console.log(
     `activity log        ${loggedMessages} Messages rows for ${expectedMessages} Messages requests that reached the handler (${expectedMessages - loggedMessages} missing); ${missingIds.length} of ${answeredIds.length} answered request ids missing`,

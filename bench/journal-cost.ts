@@ -67,6 +67,7 @@ try {
       endpoint: anthropicEndpoint(emulator.url, headers),
       baseline: 'direct',
       ours: false,
+      default: false,
     },
     ...PLANS.map((plan, index) => {
       const server = gateways[index];
@@ -78,6 +79,7 @@ try {
         endpoint: anthropicEndpoint(server.url, headers),
         baseline: 'direct' as const,
         ours: true,
+        default: false,
       };
     }),
   ];

@@ -25,6 +25,11 @@ export interface LaunchOptions {
 export class ServerProcess {
   private nextGcId = 1;
   private readonly gcWaiters = new Map<number, (heapUsedBytes: number | undefined) => void>();
+  private readonly snapshotWaiters = new Map<number, (path: string | undefined) => void>();
+  /** `process.memoryUsage()` as the server reported it after its last GC. */
+  lastMemory: NodeJS.MemoryUsage | undefined;
+  /** The V8 heap spaces as the server reported them after its last GC. */
+  lastSpaces: Extract<ChildMessage, { type: 'gc-done' }>['spaces'] | undefined;
   exited = false;
 
   constructor(
@@ -36,14 +41,21 @@ export class ServerProcess {
   ) {
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'gc-done') {
+        this.lastMemory = message.memory;
+        this.lastSpaces = message.spaces;
         this.gcWaiters.get(message.id)?.(message.heapUsedBytes);
         this.gcWaiters.delete(message.id);
+      } else if (message.type === 'snapshot-done') {
+        this.snapshotWaiters.get(message.id)?.(message.path);
+        this.snapshotWaiters.delete(message.id);
       }
     });
     child.once('exit', () => {
       this.exited = true;
       for (const resolve of this.gcWaiters.values()) resolve(undefined);
       this.gcWaiters.clear();
+      for (const resolve of this.snapshotWaiters.values()) resolve(undefined);
+      this.snapshotWaiters.clear();
     });
   }
 
@@ -80,6 +92,16 @@ export class ServerProcess {
         resolve(heapUsedBytes);
       });
       this.send({ type: 'gc', id });
+    });
+  }
+
+  /** Asks the server to write a V8 heap snapshot to `path`; resolves with the path, or undefined if it exited. */
+  heapSnapshot(path: string): Promise<string | undefined> {
+    if (this.exited) return Promise.resolve(undefined);
+    const id = this.nextGcId++;
+    return new Promise((resolve) => {
+      this.snapshotWaiters.set(id, resolve);
+      this.send({ type: 'heap-snapshot', id, path });
     });
   }
 

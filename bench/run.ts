@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { checkAnswers } from './check-answers.js';
+import { type EmulatorEventsResult, formatEmulatorEvents, measureEmulatorEvents } from './emulator-events.js';
 import { ProcessGroup } from './launcher.js';
 import { describeMachine, machineLine } from './machine.js';
 import { measureIdleMemory } from './measure/idle-memory.js';
@@ -22,8 +23,8 @@ import { type LatencyResult, type LatencyScenario, measureLatency } from './meas
 import { measureStreaming } from './measure/streaming.js';
 import { measureThroughput } from './measure/throughput.js';
 import { formatProfile, summarizeProfile } from './profile-summary.js';
-import { writeLastRun } from './readme.js';
-import { buildReport, TARGETS } from './report.js';
+import { writeLastRun, writeReadmeSummary } from './readme.js';
+import { buildReport, targetsSentence } from './report.js';
 import { repositoryRoot, type SystemKey, startSystems } from './systems.js';
 import { run as runToolInputBench } from './tool-input/tool-input-bench.js';
 
@@ -46,8 +47,13 @@ const MAIN: SystemKey[] = [
   'gateway-bedrock',
   'portkey',
 ];
-/** Measurement 4 rides along the 100 KB latency runs. */
-const WITH_FULL_BODIES: SystemKey[] = [...MAIN, 'gateway-anthropic-full', 'gateway-bedrock-full'];
+/** Measurement 4 (the log keeping metadata only, or no bodies) rides along the 100 KB latency runs. */
+const WITH_LOG_VARIANTS: SystemKey[] = [
+  ...MAIN,
+  'gateway-anthropic-metadata',
+  'gateway-bedrock-metadata',
+  'gateway-anthropic-none',
+];
 /** Memory: the direct Bedrock baseline has no process of its own. */
 const MEMORY: SystemKey[] = ['direct', 'bare', 'gateway-anthropic', 'gateway-bedrock', 'portkey'];
 
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
   }
   const group = new ProcessGroup(workFolder);
   let report: ReturnType<typeof buildReport>;
+  let emulatorEvents: EmulatorEventsResult[];
   try {
     progress(`starting the servers (logs in ${workFolder})`);
     const systems = await startSystems(group, {
@@ -103,7 +110,7 @@ async function main(): Promise<void> {
         .map((server) => `${server.name} :${server.port}`)
         .join(', ')}`,
     );
-    await checkAnswers(pick(WITH_FULL_BODIES));
+    await checkAnswers(pick(WITH_LOG_VARIANTS));
     progress('every system answers Anthropic-shaped JSON and SSE');
     const reset = () => systems.resetEmulator();
 
@@ -117,7 +124,7 @@ async function main(): Promise<void> {
     });
     const latency: LatencyResult[] = [];
     for (const scenario of LATENCY) {
-      const keys = scenario.bodySize !== undefined ? WITH_FULL_BODIES : MAIN;
+      const keys = scenario.bodySize !== undefined ? WITH_LOG_VARIANTS : MAIN;
       progress(`1. latency, ${scenario.name}, ${scenario.bodySize ? '100 KB' : 'small'} body`);
       latency.push(await measureLatency(pick(keys), scenario, reset));
     }
@@ -133,6 +140,8 @@ async function main(): Promise<void> {
       { concurrency: 256, windowMs: 2_000, warmupMs: 500, rounds: 2 },
       reset,
     );
+    progress('5. emulator: events per second');
+    emulatorEvents = await measureEmulatorEvents(systems.emulator);
     report = buildReport({
       latency,
       streaming,
@@ -146,13 +155,16 @@ async function main(): Promise<void> {
     rmSync(workFolder, { recursive: true, force: true });
   }
 
+  const checked = `${report.checks.met} of ${report.checks.total} target checks met`;
   const targetLines =
     report.missed.length === 0
-      ? ['Every target met.']
-      : ['Targets missed:', ...report.missed.map((line) => `- ${line}`)];
+      ? [`Every target met (${checked}).`]
+      : [`Targets missed (${checked}):`, ...report.missed.map((line) => `- ${line}`)];
+  const emulatorLines = formatEmulatorEvents(emulatorEvents);
   console.log(`\nclaude-gateway overhead on ${machineLine(machine)}`);
   console.log(report.table);
   if (report.notes.length > 0) console.log(`\n${report.notes.join('\n')}`);
+  console.log(`\n${emulatorLines.join('\n')}`);
   console.log(`\n${targetLines.join('\n')}`);
 
   if (profileFolder) {
@@ -181,19 +193,30 @@ async function main(): Promise<void> {
         '',
         `Machine: ${machineLine(machine)}.`,
         '',
-        `Targets: claude-gateway's added latency ≤ ${TARGETS.addedOverBare}× the bare proxy's and ≥ ${TARGETS.portkeyOverOurs}× below Portkey's; p99 added delay between stream events < ${TARGETS.eventGapP99Ms} ms; RSS < 150 MB at 1,000 idle streams.`,
+        targetsSentence(),
         '',
         '```',
         report.table,
         '```',
         '',
         ...report.notes.map((note) => `- ${note}`),
+        ...emulatorLines.map((line) => `- ${line}`),
         '',
         ...targetLines,
         ...(toolInput ? ['', '### Tool input (issue 5)', '', '```', toolInput, '```'] : []),
       ].join('\n'),
     );
-    progress('bench/README.md updated');
+    writeReadmeSummary(
+      join(root, 'README.md'),
+      [
+        `The last run (${date.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machineLine(machine)}; compare ratios, not absolutes), claude-gateway in its default configuration (the log keeps full bodies):`,
+        '',
+        report.summary,
+        '',
+        `${targetsSentence()} This run: ${checked}; each check with its numbers is in [bench/README.md](bench/README.md#last-run).`,
+      ].join('\n'),
+    );
+    progress('bench/README.md and README.md updated');
   }
 }
 

@@ -2,9 +2,9 @@
  * The systems under test, each in its own process on a free loopback port,
  * all in front of one emulator: direct calls (Anthropic API, and Bedrock as
  * the baseline of the Bedrock path), the bare proxy, claude-gateway
- * (Anthropic → Anthropic and Anthropic → Bedrock, with the activity log
- * keeping metadata or full bodies, and with a larger upstream pool for the
- * memory run) and Portkey's gateway.
+ * (Anthropic → Anthropic and Anthropic → Bedrock) in its default
+ * configuration (the activity log keeps full bodies, metrics on) and with the
+ * log keeping metadata only or no bodies, and Portkey's gateway.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,8 +19,9 @@ export type SystemKey =
   | 'bare'
   | 'gateway-anthropic'
   | 'gateway-bedrock'
-  | 'gateway-anthropic-full'
-  | 'gateway-bedrock-full'
+  | 'gateway-anthropic-metadata'
+  | 'gateway-bedrock-metadata'
+  | 'gateway-anthropic-none'
   | 'portkey';
 
 export interface System {
@@ -31,8 +32,10 @@ export interface System {
   endpoint: Endpoint;
   /** What its added cost is measured over: the direct call to the same emulator API. */
   baseline: 'direct' | 'direct-bedrock';
-  /** One of claude-gateway's configurations (the targets apply). */
+  /** One of claude-gateway's configurations. */
   ours: boolean;
+  /** claude-gateway in its default configuration: the targets apply. */
+  default: boolean;
 }
 
 export interface Systems {
@@ -63,14 +66,27 @@ export function repositoryRoot(): string {
   throw new Error('cannot find the claude-gateway repository above the bench');
 }
 
+/**
+ * The Node flags `claude-gateway serve` runs with: those on the first line of
+ * the command's source (`#!/usr/bin/env -S node …`), so every gateway the
+ * bench starts runs as `serve` does.
+ */
+export function serveNodeFlags(): string[] {
+  const firstLine =
+    readFileSync(join(repositoryRoot(), 'src', 'cli', 'main.ts'), 'utf8').split('\n')[0] ?? '';
+  const match = /^#!\S*env\s+(?:-S\s+)?node\s*(.*)$/.exec(firstLine);
+  return (match?.[1] ?? '').split(/\s+/).filter(Boolean);
+}
+
 const LABELS: Record<SystemKey, string> = {
   direct: 'direct: emulator (Anthropic API)',
   'direct-bedrock': 'direct: emulator (Bedrock, signed once)',
   bare: 'bare Node proxy',
   'gateway-anthropic': 'claude-gateway → anthropic',
   'gateway-bedrock': 'claude-gateway → bedrock',
-  'gateway-anthropic-full': 'claude-gateway → anthropic, full bodies',
-  'gateway-bedrock-full': 'claude-gateway → bedrock, full bodies',
+  'gateway-anthropic-metadata': 'claude-gateway → anthropic, bodies: metadata',
+  'gateway-bedrock-metadata': 'claude-gateway → bedrock, bodies: metadata',
+  'gateway-anthropic-none': 'claude-gateway → anthropic, bodies: none',
   portkey: 'Portkey 1.15.2',
 };
 
@@ -80,11 +96,13 @@ interface GatewayPlan {
   bodies: GatewayChildOptions['bodies'];
 }
 
+/** The first two are the default configuration (`bodies: full`); the targets apply to them. */
 const GATEWAYS: GatewayPlan[] = [
-  { key: 'gateway-anthropic', target: 'anthropic', bodies: 'metadata' },
-  { key: 'gateway-bedrock', target: 'bedrock/us', bodies: 'metadata' },
-  { key: 'gateway-anthropic-full', target: 'anthropic', bodies: 'full' },
-  { key: 'gateway-bedrock-full', target: 'bedrock/us', bodies: 'full' },
+  { key: 'gateway-anthropic', target: 'anthropic', bodies: 'full' },
+  { key: 'gateway-bedrock', target: 'bedrock/us', bodies: 'full' },
+  { key: 'gateway-anthropic-metadata', target: 'anthropic', bodies: 'metadata' },
+  { key: 'gateway-bedrock-metadata', target: 'bedrock/us', bodies: 'metadata' },
+  { key: 'gateway-anthropic-none', target: 'anthropic', bodies: 'none' },
 ];
 
 /** Starts the emulator, then every system in front of it. */
@@ -108,14 +126,27 @@ export async function startSystems(group: ProcessGroup, options: StartOptions): 
       name: plan.key,
       script: join(here, 'servers', 'gateway.js'),
       args: [JSON.stringify(childOptions)],
-      nodeFlags: options.profileFolder
-        ? ['--cpu-prof', `--cpu-prof-dir=${options.profileFolder}`, `--cpu-prof-name=${plan.key}.cpuprofile`]
-        : [],
+      nodeFlags: [
+        ...serveNodeFlags(),
+        ...(options.profileFolder
+          ? [
+              '--cpu-prof',
+              `--cpu-prof-dir=${options.profileFolder}`,
+              `--cpu-prof-name=${plan.key}.cpuprofile`,
+            ]
+          : []),
+      ],
     });
   };
   const portkeyScript = join(repositoryRoot(), 'node_modules/@portkey-ai/gateway/build/start-server.js');
   const [bare, portkey, ...gateways] = await Promise.all([
-    group.launch({ name: 'bare', script: join(here, 'servers', 'bare-proxy.js'), args: [emulator.url] }),
+    // The floor gets the same young generation as the gateway: any Node proxy can run with it.
+    group.launch({
+      name: 'bare',
+      script: join(here, 'servers', 'bare-proxy.js'),
+      args: [emulator.url],
+      nodeFlags: serveNodeFlags(),
+    }),
     group.launch({
       name: 'portkey',
       script: portkeyScript,
@@ -129,7 +160,15 @@ export async function startSystems(group: ProcessGroup, options: StartOptions): 
     server: ServerProcess,
     endpoint: Endpoint,
     baseline: System['baseline'] = 'direct',
-  ): System => ({ key, label: LABELS[key], server, endpoint, baseline, ours: key.startsWith('gateway-') });
+  ): System => ({
+    key,
+    label: LABELS[key],
+    server,
+    endpoint,
+    baseline,
+    ours: key.startsWith('gateway-'),
+    default: key === 'gateway-anthropic' || key === 'gateway-bedrock',
+  });
   const list: System[] = [
     system('direct', emulator, anthropicEndpoint(emulator.url, headers)),
     system(

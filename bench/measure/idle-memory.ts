@@ -24,6 +24,8 @@ export interface IdleMemorySystemResult {
   heldBytes: number;
   /** The main V8 heap in use while holding them, after the GC (part of `heldBytes`). */
   heldHeapBytes: number;
+  /** The server's `process.memoryUsage()` then (heapTotal, external, arrayBuffers), when it reports one. */
+  heldMemory: NodeJS.MemoryUsage | undefined;
   /** Streams whose first event arrived in time. */
   started: number;
   failures: number;
@@ -34,7 +36,14 @@ export interface IdleMemoryResult {
   bySystem: Map<SystemKey, IdleMemorySystemResult>;
 }
 
-async function holdStreams(system: System, scenario: IdleMemoryScenario): Promise<IdleMemorySystemResult> {
+/** Runs while a system holds its idle streams, after the GC and the RSS reading (a heap snapshot, say). */
+export type WhileHeld = (system: System) => Promise<void>;
+
+export async function holdStreams(
+  system: System,
+  scenario: IdleMemoryScenario,
+  whileHeld?: WhileHeld,
+): Promise<IdleMemorySystemResult> {
   await system.server.collectGarbage();
   const baselineBytes = system.server.rssBytes();
   const request = await system.endpoint.prepare(messagesBody({ script: IDLE_STREAM, stream: true }));
@@ -70,7 +79,9 @@ async function holdStreams(system: System, scenario: IdleMemoryScenario): Promis
     await sleep(250);
     const heldHeapBytes = (await system.server.collectGarbage()) ?? Number.NaN;
     const heldBytes = system.server.rssBytes();
-    return { baselineBytes, heldBytes, heldHeapBytes, started, failures };
+    const heldMemory = system.server.lastMemory;
+    await whileHeld?.(system);
+    return { baselineBytes, heldBytes, heldHeapBytes, heldMemory, started, failures };
   } finally {
     abort.abort();
     await Promise.race([Promise.allSettled(streams), sleep(5_000)]);

@@ -3,6 +3,7 @@
  * a fixed number in flight (a closed loop), from send to the last byte of
  * the answer. The systems take turns (see turns.ts).
  */
+import { performance } from 'node:perf_hooks';
 import { messagesBody, SHORT_ANSWER } from '../bodies.js';
 import type { PreparedRequest } from '../endpoints.js';
 import { closedLoop, LoadClient } from '../load-client.js';
@@ -30,6 +31,8 @@ export interface LatencyResult {
   bySystem: Map<SystemKey, Summary>;
   /** Requests that failed (not timed), per system. */
   failures: Map<SystemKey, number>;
+  /** Answers per second over the timed turns (with `concurrency` in flight: the throughput at that load). */
+  requestsPerSecond: Map<SystemKey, number>;
 }
 
 export async function measureLatency(
@@ -46,10 +49,12 @@ export async function measureLatency(
   const clients = systems.map((system) => new LoadClient(system.endpoint, scenario.concurrency));
   const samples = systems.map(() => [] as number[]);
   const failures = new Map<SystemKey, number>();
+  const timedMs = systems.map(() => 0);
   const run = async (position: number, count: number, keep: boolean) => {
     const client = clients[position] as LoadClient;
     const request = requests[position] as PreparedRequest;
     const system = systems[position] as System;
+    const started = performance.now();
     await closedLoop(count, scenario.concurrency, async () => {
       try {
         const elapsed = await client.time(request);
@@ -60,6 +65,7 @@ export async function measureLatency(
         if (failed === 1) console.error(`  ${system.label}: ${(error as Error).message}`);
       }
     });
+    if (keep) timedMs[position] = (timedMs[position] ?? 0) + (performance.now() - started);
   };
   try {
     await inTurns(systems.length, 1, (position) => run(position, scenario.warmup, false), beforeEachTurn);
@@ -78,5 +84,11 @@ export async function measureLatency(
     bodyBytes: (requests[0] as PreparedRequest).body.length,
     bySystem: new Map(systems.map((system, position) => [system.key, summarize(samples[position] ?? [])])),
     failures,
+    requestsPerSecond: new Map(
+      systems.map((system, position) => [
+        system.key,
+        (samples[position]?.length ?? 0) / ((timedMs[position] ?? Number.NaN) / 1000),
+      ]),
+    ),
   };
 }

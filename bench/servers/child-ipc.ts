@@ -1,17 +1,31 @@
 /**
  * The child side of the launcher's IPC channel: a server tells the bench it
  * is listening, collects garbage when asked (so its RSS can be read after a
- * GC), stops when asked (so `--cpu-prof` writes its profile), and exits when
+ * GC; it answers with its `process.memoryUsage()`), writes a heap snapshot
+ * when asked, stops when asked (so `--cpu-prof` writes its profile), and exits when
  * the bench goes away (no orphan survives a crashed bench).
  */
 
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+
 /** What the bench sends a server. */
-export type ParentMessage = { type: 'gc'; id: number } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'gc'; id: number }
+  | { type: 'heap-snapshot'; id: number; path: string }
+  | { type: 'stop' };
 
 /** What a server sends the bench. */
 export type ChildMessage =
   | { type: 'ready'; port: number; info?: Record<string, unknown> }
-  | { type: 'gc-done'; id: number; heapUsedBytes: number }
+  | {
+      type: 'gc-done';
+      id: number;
+      heapUsedBytes: number;
+      memory: NodeJS.MemoryUsage;
+      /** Per V8 heap space: bytes committed (`size`), resident (`physical`), in use (`used`). */
+      spaces: { name: string; size: number; physical: number; used: number }[];
+    }
+  | { type: 'snapshot-done'; id: number; path: string }
   | { type: 'failed'; message: string };
 
 function send(message: ChildMessage): void {
@@ -47,7 +61,16 @@ export function answerParent(close: () => Promise<void> = async () => {}): void 
       const collect = (globalThis as { gc?: () => void }).gc;
       collect?.();
       collect?.();
-      send({ type: 'gc-done', id: message.id, heapUsedBytes: process.memoryUsage().heapUsed });
+      const memory = process.memoryUsage();
+      const spaces = getHeapSpaceStatistics().map((space) => ({
+        name: space.space_name,
+        size: space.space_size,
+        physical: space.physical_space_size,
+        used: space.space_used_size,
+      }));
+      send({ type: 'gc-done', id: message.id, heapUsedBytes: memory.heapUsed, memory, spaces });
+    } else if (message.type === 'heap-snapshot') {
+      send({ type: 'snapshot-done', id: message.id, path: writeHeapSnapshot(message.path) });
     } else if (message.type === 'stop') {
       void stop();
     }

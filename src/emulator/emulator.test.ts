@@ -5,8 +5,9 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BedrockStreamDecoder } from '../platforms/bedrock/bedrock-stream-decoder.js';
+import type { UpstreamStreamItem } from '../platforms/types.js';
 import { readJson } from '../test-support/json.js';
-import { BedrockStreamDecodeStream } from '../wire/bedrock-chunk.js';
 import { type RunningEmulator, startEmulator } from './server.js';
 
 let emulator: RunningEmulator;
@@ -54,14 +55,13 @@ async function sseEvents(response: Response): Promise<{ event: string; data: Rec
     });
 }
 
+/** A Bedrock event-stream body read with the gateway's own decoder: its items, and the invocation metrics. */
 async function bedrockEvents(response: Response) {
-  const frames = [];
-  for await (const frame of (response.body as ReadableStream<Uint8Array>).pipeThrough(
-    new BedrockStreamDecodeStream(),
-  )) {
-    frames.push(frame);
-  }
-  return frames;
+  const decoder = new BedrockStreamDecoder();
+  const items: UpstreamStreamItem[] = [];
+  for await (const chunk of response.body as ReadableStream<Uint8Array>) items.push(...decoder.push(chunk));
+  items.push(...decoder.end());
+  return { items, metrics: decoder.metrics };
 }
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 400, messages: [{ role: 'user', content: 'Hi' }] };
@@ -240,12 +240,12 @@ describe('Bedrock', () => {
       'invoke-with-response-stream',
     );
     expect(streamed.headers.get('content-type')).toBe('application/vnd.amazon.eventstream');
-    const frames = await bedrockEvents(streamed);
-    const last = frames.at(-1);
+    const { items, metrics } = await bedrockEvents(streamed);
+    const last = items.at(-1);
     expect(last?.kind).toBe('event');
     if (last?.kind !== 'event') throw new Error('no event');
     expect(last.event.type).toBe('message_stop');
-    expect(last.invocationMetrics?.outputTokenCount).toBeGreaterThan(0);
+    expect(metrics?.outputTokens).toBeGreaterThan(0);
   });
 
   it('rejects `model`/`stream` in the body, eager_input_streaming, a missing anthropic_version and unknown betas', async () => {
@@ -448,13 +448,12 @@ describe('faults', () => {
       max_tokens: 10,
       messages: [{ role: 'user', content: 'x' }],
     };
-    const frames = await bedrockEvents(
+    const { items } = await bedrockEvents(
       await bedrock('us.anthropic.claude-sonnet-4-5-20250929-v1:0', body, 'invoke-with-response-stream'),
     );
-    expect(frames.at(-1)).toMatchObject({
-      kind: 'exception',
-      exceptionType: 'throttlingException',
-      message: 'Too many tokens, slow down',
+    expect(items.at(-1)).toMatchObject({
+      kind: 'error',
+      error: { status: 429, upstreamCode: 'ThrottlingException', message: 'Too many tokens, slow down' },
     });
   });
 

@@ -7,15 +7,18 @@ import type { MessagesCall, PlatformAdapter, PreparedRequest, ResolvedTarget } f
 import type { Message } from '../wire/anthropic-events.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { PLATFORM_NAMES } from '../wire/errors/platform-names.js';
+import { isModelUnavailable, shouldFailOver } from './failover.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryOptions, sleep } from './retry.js';
 import { MemorySessionAffinity, type SessionAffinity } from './session-affinity.js';
 import { targetKey } from './targets.js';
+import type { Transport } from './transport.js';
 import { explainUnknownModel } from './unknown-model.js';
 import { UpstreamStream } from './upstream-stream.js';
 
 export interface EngineOptions {
   adapters: Partial<Record<Platform, PlatformAdapter>>;
-  transport?: HttpTransport;
+  /** How requests reach the platforms; an undici `HttpTransport` by default. */
+  transport?: Transport;
   retry?: RetryOptions;
   betaMemory?: BetaMemory;
   affinity?: SessionAffinity;
@@ -55,37 +58,39 @@ interface Served {
   headers: Headers;
 }
 
-export type MessagesOutcome =
-  | (Served & { ok: true; kind: 'message'; status: number; bodyText: string; message: Message })
-  | (Served & { ok: true; kind: 'stream'; stream: UpstreamStream })
-  | { ok: false; error: GatewayError; attempts: AttemptReport[]; changes: string[] };
-
-export type CountTokensOutcome =
-  | (Served & { ok: true; inputTokens: number })
-  | { ok: false; error: GatewayError; attempts: AttemptReport[]; changes: string[] };
-
-/** Errors worth trying on the next target: transient ones, and a platform refusing this caller or model. */
-function shouldFailOver(error: GatewayError): boolean {
-  if (error.retryable) return true;
-  if (error.code === 'PLATFORM_CREDENTIALS_UNAVAILABLE') return true;
-  return error.status === 401 || error.status === 403 || error.status === 404 || isModelUnavailable(error);
+interface Failed {
+  ok: false;
+  error: GatewayError;
+  attempts: AttemptReport[];
+  changes: string[];
 }
 
-/**
- * A platform's way of saying it does not serve this model id (here): Bedrock's
- * 400 "The provided model identifier is invalid" or "on-demand throughput isn't
- * supported", Vertex's "Publisher model … not found", a 404 anywhere. It says
- * nothing about the other targets, so the request moves on.
- */
-export function isModelUnavailable(error: GatewayError): boolean {
-  if (error.status === 404) return true;
-  if (error.status !== 400) return false;
-  return /model identifier is invalid|on-demand throughput isn.t supported|publisher model .* not found|model .*(not found|does not exist|is not supported)/i.test(
-    error.message,
-  );
-}
+/** What an engine call gives back: the operation's answer with the target that served it, or why every target failed. */
+export type Outcome<Answer> = (Served & { ok: true } & Answer) | Failed;
 
-type Operation = 'messages' | 'count_tokens';
+/** A Messages answer: the whole message, or a stream whose first event is in hand. */
+export type MessagesAnswer =
+  | { kind: 'message'; status: number; bodyText: string; message: Message }
+  | { kind: 'stream'; stream: UpstreamStream };
+
+export type MessagesOutcome = Outcome<MessagesAnswer>;
+export type CountTokensOutcome = Outcome<{ inputTokens: number }>;
+
+/** One attempt's result: the answer and its response headers, or the error that ended it. */
+type AttemptResult<Answer> =
+  | { ok: true; answer: Answer; headers: Headers }
+  | { ok: false; error: GatewayError };
+
+/** How one operation prepares its request and reads a successful answer. */
+interface Operation<Answer> {
+  prepare(adapter: PlatformAdapter, call: MessagesCall, target: ResolvedTarget): PreparedRequest;
+  /** Reads an answer with status < 400; a failure here fails the attempt (retried or failed over). */
+  read(
+    response: UpstreamResponse,
+    adapter: PlatformAdapter,
+    target: ResolvedTarget,
+  ): Promise<{ ok: true; answer: Answer } | { ok: false; error: GatewayError }>;
+}
 
 /**
  * Sends one call through an ordered list of targets: retries a target with
@@ -96,7 +101,7 @@ type Operation = 'messages' | 'count_tokens';
  */
 export class Engine {
   readonly adapters: Partial<Record<Platform, PlatformAdapter>>;
-  readonly transport: HttpTransport;
+  readonly transport: Transport;
   readonly betaMemory: BetaMemory;
   readonly affinity: SessionAffinity;
   private readonly retry: Required<RetryOptions>;
@@ -122,34 +127,68 @@ export class Engine {
   }
 
   /** A Messages call, streaming or not. */
-  async messages(
+  messages(
     call: MessagesCall,
     targets: readonly ResolvedTarget[],
     options: ExecuteOptions = {},
   ): Promise<MessagesOutcome> {
-    return this.run('messages', call, targets, options) as Promise<MessagesOutcome>;
+    return this.run<MessagesAnswer>(
+      {
+        prepare: (adapter, prepared, target) => adapter.prepareMessages(prepared, target),
+        read: async (response, adapter, target) => {
+          if (call.stream) {
+            const decoder = adapter.createStreamDecoder(
+              options.parseEvents ? { parse: options.parseEvents } : {},
+            );
+            const stream = new UpstreamStream(response.body, decoder, target.platform, response.discard);
+            const first = await stream.prefetch();
+            return first.ok ? { ok: true, answer: { kind: 'stream', stream } } : first;
+          }
+          const json = await readJson(response, target);
+          if (!json.ok) return json;
+          return {
+            ok: true,
+            answer: {
+              kind: 'message',
+              status: response.status,
+              bodyText: json.text,
+              message: json.value as Message,
+            },
+          };
+        },
+      },
+      call,
+      targets,
+      options,
+    );
   }
 
   /** A count-tokens call. */
-  async countTokens(
+  countTokens(
     call: MessagesCall,
     targets: readonly ResolvedTarget[],
     options: ExecuteOptions = {},
   ): Promise<CountTokensOutcome> {
-    return this.run(
-      'count_tokens',
+    return this.run<{ inputTokens: number }>(
+      {
+        prepare: (adapter, prepared, target) => adapter.prepareCountTokens(prepared, target),
+        read: async (response, adapter, target) => {
+          const json = await readJson(response, target);
+          return json.ok ? { ok: true, answer: { inputTokens: adapter.parseCountTokens(json.value) } } : json;
+        },
+      },
       { ...call, stream: false },
       targets,
       options,
-    ) as Promise<CountTokensOutcome>;
+    );
   }
 
-  private async run(
-    operation: Operation,
+  private async run<Answer>(
+    operation: Operation<Answer>,
     call: MessagesCall,
     targets: readonly ResolvedTarget[],
     options: ExecuteOptions,
-  ): Promise<MessagesOutcome | CountTokensOutcome> {
+  ): Promise<Outcome<Answer>> {
     const attempts: AttemptReport[] = [];
     const changes: string[] = [];
     let lastError: GatewayError | undefined;
@@ -183,7 +222,7 @@ export class Engine {
           for (const change of report.changes) if (!changes.includes(change)) changes.push(change);
           options.onAttempt?.(report);
           if (options.session) await this.affinity.record(options.session, targetKey(target));
-          return { ...result.value, target, attempts, changes } as MessagesOutcome | CountTokensOutcome;
+          return { ...result.answer, ok: true, headers: result.headers, target, attempts, changes };
         }
         const error = result.error;
         lastError = error;
@@ -254,31 +293,27 @@ export class Engine {
     return false;
   }
 
-  private async attempt(
-    operation: Operation,
+  private async attempt<Answer>(
+    operation: Operation<Answer>,
     adapter: PlatformAdapter,
     call: MessagesCall,
     target: ResolvedTarget,
     report: AttemptReport,
     options: ExecuteOptions,
-  ): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; error: GatewayError }> {
-    const signal = options.signal;
+  ): Promise<AttemptResult<Answer>> {
     let response: UpstreamResponse;
     try {
       if (adapter.ready) await adapter.ready();
       // The version the platform and model take; what a later version removed is dropped and said.
       const negotiated = negotiateApiVersion(call, target);
-      const prepared: PreparedRequest =
-        operation === 'messages'
-          ? adapter.prepareMessages(negotiated.call, target)
-          : adapter.prepareCountTokens(negotiated.call, target);
+      const prepared = operation.prepare(adapter, negotiated.call, target);
       report.changes = [...negotiated.changes, ...prepared.changes];
       const extra = options.attemptHeaders?.(report);
       const unsigned = extra
         ? { ...prepared.request, headers: { ...prepared.request.headers, ...extra } }
         : prepared.request;
       const request = await adapter.authorize(unsigned, target);
-      response = await this.transport.send(request, target.platform, signal);
+      response = await this.transport.send(request, target.platform, options.signal);
     } catch (error) {
       return { ok: false, error: GatewayError.from(error) };
     }
@@ -293,51 +328,35 @@ export class Engine {
       }
       return { ok: false, error: adapter.parseError(response.status, response.headers, text) };
     }
-    if (operation === 'messages' && call.stream) {
-      const decoder = adapter.createStreamDecoder(options.parseEvents ? { parse: options.parseEvents } : {});
-      const stream = new UpstreamStream(response.body, decoder, target.platform, response.discard);
-      const first = await stream.prefetch();
-      if (!first.ok) return { ok: false, error: first.error };
-      return { ok: true, value: { ok: true, kind: 'stream', stream, headers: response.headers } };
-    }
-    let bodyText: string;
-    try {
-      bodyText = await response.text();
-    } catch (error) {
-      return { ok: false, error: GatewayError.from(error) };
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bodyText);
-    } catch {
-      return {
-        ok: false,
-        error: GatewayError.fromCode(
-          'UPSTREAM_STREAM_INTERRUPTED',
-          {
-            platform: PLATFORM_NAMES[target.platform],
-            reason: `the answer is not JSON: ${bodyText.slice(0, 200)}`,
-          },
-          { platform: target.platform },
-        ),
-      };
-    }
-    if (operation === 'count_tokens') {
-      return {
-        ok: true,
-        value: { ok: true, inputTokens: adapter.parseCountTokens(parsed), headers: response.headers },
-      };
-    }
+    const read = await operation.read(response, adapter, target);
+    return read.ok ? { ok: true, answer: read.answer, headers: response.headers } : read;
+  }
+}
+
+/** Reads a whole answer as JSON; an answer that is not JSON fails the attempt, quoting it. */
+async function readJson(
+  response: UpstreamResponse,
+  target: ResolvedTarget,
+): Promise<{ ok: true; text: string; value: unknown } | { ok: false; error: GatewayError }> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    return { ok: false, error: GatewayError.from(error) };
+  }
+  try {
+    return { ok: true, text, value: JSON.parse(text) };
+  } catch {
     return {
-      ok: true,
-      value: {
-        ok: true,
-        kind: 'message',
-        status: response.status,
-        bodyText,
-        message: parsed as Message,
-        headers: response.headers,
-      },
+      ok: false,
+      error: GatewayError.fromCode(
+        'UPSTREAM_STREAM_INTERRUPTED',
+        {
+          platform: PLATFORM_NAMES[target.platform],
+          reason: `the answer is not JSON: ${text.slice(0, 200)}`,
+        },
+        { platform: target.platform },
+      ),
     };
   }
 }

@@ -26,7 +26,10 @@ function badParameter(message: string): GatewayError {
  * @example
  * await runReport(store, reportRequest({ by: 'day,model' }, Date.now())) // { by: ['day', 'model'], since: '…', rows: […], totals: {…} }
  */
-export async function runReport(store: Store, request: ReportRequest): Promise<ReportAnswer> {
+export async function runReport(
+  store: Pick<Store, 'report' | 'listKeys'>,
+  request: ReportRequest,
+): Promise<ReportAnswer> {
   let keyId: string | undefined;
   if (request.keyReference !== undefined) {
     const key = keyForFilter(await store.listKeys({ includeRevoked: true }), request.keyReference);
@@ -60,7 +63,10 @@ export async function runReport(store: Store, request: ReportRequest): Promise<R
  * naming it and what it accepts. Times are relative to the wall clock, as the
  * log's rows are.
  */
-export async function reportAnswer(exchange: Exchange, store: Store): Promise<ReportAnswer> {
+export async function reportAnswer(
+  exchange: Exchange,
+  store: Pick<Store, 'report' | 'listKeys'>,
+): Promise<ReportAnswer> {
   const parameters: Record<string, string> = {};
   for (const [name, value] of exchange.query) {
     if (name in parameters) {

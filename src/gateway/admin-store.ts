@@ -6,7 +6,15 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Logger } from './logger.js';
 
 /** The admin API's reads: answered from their last good result while the store is away. */
-const READS = ['listKeys', 'queryRequests', 'getRequest', 'attemptsOf', 'summarize'] as const;
+const READS = [
+  'listKeys',
+  'queryRequests',
+  'getRequest',
+  'attemptsOf',
+  'summarize',
+  'sessions',
+  'report',
+] as const;
 /** The admin API's writes: refused with 503 while the store is away (nothing is queued). */
 const WRITES = ['createKey', 'updateKey', 'rotateKey', 'revokeKey'] as const;
 

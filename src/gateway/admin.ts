@@ -3,10 +3,12 @@ import { keyForFilter } from '../store/key-reference.js';
 import { DEFAULT_ROTATION_GRACE_MS, parseExpiry, parseGrace } from '../store/key-times.js';
 import type { ActivityFilter, ApiKeyChanges, ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
-import { adminAccess } from './admin-access.js';
+import { authorizeAdmin } from './admin-auth.js';
+import { activityFilters } from './admin-filters.js';
 import { adminError, adminStore, answer, answerError, json, readObject } from './admin-http.js';
 import { handleIdentityAdmin, keyOwner } from './admin-identity.js';
 import { reportAnswer } from './admin-report.js';
+import { handleAdminSessions } from './admin-sessions.js';
 import type { GatewayContext } from './context.js';
 import type { Exchange } from './exchange.js';
 
@@ -39,7 +41,7 @@ function withExpiry<Input extends { expiresAt?: unknown }>(input: Input, now: nu
 }
 
 /** The key id a `key=` filter means (id, name or prefix, revoked keys too); throws a 404 when none. */
-async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
+export async function keyFilter(context: GatewayContext, reference: string | null): Promise<ActivityFilter> {
   if (!reference) return {};
   const key = keyForFilter(await adminStore(context).listKeys({ includeRevoked: true }), reference);
   if (!key) {
@@ -66,12 +68,14 @@ export function attributionFilter(exchange: Exchange): ActivityFilter {
  * `POST /admin/keys/{id|name|prefix}/rotate`,
  * `GET /admin/requests[?since=1h&key=…&user=…&group=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
  * `GET /admin/summary[?since=…&key=…]`, `GET /admin/report?by=day,model[&since=30d…]`
- * (see admin-report.ts); users, groups and service tokens (see admin-identity.ts). Key changes reach this gateway's
+ * (see admin-report.ts), `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`; users, groups and
+ * service tokens (see admin-identity.ts). Also open to the dashboard's signed-in session and to
+ * signed-in administrators' gateway tokens (see admin-auth.ts). Key changes reach this gateway's
  * callers at once (and other replicas' through the store, see `CallerAuth`).
  */
 export async function handleAdmin(context: GatewayContext, exchange: Exchange): Promise<void> {
-  const access = await adminAccess(context, exchange);
-  if ('status' in access) return adminError(exchange, access.status, access.message, access.code);
+  const authorized = await authorizeAdmin(context, exchange);
+  if (!authorized.ok) return adminError(exchange, authorized.status, authorized.message, authorized.code);
   const { method, path } = exchange;
   const store = adminStore(context);
   const segments = path.split('/').filter(Boolean).slice(1).map(decodePathSegment);
@@ -152,12 +156,13 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         ...(await keyFilter(context, exchange.query.get('key'))),
         ...attributionFilter(exchange),
         ...(exchange.query.get('session') ? { sessionId: exchange.query.get('session') as string } : {}),
+        ...activityFilters(exchange.query),
         limit: Math.min(1000, Number(exchange.query.get('limit') ?? 100) || 100),
       });
       return answer(context, exchange, { requests }, requests);
     }
     if (segments[0] === 'report' && segments.length === 1 && method === 'GET') {
-      return json(exchange, 200, await reportAnswer(exchange, context.store));
+      return json(exchange, 200, await reportAnswer(exchange, adminStore(context)));
     }
     if (segments[0] === 'summary' && method === 'GET') {
       const since = parseSince(exchange.query.get('since'));
@@ -166,6 +171,11 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         ...(await keyFilter(context, exchange.query.get('key'))),
       });
       return answer(context, exchange, summary, summary);
+    }
+    if (segments[0] === 'sessions' && method === 'GET')
+      return await handleAdminSessions(context, exchange, segments);
+    if (segments[0] === 'in-flight' && method === 'GET' && segments.length === 1) {
+      return json(exchange, 200, { requests: context.inFlight.list() });
     }
     return adminError(exchange, 404, `The admin API has no ${method} ${path}.`);
   } catch (error) {

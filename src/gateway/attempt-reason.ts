@@ -1,5 +1,5 @@
 import type { AttemptReport } from '../engine/engine.js';
-import { isModelUnavailable } from '../engine/engine.js';
+import { isModelUnavailable } from '../engine/failover.js';
 
 /**
  * Why an upstream attempt was retried or failed over, in a few stable words

@@ -8,6 +8,7 @@ import type { ForwardSettings } from '../telemetry/settings.js';
 import type { GatewayTelemetry } from '../telemetry/telemetry.js';
 import type { AdminStore } from './admin-store.js';
 import type { CallerAuth } from './callers.js';
+import type { InFlightRequests } from './in-flight.js';
 import type { KeyLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -38,6 +39,8 @@ export interface GatewayContext {
   /** Set when a stop was asked for: new requests get 503, in-flight ones finish. */
   shuttingDown: boolean;
   requestsInFlight: number;
+  /** The Messages calls being answered now, for the admin API's live view. */
+  inFlight: InFlightRequests;
   /** Called when a request ends (the graceful stop waits on this). */
   requestDone(): void;
 }

@@ -57,6 +57,8 @@ export class Exchange {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly startedAt = Date.now();
+  /** Bytes of the answer written so far (streamed chunks; a whole answer counts when sent). */
+  bytesSent = 0;
   private readonly abort = new AbortController();
   private finished = false;
   private stopped: GatewayError | undefined;
@@ -170,6 +172,7 @@ export class Exchange {
       'content-length': String(bytes.byteLength),
     });
     this.response.end(bytes);
+    this.bytesSent += bytes.byteLength;
     this.finished = true;
   }
 
@@ -190,6 +193,7 @@ export class Exchange {
   write(chunk: Uint8Array | string): Promise<void> | undefined {
     // After the end nothing more can be written, and neither 'drain' nor 'close' would come.
     if (this.clientGone || this.response.writableEnded || this.response.destroyed) return undefined;
+    this.bytesSent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     const accepted = (this.response as ServerResponse).write(chunk);
     if (accepted) return undefined;
     return new Promise((resolve) => {

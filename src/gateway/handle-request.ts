@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { handleSignIn } from '../identity/sign-in-routes.js';
+import { serveUi } from '../ui/server/serve-ui.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
@@ -64,7 +65,7 @@ export function sendError(
 }
 
 /**
- * The gateway's one request handler: health and metrics, the admin API, the
+ * The gateway's one request handler: health and metrics, the admin API and the dashboard, the
  * three dialects' Messages endpoints and model listings, and a 404 in the
  * dialect the path suggests. Never throws: every failure is an answer.
  */
@@ -110,6 +111,7 @@ export async function handleRequest(
     if (path.startsWith('/auth/') && (await handleSignIn(context, exchange))) return;
     const otlpSignal = OTLP_PATHS[path];
     if (otlpSignal) return await handleOtlpExport(context, exchange, otlpSignal, context.otlpForward);
+    if (path === '/ui' || path.startsWith('/ui/')) return await serveUi(context, exchange);
 
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {

@@ -31,8 +31,11 @@ export function createLogger(level: string = process.env['LOG_LEVEL'] ?? 'info')
  * greps for (no bodies, no credentials; the activity log keeps the rest).
  */
 export function accessLogger(logger: Logger) {
+  // Without redaction: the line is built below from fixed fields, none of them a credential or on a
+  // redacted path, and pino's redaction walked every line all the same (10 µs a request, 4 µs without).
+  const access = logger.child({}, { redact: { paths: [], censor: '[redacted]' } });
   return (row: Readonly<RequestRecord>, dialect: string, status: number): void => {
-    logger.info(
+    access.info(
       {
         requestId: row.id,
         dialect,

@@ -122,6 +122,7 @@ export async function serveCall(
   context.requestsInFlight += 1;
   // Set once the request is read when the client's API writes its own answers (Converse).
   let answer: AnswerTranslation | undefined;
+  context.inFlight.add(activity, exchange);
   // Throughout: the row is recorded (journaled, see store.journal) before the answer's last byte goes
   // out, so a request the client saw finish is in the log even if the process dies right after.
   const fail = (error: GatewayError, changes: readonly string[] = []) => {
@@ -318,6 +319,7 @@ export async function serveCall(
     }
   } finally {
     context.requestsInFlight -= 1;
+    context.inFlight.remove(activity);
     context.requestDone();
   }
 }

@@ -29,6 +29,7 @@ import type { GatewayContext } from './context.js';
 import { renderDialectError } from './dialect.js';
 import { exchangeOf, type NodeResponse } from './exchange.js';
 import { dialectOfPath, handleRequest } from './handle-request.js';
+import { InFlightRequests } from './in-flight.js';
 import { KeyLimits } from './limits.js';
 import { accessLogger, createLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
@@ -288,6 +289,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger,
     shuttingDown: false,
     requestsInFlight: 0,
+    inFlight: new InFlightRequests(),
     requestDone: () => {
       if (context.requestsInFlight > 0) return;
       const done = waiters;

@@ -3,7 +3,9 @@
  * accepts and rejects (`betas`).
  */
 
-export const FINE_GRAINED_TOOL_STREAMING_BETA = 'fine-grained-tool-streaming-2025-05-14';
+import { FINE_GRAINED_TOOL_STREAMING_BETA } from '../streaming/fine-grained-tool-streaming.js';
+
+export { FINE_GRAINED_TOOL_STREAMING_BETA };
 
 /** Betas the platforms share (what Bedrock's and Vertex's Claude pages list). */
 export const SHARED_BETAS = [

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { StreamEncoder } from '../gateway/egress.js';
+import { MessageAccumulator } from '../streaming/message-accumulator.js';
 import { GatewayError } from '../wire/errors/index.js';
 import { SseStreamDecoder } from './sse-stream-decoder.js';
 import type { UpstreamStreamItem } from './types.js';
@@ -182,6 +184,31 @@ describe('SseStreamDecoder', () => {
   it('skips comments and events without data', () => {
     const items = decodeChunks([encoder.encode(': keep-alive\n\nevent: ping\n\ndata:\n\n')]);
     expect(items).toEqual([]);
+  });
+
+  it('joins several data lines with a newline, and accepts CR-only line ends', () => {
+    const items = decodeChunks([
+      encoder.encode('event: ping\ndata: {"type":\ndata: "ping"}\n\n'),
+      encoder.encode('event: message_stop\rdata: {"type":"message_stop"}\r\r'),
+    ]);
+    expect(jsonOf(items)).toEqual(['{"type":\n"ping"}', '{"type":"message_stop"}']);
+  });
+
+  it('ignores unknown fields and ids, and strips a leading byte order mark', () => {
+    const items = decodeChunks([
+      Uint8Array.of(0xef, 0xbb, 0xbf),
+      encoder.encode('id: 7\nfoo: bar\nevent: ping\ndata: {"type":"ping"}\n\n'),
+    ]);
+    expect(jsonOf(items)).toEqual(['{"type":"ping"}']);
+  });
+
+  it('reads back what the gateway writes when it re-encodes events as SSE', () => {
+    const upstream = decodeChunks([streamBytes]);
+    // An Anthropic client served by Bedrock: each event written again from its JSON.
+    const gateway = new StreamEncoder('anthropic', 'bedrock', new MessageAccumulator(), Date.now());
+    const written = gateway.encode({ items: upstream });
+    const bytes = typeof written === 'string' ? encoder.encode(written) : written;
+    expect(jsonOf(decodeChunks([bytes]))).toEqual(dataLines);
   });
 });
 

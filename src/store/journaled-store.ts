@@ -12,6 +12,7 @@ import type {
   NewApiKey,
   RequestRecord,
   RotateKeyOptions,
+  SessionQuery,
   Store,
   StoreLogger,
 } from './types.js';
@@ -208,6 +209,9 @@ class JournaledStore implements Store {
   }
   summarize(filter?: ActivityFilter) {
     return this.#inner.summarize(filter);
+  }
+  sessions(query?: SessionQuery) {
+    return this.#inner.sessions(query);
   }
   report(by: readonly ReportDimension[], filter?: ActivityFilter) {
     return this.#inner.report(by, filter);

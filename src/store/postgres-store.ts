@@ -34,6 +34,7 @@ import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { migratePostgres, quoteIdentifier } from './postgres-schema.js';
 import { assembleReport, type ReportDimension, reportSql, type UsageReport } from './report-sql.js';
+import { decodeSession, sessionsSql } from './session-sql.js';
 import { redactUrl, StoreError } from './store-error.js';
 import { writeStoreLogToStderr } from './store-logger.js';
 import type {
@@ -51,6 +52,8 @@ import type {
   RotatedApiKey,
   RotateKeyOptions,
   SecretLookup,
+  SessionQuery,
+  SessionSummary,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -218,6 +221,11 @@ class PostgresStore implements ReplayableStore {
       rows('platform'),
     ]);
     return assembleSummary(filter, { total, key, model, platform });
+  }
+
+  async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    const sql = sessionsSql(this.#requests, query, POSTGRES_PLACEHOLDER);
+    return (await this.#all(sql.text, sql.parameters)).map(decodeSession);
   }
 
   async report(by: readonly ReportDimension[], filter: ActivityFilter = {}): Promise<UsageReport> {

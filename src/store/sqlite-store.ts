@@ -26,6 +26,7 @@ import { type LogItem, logItemSize, splitLogItems } from './log-items.js';
 import { applyKeyChanges, buildNewKey } from './new-key.js';
 import { preparePrivateSqliteFile } from './private-files.js';
 import { assembleReport, type ReportDimension, reportSql, type UsageReport } from './report-sql.js';
+import { decodeSession, sessionsSql } from './session-sql.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { inlineSqliteWriter, type SqliteWriter, WorkerSqliteWriter } from './sqlite-writer.js';
 import type { SqliteWriterStatements } from './sqlite-writer-core.js';
@@ -46,6 +47,8 @@ import type {
   RotatedApiKey,
   RotateKeyOptions,
   SecretLookup,
+  SessionQuery,
+  SessionSummary,
   StoreLogger,
   WriteStats,
 } from './types.js';
@@ -183,6 +186,11 @@ class SqliteStore implements ReplayableStore {
       model: rows('model'),
       platform: rows('platform'),
     });
+  }
+
+  async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    const sql = sessionsSql('requests', query, SQLITE_PLACEHOLDER);
+    return this.#all(sql.text, sql.parameters).map(decodeSession);
   }
 
   async report(by: readonly ReportDimension[], filter: ActivityFilter = {}): Promise<UsageReport> {

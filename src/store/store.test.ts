@@ -344,6 +344,64 @@ describe.each(BACKENDS)('store contract: $name', (backend) => {
     expect(empty.byKey).toEqual([]);
   });
 
+  it('lists sessions with their turns, tool turns, agents, errors and totals, the latest first', async () => {
+    const { store } = await freshStore();
+    const turn = (id: string, minute: number, overrides: Partial<RequestRecord> = {}) =>
+      request({
+        id,
+        time: T0 + minute * MINUTE,
+        sessionId: 'session-a',
+        keyId: 'key_a',
+        keyName: 'alpha',
+        userName: 'ada',
+        group: 'research',
+        model: 'claude-sonnet-4-5',
+        durationMs: 2000,
+        costUsd: 0.5,
+        ...overrides,
+      });
+    const rows: RequestRecord[] = [
+      turn('a1', 0, { stopReason: 'tool_use' }),
+      turn('a2', 1, { stopReason: 'tool_use', agentId: 'agent-1' }),
+      turn('a3', 2, { stopReason: 'end_turn', agentId: 'agent-2', parentAgentId: 'agent-1' }),
+      turn('a4', 3, { status: 529, costUsd: undefined }),
+      turn('a5', 4, { operation: 'count_tokens', costUsd: 0 }),
+      turn('b1', 10, { sessionId: 'session-b', keyId: 'key_b', keyName: 'beta' }),
+      request({ id: 'no-session', time: T0 + 5 * MINUTE }),
+    ];
+    for (const row of rows) await store.recordRequest(row);
+    await store.flush();
+    const sessions = await store.sessions({ since: T0 });
+    expect(sessions.map((session) => session.sessionId)).toEqual(['session-b', 'session-a']);
+    expect(sessions[1]).toEqual({
+      sessionId: 'session-a',
+      firstTime: T0,
+      lastTime: T0 + 4 * MINUTE,
+      endTime: T0 + 4 * MINUTE + 2000,
+      requests: 5,
+      turns: 4,
+      toolTurns: 2,
+      errors: 1,
+      agents: 2,
+      keyId: 'key_a',
+      keyName: 'alpha',
+      userName: 'ada',
+      group: 'research',
+      model: 'claude-sonnet-4-5',
+      inputTokens: 50,
+      outputTokens: 25,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: 1.5,
+      unpricedRequests: 1,
+    });
+    expect((await store.sessions({ keyId: 'key_b' })).map((session) => session.sessionId)).toEqual([
+      'session-b',
+    ]);
+    expect(await store.sessions({ since: T0, limit: 1 })).toHaveLength(1);
+    expect(await store.sessions({ since: T0 + DAY })).toEqual([]);
+  });
+
   it("sums a key's known costs since a time", async () => {
     const { store } = await freshStore();
     await store.recordRequest(request({ id: 'a', keyId: 'key_a', time: T0 - MINUTE, costUsd: 10 }));

@@ -145,6 +145,35 @@ export interface RequestSummary {
   byPlatform: (UsageTotals & { platform?: string })[];
 }
 
+/** Which sessions to read: the requests' filter (a session appears when any of its requests matches). */
+export interface SessionQuery extends ActivityFilter {
+  /** At most this many sessions, the most recently active first; 100 by default. */
+  limit?: number;
+}
+
+/** One session (`x-claude-code-session-id` or `metadata.user_id`): its requests counted and summed. */
+export interface SessionSummary extends UsageTotals {
+  sessionId: string;
+  /** The first and last request's arrival (ms epoch). */
+  firstTime: number;
+  lastTime: number;
+  /** When the last answer ended (ms epoch): `endTime - firstTime` is how long the session ran. */
+  endTime: number;
+  /** Messages calls (token counts and listings not included). */
+  turns: number;
+  /** Answers that stopped to call tools (`stop_reason: tool_use`): each asked for one or more. */
+  toolTurns: number;
+  /** Distinct subagents that sent requests (the main agent not counted). */
+  agents: number;
+  keyId?: string;
+  keyName?: string;
+  /** The user and group the session's requests were charged to (OIDC sign-in), when known. */
+  userName?: string;
+  group?: string;
+  /** One of the models the session used (the greatest name). */
+  model?: string;
+}
+
 /**
  * A budget threshold crossed in one budget period, recorded once: the first
  * gateway to record it sends the alert (`claimBudgetAlert`), the others do not.
@@ -288,6 +317,8 @@ export interface Store {
   /** The attempts of one request, in order. */
   attemptsOf(requestId: string): Promise<AttemptRecord[]>;
   summarize(filter?: ActivityFilter): Promise<RequestSummary>;
+  /** Sessions with their totals, the most recently active first. */
+  sessions(query?: SessionQuery): Promise<SessionSummary[]>;
   /** Usage grouped by one or two dimensions (`['day', 'model']`), with totals: one query. */
   report(by: readonly ReportDimension[], filter?: ActivityFilter): Promise<UsageReport>;
   /** Sum of the known costs of a key's requests since a time (ms epoch). */

@@ -7,14 +7,14 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Message } from '@smithy/eventstream-codec';
 import { describe, expect, it } from 'vitest';
+import { BedrockStreamDecoder } from '../platforms/bedrock/bedrock-stream-decoder.js';
+import { SseStreamDecoder } from '../platforms/sse-stream-decoder.js';
+import type { UpstreamStreamItem } from '../platforms/types.js';
 import type { StreamEvent } from './anthropic-events.js';
 import {
   BEDROCK_PADDING_ALPHABET,
   BEDROCK_STREAM_EXCEPTION_TYPES,
   BedrockChunkError,
-  type BedrockFrame,
-  BedrockStreamDecodeStream,
-  BedrockStreamEncodeStream,
   decodeBedrockFrame,
   encodeBedrockChunk,
   encodeBedrockError,
@@ -23,7 +23,6 @@ import {
   type InvocationMetrics,
 } from './bedrock-chunk.js';
 import { encodeEventStreamMessage } from './eventstream.js';
-import { AnthropicEventParseStream, SseParseStream } from './sse.js';
 
 const events: StreamEvent[] = [
   {
@@ -68,30 +67,38 @@ function payloadOf(message: Message): { bytes: string; p: string } {
 }
 const fromBase64 = (value: string): string => Buffer.from(value, 'base64').toString('utf8');
 
-async function collect<T>(stream: ReadableStream<T> | AsyncIterable<T>): Promise<T[]> {
+async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of stream) out.push(item);
   return out;
 }
-function streamOf<T>(chunks: T[]): ReadableStream<T> {
-  return new ReadableStream<T>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
+
+/**
+ * Event-stream bytes for events (objects or their JSON), one frame each, as
+ * the gateway's Bedrock encoder and the emulator write them
+ * (`encodeEventStreamMessage(encodeBedrockChunk(json, …))`), the metrics on
+ * message_stop when given.
+ */
+function encodeAll(inputs: Array<StreamEvent | string>, metricsAtStop?: InvocationMetrics): Uint8Array[] {
+  return inputs.map((input) => {
+    const json = typeof input === 'string' ? input : JSON.stringify(input);
+    const stop = typeof input !== 'string' && input.type === 'message_stop';
+    return encodeEventStreamMessage(
+      encodeBedrockChunk(json, { paddingLength: 7, invocationMetrics: stop ? metricsAtStop : undefined }),
+    );
   });
 }
-function encodeAll(
-  inputs: Array<StreamEvent | string>,
-  metricsAtStop?: InvocationMetrics,
-): Promise<Uint8Array[]> {
-  const encoder = new BedrockStreamEncodeStream(
-    metricsAtStop === undefined
-      ? { paddingLength: 7 }
-      : { paddingLength: 7, invocationMetrics: () => metricsAtStop },
-  );
-  return collect(streamOf(inputs).pipeThrough(encoder));
+
+/** Decodes bytes with the decoder the request path uses for every Bedrock answer. */
+function decodeAll(chunks: Uint8Array[]): { items: UpstreamStreamItem[]; decoder: BedrockStreamDecoder } {
+  const decoder = new BedrockStreamDecoder();
+  const items = chunks.flatMap((chunk) => decoder.push(chunk));
+  items.push(...decoder.end());
+  return { items, decoder };
 }
+
+const eventsOf = (items: UpstreamStreamItem[]) =>
+  items.map((item) => (item.kind === 'event' ? item.event : `error: ${item.error.message}`));
 
 describe('encodeBedrockChunk', () => {
   it('writes the chunk headers and {"bytes": base64 of the event JSON, "p": padding}', () => {
@@ -272,84 +279,52 @@ describe('decodeBedrockFrame', () => {
   });
 });
 
-describe('BedrockStreamEncodeStream and BedrockStreamDecodeStream', () => {
-  it('round-trips events, event JSON and {event, json} pairs, adding metrics once at message_stop', async () => {
-    const inputs = [events[0]!, JSON.stringify(events[1]), ...events.slice(2)];
-    const chunks = await encodeAll(inputs, metrics);
-    expect(chunks).toHaveLength(events.length);
-    const frames = await collect(streamOf(chunks).pipeThrough(new BedrockStreamDecodeStream()));
-    const decoded = frames.map((frame) => (frame.kind === 'event' ? frame.event : frame));
-    expect(decoded).toEqual([
-      ...events.slice(0, -1),
-      { type: 'message_stop', [INVOCATION_METRICS_KEY]: metrics },
-    ]);
-    expect(
-      frames.filter((frame) => frame.kind === 'event' && frame.invocationMetrics !== undefined),
-    ).toHaveLength(1);
+describe("Bedrock chunks through the request path's decoder", () => {
+  it('round-trips events, and takes the metrics of message_stop out of the event into the decoder', () => {
+    const { items, decoder } = decodeAll(encodeAll(events, metrics));
+    expect(eventsOf(items)).toEqual(events);
+    expect(decoder.metrics).toEqual({
+      inputTokens: 12,
+      outputTokens: 9,
+      invocationLatencyMs: 812,
+      firstByteLatencyMs: 301,
+    });
   });
 
-  it('writes the JSON of an {event, json} pair as is', async () => {
+  it('keeps the JSON of an event exactly as it was written', () => {
     const json = '{ "type" : "ping" }';
-    const chunks = await collect(
-      streamOf([{ event: { type: 'ping' }, json }]).pipeThrough(new BedrockStreamEncodeStream()),
-    );
-    const frames = await collect(streamOf(chunks).pipeThrough(new BedrockStreamDecodeStream()));
-    expect(frames).toEqual([{ kind: 'event', event: { type: 'ping' }, json }]);
+    expect(decodeAll(encodeAll([json])).items[0]).toEqual({ kind: 'event', event: { type: 'ping' }, json });
   });
 
-  it('does not add metrics to a message_stop that already carries them', async () => {
-    const forwarded = `{"type":"message_stop","${INVOCATION_METRICS_KEY}":${JSON.stringify(metrics)}}`;
-    const other = { ...metrics, inputTokenCount: 999 };
-    const frames = await collect(
-      streamOf(await encodeAll([forwarded], other)).pipeThrough(new BedrockStreamDecodeStream()),
-    );
-    expect(frames).toEqual([
-      { kind: 'event', event: JSON.parse(forwarded), json: forwarded, invocationMetrics: metrics },
-    ]);
+  it('skips keep-alives (JSON without a type)', () => {
+    const { items } = decodeAll(encodeAll(['{}', ...events], metrics));
+    expect(eventsOf(items)).toEqual(events);
   });
 
-  it('errors on text that is not a JSON object when metrics must be placed', async () => {
-    await expect(encodeAll(['{"type":"message_stop"'], metrics)).rejects.toThrow(/not a JSON object/);
-  });
-
-  it('passes keep-alives (JSON without a type) through, also when placing metrics', async () => {
-    const frames = await collect(
-      streamOf(await encodeAll(['{}', '{"type":"message_stop"}'], metrics)).pipeThrough(
-        new BedrockStreamDecodeStream(),
-      ),
-    );
-    expect(frames.map((frame) => frame.kind)).toEqual(['keep-alive', 'event']);
-  });
-
-  it('decodes frames split at every byte boundary', async () => {
-    const all = new Uint8Array(Buffer.concat(await encodeAll(events, metrics)));
-    const expected = await collect(streamOf([all]).pipeThrough(new BedrockStreamDecodeStream()));
+  it('decodes frames split at every byte boundary', () => {
+    const all = new Uint8Array(Buffer.concat(encodeAll(events, metrics)));
+    const expected = decodeAll([all]).items;
     expect(expected).toHaveLength(events.length);
     for (let split = 1; split < all.byteLength; split += 1) {
-      const frames = await collect(
-        streamOf([all.subarray(0, split), all.subarray(split)]).pipeThrough(new BedrockStreamDecodeStream()),
-      );
-      expect(frames, `split at byte ${split}`).toEqual(expected);
+      const { items } = decodeAll([all.subarray(0, split), all.subarray(split)]);
+      expect(items, `split at byte ${split}`).toEqual(expected);
     }
   });
 
-  it('errors when the body ends in the middle of a frame', async () => {
-    const all = new Uint8Array(Buffer.concat(await encodeAll(events)));
-    await expect(
-      collect(streamOf([all.subarray(0, all.byteLength - 1)]).pipeThrough(new BedrockStreamDecodeStream())),
-    ).rejects.toThrow('event-stream ended in the middle of a frame: ');
+  it('ends with an error when the body ends in the middle of a frame', () => {
+    const all = new Uint8Array(Buffer.concat(encodeAll(events)));
+    const { items } = decodeAll([all.subarray(0, all.byteLength - 1)]);
+    expect(eventsOf(items).at(-1)).toMatch(/event-stream ended in the middle of a frame: /);
   });
 
-  it('errors on an unreadable chunk', async () => {
+  it('turns an unreadable chunk into an error and ignores the rest', () => {
     const bad = encodeEventStreamMessage({
       headers: chunkHeaders,
       body: new TextEncoder().encode('nope'),
     } as Message);
-    await expect(collect(streamOf([bad]).pipeThrough(new BedrockStreamDecodeStream()))).rejects.toMatchObject(
-      {
-        code: 'INVALID_CHUNK_PAYLOAD',
-      },
-    );
+    const { items } = decodeAll([bad, ...encodeAll(events)]);
+    expect(items).toHaveLength(1);
+    expect(eventsOf(items)[0]).toMatch(/^error: .*not valid JSON|^error: .*nope/);
   });
 });
 
@@ -359,7 +334,7 @@ describe('conformance with the AWS SDK deserializer (as used by @anthropic-ai/be
   }
 
   it('decodes our chunks into the same events', async () => {
-    const bytes = await encodeAll(events, metrics);
+    const bytes = encodeAll(events, metrics);
     const output = await collect(de_ResponseStream(frames(bytes), getMinimalSerdeContext()));
     const decoded = output.map((item): unknown => JSON.parse(text(item.chunk?.bytes ?? new Uint8Array(0))));
     expect(decoded).toEqual([
@@ -369,7 +344,7 @@ describe('conformance with the AWS SDK deserializer (as used by @anthropic-ai/be
   });
 
   it('decodes our chunks when the body arrives one byte at a time', async () => {
-    const all = new Uint8Array(Buffer.concat(await encodeAll(events.slice(0, 3))));
+    const all = new Uint8Array(Buffer.concat(encodeAll(events.slice(0, 3))));
     const bytes = Array.from(all, (_, index) => all.subarray(index, index + 1));
     const output = await collect(de_ResponseStream(frames(bytes), getMinimalSerdeContext()));
     expect(output.map((item): unknown => JSON.parse(text(item.chunk?.bytes ?? new Uint8Array(0))))).toEqual(
@@ -385,7 +360,7 @@ describe('conformance with the AWS SDK deserializer (as used by @anthropic-ai/be
     'surfaces a %s frame as the SDK exception with our message',
     async (exceptionType, ErrorClass) => {
       const bytes = [
-        ...(await encodeAll(events.slice(0, 2))),
+        ...encodeAll(events.slice(0, 2)),
         encodeEventStreamMessage(encodeBedrockException(exceptionType, 'Too many tokens, please wait.')),
       ];
       const received: unknown[] = [];
@@ -411,33 +386,34 @@ describe('conformance with the AWS SDK deserializer (as used by @anthropic-ai/be
   });
 
   it('turns our stream into the SSE the Anthropic SDK reads, keep-alives dropped', async () => {
-    const body = streamOf([
-      ...(await encodeAll([events[0]!, '{}'])),
-      ...(await encodeAll(events.slice(1), metrics)),
-    ]);
+    const chunks = [...encodeAll([events[0]!, '{}']), ...encodeAll(events.slice(1), metrics)];
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
     const response = eventStreamToSSEResponse(
       new Response(body, { headers: { 'content-type': 'application/vnd.amazon.eventstream' } }),
     );
-    const parsed = await collect(
-      response.body!.pipeThrough(new SseParseStream()).pipeThrough(new AnthropicEventParseStream()),
-    );
-    expect(parsed).toEqual([
+    // Read with the SSE decoder the request path uses for SSE upstreams.
+    const decoder = new SseStreamDecoder('anthropic');
+    const items: UpstreamStreamItem[] = [];
+    for await (const chunk of response.body as ReadableStream<Uint8Array>) items.push(...decoder.push(chunk));
+    items.push(...decoder.end());
+    expect(eventsOf(items)).toEqual([
       ...events.slice(0, -1),
       { type: 'message_stop', [INVOCATION_METRICS_KEY]: metrics },
     ]);
   });
 
-  it('lets our decoder read what the SDK deserializer reads, frame for frame', async () => {
+  it('lets our decoder read what the SDK deserializer reads, frame for frame', () => {
     const bytes = [
-      ...(await encodeAll(events, metrics)),
+      ...encodeAll(events, metrics),
       encodeEventStreamMessage(encodeBedrockException('validationException', 'Bad input')),
     ];
-    const ours: BedrockFrame[] = await collect(streamOf(bytes).pipeThrough(new BedrockStreamDecodeStream()));
-    expect(ours.map((frame) => frame.kind)).toEqual([...events.map(() => 'event'), 'exception']);
-    expect(ours.at(-1)).toEqual({
-      kind: 'exception',
-      exceptionType: 'validationException',
-      message: 'Bad input',
-    });
+    const { items } = decodeAll(bytes);
+    expect(items.map((item) => item.kind)).toEqual([...events.map(() => 'event'), 'error']);
+    expect(items.at(-1)).toMatchObject({ kind: 'error', error: { status: 400, message: 'Bad input' } });
   });
 });

@@ -6,14 +6,7 @@
 
 import type { Message, MessageHeaders } from '@smithy/eventstream-codec';
 import type { StreamEvent } from './anthropic-events.js';
-import { EventStreamDecoder, encodeEventStreamMessage } from './eventstream.js';
-import {
-  type EncodableStreamEvent,
-  isJsonObject,
-  previewText,
-  safeParseJson,
-  serializeStreamEvent,
-} from './json.js';
+import { isJsonObject, previewText, safeParseJson } from './json.js';
 
 /** The in-stream exception types of `InvokeModelWithResponseStream` (botocore's ResponseStream). */
 export const BEDROCK_STREAM_EXCEPTION_TYPES = [
@@ -304,86 +297,4 @@ function decodeException(exceptionType: string, body: Uint8Array): BedrockFrame 
     frame.originalStatusCode = fields['originalStatusCode'];
   if (typeof fields['originalMessage'] === 'string') frame.originalMessage = fields['originalMessage'];
   return frame;
-}
-
-/**
- * Decodes a Bedrock `application/vnd.amazon.eventstream` body into frames
- * (see {@link BedrockFrame}): event-stream decoding and chunk decoding in one
- * step. Every frame is emitted, keep-alives and exceptions included; the
- * stream errors on corrupted bytes, on a truncated frame at the end and on
- * unreadable chunk payloads.
- *
- * @example
- * const frames = response.body!.pipeThrough(new BedrockStreamDecodeStream());
- * for await (const frame of frames) if (frame.kind === 'event') console.log(frame.event.type);
- */
-export class BedrockStreamDecodeStream extends TransformStream<Uint8Array, BedrockFrame> {
-  constructor() {
-    const decoder = new EventStreamDecoder();
-    super({
-      transform(chunk, controller) {
-        decoder.push(chunk, (message) => controller.enqueue(decodeBedrockFrame(message)));
-      },
-      flush() {
-        decoder.end();
-      },
-    });
-  }
-}
-
-/** A chunk the Bedrock encoder accepts: an event, an event with its JSON, or event JSON text. */
-export type BedrockEncodableEvent = EncodableStreamEvent | string;
-
-export interface BedrockStreamEncodeOptions {
-  /** Fixed padding length (see {@link BedrockChunkOptions}); random when not given. */
-  paddingLength?: number;
-  /**
-   * Called when the message_stop event passes; its metrics are added to that
-   * event unless it already carries them (a Bedrock upstream forwarded as is).
-   * When given, a JSON-text input is parsed once to find its type.
-   */
-  invocationMetrics?: () => InvocationMetrics | undefined;
-}
-
-/**
- * Encodes Anthropic stream events as Bedrock `chunk` frames (event-stream
- * bytes, one chunk per frame). Accepts a `StreamEvent`, a `{ event, json }`
- * pair (its JSON written as is) or event JSON text.
- *
- * @example
- * const body = events.pipeThrough(
- *   new BedrockStreamEncodeStream({ invocationMetrics: () => metricsSoFar() }),
- * );
- * return new Response(body, { headers: { 'content-type': 'application/vnd.amazon.eventstream' } });
- */
-export class BedrockStreamEncodeStream extends TransformStream<BedrockEncodableEvent, Uint8Array> {
-  constructor(options: BedrockStreamEncodeOptions = {}) {
-    super({
-      transform(input, controller) {
-        const { event, json } =
-          typeof input === 'string' ? { event: undefined, json: input } : serializeStreamEvent(input);
-        let invocationMetrics: InvocationMetrics | undefined;
-        if (
-          options.invocationMetrics !== undefined &&
-          (event?.type ?? eventTypeOf(json)) === 'message_stop' &&
-          !json.includes(`"${INVOCATION_METRICS_KEY}"`)
-        ) {
-          invocationMetrics = options.invocationMetrics();
-        }
-        const chunkOptions: BedrockChunkOptions = { invocationMetrics };
-        if (options.paddingLength !== undefined) chunkOptions.paddingLength = options.paddingLength;
-        controller.enqueue(encodeEventStreamMessage(encodeBedrockChunk(json, chunkOptions)));
-      },
-    });
-  }
-}
-
-/** The `type` of event JSON text; `undefined` for a keep-alive (an object without one). */
-function eventTypeOf(json: string): string | undefined {
-  const parsed = safeParseJson(json);
-  if (!parsed.ok || !isJsonObject(parsed.value)) {
-    throw new Error(`BedrockStreamEncodeStream got text that is not a JSON object: ${previewText(json)}`);
-  }
-  const type = parsed.value['type'];
-  return typeof type === 'string' ? type : undefined;
 }

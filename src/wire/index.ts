@@ -2,4 +2,3 @@ export * from './bedrock-chunk.js';
 export * from './eventstream.js';
 export * from './json.js';
 export * from './json-depth.js';
-export * from './sse.js';

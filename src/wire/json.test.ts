@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isJsonObject, previewText, safeParseJson, serializeStreamEvent } from './json.js';
+import { isJsonObject, previewText, safeParseJson } from './json.js';
 
 describe('safeParseJson', () => {
   it('returns the value of valid JSON', () => {
@@ -35,24 +35,5 @@ describe('isJsonObject', () => {
     expect(isJsonObject([])).toBe(false);
     expect(isJsonObject(null)).toBe(false);
     expect(isJsonObject('{}')).toBe(false);
-  });
-});
-
-describe('serializeStreamEvent', () => {
-  it('stringifies an event', () => {
-    expect(serializeStreamEvent({ type: 'ping' })).toEqual({
-      event: { type: 'ping' },
-      json: '{"type":"ping"}',
-    });
-  });
-
-  it('returns an event with its JSON as is', () => {
-    const input = { event: { type: 'ping' }, json: '{ "type" : "ping" }' };
-    expect(serializeStreamEvent(input)).toBe(input);
-  });
-
-  it('treats an unknown event that happens to have event and json fields as an event', () => {
-    const odd = { type: 'odd', event: { type: 'x' }, json: 'not used' };
-    expect(serializeStreamEvent(odd)).toEqual({ event: odd, json: JSON.stringify(odd) });
   });
 });

@@ -1,10 +1,7 @@
 /**
- * JSON of stream events: parse upstream text safely, keep an event's serialized
- * form beside the parsed one so encoders need not stringify it again, and
- * quote bad input in error messages without flooding logs.
+ * JSON from upstreams: parse text safely, and quote bad input in error
+ * messages without flooding logs.
  */
-
-import type { StreamEvent } from './anthropic-events.js';
 
 /** The outcome of {@link safeParseJson}: never throws. */
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; error: Error };
@@ -40,37 +37,4 @@ export function previewText(text: string, maxLength = 200): string {
 /** True for a JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * An event together with its JSON text, as it arrived from upstream.
- * Encoders write `json` as is, so a decoded upstream event is forwarded
- * byte for byte without a second `JSON.stringify`.
- */
-export interface SerializedStreamEvent {
-  event: StreamEvent;
-  json: string;
-}
-
-/** What the encoders accept: an event (stringified once) or an event with its JSON. */
-export type EncodableStreamEvent = StreamEvent | SerializedStreamEvent;
-
-/**
- * Returns the event and its JSON text, stringifying only when no JSON came along.
- *
- * @example
- * serializeStreamEvent({ type: 'ping' }); // { event: { type: 'ping' }, json: '{"type":"ping"}' }
- * serializeStreamEvent({ event, json });  // returned as is
- */
-export function serializeStreamEvent(input: EncodableStreamEvent): SerializedStreamEvent {
-  if (isSerializedStreamEvent(input)) return input;
-  return { event: input, json: JSON.stringify(input) };
-}
-
-function isSerializedStreamEvent(input: EncodableStreamEvent): input is SerializedStreamEvent {
-  // A stream event always has a string `type`; the serialized form has none.
-  const candidate: { type?: unknown; json?: unknown; event?: unknown } = input;
-  return (
-    typeof candidate.type !== 'string' && typeof candidate.json === 'string' && isJsonObject(candidate.event)
-  );
 }

@@ -130,7 +130,8 @@ export function replyToEvents(reply: Reply): RenderedEvent[] {
     if (start) events.push(start);
     // The API sends one ping after the first block starts.
     if (index === 0) events.push(rendered({ type: 'ping' }));
-    events.push(...rest);
+    // A loop, not push(...rest): a spread of a very long answer's deltas overflows the stack.
+    for (const event of rest) events.push(event);
   }
   if (reply.blocks.length === 0) events.push(rendered({ type: 'ping' }));
   events.push(

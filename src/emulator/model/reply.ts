@@ -336,8 +336,27 @@ function applyMaxTokens(blocks: PlannedBlock[], maxTokens: number): boolean {
   return false;
 }
 
-function prefixWithinTokens(text: string, tokens: number): string {
-  let prefix = text.slice(0, Math.max(0, tokens * 4));
-  while (prefix.length > 0 && tokensInText(prefix) > tokens) prefix = prefix.slice(0, -1);
-  return prefix;
+/**
+ * The longest prefix of `text` within `tokens` (at most 4 UTF-8 bytes a
+ * token), never cutting a surrogate pair: one pass over the text (cutting a
+ * character at a time and re-counting was quadratic on large answers).
+ */
+export function prefixWithinTokens(text: string, tokens: number): string {
+  const limit = Math.max(0, tokens * 4);
+  let bytes = 0;
+  let end = 0;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    const pair = code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(end + 1));
+    // UTF-8 length: a pair is 4 bytes; a lone surrogate is written as U+FFFD, 3 bytes.
+    const size = pair ? 4 : code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+    if (bytes + size > limit) break;
+    bytes += size;
+    end += pair ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -1,0 +1,279 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core
+ * (no browser download). A test gateway over the emulator gets requests from
+ * the official Anthropic SDK — plain ones, a Claude-Code-like session with a
+ * subagent and tool calls, a slow stream — then the test signs in through the
+ * page and checks what a person would: the spend of those requests, the
+ * session with its agents and tools, a request with its attempts and bodies,
+ * the stream in flight, a key created and revoked. A screenshot of each page
+ * goes to test-results/ui-screenshots/ (CI lists them).
+ */
+
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboardIfMissing, chromiumPath } from '../../src/test-support/dashboard.js';
+import { startTestGateway, type TestGateway } from '../../src/test-support/gateway.js';
+
+const ADMIN_KEY = 'admin-key-for-the-browser-test-0123456789';
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'ui-screenshots');
+const SESSION = 'session-browser-7f3a';
+
+let setup: TestGateway;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** The console errors and CSP violations the pages caused: there must be none. */
+const pageErrors: string[] = [];
+
+function client(apiKey: string, headers: Record<string, string> = {}) {
+  return new Anthropic({ baseURL: setup.url, apiKey, maxRetries: 0, defaultHeaders: headers });
+}
+
+/** One Messages call; `script` steers the emulator's answer (a tool call, a slow stream). */
+function ask(apiKey: string, headers: Record<string, string>, text: string, script?: object) {
+  return client(apiKey, headers).messages.create({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 200,
+    messages: [{ role: 'user', content: script ? `${text} @emulator ${JSON.stringify(script)}` : text }],
+  });
+}
+
+/** Follows a link of the dashboard's navigation. */
+function navigate(name: string) {
+  return page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click();
+}
+
+async function screenshot(name: string) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  buildDashboardIfMissing();
+  const executablePath = chromiumPath();
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  setup = await startTestGateway({
+    config: { server: { adminKey: ADMIN_KEY } },
+    keys: [{ name: 'team-a' }, { name: 'team-b', monthlyBudgetUsd: 50 }],
+  });
+  const [teamA, teamB] = setup.keys.map((key) => key.secret) as [string, string];
+  // Plain requests from two keys.
+  await ask(teamA, {}, 'Summarize the release notes');
+  await ask(teamB, {}, 'Write a haiku about gateways');
+  // A Claude-Code-like session: the main agent calls tools, starts a subagent, which starts another.
+  const main = { 'x-claude-code-session-id': SESSION, 'user-agent': 'claude-cli/2.1.332 (external, cli)' };
+  const explorer = { ...main, 'x-claude-code-agent-id': 'a60844a76c49fbcda' };
+  const nested = {
+    ...explorer,
+    'x-claude-code-agent-id': 'a458c168608e8f82a',
+    'x-claude-code-parent-agent-id': 'a60844a76c49fbcda',
+  };
+  await ask(teamA, main, 'Fix the failing test', {
+    tool_use: { name: 'Bash', input: { command: 'npm test' } },
+  });
+  await ask(teamA, main, 'Read the file', { tool_use: { name: 'Read', input: { file_path: 'src/a.ts' } } });
+  await ask(teamA, explorer, 'Find the callers', {
+    tool_use: { name: 'Grep', input: { pattern: 'callers' } },
+  });
+  await ask(teamA, nested, 'Look deeper');
+  await ask(teamA, main, 'Done?');
+  await setup.store.flush();
+
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' });
+  page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await setup?.close();
+});
+
+describe('the dashboard in Chromium', () => {
+  it('signs in with the admin key into an HttpOnly, SameSite=Strict cookie, keeping nothing in storage', async () => {
+    await page.goto(`${setup.url}/ui/`);
+    await page.getByLabel('Admin key').waitFor();
+    await screenshot('01-sign-in');
+    await page.getByLabel('Admin key').fill('not-the-admin-key-0123456789');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not the admin key' }).waitFor();
+    await page.getByLabel('Admin key').fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Dashboard' }).waitFor();
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: 'cgw_ui', httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookies[0]?.value).not.toContain(ADMIN_KEY);
+    // Evaluated in the page (a string: the tests' types have no DOM).
+    const stored = await page.evaluate<string>(
+      'JSON.stringify({ ...localStorage, ...sessionStorage }) + document.cookie',
+    );
+    expect(stored).not.toContain(ADMIN_KEY);
+    expect(stored).not.toContain('cgw_ui');
+  });
+
+  it('shows the spend of those requests, with charts over time by model and by key', async () => {
+    const report = await setup.store.report(['model'], {});
+    const total = report.totals.costUsd;
+    expect(total).toBeGreaterThan(0);
+    const shown = `$${total.toFixed(total < 1 ? 4 : 2)}`;
+    await navigate('Spend');
+    const spend = page.locator('.stat').filter({ hasText: 'Spend' });
+    await expect.poll(() => spend.textContent()).toContain(shown);
+    await expect
+      .poll(() => page.locator('.stat').filter({ hasText: 'Requests' }).textContent())
+      .toContain('7');
+    expect(await page.locator('figure.chart canvas').count()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'By model' }).textContent())
+      .toContain('claude-sonnet-4-5');
+    await screenshot('02-spend-by-model');
+    await page.getByLabel('By', { exact: true }).selectOption('key');
+    const byKey = page.getByRole('table', { name: 'By key' });
+    await expect.poll(() => byKey.textContent()).toContain('team-a');
+    expect(await byKey.textContent()).toContain('team-b');
+    await screenshot('03-spend-by-key');
+  });
+
+  it('opens the session: its turns, subagents and the tools each called', async () => {
+    await navigate('Sessions');
+    const row = page.getByRole('row').filter({ hasText: SESSION.slice(0, 18) });
+    await row.waitFor();
+    // 5 turns, 3 of them stopped for tools, 2 subagents.
+    expect((await row.locator('td').allTextContents()).slice(5, 8)).toEqual(['5', '3', '2']);
+    await screenshot('04-sessions');
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    const agents = page.getByRole('table').first();
+    await expect.poll(() => agents.textContent()).toContain('main agent');
+    expect(await agents.textContent()).toContain('Bash ×1, Read ×1');
+    expect(await agents.textContent()).toContain('subagent a60844a76c49fbcd');
+    expect(await agents.textContent()).toContain('Grep ×1');
+    expect(await page.locator('.stat').filter({ hasText: 'Tool calls' }).textContent()).toContain('3');
+    await screenshot('05-session-detail');
+  });
+
+  it('opens a request from the session: where it went, its attempt, its bodies', async () => {
+    await page.getByRole('row').filter({ hasText: 'Bash' }).getByRole('link').click();
+    await page.getByRole('heading', { name: 'Attempts' }).waitFor();
+    const facts = await page.locator('.facts').textContent();
+    expect(facts).toContain(SESSION);
+    expect(facts).toContain('tool_use');
+    expect(await page.getByRole('table').textContent()).toContain('success');
+    const bodies = await page.locator('.body pre').allTextContents();
+    expect(bodies.join('\n')).toContain('Fix the failing test');
+    expect(bodies.join('\n')).toContain('"name": "Bash"');
+    await screenshot('06-request-detail');
+  });
+
+  it('lists and filters requests', async () => {
+    await navigate('Requests');
+    await page.getByRole('table', { name: 'Requests, newest first' }).waitFor();
+    await expect.poll(() => page.getByRole('table').locator('tbody tr').count()).toBe(7);
+    await page.getByLabel('Key', { exact: true }).fill('team-b');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => page.getByRole('table').locator('tbody tr').count()).toBe(1);
+    expect(page.url()).toContain('key=team-b');
+    await screenshot('07-requests-filtered');
+  });
+
+  it('shows a stream while it is in flight', async () => {
+    await navigate('Live');
+    await page.getByText('Nothing in flight.').waitFor();
+    const [teamA] = setup.keys.map((key) => key.secret) as [string];
+    const slow = client(teamA, { 'x-claude-code-session-id': 'session-live' }).messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 2000,
+      messages: [
+        {
+          role: 'user',
+          content: `Stream slowly @emulator ${JSON.stringify({ text: 'y'.repeat(600), chunk_chars: 6, delay_ms: 30 })}`,
+        },
+      ],
+    });
+    const row = page.getByRole('row').filter({ hasText: 'streaming' });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toContain('team-a');
+    await screenshot('08-live');
+    await slow.finalMessage();
+    await page.getByText('Nothing in flight.').waitFor({ timeout: 10_000 });
+  });
+
+  it('creates a key whose secret works, changes its budget, rotates its secret, and revokes it', async () => {
+    await navigate('Keys');
+    await page.getByRole('button', { name: 'New key' }).click();
+    await page.getByLabel('Name').fill('made-in-the-browser');
+    await page.getByLabel('Monthly budget (USD)').fill('25');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.locator('.secret-value').textContent()) ?? '';
+    expect(secret).toMatch(/^cgw_/);
+    await screenshot('09-key-created');
+    // The new key works at once.
+    expect((await ask(secret, {}, 'Hello from the new key')).type).toBe('message');
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    const row = page.getByRole('row').filter({ hasText: 'made-in-the-browser' });
+    await row.getByRole('button', { name: 'Edit made-in-the-browser' }).click();
+    await page.getByLabel('Monthly budget (USD)').fill('75');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row.textContent()).toContain('$75.00/month');
+    expect(
+      (await setup.store.listKeys()).find((key) => key.name === 'made-in-the-browser')?.monthlyBudgetUsd,
+    ).toBe(75);
+
+    // A new secret; the old one keeps working through the grace period.
+    await row.getByRole('button', { name: 'Rotate made-in-the-browser' }).click();
+    await row.getByRole('button', { name: 'Yes, rotate' }).click();
+    const rotated = (await page.locator('.secret-value').textContent()) ?? '';
+    expect(rotated).toMatch(/^cgw_/);
+    expect(rotated).not.toBe(secret);
+    expect(await page.locator('.secret').textContent()).toContain('The old secret works until');
+    expect((await ask(rotated, {}, 'Hello with the rotated secret')).type).toBe('message');
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await row.getByRole('button', { name: 'Revoke made-in-the-browser' }).click();
+    await screenshot('10-key-revoke-confirm');
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'made-in-the-browser' }).count()).toBe(0);
+    await page.getByLabel('Show revoked keys').check();
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'made-in-the-browser' }).textContent())
+      .toContain('revoked');
+    await screenshot('11-keys');
+    // Refused once revoked, by either secret.
+    await expect(ask(rotated, {}, 'Hello again')).rejects.toMatchObject({ status: 401 });
+    await expect(ask(secret, {}, 'Hello again')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('says users and groups are not configured when the admin API has none', async () => {
+    for (const [name, file] of [
+      ['Users', '12-users'],
+      ['Groups', '13-groups'],
+    ] as const) {
+      await navigate(name);
+      await page.getByText('Not configured.').waitFor();
+      await screenshot(file);
+    }
+  });
+
+  it('signs out, and the cookie no longer opens the admin API', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Admin key').waitFor();
+    expect(await context.cookies()).toHaveLength(0);
+    const answer = await page.evaluate<number>("fetch('/admin/keys').then((response) => response.status)");
+    expect(answer).toBe(401);
+  });
+
+  it('ran without a script error or a Content-Security-Policy violation', () => {
+    // The failed sign-in (401) and the missing users and groups (404) are answers the pages expect.
+    const unexpected = pageErrors.filter((text) => !/status of (401|404)/.test(text));
+    expect(unexpected).toEqual([]);
+  });
+});
