@@ -1,21 +1,27 @@
 import { parseArgs } from 'node:util';
-import { closestModelName } from '../catalog/closest-name.js';
-import { resolveModel } from '../catalog/resolve.js';
 import { systemClock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
-import { DEFAULT_ROTATION_GRACE_MS, parseExpiry, parseGrace } from '../store/key-times.js';
+import { DEFAULT_ROTATION_GRACE_MS, parseGrace } from '../store/key-times.js';
 import { StoreError } from '../store/store-error.js';
 import {
   type ApiKeyChanges,
   type ApiKeyRecord,
   type NewApiKey,
   RESIDENCIES,
-  type Residency,
   type Store,
 } from '../store/types.js';
-import { loadCliConfig } from './cli-config.js';
-import { openCliStore } from './cli-store.js';
 import { CliError, type CommandContext } from './command.js';
+import {
+  amount,
+  expiryOf,
+  isNone,
+  list,
+  openConfiguredStore,
+  residencyOf,
+  takesEffect,
+  unknownModelNotes,
+  when,
+} from './setting-flags.js';
 import { formatTable } from './table.js';
 
 export const KEYS_HELP = `Usage: claude-gateway keys <create|list|update|rotate|revoke> [options]
@@ -34,12 +40,15 @@ one from every caller.
       --tpm N            tokens per minute
       --expires T        refuse the key from then on: 30d, 12h (from now), 2027-01-31
                          (00:00 UTC that day) or 2027-01-31T18:00:00Z
+      --user U           give the key to a user (id, name or e-mail): their policy and
+                         their groups' hold for it too, and its spend counts as theirs
   keys list [--all] [--json]       the keys (never their secrets), with expiry and last use;
                                    --all includes revoked keys
   keys update <id|name|prefix> [options]
                                    change a key in place: --name, --models, --residency,
-                                   --budget, --rpm, --tpm, --expires as for create;
-                                   "none" removes one (--budget none, --expires none)
+                                   --budget, --rpm, --tpm, --expires, --user as for create;
+                                   "none" removes one (--budget none, --expires none,
+                                   --user none)
   keys rotate <id|name|prefix> [--grace 24h]
                                    give the key a new secret (shown once); the old one keeps
                                    working for the grace period (default 24h; 0 ends it now).
@@ -54,79 +63,6 @@ Options for every subcommand:
 function shownKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'hash'> {
   const { hash: _hash, ...rest } = record;
   return rest;
-}
-
-/** When running gateways see a change made here. */
-function takesEffect(store: Store): string {
-  return store.kind === 'postgres'
-    ? 'at once (the store notifies every gateway sharing it)'
-    : 'within 30 seconds (its key cache)';
-}
-
-/** `none` (or `never`) removes a setting in `keys update`. */
-function isNone(value: string | undefined): boolean {
-  return value !== undefined && /^(none|never)$/i.test(value.trim());
-}
-
-function expiryOf(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return parseExpiry(value, now);
-  } catch (error) {
-    if (error instanceof StoreError) throw new CliError(`--expires: ${error.message}`);
-    throw error;
-  }
-}
-
-function when(time: number): string {
-  return new Date(time).toISOString().replace('.000Z', 'Z');
-}
-
-function list(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  if (items.length === 0)
-    throw new CliError('--models needs at least one model name, e.g. --models sonnet,haiku');
-  return items;
-}
-
-/**
- * A note for each allowed name that is neither a glob nor a name the catalog
- * knows: it still works (for models newer than the catalog) but only as that
- * exact string, so a slip would silently allow nothing.
- */
-function unknownModelNotes(allowed: readonly string[]): string[] {
-  return allowed
-    .filter((name) => !/[*?]/.test(name) && !resolveModel(name).model)
-    .map((name) => {
-      const near = closestModelName(name);
-      return (
-        `note: "${name}" is not in the model catalog; the key allows it only by that exact name` +
-        (near ? `. Did you mean "${near}"?` : ' (fine for a model newer than the catalog).')
-      );
-    });
-}
-
-function amount(value: string | undefined, flag: string, whole: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  const valid =
-    value.trim() !== '' && Number.isFinite(number) && number > 0 && (!whole || Number.isInteger(number));
-  if (!valid) {
-    throw new CliError(`${flag} must be a ${whole ? 'whole number' : 'number'} above 0; got "${value}"`);
-  }
-  return number;
-}
-
-function residencyOf(value: string | undefined): Residency | undefined {
-  if (value === undefined) return undefined;
-  if (!(RESIDENCIES as readonly string[]).includes(value)) {
-    throw new CliError(`--residency must be one of ${RESIDENCIES.join(', ')}; got "${value}"`);
-  }
-  return value as Residency;
 }
 
 function gatewayUrl(config: GatewayConfig): string {
@@ -148,15 +84,6 @@ function describePolicy(key: ApiKeyRecord): string {
   return parts.filter(Boolean).join('; ');
 }
 
-/** The configuration and its store (`store.url`), created when it does not exist yet. */
-async function openKeyStore(
-  path: string | undefined,
-  context: CommandContext,
-): Promise<{ config: GatewayConfig; store: Store }> {
-  const { config } = loadCliConfig(path, context.env);
-  return { config, store: await openCliStore(config.store.url, { mustExist: false }) };
-}
-
 /** The settings `keys create` and `keys update` take, one flag each. */
 const KEY_SETTING_OPTIONS = {
   name: { type: 'string' },
@@ -166,8 +93,30 @@ const KEY_SETTING_OPTIONS = {
   rpm: { type: 'string' },
   tpm: { type: 'string' },
   expires: { type: 'string' },
+  user: { type: 'string' },
   config: { type: 'string' },
 } as const;
+
+/** The id of the user `--user` names (id, name, e-mail or subject); one that is missing or disabled is refused. */
+async function userIdFor(store: Store, reference: string): Promise<{ id: string; name: string }> {
+  const user = await store.identity.findUser(reference.trim()).catch((error: unknown) => {
+    if (error instanceof StoreError) throw new CliError(error.message, 1);
+    throw error;
+  });
+  if (!user) {
+    throw new CliError(
+      `no user matches "${reference}" (by id, name, e-mail or subject); see \`claude-gateway users list\``,
+      1,
+    );
+  }
+  if (user.disabledAt !== undefined) {
+    throw new CliError(
+      `user ${user.name} is disabled: a key for them would be refused. Enable them first (claude-gateway users update ${user.name} --enable)`,
+      1,
+    );
+  }
+  return { id: user.id, name: user.name };
+}
 
 async function create(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseArgs({
@@ -191,8 +140,10 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
   if (tpm !== undefined) input.tokensPerMinute = tpm;
   const expiresAt = expiryOf(values.expires, now);
   if (expiresAt !== undefined) input.expiresAt = expiresAt;
-  const { config, store: opened } = await openKeyStore(values.config, context);
+  const { config, store: opened } = await openConfiguredStore(values.config, context);
   try {
+    const owner = values.user !== undefined ? await userIdFor(opened, values.user) : undefined;
+    if (owner) input.userId = owner.id;
     // Revoked keys count: once a key has existed, keys stay required (revoking the last one closes the gateway).
     const first = (await opened.listKeys({ includeRevoked: true })).length === 0;
     let created: Awaited<ReturnType<Store['createKey']>>;
@@ -205,8 +156,13 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
     const { record, secret } = created;
     const url = gatewayUrl(config);
     context.out(
-      `Created key "${record.name}" (${record.id}, prefix ${record.prefix}): ${describePolicy(record)}.`,
+      `Created key "${record.name}" (${record.id}, prefix ${record.prefix})${owner ? ` for user ${owner.name}` : ''}: ${describePolicy(record)}.`,
     );
+    if (owner) {
+      context.out(
+        `The policies of ${owner.name} and of their groups hold for it too, and its spend counts as theirs.`,
+      );
+    }
     for (const note of unknownModelNotes(record.allowedModels ?? [])) context.error(note);
     context.out('');
     context.out('Secret (shown once: only its hash is stored):');
@@ -244,7 +200,7 @@ async function listKeys(argv: string[], context: CommandContext): Promise<number
     },
     strict: true,
   });
-  const { store: opened } = await openKeyStore(values.config, context);
+  const { store: opened } = await openConfiguredStore(values.config, context);
   try {
     const keys = await opened.listKeys({ includeRevoked: values.all });
     if (values.json) {
@@ -310,7 +266,7 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
   const [reference, ...extra] = positionals;
   if (!reference) throw new CliError('keys revoke needs the key: its id, name or prefix (see `keys list`)');
   if (extra.length > 0) throw new CliError(`keys revoke takes one key; got ${positionals.length}`);
-  const { store: opened } = await openKeyStore(values.config, context);
+  const { store: opened } = await openConfiguredStore(values.config, context);
   try {
     let revoked: ApiKeyRecord | undefined;
     try {
@@ -398,13 +354,16 @@ async function update(argv: string[], context: CommandContext): Promise<number> 
   if (values.expires !== undefined) {
     changes.expiresAt = isNone(values.expires) ? null : expiryOf(values.expires, now);
   }
-  if (Object.keys(changes).length === 0) {
+  if (Object.keys(changes).length === 0 && values.user === undefined) {
     throw new CliError(
-      'keys update needs something to change: --name, --models, --residency, --budget, --rpm, --tpm or --expires',
+      'keys update needs something to change: --name, --models, --residency, --budget, --rpm, --tpm, --expires or --user',
     );
   }
-  const { store: opened } = await openKeyStore(values.config, context);
+  const { store: opened } = await openConfiguredStore(values.config, context);
   try {
+    if (values.user !== undefined) {
+      changes.userId = isNone(values.user) ? null : (await userIdFor(opened, values.user)).id;
+    }
     const updated = await onKey(reference, () => opened.updateKey(reference, changes, { now }));
     context.out(`Updated key "${updated.name}" (${updated.id}): ${describePolicy(updated)}.`);
     for (const note of unknownModelNotes(changes.allowedModels ?? [])) context.error(note);
@@ -433,7 +392,7 @@ async function rotate(argv: string[], context: CommandContext): Promise<number> 
     }
   }
   const now = (context.clock ?? systemClock)();
-  const { store: opened } = await openKeyStore(values.config, context);
+  const { store: opened } = await openConfiguredStore(values.config, context);
   try {
     const rotated = await onKey(reference, () => opened.rotateKey(reference, { graceMs, now }));
     const { record, secret } = rotated;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, type CommandContext } from './command.js';
 import { DOCTOR_HELP, runDoctor } from './doctor.js';
 import { EMULATE_HELP, runEmulate } from './emulate.js';
+import { GROUPS_HELP, runGroups } from './groups.js';
 import { KEYS_HELP, runKeys } from './keys.js';
 import { LOGIN_HELP, runLogin } from './login.js';
 import { LOGS_HELP, runLogs } from './logs.js';
@@ -10,6 +11,8 @@ import { MODELS_HELP, runModels } from './models.js';
 import { REPORT_HELP, runReportCommand } from './report.js';
 import { runServe, SERVE_HELP } from './serve.js';
 import { runToken, TOKEN_HELP } from './token.js';
+import { runTokens, TOKENS_HELP } from './tokens.js';
+import { runUsers, USERS_HELP } from './users.js';
 
 const HELP = `Usage: claude-gateway <command> [options]
 
@@ -23,6 +26,9 @@ Commands:
   logs       read the activity log: requests, tokens, cost
   report     spend, tokens, requests and errors per user, group, key, model, platform, day or hour
   keys       create, list, update, rotate and revoke gateway keys
+  users      list, create, update and disable users (policy: models, residency, budgets, rates)
+  groups     groups: their members' policy, group budgets, members
+  tokens     service tokens for CI and applications: held to a group, with an expiry
   login      sign in to a gateway through your identity provider (and set up Claude Code)
   token      print a fresh gateway token for the signed-in user (Claude Code's apiKeyHelper)
 
@@ -38,6 +44,9 @@ const COMMANDS: Record<string, Command> = {
   logs: { run: runLogs, help: LOGS_HELP },
   report: { run: runReportCommand, help: REPORT_HELP },
   keys: { run: runKeys, help: KEYS_HELP },
+  users: { run: runUsers, help: USERS_HELP },
+  groups: { run: runGroups, help: GROUPS_HELP },
+  tokens: { run: runTokens, help: TOKENS_HELP },
   login: { run: runLogin, help: LOGIN_HELP },
   token: { run: runToken, help: TOKEN_HELP },
 };

@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { looksLikeJwt } from '../identity/gateway-tokens.js';
+import { StoreError } from '../store/store-error.js';
 import {
   CSRF_HEADER,
   csrfTokenMatches,
@@ -8,13 +10,21 @@ import {
   type UiSession,
   verifySessionToken,
 } from '../ui/server/ui-session.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
+import { gatewayOf } from './callers.js';
 import type { GatewayContext } from './context.js';
 import type { Exchange } from './exchange.js';
 
 /** Who may use the admin API on this request, or why not (status and message). */
 export type AdminAuthorization =
-  | { ok: true; via: 'admin-key' | 'ui-session'; session?: UiSession }
-  | { ok: false; status: number; message: string };
+  | {
+      ok: true;
+      via: 'admin-key' | 'ui-session' | 'gateway-token';
+      session?: UiSession;
+      /** The signed-in administrator, when `via` is `gateway-token`. */
+      user?: { id: string; name: string };
+    }
+  | { ok: false; status: number; message: string; code?: string };
 
 const signingKeys = new Map<string, Buffer>();
 
@@ -71,22 +81,112 @@ export function sameOriginWrite(exchange: Exchange, session: UiSession): string 
   return undefined;
 }
 
+/** How to get in, for a 401: the ways this gateway's configuration opens. */
+function waysIn(context: GatewayContext): string {
+  const adminGroups = context.config.auth.oidc?.adminGroups ?? [];
+  return [
+    ...(context.config.server.adminKey
+      ? ['Send the admin key as "Authorization: Bearer <server.adminKey>"']
+      : []),
+    ...(adminGroups.length > 0
+      ? [
+          `as a member of ${adminGroups.join(', ')} (auth.oidc.adminGroups), your gateway token as "Authorization: Bearer $(claude-gateway token)"`,
+        ]
+      : []),
+    ...(context.config.server.adminKey ? ['sign in to the dashboard at /ui'] : []),
+  ]
+    .join(', or ')
+    .replace(/^as a member/, 'Send, as a member')
+    .concat('.');
+}
+
+/**
+ * A gateway token (`claude-gateway token`) of a signed-in user in one of
+ * `auth.oidc.adminGroups` (as of their last sign-in); anyone else signed in
+ * gets 403 naming the rule, a bad or ended token the sign-in's 401.
+ */
+async function authorizeGatewayToken(
+  context: GatewayContext,
+  exchange: Exchange,
+  token: string,
+): Promise<AdminAuthorization> {
+  const identities = context.callers.identities;
+  const adminGroups = context.config.auth.oidc?.adminGroups ?? [];
+  let userId: string | undefined;
+  try {
+    userId = (await identities?.callerForGatewayToken(token, gatewayOf(exchange)))?.user?.id;
+  } catch (error) {
+    if (error instanceof GatewayError) {
+      return {
+        ok: false,
+        status: error.status,
+        message: error.message,
+        ...(error.code ? { code: error.code } : {}),
+      };
+    }
+    if (error instanceof StoreError) {
+      return {
+        ok: false,
+        status: 503,
+        message: 'The gateway cannot check your sign-in right now: its store does not answer. Retry shortly.',
+        code: 'STORE_UNAVAILABLE',
+      };
+    }
+    throw error;
+  }
+  const user = userId ? await identities?.user(userId) : undefined;
+  if (!user) return { ok: false, status: 401, message: waysIn(context) };
+  if (adminGroups.length === 0) {
+    return {
+      ok: false,
+      status: 403,
+      code: 'ADMIN_GROUP_REQUIRED',
+      message: `${user.name} is signed in, but no group may use the admin API with a gateway token: auth.oidc.adminGroups is empty. Use the admin key, or list an administrators' group there.`,
+    };
+  }
+  if (!user.groups.some((group) => adminGroups.includes(group))) {
+    return {
+      ok: false,
+      status: 403,
+      code: 'ADMIN_GROUP_REQUIRED',
+      message:
+        `${user.name} may not use the admin API: it is open to members of ${adminGroups.join(', ')} (auth.oidc.adminGroups), and ${user.name}'s groups are ${user.groups.length > 0 ? user.groups.join(', ') : 'none'}. ` +
+        'Groups come from the identity provider at sign-in: once it adds you to one of those, run claude-gateway login again.',
+    };
+  }
+  return { ok: true, via: 'gateway-token', user: { id: user.id, name: user.name } };
+}
+
 /**
  * Checks the caller of an admin request: `Authorization: Bearer <server.adminKey>`
- * (scripts, the CLI), or the dashboard's session cookie, with CSRF checks on
- * anything but a read.
+ * (scripts, the CLI), a signed-in administrator's gateway token
+ * (`auth.oidc.adminGroups`), or the dashboard's session cookie, with CSRF
+ * checks on anything but a read. With neither an admin key nor admin groups
+ * the admin API is off (404 saying how to turn it on).
+ *
+ * @example
+ * const authorized = await authorizeAdmin(context, exchange);
+ * if (!authorized.ok) return adminError(exchange, authorized.status, authorized.message, authorized.code);
  */
-export function authorizeAdmin(context: GatewayContext, exchange: Exchange): AdminAuthorization {
+export async function authorizeAdmin(
+  context: GatewayContext,
+  exchange: Exchange,
+): Promise<AdminAuthorization> {
   const adminKey = context.config.server.adminKey;
+  const oidc = context.config.auth.oidc;
+  if (!adminKey && (oidc?.adminGroups ?? []).length === 0) {
+    return {
+      ok: false,
+      status: 404,
+      message:
+        'The admin API is off. Set server.adminKey (or auth.oidc.adminGroups, for signed-in administrators) in the configuration to turn it on.',
+    };
+  }
   const presented = /^Bearer\s+(\S+)$/i.exec(exchange.header('authorization') ?? '')?.[1];
   if (presented !== undefined) {
-    return adminKey && sameSecret(presented, adminKey)
-      ? { ok: true, via: 'admin-key' }
-      : {
-          ok: false,
-          status: 401,
-          message: 'Send the admin key as "Authorization: Bearer <server.adminKey>".',
-        };
+    if (adminKey && sameSecret(presented, adminKey)) return { ok: true, via: 'admin-key' };
+    if (oidc && looksLikeJwt(presented)) return authorizeGatewayToken(context, exchange, presented);
+    return { ok: false, status: 401, message: waysIn(context) };
   }
   const session = uiSessionOf(context, exchange);
   if (session) {
@@ -95,12 +195,7 @@ export function authorizeAdmin(context: GatewayContext, exchange: Exchange): Adm
     const refused = sameOriginWrite(exchange, session);
     return refused ? { ok: false, status: 403, message: refused } : { ok: true, via: 'ui-session', session };
   }
-  return {
-    ok: false,
-    status: 401,
-    message:
-      'Send the admin key as "Authorization: Bearer <server.adminKey>", or sign in to the dashboard at /ui.',
-  };
+  return { ok: false, status: 401, message: waysIn(context) };
 }
 
 function sameSecret(presented: string, expected: string): boolean {

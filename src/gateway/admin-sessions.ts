@@ -1,5 +1,6 @@
 import type { RequestRecord, SessionSummary } from '../store/types.js';
-import { adminError, adminStore, attributionFilter, json, keyFilter, parseSince } from './admin.js';
+import { attributionFilter, keyFilter, parseSince } from './admin.js';
+import { adminError, adminStore, json } from './admin-http.js';
 import type { GatewayContext } from './context.js';
 import type { Exchange } from './exchange.js';
 

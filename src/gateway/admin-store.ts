@@ -1,3 +1,4 @@
+import type { IdentityStore } from '../store/identity-types.js';
 import { StoreError } from '../store/store-error.js';
 import type { StoreHealth } from '../store/store-health.js';
 import type { Store } from '../store/types.js';
@@ -17,9 +18,26 @@ const READS = [
 /** The admin API's writes: refused with 503 while the store is away (nothing is queued). */
 const WRITES = ['createKey', 'updateKey', 'rotateKey', 'revokeKey'] as const;
 
+/** Users, groups and service tokens: the same rule. */
+const IDENTITY_READS = ['listUsers', 'findUser', 'listGroups', 'findGroup', 'listServiceTokens'] as const;
+const IDENTITY_WRITES = [
+  'createUser',
+  'updateUser',
+  'deleteUser',
+  'createGroup',
+  'updateGroup',
+  'deleteGroup',
+  'createServiceToken',
+  'revokeServiceToken',
+] as const;
+
 type ReadName = (typeof READS)[number];
 type WriteName = (typeof WRITES)[number];
-export type AdminStore = Pick<Store, ReadName | WriteName>;
+export type AdminIdentityStore = Pick<
+  IdentityStore,
+  (typeof IDENTITY_READS)[number] | (typeof IDENTITY_WRITES)[number]
+>;
+export type AdminStore = Pick<Store, ReadName | WriteName> & { readonly identity: AdminIdentityStore };
 
 export interface AdminStoreOptions {
   /** Shared with `/readyz` and the request path: once a call fails, the next ones do not wait for the store. */
@@ -103,47 +121,69 @@ export function guardAdminStore(
     }
   }
 
+  /** `target`'s reads answered from their last good answer, and its writes refused with 503, while the store is away. */
+  function guard(
+    target: object,
+    reads: readonly string[],
+    writes: readonly string[],
+    what: { namespace: string; changes: string; listing: string },
+  ): Record<string, unknown> {
+    const methods = target as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const guarded: Record<string, unknown> = {};
+    for (const name of reads) {
+      guarded[name] = async (...args: unknown[]) => {
+        const id = `${what.namespace}${name}:${JSON.stringify(args)}`;
+        try {
+          const value = await call(() =>
+            (methods[name] as (...a: unknown[]) => Promise<unknown>).apply(target, args),
+          );
+          lastGood.delete(id);
+          lastGood.set(id, { value, at: Date.now() });
+          if (lastGood.size > maxRemembered) {
+            const oldest = lastGood.keys().next().value;
+            if (oldest !== undefined) lastGood.delete(oldest);
+          }
+          return value;
+        } catch (error) {
+          if (!(error instanceof StoreDown)) throw error;
+          const known = lastGood.get(id);
+          if (!known)
+            throw unavailable(
+              'The gateway cannot read this right now: its store does not answer, and it has no earlier answer to this query. Retry shortly.',
+            );
+          // An answer with no object to mark (a missing request) is shown as it was, unmarked.
+          if (known.value !== null && typeof known.value === 'object') stale.set(known.value, known.at);
+          return known.value;
+        }
+      };
+    }
+    for (const name of writes) {
+      guarded[name] = async (...args: unknown[]) => {
+        try {
+          return await call(() =>
+            (methods[name] as (...a: unknown[]) => Promise<unknown>).apply(target, args),
+          );
+        } catch (error) {
+          if (!(error instanceof StoreDown)) throw error;
+          throw unavailable(
+            `The gateway cannot change ${what.changes} right now: its store does not answer. Retry when it is back; ${what.listing} then shows whether the change was made.`,
+          );
+        }
+      };
+    }
+    return guarded;
+  }
+
   const guarded: Record<string, unknown> = {
+    ...guard(store, READS, WRITES, { namespace: '', changes: 'keys', listing: 'GET /admin/keys' }),
+    identity: guard(store.identity, IDENTITY_READS, IDENTITY_WRITES, {
+      namespace: 'identity.',
+      changes: 'users, groups or service tokens',
+      listing: 'GET /admin/users, /admin/groups or /admin/tokens',
+    }),
     staleSince: (answer: unknown) =>
       answer !== null && typeof answer === 'object' ? stale.get(answer) : undefined,
   };
-  for (const name of READS) {
-    guarded[name] = async (...args: unknown[]) => {
-      const id = `${name}:${JSON.stringify(args)}`;
-      try {
-        const value = await call(() => (store[name] as (...a: unknown[]) => Promise<unknown>)(...args));
-        lastGood.delete(id);
-        lastGood.set(id, { value, at: Date.now() });
-        if (lastGood.size > maxRemembered) {
-          const oldest = lastGood.keys().next().value;
-          if (oldest !== undefined) lastGood.delete(oldest);
-        }
-        return value;
-      } catch (error) {
-        if (!(error instanceof StoreDown)) throw error;
-        const known = lastGood.get(id);
-        if (!known)
-          throw unavailable(
-            'The gateway cannot read this right now: its store does not answer, and it has no earlier answer to this query. Retry shortly.',
-          );
-        // An answer with no object to mark (a missing request) is shown as it was, unmarked.
-        if (known.value !== null && typeof known.value === 'object') stale.set(known.value, known.at);
-        return known.value;
-      }
-    };
-  }
-  for (const name of WRITES) {
-    guarded[name] = async (...args: unknown[]) => {
-      try {
-        return await call(() => (store[name] as (...a: unknown[]) => Promise<unknown>)(...args));
-      } catch (error) {
-        if (!(error instanceof StoreDown)) throw error;
-        throw unavailable(
-          'The gateway cannot change keys right now: its store does not answer. Retry when it is back; GET /admin/keys then shows whether the change was made.',
-        );
-      }
-    };
-  }
   return guarded as unknown as AdminStore & { staleSince(answer: unknown): number | undefined };
 }
 

@@ -1,61 +1,21 @@
 import { decodePathSegment } from '../net/decode-path-segment.js';
 import { keyForFilter } from '../store/key-reference.js';
 import { DEFAULT_ROTATION_GRACE_MS, parseExpiry, parseGrace } from '../store/key-times.js';
-import { StoreError } from '../store/store-error.js';
 import type { ActivityFilter, ApiKeyChanges, ApiKeyRecord, NewApiKey } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
-import { anthropicErrorTypeForStatus } from '../wire/errors/types.js';
 import { authorizeAdmin } from './admin-auth.js';
 import { activityFilters } from './admin-filters.js';
+import { adminError, adminStore, answer, answerError, json, readObject } from './admin-http.js';
+import { handleIdentityAdmin, keyOwner } from './admin-identity.js';
 import { reportAnswer } from './admin-report.js';
 import { handleAdminSessions } from './admin-sessions.js';
-import type { AdminStore } from './admin-store.js';
 import type { GatewayContext } from './context.js';
-import { bodyError, type Exchange } from './exchange.js';
+import type { Exchange } from './exchange.js';
 
 /** A key as the admin API shows it: never the hash. */
 export function publicKey(record: ApiKeyRecord): Omit<ApiKeyRecord, 'hash'> {
   const { hash: _hash, ...rest } = record;
   return rest;
-}
-
-export function json(
-  exchange: Exchange,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  exchange.send(status, { 'content-type': 'application/json', ...headers }, JSON.stringify(body));
-}
-
-export function adminError(exchange: Exchange, status: number, message: string, code?: string): void {
-  json(exchange, status, {
-    type: 'error',
-    error: { type: anthropicErrorTypeForStatus(status), message, ...(code ? { code } : {}) },
-  });
-}
-
-/** The store the admin API reads and writes: guarded for outages when the gateway set one up. */
-export function adminStore(
-  context: GatewayContext,
-): AdminStore & { staleSince?(answer: unknown): number | undefined } {
-  return context.adminStore ?? context.store;
-}
-
-/** A 200 with the read's answer; one read from the last good cache says so and since when. */
-function answer(context: GatewayContext, exchange: Exchange, body: unknown, ...reads: unknown[]): void {
-  const since = reads.map((read) => adminStore(context).staleSince?.(read)).find((at) => at !== undefined);
-  json(
-    exchange,
-    200,
-    body,
-    since === undefined
-      ? {}
-      : {
-          'x-claude-gateway-stale-since': new Date(since).toISOString(),
-          'x-claude-gateway-note': `the store does not answer: this is its last answer, read at ${new Date(since).toISOString()}`,
-        },
-  );
 }
 
 /** `1h`, `30m`, `7d`, or an ISO date, as milliseconds since the epoch. */
@@ -72,37 +32,6 @@ export function parseSince(value: string | null, now = Date.now()): number | und
       reason: `since must be like 1h, 30m, 7d or an ISO date; got "${value}"`,
     });
   return time;
-}
-
-const MAX_ADMIN_BODY = 1024 * 1024;
-
-/** A JSON object body; otherwise the error already answered, and undefined. */
-async function readObject(
-  exchange: Exchange,
-  example: string,
-  options: { optional?: boolean } = {},
-): Promise<Record<string, unknown> | undefined> {
-  const body = await exchange.readBody(MAX_ADMIN_BODY);
-  if (!body.ok) {
-    if (body.reason === 'aborted') return undefined;
-    const error = bodyError(body, MAX_ADMIN_BODY);
-    adminError(exchange, error.status, error.message);
-    return undefined;
-  }
-  const text = body.bytes.toString('utf8');
-  if (options.optional && text.trim() === '') return {};
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (error) {
-    adminError(exchange, 400, `The body is not valid JSON: ${(error as Error).message}`);
-    return undefined;
-  }
-  if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    adminError(exchange, 400, `The body must be a JSON object such as ${example}.`);
-    return undefined;
-  }
-  return input as Record<string, unknown>;
 }
 
 /** `expiresAt` as a client may send it (an ISO time, `30d`, ms) as the store takes it (ms); null stays. */
@@ -133,26 +62,20 @@ export function attributionFilter(exchange: Exchange): ActivityFilter {
 }
 
 /**
- * The admin API, behind `Authorization: Bearer <server.adminKey>`:
- * `GET/POST /admin/keys`, `PATCH/DELETE /admin/keys/{id|name|prefix}`,
+ * The admin API, behind `Authorization: Bearer <server.adminKey>` (or an
+ * administrator's gateway token, see `adminAccess`):
+ * `GET/POST /admin/keys` (`{"user": …}` gives the key to a user), `PATCH/DELETE /admin/keys/{id|name|prefix}`,
  * `POST /admin/keys/{id|name|prefix}/rotate`,
  * `GET /admin/requests[?since=1h&key=…&user=…&group=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
  * `GET /admin/summary[?since=…&key=…]`, `GET /admin/report?by=day,model[&since=30d…]`
- * (see admin-report.ts), `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`.
- * Also open to the dashboard's signed-in session (see admin-auth.ts). Key changes reach this gateway's
+ * (see admin-report.ts), `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`; users, groups and
+ * service tokens (see admin-identity.ts). Also open to the dashboard's signed-in session and to
+ * signed-in administrators' gateway tokens (see admin-auth.ts). Key changes reach this gateway's
  * callers at once (and other replicas' through the store, see `CallerAuth`).
  */
 export async function handleAdmin(context: GatewayContext, exchange: Exchange): Promise<void> {
-  const adminKey = context.config.server.adminKey;
-  if (!adminKey) {
-    return adminError(
-      exchange,
-      404,
-      'The admin API is off. Set server.adminKey in the configuration to turn it on.',
-    );
-  }
-  const authorized = authorizeAdmin(context, exchange);
-  if (!authorized.ok) return adminError(exchange, authorized.status, authorized.message);
+  const authorized = await authorizeAdmin(context, exchange);
+  if (!authorized.ok) return adminError(exchange, authorized.status, authorized.message, authorized.code);
   const { method, path } = exchange;
   const store = adminStore(context);
   const segments = path.split('/').filter(Boolean).slice(1).map(decodePathSegment);
@@ -166,9 +89,10 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         const input = await readObject(exchange, '{"name": "team-a"}');
         if (!input) return;
         const now = context.clock();
-        const created = await store.createKey(withExpiry(input as unknown as NewApiKey, now), {
-          now,
-        });
+        const created = await store.createKey(
+          await keyOwner(store, withExpiry(input as unknown as NewApiKey & { user?: unknown }, now)),
+          { now },
+        );
         context.callers.invalidate();
         return json(exchange, 201, { key: publicKey(created.record), secret: created.secret });
       }
@@ -176,9 +100,11 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
         const input = await readObject(exchange, '{"monthlyBudgetUsd": 100}');
         if (!input) return;
         const now = context.clock();
-        const updated = await store.updateKey(segments[1], withExpiry(input as ApiKeyChanges, now), {
-          now,
-        });
+        const updated = await store.updateKey(
+          segments[1],
+          await keyOwner(store, withExpiry(input as ApiKeyChanges & { user?: unknown }, now)),
+          { now },
+        );
         context.callers.invalidate();
         return updated
           ? json(exchange, 200, { key: publicKey(updated) })
@@ -213,6 +139,9 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
           ? json(exchange, 200, { key: publicKey(revoked) })
           : adminError(exchange, 404, `No active key matches "${segments[1]}".`);
       }
+    }
+    if (segments[0] === 'users' || segments[0] === 'groups' || segments[0] === 'tokens') {
+      return await handleIdentityAdmin(context, exchange, segments);
     }
     if (segments[0] === 'requests' && method === 'GET') {
       if (segments.length === 2 && segments[1]) {
@@ -250,8 +179,6 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
     }
     return adminError(exchange, 404, `The admin API has no ${method} ${path}.`);
   } catch (error) {
-    if (error instanceof StoreError) return adminError(exchange, 400, error.message);
-    if (error instanceof GatewayError) return adminError(exchange, error.status, error.message, error.code);
-    throw error;
+    return answerError(exchange, error);
   }
 }

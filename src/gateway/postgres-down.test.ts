@@ -90,6 +90,13 @@ it('keeps answering, keeps every row and writes it when Postgres is back, never 
   expect(keysBefore.status).toBe(200);
   expect(keysBefore.staleSince).toBeNull();
   expect((await admin('GET', '/admin/summary')).status).toBe(200);
+  expect((await admin('POST', '/admin/groups', { name: 'eng' })).status).toBe(201);
+  expect((await admin('POST', '/admin/tokens', { name: 'ci', group: 'eng', expiresAt: '30d' })).status).toBe(
+    201,
+  );
+  const identityBefore = await Promise.all(
+    ['/admin/users', '/admin/groups', '/admin/tokens'].map((path) => admin('GET', path)),
+  );
 
   await postgres.stop();
   const answered: string[] = [];
@@ -118,6 +125,24 @@ it('keeps answering, keeps every row and writes it when Postgres is back, never 
   expect(keysDuring.text).toBe(keysBefore.text);
   expect(keysDuring.staleSince).not.toBeNull();
   expect((await admin('GET', '/admin/summary')).status).toBe(200);
+  // Users, groups and service tokens alike.
+  for (const [index, path] of ['/admin/users', '/admin/groups', '/admin/tokens'].entries()) {
+    const during = await admin('GET', path);
+    expect(during.status).toBe(200);
+    expect(during.text).toBe(identityBefore[index]?.text);
+    expect(during.staleSince).not.toBeNull();
+  }
+  const identityRefusals = [
+    await admin('POST', '/admin/users', { name: 'during-the-outage' }),
+    await admin('PATCH', '/admin/groups/eng', { dailyBudgetUsd: 5 }),
+    await admin('DELETE', '/admin/tokens/ci'),
+  ];
+  for (const refusal of identityRefusals) {
+    expect(refusal.status).toBe(503);
+    expect(JSON.parse(refusal.text).error.message).toContain(
+      'cannot change users, groups or service tokens right now',
+    );
+  }
   const adminRefusals = [
     await admin('GET', '/admin/requests?limit=7'),
     await admin('POST', '/admin/keys', { name: 'during-the-outage' }),

@@ -241,6 +241,34 @@ export class SqlIdentityStore implements IdentityStore {
     return this.findUser(user.id);
   }
 
+  async deleteUser(
+    reference: string,
+    now: number,
+  ): Promise<{ user: UserRecord; deleted: boolean } | undefined> {
+    const user = await this.findUser(reference);
+    if (!user) return undefined;
+    const referenced = await this.#one(
+      `SELECT (SELECT COUNT(*) FROM ${this.#keys} WHERE user_id = ?)
+            + (SELECT COUNT(*) FROM ${this.#sessions} WHERE user_id = ?)
+            + (SELECT COUNT(*) FROM (SELECT 1 FROM ${this.#requests} WHERE user_id = ? LIMIT 1) AS logged) AS total`,
+      user.id,
+      user.id,
+      user.id,
+    );
+    if ((number(referenced?.total) ?? 0) > 0) {
+      const disabled = await this.updateUser(user.id, { disabled: true }, now);
+      return { user: disabled ?? user, deleted: false };
+    }
+    await this.#sql.batch(
+      [
+        { text: `DELETE FROM ${this.#members} WHERE user_id = ?`, parameters: [user.id] },
+        { text: `DELETE FROM ${this.#users} WHERE id = ?`, parameters: [user.id] },
+      ],
+      { announce: true },
+    );
+    return { user, deleted: true };
+  }
+
   async createGroup(input: NewGroup, now: number): Promise<GroupRecord> {
     const group = checkNewGroup(input);
     try {
@@ -468,39 +496,34 @@ export class SqlIdentityStore implements IdentityStore {
     return this.#signingSecret;
   }
 
-  async #sum(credentials: string, parameters: unknown[], sinceMs: number): Promise<number> {
+  /** Known costs of the log rows matching one attribution column since a time. */
+  async #sum(column: 'user_id' | 'group_name' | 'key_id', value: string, sinceMs: number): Promise<number> {
     const row = await this.#one(
-      `SELECT SUM(cost_usd) AS total FROM ${this.#requests} WHERE time >= ? AND key_id IN (${credentials})`,
+      `SELECT SUM(cost_usd) AS total FROM ${this.#requests} WHERE ${column} = ? AND time >= ?`,
+      value,
       sinceMs,
-      ...parameters,
     );
     return number(row?.total) ?? 0;
   }
 
+  /**
+   * By the rows' own `user_id` (written when the request was served): a key
+   * given to the user later, or taken away, does not move past spend.
+   */
   userSpendSince(userId: string, sinceMs: number): Promise<number> {
-    return this.#sum(
-      `SELECT id FROM ${this.#keys} WHERE user_id = ? UNION SELECT id FROM ${this.#sessions} WHERE user_id = ?`,
-      [userId, userId],
-      sinceMs,
-    );
+    return this.#sum('user_id', userId, sinceMs);
   }
 
+  /**
+   * By the rows' `group_name`, the group each request was charged to when it
+   * was served: a member who joins or leaves does not carry spend along.
+   */
   groupSpendSince(group: string, sinceMs: number): Promise<number> {
-    // A member's requests are charged to the first of their groups the gateway has (see `chargedGroup`).
-    const charged = `SELECT m.user_id FROM ${this.#members} m WHERE m.group_name = ? AND m.position = (
-        SELECT MIN(m2.position) FROM ${this.#members} m2 JOIN ${this.#groups} g ON g.name = m2.group_name
-        WHERE m2.user_id = m.user_id)`;
-    return this.#sum(
-      `SELECT id FROM ${this.#keys} WHERE user_id IN (${charged})
-       UNION SELECT id FROM ${this.#sessions} WHERE user_id IN (${charged})
-       UNION SELECT id FROM ${this.#tokens} WHERE group_name = ?`,
-      [group, group, group],
-      sinceMs,
-    );
+    return this.#sum('group_name', group, sinceMs);
   }
 
   serviceTokenSpendSince(id: string, sinceMs: number): Promise<number> {
-    return this.#sum('?', [id], sinceMs);
+    return this.#sum('key_id', id, sinceMs);
   }
 }
 

@@ -137,29 +137,81 @@ describe.each(BACKENDS)('identity store: $name', ({ open }) => {
     }
   });
 
-  it('sums spend by the credentials of a user, of a group and of a service token, from the log', async () => {
+  it("sums spend by the log rows' user and group columns, as each request was charged", async () => {
     const store = await open();
     try {
       const identity = store.identity;
       await identity.createGroup({ name: 'eng' }, NOW);
-      const alice = await identity.createUser({ name: 'alice', groups: ['other', 'eng'] }, NOW);
+      await identity.createGroup({ name: 'ops' }, NOW);
+      const alice = await identity.createUser({ name: 'alice', groups: ['eng'] }, NOW);
       const key = await store.createKey({ name: 'alice-laptop', userId: alice.id });
       const { record: session } = await identity.createSession(alice.id, NOW + 1000, NOW);
       const token = await identity.createServiceToken(
         { name: 'ci', group: 'eng', expiresAt: NOW + 1000 },
         NOW,
       );
-      await store.recordRequest(request({ id: 'r1', time: NOW, keyId: key.record.id, costUsd: 0.25 }));
-      await store.recordRequest(request({ id: 'r2', time: NOW, keyId: session.id, costUsd: 0.5 }));
-      await store.recordRequest(request({ id: 'r3', time: NOW, keyId: token.record.id, costUsd: 1 }));
-      await store.recordRequest(request({ id: 'r4', time: NOW - 10, keyId: session.id, costUsd: 8 }));
+      const asAlice = { userId: alice.id, userName: 'alice', group: 'eng' };
+      await store.recordRequest(
+        request({ id: 'r1', time: NOW, keyId: key.record.id, costUsd: 0.25, ...asAlice }),
+      );
+      await store.recordRequest(
+        request({ id: 'r2', time: NOW, keyId: session.id, costUsd: 0.5, ...asAlice }),
+      );
+      await store.recordRequest(
+        request({
+          id: 'r3',
+          time: NOW,
+          keyId: token.record.id,
+          userId: token.record.id,
+          group: 'eng',
+          costUsd: 1,
+        }),
+      );
+      await store.recordRequest(
+        request({ id: 'r4', time: NOW - 10, keyId: session.id, costUsd: 8, ...asAlice }),
+      );
+      // Charged to ops when it was served: moving alice later does not move it.
+      await store.recordRequest(
+        request({ id: 'r5', time: NOW, keyId: session.id, costUsd: 2, ...asAlice, group: 'ops' }),
+      );
+      // A row of a key that was not hers when it was served stays off her spend.
+      await store.recordRequest(request({ id: 'r6', time: NOW, keyId: key.record.id, costUsd: 16 }));
       await store.flush();
-      expect(await identity.userSpendSince(alice.id, NOW)).toBeCloseTo(0.75);
-      // `other` has no policy here: alice's requests are charged to `eng`, the first group the gateway has.
+      await identity.updateUser('alice', { groups: ['ops'] }, NOW);
+      expect(await identity.userSpendSince(alice.id, NOW)).toBeCloseTo(2.75);
       expect(await identity.groupSpendSince('eng', NOW)).toBeCloseTo(1.75);
+      expect(await identity.groupSpendSince('ops', NOW)).toBeCloseTo(2);
       expect(await identity.groupSpendSince('other', NOW)).toBe(0);
       expect(await identity.serviceTokenSpendSince(token.record.id, NOW)).toBeCloseTo(1);
       expect((await store.listKeys())[0]?.userId).toBe(alice.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('deletes a user nothing refers to, and disables one that keys, sign-ins or log rows name', async () => {
+    const store = await open();
+    try {
+      const identity = store.identity;
+      await identity.createGroup({ name: 'eng' }, NOW);
+      const carol = await identity.createUser({ name: 'carol', groups: ['eng'] }, NOW);
+      expect(await identity.deleteUser('carol', NOW)).toMatchObject({
+        deleted: true,
+        user: { id: carol.id },
+      });
+      expect(await identity.findUser('carol')).toBeUndefined();
+      expect(await identity.deleteUser('carol', NOW)).toBeUndefined();
+
+      const dave = await identity.createUser({ name: 'dave' }, NOW);
+      await store.createKey({ name: 'dave-laptop', userId: dave.id });
+      const kept = await identity.deleteUser(dave.id, NOW + 5);
+      expect(kept).toMatchObject({ deleted: false, user: { disabledAt: NOW + 5 } });
+      expect((await identity.findUser('dave'))?.disabledAt).toBe(NOW + 5);
+
+      const erin = await identity.createUser({ name: 'erin' }, NOW);
+      await store.recordRequest(request({ id: 'e1', time: NOW, userId: erin.id, costUsd: 0 }));
+      await store.flush();
+      expect((await identity.deleteUser('erin', NOW))?.deleted).toBe(false);
     } finally {
       await store.close();
     }

@@ -141,6 +141,12 @@ export interface IdentityStore {
   listUsers(): Promise<UserRecord[]>;
   /** Disabling a user also ends their sessions. */
   updateUser(reference: string, changes: UserChanges, now: number): Promise<UserRecord | undefined>;
+  /**
+   * Removes a user nothing refers to; a user whose keys, sign-ins or log rows
+   * name them is disabled instead (so the log keeps saying who it was).
+   * Undefined when no user matches.
+   */
+  deleteUser(reference: string, now: number): Promise<{ user: UserRecord; deleted: boolean } | undefined>;
 
   createGroup(input: NewGroup, now: number): Promise<GroupRecord>;
   findGroup(name: string): Promise<GroupRecord | undefined>;

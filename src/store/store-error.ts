@@ -8,7 +8,9 @@ export type StoreErrorCode =
   | 'AMBIGUOUS_KEY'
   | 'INVALID_KEY_INPUT'
   | 'INVALID_IDENTITY_INPUT'
-  | 'NAME_TAKEN';
+  | 'NAME_TAKEN'
+  /** A user, group or service token named in a change does not exist. */
+  | 'NOT_FOUND';
 
 /** An error of the activity log or key store, with a message that says how to fix it. */
 export class StoreError extends Error {

@@ -252,13 +252,21 @@ describe('the dashboard in Chromium', () => {
     await expect(ask(secret, {}, 'Hello again')).rejects.toMatchObject({ status: 401 });
   });
 
-  it('says users and groups are not configured when the admin API has none', async () => {
-    for (const [name, file] of [
-      ['Users', '12-users'],
-      ['Groups', '13-groups'],
+  it('lists the users and groups the admin API has, with their policies', async () => {
+    await setup.store.identity.createGroup(
+      { name: 'eng', memberPolicy: { allowedModels: ['sonnet'], dailyBudgetUsd: 10 } },
+      Date.parse('2026-12-05T12:00:00Z'),
+    );
+    await setup.store.identity.createUser(
+      { name: 'alice', email: 'alice@example.com', groups: ['eng'] },
+      Date.parse('2026-12-05T12:00:00Z'),
+    );
+    for (const [name, file, shown] of [
+      ['Users', '12-users', 'alice@example.com'],
+      ['Groups', '13-groups', '"dailyBudgetUsd":10'],
     ] as const) {
       await navigate(name);
-      await page.getByText('Not configured.').waitFor();
+      await page.getByText(shown).first().waitFor();
       await screenshot(file);
     }
   });
@@ -272,7 +280,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('ran without a script error or a Content-Security-Policy violation', () => {
-    // The failed sign-in (401) and the missing users and groups (404) are answers the pages expect.
+    // The failed sign-in (401) is an answer the pages expect.
     const unexpected = pageErrors.filter((text) => !/status of (401|404)/.test(text));
     expect(unexpected).toEqual([]);
   });
