@@ -1,5 +1,5 @@
 import { type Cost, costOf, type TokenUsage } from '../catalog/pricing.js';
-import { resolveModel } from '../catalog/resolve.js';
+import type { ResolvedModel } from '../catalog/resolve.js';
 import type { AttemptReport } from '../engine/engine.js';
 import type { ResolvedTarget } from '../platforms/types.js';
 import type { AttemptRecord, RequestRecord, Store } from '../store/types.js';
@@ -95,7 +95,8 @@ export class ActivityEntry {
   }
 
   request(fields: {
-    requestedModel: string;
+    /** The model as asked for, resolved once for the whole request. */
+    requested: ResolvedModel;
     stream: boolean;
     session?: string;
     /** Claude Code's `x-claude-code-agent-id` and `x-claude-code-parent-agent-id`. */
@@ -107,10 +108,10 @@ export class ActivityEntry {
     requestMetadata?: Record<string, string>;
   }): void {
     if (fields.requestMetadata) this.record.requestMetadata = fields.requestMetadata;
-    this.record.requestedModel = fields.requestedModel;
+    this.record.requestedModel = fields.requested.requested;
     this.record.stream = fields.stream;
     this.record.operation = fields.operation;
-    const model = resolveModel(fields.requestedModel).model;
+    const model = fields.requested.model;
     if (model) this.record.model = model.name;
     if (fields.session) this.record.sessionId = fields.session;
     if (fields.agentId) this.record.agentId = fields.agentId;

@@ -7,7 +7,7 @@ import { checkModelAllowed } from '../identity/policy.js';
 import { MessageAccumulator } from '../streaming/message-accumulator.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
-import { modelAllowed } from './callers.js';
+import { modelAllowedBy } from './callers.js';
 import type { GatewayContext } from './context.js';
 import {
   type AnswerTranslation,
@@ -158,8 +158,10 @@ export async function serveCall(
     const ingress = read(body.bytes);
     answer = ingress.answer;
     trace?.request(ingress.call.body);
+    // The model is resolved once: the log, the allowlists and the plan all read this.
+    const requested = context.catalog.resolve(ingress.requestedModel);
     activity.request({
-      requestedModel: ingress.requestedModel,
+      requested,
       stream: ingress.call.stream,
       operation: answer?.operation ?? ingress.operation,
       ...(answer?.requestMetadata ? { requestMetadata: answer.requestMetadata } : {}),
@@ -169,9 +171,9 @@ export async function serveCall(
     });
     if (caller.policy) {
       if (caller.policy.residencyConflict) throw caller.policy.residencyConflict;
-      checkModelAllowed(caller.policy, ingress.requestedModel);
+      checkModelAllowed(caller.policy, requested, context.catalog);
     } else if (caller.key) {
-      if (!modelAllowed(caller.key, ingress.requestedModel)) {
+      if (!modelAllowedBy(caller.key.allowedModels, requested, context.catalog)) {
         throw GatewayError.fromCode('MODEL_NOT_ALLOWED', { model: ingress.requestedModel });
       }
     }
@@ -182,7 +184,7 @@ export async function serveCall(
       caller.policy ? caller.policy.residency : caller.key?.residency,
       ingress.hint,
     );
-    const plan = planRequest(context.routing, ingress.requestedModel, {
+    const plan = planRequest(context.routing, requested, {
       ...(ingress.hint ? { hint: ingress.hint } : {}),
       ...(residency ? { residency } : {}),
       ...(sticky ? { stickyTarget: sticky } : {}),
@@ -200,7 +202,7 @@ export async function serveCall(
       );
       for (const { subject, reservation } of admitted) reservations.set(subject.id, reservation);
     }
-    const served = context.catalog.resolve(plan.servedModel);
+    const served = plan.served;
     const model = served.model;
     // `claude-opus-4-8[1m]`: the suffix never reaches a platform; a model whose 1M window needs a beta gets it.
     const contextBeta = served.context1m ? model?.extendedContext?.beta : undefined;
@@ -274,7 +276,7 @@ export async function serveCall(
       let bodyText = outcome.bodyText;
       const wrapped = wrapInvalidToolInputs(
         outcome.message,
-        plan.route?.options?.['invalidToolInput'] === 'wrap',
+        plan.route?.options?.invalidToolInput === 'wrap',
       );
       if (wrapped.changes.length > 0) {
         activity.addChanges(wrapped.changes);
