@@ -38,12 +38,12 @@ export function sendJson(
 }
 
 /** Answers an error outside a Messages call (an unknown path, a refused listing) and logs the request. */
-export function sendError(
+export async function sendError(
   context: GatewayContext,
   exchange: Exchange,
   dialect: Dialect,
   error: GatewayError,
-): void {
+): Promise<void> {
   const requestId = newRequestId();
   const rendered = renderDialectError(dialect, error, requestId);
   const listing = /^\/(v1\/models|foundation-models|inference-profiles)(\/|$)/.test(exchange.path);
@@ -56,6 +56,7 @@ export function sendError(
   });
   // Recorded (journaled) before the answer goes out: see serve-call.ts.
   activity.finish(rendered.status, error);
+  await activity.recorded();
   exchange.send(
     rendered.status,
     { ...rendered.headers, 'x-claude-gateway-request-id': requestId },
@@ -151,7 +152,7 @@ export async function handleRequest(
   } catch (error) {
     const gatewayError = GatewayError.from(error);
     if (gatewayError.code === 'INTERNAL_ERROR') context.logger.error({ err: error, path }, 'internal error');
-    if (!exchange.streamStarted) sendError(context, exchange, dialect, gatewayError);
+    if (!exchange.streamStarted) await sendError(context, exchange, dialect, gatewayError);
     else exchange.end();
   }
 }

@@ -106,10 +106,11 @@ export class CallScope {
    * back as it came when the client speaks its dialect; any note of ours in a
    * header. The row is recorded (journaled) before the answer goes out.
    */
-  fail(error: GatewayError, changes: readonly string[] = []): void {
+  async fail(error: GatewayError, changes: readonly string[] = []): Promise<void> {
     const forwarded = sameDialectUpstreamError(this.dialect, error);
     const rendered = forwarded?.rendered ?? renderDialectError(this.dialect, error, this.requestId);
     this.activity.finish(rendered.status, error);
+    await this.activity.recorded();
     // What the gateway did before giving up (the failovers) is part of the answer too.
     const extra = {
       ...changesHeader(changes),

@@ -25,7 +25,7 @@ export async function execute(
     context.metrics.attempts(outcome.attempts);
     if (outcome.ok) return { operation: 'count_tokens', outcome };
     activity.failedAttempts(outcome.attempts, outcome.changes);
-    scope.fail(exchange.stoppedBy ?? outcome.error, outcome.changes);
+    await scope.fail(exchange.stoppedBy ?? outcome.error, outcome.changes);
     return undefined;
   }
   const outcome = await context.engine.messages(ingress.call, targets, planned.options);
@@ -33,10 +33,10 @@ export async function execute(
   if (outcome.ok) return { operation: 'messages', outcome };
   activity.failedAttempts(outcome.attempts, outcome.changes);
   // The gateway stopped it (shutting down): say so in the client's dialect, not as a client disconnect.
-  if (exchange.stoppedBy) scope.fail(exchange.stoppedBy);
+  if (exchange.stoppedBy) await scope.fail(exchange.stoppedBy);
   else if (exchange.clientGone) {
     activity.clientGone();
     activity.finish(499, outcome.error);
-  } else scope.fail(outcome.error, outcome.changes);
+  } else await scope.fail(outcome.error, outcome.changes);
   return undefined;
 }

@@ -13,17 +13,21 @@ import { streamAnswer } from './stream-answer.js';
  */
 export async function respond(scope: CallScope, planned: PlannedCall, executed: Executed): Promise<void> {
   scope.activity.served(executed.outcome.target, executed.outcome.attempts, executed.outcome.changes);
-  if (executed.operation === 'count_tokens') return respondCount(scope, executed.outcome);
+  if (executed.operation === 'count_tokens') return await respondCount(scope, executed.outcome);
   const outcome = executed.outcome;
   const headers = scope.headers({ ...describeServed(outcome), ...planned.extraHeaders });
-  if (outcome.kind === 'message') return respondMessage(scope, planned, outcome, headers);
+  if (outcome.kind === 'message') return await respondMessage(scope, planned, outcome, headers);
   await streamAnswer(scope, outcome, headers);
 }
 
-function respondCount(scope: CallScope, outcome: Extract<CountTokensOutcome, { ok: true }>): void {
+async function respondCount(
+  scope: CallScope,
+  outcome: Extract<CountTokensOutcome, { ok: true }>,
+): Promise<void> {
   const { activity } = scope;
   activity.answered({ input_tokens: outcome.inputTokens, output_tokens: 0 }, undefined);
   activity.finish(200);
+  await activity.recorded();
   scope.exchange.send(
     200,
     { 'content-type': 'application/json', ...scope.headers(describeServed(outcome)) },
@@ -32,12 +36,12 @@ function respondCount(scope: CallScope, outcome: Extract<CountTokensOutcome, { o
   scope.done(200);
 }
 
-function respondMessage(
+async function respondMessage(
   scope: CallScope,
   planned: PlannedCall,
   outcome: Extract<MessagesOutcome, { ok: true; kind: 'message' }>,
   headers: Record<string, string>,
-): void {
+): Promise<void> {
   const { activity, exchange, answer } = scope;
   activity.firstByte();
   let bodyText = outcome.bodyText;
@@ -56,6 +60,7 @@ function respondMessage(
   if (answer) bodyText = answer.whole(wrapped.message ?? outcome.message, latencyMs());
   activity.answered(usage, outcome.message.stop_reason, bodyText);
   activity.finish(200);
+  await activity.recorded();
   exchange.send(
     200,
     {

@@ -72,8 +72,11 @@ export async function streamAnswer(
         }
       }
       if (exchange.signal.aborted) break;
-      // The chunk that ends the answer: record the row before the client can see the end.
-      if (last) record(200);
+      // The chunk that ends the answer: the row is recorded (journaled) before the client can see the end.
+      if (last) {
+        record(200);
+        await activity.recorded();
+      }
       const pending = exchange.write(encoder.encode(chunk));
       // After the answer's end (message_stop, or an error) nothing more goes out, pings included.
       if (last) pings?.stop();
@@ -93,11 +96,13 @@ export async function streamAnswer(
     if (recorded === undefined) {
       failure = stopped;
       record(stopped.status);
+      await activity.recorded();
     }
     const pending = exchange.write(scope.streamError(stopped));
     if (pending) await pending;
   }
   record(exchange.clientGone ? 499 : 200);
+  await activity.recorded();
   exchange.end();
   scope.done(recorded ?? 200);
 }
