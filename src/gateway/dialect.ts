@@ -1,3 +1,4 @@
+import type { ResolvedModel } from '../catalog/resolve.js';
 import type { StreamChunk } from '../engine/upstream-stream.js';
 import type { MessagesCall } from '../platforms/types.js';
 import type { MessageAccumulator } from '../streaming/message-accumulator.js';
@@ -18,6 +19,8 @@ export interface IngressCall {
   rawBody: Buffer;
   /** Session key for stickiness: `x-claude-code-session-id`, else `metadata.user_id`. */
   session?: string;
+  /** The requested model resolved, when the ingress needed it (for the hint): the request resolves it only once. */
+  resolved?: ResolvedModel;
   /** Where the client itself pointed (a Bedrock scope, a Vertex location), used when no route matches. */
   hint?: string;
   /** For a client API whose answers are not Messages-shaped (Bedrock Converse): how to write them. */

@@ -116,7 +116,7 @@ export async function handleRequest(
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {
       return await serveCall(context, exchange, 'anthropic', anthropic, (raw) =>
-        readAnthropicCall(exchange, anthropic, raw),
+        readAnthropicCall(exchange, anthropic, raw, context.catalog),
       );
     }
     const bedrock = bedrockRuntimeTarget(method, path);
@@ -126,7 +126,7 @@ export async function handleRequest(
         exchange,
         'bedrock',
         bedrock.operation === 'count-tokens' ? 'count_tokens' : 'messages',
-        (raw) => readBedrockCall(exchange, bedrock, raw),
+        (raw) => readBedrockCall(exchange, bedrock, raw, context.catalog),
       );
     const converse = converseTarget(method, path);
     if (converse)

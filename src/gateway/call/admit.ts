@@ -57,7 +57,7 @@ export async function admit(
   const answer = ingress.answer;
   scope.answer = answer;
   scope.trace?.request(ingress.call.body);
-  const requested = context.catalog.resolve(ingress.requestedModel);
+  const requested = ingress.resolved ?? context.catalog.resolve(ingress.requestedModel);
   activity.request({
     requested,
     stream: ingress.call.stream,
