@@ -99,8 +99,10 @@ export function dispatchRequest(
         controller = requestController;
         if (signal?.aborted) requestController.abort(new undiciErrors.RequestAbortedError());
       },
-      onResponseStart(_controller, statusCode, headers) {
+      onResponseStart(startController, statusCode, headers) {
         started = true;
+        // undici keeps the raw header buffers on the controller for as long as the body lasts: read once, not needed.
+        startController.rawHeaders = null;
         resolve({
           status: statusCode,
           headers: toHeaders(headers),
