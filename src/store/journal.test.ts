@@ -71,11 +71,12 @@ describe('the journal file', () => {
     // A body as it arrived: a view into a larger buffer, copied to the file as it is.
     const arrived = Buffer.from(`xx${body}yy`).subarray(2, 2 + Buffer.byteLength(body));
     const writes = [
-      journal.write({ request: request({ id: 'req_1' }) }),
+      // Big: off the event loop (a small entry with nothing in flight is written at once).
+      journal.write({ request: request({ id: 'req_1', requestBody: 'x'.repeat(64 * 1024) }) }),
       journal.write({ request: { ...fullRequest({ id: 'req_2' }), requestBody: arrived } }),
       journal.write({ attempts: [attempt({ requestId: 'req_2' })] }),
     ];
-    // The first write is in flight at once; the two after it wait for it and go out together.
+    // The first write is in flight at once; the two after it wait for it and go out together, though small.
     // Sealed meanwhile: the write in flight still lands in the sealed segment, the waiting ones start another.
     const first = journal.seal();
     await Promise.all(writes);
