@@ -4,7 +4,7 @@
  * untouched, so the same answer comes back whichever way the request went.
  */
 
-export const MODEL = 'claude-sonnet-4-5';
+export const MODEL = 'claude-sonnet-4-6';
 
 /** What the emulator should answer (see the README's "The scripted model"). */
 export interface Script {

@@ -18,11 +18,17 @@ export class Catalog {
   #applicationProfiles: ReadonlyMap<string, string> = new Map();
   #models: readonly ModelEntry[] = [];
   #index = new Map<string, ModelEntry>();
+  #generation = 0;
 
   constructor(builtIn: readonly ModelEntry[]) {
     this.#builtIn = builtIn;
     assertDistinctNames(builtIn);
     this.#rebuild();
+  }
+
+  /** Counts the rebuilds: what was compiled against this catalog (a ModelMatcher) is stale when it moves. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Every model, configured and discovered ones included, built-in order first. */
@@ -113,6 +119,7 @@ export class Catalog {
       for (const name of namesOf(model)) index.set(name.toLowerCase(), model);
     }
     this.#index = index;
+    this.#generation += 1;
   }
 }
 

@@ -113,16 +113,13 @@ export class Claude {
     const resolved = resolveModel(model);
     this.#warnings.check(resolved.model);
     const sticky = await this.engine.stickyTarget(session);
-    const plan = planTargets(
-      {
-        resolved,
-        routes: [],
-        defaultTargets: targetsFor(this.#choice, resolved, this.#defaults),
-        platforms: this.engine.platforms(),
-        ...(sticky ? { stickyTarget: sticky } : {}),
-      },
-      resolveModel,
-    );
+    const plan = planTargets({
+      resolved,
+      routes: [],
+      defaultTargets: targetsFor(this.#choice, resolved, this.#defaults),
+      platforms: this.engine.platforms(),
+      ...(sticky ? { stickyTarget: sticky } : {}),
+    });
     if (plan.targets.length === 0) {
       const reasons = plan.skipped.map((skip) => `${skip.target}: ${skip.reason}`).join('; ');
       throw new ClaudeError(

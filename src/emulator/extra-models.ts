@@ -1,17 +1,7 @@
+import { matcherOf } from '../catalog/model-matcher.js';
 import { listModels, resolveModel } from '../catalog/resolve.js';
 import type { ModelEntry } from '../catalog/types.js';
 import { unpricedModel } from '../catalog/unpriced-model.js';
-
-function matches(pattern: string, name: string): boolean {
-  if (!pattern.includes('*')) return pattern === name;
-  const expression = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return expression.test(name);
-}
 
 /**
  * Whether the emulator serves a model the catalog does not know: the
@@ -20,8 +10,7 @@ function matches(pattern: string, name: string): boolean {
  */
 export function isExtraModel(extraModels: readonly string[], name: string): boolean {
   if (extraModels.length === 0) return false;
-  const firstParty = resolveModel(name).ids.anthropic;
-  return extraModels.some((pattern) => matches(pattern, name) || matches(pattern, firstParty));
+  return matcherOf(extraModels).matchesAnyName([name, resolveModel(name).ids.anthropic]);
 }
 
 /**

@@ -22,17 +22,14 @@ afterAll(async () => {
 beforeEach(() => emulator.state.reset());
 
 function targets(model: string, specs: string[]): ResolvedTarget[] {
-  const plan = planTargets(
-    {
-      resolved: resolveModel(model),
-      routes: [
-        { models: ['*'], targets: specs.map((spec) => parseTarget(spec, { bedrockRegion: 'us-east-1' })) },
-      ],
-      defaultTargets: [],
-      platforms: engine.platforms(),
-    },
-    resolveModel,
-  );
+  const plan = planTargets({
+    resolved: resolveModel(model),
+    routes: [
+      { models: ['*'], targets: specs.map((spec) => parseTarget(spec, { bedrockRegion: 'us-east-1' })) },
+    ],
+    defaultTargets: [],
+    platforms: engine.platforms(),
+  });
   return plan.targets;
 }
 

@@ -1,3 +1,5 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { matcherOf } from '../catalog/model-matcher.js';
 import { CatalogError, modelIdForTarget, type ResolvedModel } from '../catalog/resolve.js';
 import type { Geo, Platform, Target } from '../catalog/types.js';
 import { descriptorOf } from '../platforms/descriptors.js';
@@ -12,8 +14,15 @@ export interface Route {
   /** `priority` (default): try targets in order. `weighted`: shuffle by weight, then fail over in that order. */
   strategy?: 'priority' | 'weighted';
   weights?: readonly number[];
-  /** Opaque per-route options read by callers (e.g. how to return invalid tool input). */
-  options?: Readonly<Record<string, unknown>>;
+  options?: RouteOptions;
+}
+
+/** What a route changes about the requests it takes. */
+export interface RouteOptions {
+  /** Serve the request with this model instead of the one asked for. */
+  model?: string;
+  /** `wrap`: streamed tool input that is not valid JSON comes back wrapped; `raw` (default): as it came (see invalid-tool-input.ts). */
+  invalidToolInput?: 'raw' | 'wrap';
 }
 
 export interface PlanInput {
@@ -23,6 +32,8 @@ export interface PlanInput {
   defaultTargets: readonly Target[];
   /** Platforms the engine has adapters for. */
   platforms: ReadonlySet<Platform>;
+  /** The route already chosen (`false`: none matched), so it is not looked for again. */
+  route?: Route | false;
   /** Only targets inside this geography (a key's residency rule). */
   residency?: Geo;
   /** The target that served this session last, by `targetKey`. */
@@ -37,30 +48,30 @@ export interface Plan {
   route?: Route;
 }
 
-function globMatches(pattern: string, name: string): boolean {
-  if (pattern === '*') return true;
-  if (!pattern.includes('*')) return false;
-  const expression = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-  return expression.test(name);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The first route whose names select the requested model. */
+/**
+ * The first route whose names select the model, decided on the model the
+ * request resolves to (an ARN's or a scope's text selects nothing), with
+ * each route's names compiled once (see ModelMatcher).
+ */
 export function findRoute(
   routes: readonly Route[],
   resolved: ResolvedModel,
-  resolveName: (name: string) => ResolvedModel,
+  catalog?: Catalog,
 ): Route | undefined {
-  return routes.find((route) =>
-    route.models.some((name) => {
-      if (name === resolved.requested || globMatches(name, resolved.requested)) return true;
-      const model = resolved.model;
-      return model !== undefined && resolveName(name).model === model;
-    }),
-  );
+  return routes.find((route) => matcherOf(route.models).matches(resolved, catalog));
+}
+
+/** The targets with the session's last one moved first (when it is among them). */
+export function stickyFirst<T extends Target>(
+  targets: readonly T[],
+  sticky: string | undefined,
+): readonly T[] {
+  if (!sticky) return targets;
+  const index = targets.findIndex((target) => targetKey(target) === sticky);
+  if (index <= 0) return targets;
+  const ordered = [...targets];
+  ordered.unshift(...ordered.splice(index, 1));
+  return ordered;
 }
 
 function weightedOrder<T>(
@@ -100,8 +111,9 @@ function availability(resolved: ResolvedModel, target: Target): string | undefin
  * where the model does not exist (a scope it lacks, a platform that does not
  * offer it), with the session's last target first.
  */
-export function planTargets(input: PlanInput, resolveName: (name: string) => ResolvedModel): Plan {
-  const route = findRoute(input.routes, input.resolved, resolveName);
+export function planTargets(input: PlanInput, catalog?: Catalog): Plan {
+  const route =
+    input.route === undefined ? findRoute(input.routes, input.resolved, catalog) : input.route || undefined;
   const random = input.random ?? Math.random;
   let candidates = route ? [...route.targets] : [...input.defaultTargets];
   if (route?.strategy === 'weighted') candidates = weightedOrder(candidates, route.weights, random);
@@ -139,9 +151,5 @@ export function planTargets(input: PlanInput, resolveName: (name: string) => Res
       skipped.push({ target: key, reason: error.message });
     }
   }
-  if (input.stickyTarget) {
-    const index = targets.findIndex((target) => targetKey(target) === input.stickyTarget);
-    if (index > 0) targets.unshift(...targets.splice(index, 1));
-  }
-  return { targets, skipped, ...(route ? { route } : {}) };
+  return { targets: [...stickyFirst(targets, input.stickyTarget)], skipped, ...(route ? { route } : {}) };
 }

@@ -72,15 +72,12 @@ describe('model ids, prices and availability on the new targets', () => {
   });
 
   it('skips a legacy (InvokeModel-only) model on bedrock-messages with the reason', () => {
-    const plan = planTargets(
-      {
-        resolved: resolveModel('claude-sonnet-4-5'),
-        routes: [],
-        defaultTargets: [parseTarget('bedrock-messages/global'), parseTarget('bedrock/global')],
-        platforms: new Set(['bedrock', 'bedrock-messages']),
-      },
-      resolveModel,
-    );
+    const plan = planTargets({
+      resolved: resolveModel('claude-sonnet-4-5'),
+      routes: [],
+      defaultTargets: [parseTarget('bedrock-messages/global'), parseTarget('bedrock/global')],
+      platforms: new Set(['bedrock', 'bedrock-messages']),
+    });
     expect(plan.targets.map((target) => target.platform)).toEqual(['bedrock']);
     expect(plan.skipped).toEqual([
       {

@@ -4,6 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { resolveModel } from '../catalog/resolve.js';
 import type { RequestRecord, Store } from '../store/types.js';
 import { ActivityEntry } from './activity.js';
 import type { Caller } from './callers.js';
@@ -37,7 +38,7 @@ function finishedRow(caller: Caller): RequestRecord | undefined {
   });
   entry.caller(caller);
   entry.request({
-    requestedModel: 'claude-sonnet-4-5',
+    requested: resolveModel('claude-sonnet-4-5'),
     stream: false,
     operation: 'messages',
     session: 'session-1',

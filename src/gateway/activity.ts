@@ -1,8 +1,8 @@
 import { type Cost, costOf, type TokenUsage } from '../catalog/pricing.js';
-import { resolveModel } from '../catalog/resolve.js';
+import type { ResolvedModel } from '../catalog/resolve.js';
 import type { AttemptReport } from '../engine/engine.js';
 import type { ResolvedTarget } from '../platforms/types.js';
-import type { AttemptRecord, RequestRecord, Store } from '../store/types.js';
+import type { AttemptRecord, RequestRecord, RequestRow, Store } from '../store/types.js';
 import type { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Caller } from './callers.js';
 import type { Dialect } from './dialect.js';
@@ -26,14 +26,16 @@ function usageNumbers(usage: TokenUsage | undefined) {
  * shutdown): nothing is lost.
  */
 export class ActivityEntry {
-  private readonly record: RequestRecord;
+  private readonly record: RequestRow;
+  /** Settles once the store has the row (with the journal: once it is in the journal file). */
+  private stored: Promise<void> | undefined;
   private attempts: AttemptReport[] = [];
   /** The error the request ended with, if any (the metrics read its code). */
   error: GatewayError | undefined;
   private written = false;
   private target: ResolvedTarget | undefined;
   private usage: TokenUsage | undefined;
-  private readonly onFinish: ((record: RequestRecord) => void) | undefined;
+  private readonly onFinish: ((record: Readonly<RequestRow>) => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -45,7 +47,7 @@ export class ActivityEntry {
       clientAddress?: string;
       userAgent?: string;
       /** Called once with the finished row (the key's spend and token limits count it). */
-      onFinish?: (record: RequestRecord) => void;
+      onFinish?: (record: Readonly<RequestRow>) => void;
     },
   ) {
     this.onFinish = init.onFinish;
@@ -73,7 +75,7 @@ export class ActivityEntry {
   }
 
   /** The row as it stands (read-only: metrics read it when the request ends). */
-  get row(): Readonly<RequestRecord> {
+  get row(): Readonly<RequestRow> {
     return this.record;
   }
 
@@ -95,7 +97,8 @@ export class ActivityEntry {
   }
 
   request(fields: {
-    requestedModel: string;
+    /** The model as asked for, resolved once for the whole request. */
+    requested: ResolvedModel;
     stream: boolean;
     session?: string;
     /** Claude Code's `x-claude-code-agent-id` and `x-claude-code-parent-agent-id`. */
@@ -107,20 +110,23 @@ export class ActivityEntry {
     requestMetadata?: Record<string, string>;
   }): void {
     if (fields.requestMetadata) this.record.requestMetadata = fields.requestMetadata;
-    this.record.requestedModel = fields.requestedModel;
+    this.record.requestedModel = fields.requested.requested;
     this.record.stream = fields.stream;
     this.record.operation = fields.operation;
-    const model = resolveModel(fields.requestedModel).model;
+    const model = fields.requested.model;
     if (model) this.record.model = model.name;
     if (fields.session) this.record.sessionId = fields.session;
     if (fields.agentId) this.record.agentId = fields.agentId;
     if (fields.parentAgentId) this.record.parentAgentId = fields.parentAgentId;
     if (fields.body) {
-      // Only full bodies need the text; the others need at most the size, without decoding 100 KB.
+      // Full bodies are kept as the bytes they arrived as (no copy): the store's writer decodes them,
+      // off the request path. The others need at most the size.
       const kept =
-        this.bodies === 'full'
-          ? this.keepBody(fields.body.toString('utf8'))
-          : this.keepBody('', fields.body.byteLength);
+        this.bodies === 'full' && fields.body.byteLength <= BODY_LIMIT
+          ? fields.body
+          : this.bodies === 'full'
+            ? this.keepBody(fields.body.toString('utf8'))
+            : this.keepBody('', fields.body.byteLength);
       if (kept !== undefined) this.record.requestBody = kept;
     }
   }
@@ -213,9 +219,25 @@ export class ActivityEntry {
       if (cost.estimate) this.record.costEstimated = true;
     }
     this.onFinish?.(this.record);
-    void this.store.recordRequest(this.record);
-    if (this.attempts.length > 0)
-      void this.store.recordAttempts(this.attempts.map((attempt) => this.attemptRecord(attempt)));
+    const request = this.store.recordRequest(this.record);
+    const attempts =
+      this.attempts.length > 0
+        ? this.store.recordAttempts(this.attempts.map((attempt) => this.attemptRecord(attempt)))
+        : undefined;
+    // A store that fails costs the row, never the answer (it logs its own failures).
+    this.stored = Promise.all([request, attempts]).then(
+      () => {},
+      () => {},
+    );
+  }
+
+  /**
+   * Resolves once the finished row is safe from a crash of the process (in the
+   * journal file, written off the event loop): the gateway waits for it before
+   * the answer's last byte goes out. At once when the row is not finished.
+   */
+  recorded(): Promise<void> {
+    return this.stored ?? Promise.resolve();
   }
 
   private attemptRecord(attempt: AttemptReport): AttemptRecord {

@@ -1,4 +1,6 @@
-import { namesOf, type ResolvedModel, resolveModel } from '../catalog/resolve.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { matcherOf } from '../catalog/model-matcher.js';
+import { type ResolvedModel, resolveModel } from '../catalog/resolve.js';
 import { type Clock, systemClock } from '../clock.js';
 import { looksLikeJwt } from '../identity/gateway-tokens.js';
 import type { Identities } from '../identity/identities.js';
@@ -51,49 +53,26 @@ export function presentedCredential(exchange: Exchange): string | undefined {
   return sigv4 || undefined;
 }
 
-function globMatches(pattern: string, name: string): boolean {
-  if (!pattern.includes('*')) return false;
-  return new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    'i',
-  ).test(name);
-}
-
-function sameIds(a: ResolvedModel, b: ResolvedModel): boolean {
-  return (
-    a.onlyOn === b.onlyOn &&
-    a.ids.anthropic === b.ids.anthropic &&
-    a.ids.bedrockBase === b.ids.bedrockBase &&
-    a.ids.vertex === b.ids.vertex &&
-    a.ids.foundry === b.ids.foundry
-  );
-}
-
 /**
- * Whether a key may use a model: by any of the model's names, an exact string, or a glob.
- * Decided on the model the request resolves to, never on the string as sent: an ARN or a
- * scope prefix is stripped first (`arn:aws:bedrock:haiku:1:foundation-model/claude-opus-4-5`
- * is Opus, whatever `*haiku*` finds in its text). A known model is matched by its catalog
- * names; an unknown one by the ids that would be sent upstream for it.
+ * Whether a key may use a model: by any of the model's names, an exact string, or a glob,
+ * decided on the model the request resolves to (see ModelMatcher).
  */
-export function modelAllowed(key: ApiKeyRecord, requested: string): boolean {
+export function modelAllowed(key: ApiKeyRecord, requested: string | ResolvedModel): boolean {
   return modelAllowedBy(key.allowedModels, requested);
 }
 
-/** Whether an allowlist (of a key, a user or a group) lets a model through; none lets everything through. */
-export function modelAllowedBy(allowed: readonly string[] | undefined, requested: string): boolean {
+/**
+ * Whether an allowlist (of a key, a user or a group) lets a model through; none lets everything
+ * through. A name is resolved in the built-in catalog; the gateway passes the model it resolved once.
+ */
+export function modelAllowedBy(
+  allowed: readonly string[] | undefined,
+  requested: string | ResolvedModel,
+  catalog?: Catalog,
+): boolean {
   if (!allowed || allowed.length === 0) return true;
-  const resolved = resolveModel(requested);
-  const model = resolved.model;
-  const names = model ? namesOf(model) : [...new Set(Object.values(resolved.ids))];
-  return allowed.some((entry) => {
-    if (entry.includes('*')) return names.some((name) => globMatches(entry, name));
-    const other = resolveModel(entry);
-    return model ? other.model === model : other.model === undefined && sameIds(other, resolved);
-  });
+  const resolved = typeof requested === 'string' ? resolveModel(requested) : requested;
+  return matcherOf(allowed).matches(resolved, catalog);
 }
 
 /** Identity reads on the request path: a store that does not answer is a 503 to retry, never a 500 with its internals. */

@@ -5,7 +5,8 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import { ActivityEntry } from './activity.js';
 import { handleAdmin } from './admin.js';
 import type { GatewayContext } from './context.js';
-import { type Dialect, renderDialectError } from './dialect.js';
+import type { Dialect } from './dialect.js';
+import { renderDialectError } from './egress/index.js';
 import { Exchange, type NodeRequest, type NodeResponse } from './exchange.js';
 import { anthropicOperation, readAnthropicCall } from './ingress/anthropic.js';
 import { bedrockRuntimeTarget, readBedrockCall } from './ingress/bedrock.js';
@@ -38,12 +39,12 @@ export function sendJson(
 }
 
 /** Answers an error outside a Messages call (an unknown path, a refused listing) and logs the request. */
-export function sendError(
+export async function sendError(
   context: GatewayContext,
   exchange: Exchange,
   dialect: Dialect,
   error: GatewayError,
-): void {
+): Promise<void> {
   const requestId = newRequestId();
   const rendered = renderDialectError(dialect, error, requestId);
   const listing = /^\/(v1\/models|foundation-models|inference-profiles)(\/|$)/.test(exchange.path);
@@ -56,6 +57,7 @@ export function sendError(
   });
   // Recorded (journaled) before the answer goes out: see serve-call.ts.
   activity.finish(rendered.status, error);
+  await activity.recorded();
   exchange.send(
     rendered.status,
     { ...rendered.headers, 'x-claude-gateway-request-id': requestId },
@@ -116,7 +118,7 @@ export async function handleRequest(
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {
       return await serveCall(context, exchange, 'anthropic', anthropic, (raw) =>
-        readAnthropicCall(exchange, anthropic, raw),
+        readAnthropicCall(exchange, anthropic, raw, context.catalog),
       );
     }
     const bedrock = bedrockRuntimeTarget(method, path);
@@ -126,7 +128,7 @@ export async function handleRequest(
         exchange,
         'bedrock',
         bedrock.operation === 'count-tokens' ? 'count_tokens' : 'messages',
-        (raw) => readBedrockCall(exchange, bedrock, raw),
+        (raw) => readBedrockCall(exchange, bedrock, raw, context.catalog),
       );
     const converse = converseTarget(method, path);
     if (converse)
@@ -152,7 +154,7 @@ export async function handleRequest(
   } catch (error) {
     const gatewayError = GatewayError.from(error);
     if (gatewayError.code === 'INTERNAL_ERROR') context.logger.error({ err: error, path }, 'internal error');
-    if (!exchange.streamStarted) sendError(context, exchange, dialect, gatewayError);
+    if (!exchange.streamStarted) await sendError(context, exchange, dialect, gatewayError);
     else exchange.end();
   }
 }

@@ -56,7 +56,7 @@ export async function serveListing(
     if (context.config.server.listingsRequireKey) caller = await context.callers.identify(exchange);
   };
   // A listing lands in the activity log like every other request (recorded before the answer goes out).
-  const answer = (body: unknown) => {
+  const answer = async (body: unknown) => {
     const id = newRequestId();
     const activity = new ActivityEntry(context.store, context.config.store.bodies, {
       id,
@@ -67,6 +67,7 @@ export async function serveListing(
     });
     activity.caller(caller);
     activity.finish(200);
+    await activity.recorded();
     sendJson(exchange, 200, body, { 'x-claude-gateway-request-id': id });
     context.metrics.requestDone(dialect, 200, activity);
   };
@@ -75,7 +76,7 @@ export async function serveListing(
     if (path !== '/v1/models') {
       const model = context.catalog.find(decodePathSegment(path.slice('/v1/models/'.length)));
       if (!model) throw GatewayError.fromCode('NOT_FOUND', { method, path });
-      answer(anthropicModel(model));
+      await answer(anthropicModel(model));
       return true;
     }
     const limit = Math.min(1000, Number(exchange.query.get('limit') ?? 20) || 20);
@@ -86,7 +87,7 @@ export async function serveListing(
       .map(anthropicModel);
     const start = after ? all.findIndex((model) => model.id === after) + 1 : 0;
     const { page, more } = pageOf(all, start, limit);
-    answer({
+    await answer({
       data: page,
       has_more: more,
       first_id: page[0]?.id ?? null,
@@ -104,10 +105,10 @@ export async function serveListing(
       const model = context.catalog.find(decodePathSegment(path.slice('/foundation-models/'.length)));
       const found = offered.find((candidate) => candidate === model);
       if (!found) throw GatewayError.fromCode('NOT_FOUND', { method, path });
-      answer({ modelDetails: foundationModelSummary(found, region, now) });
+      await answer({ modelDetails: foundationModelSummary(found, region, now) });
       return true;
     }
-    answer({
+    await answer({
       modelSummaries: offered.map((model) => foundationModelSummary(model, region, now)),
     });
     return true;
@@ -124,13 +125,13 @@ export async function serveListing(
         (candidate) => candidate.inferenceProfileId === wanted || candidate.inferenceProfileArn === wanted,
       );
       if (!profile) throw GatewayError.fromCode('NOT_FOUND', { method, path });
-      answer(profile);
+      await answer(profile);
       return true;
     }
     const maxResults = Math.min(1000, Math.max(1, Number(exchange.query.get('maxResults') ?? 1000) || 1000));
     const start = Number(exchange.query.get('nextToken') ?? 0) || 0;
     const { page, more } = pageOf(all, start, maxResults);
-    answer({
+    await answer({
       inferenceProfileSummaries: page,
       ...(more ? { nextToken: String(start + maxResults) } : {}),
     });

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptReport } from '../engine/engine.js';
-import type { RequestRecord, WriteStats } from '../store/types.js';
+import type { RequestFacts, WriteStats } from '../store/types.js';
 import type { GatewayError } from '../wire/errors/gateway-error.js';
 import type { ActivityEntry } from './activity.js';
 import { attemptFailureReason } from './attempt-reason.js';
@@ -13,7 +13,7 @@ export interface MetricSources {
   requestsInFlight: () => number;
   storeStats: () => WriteStats;
   /** Called once per finished request (the access log, when it is on). */
-  onRequest?: (row: Readonly<RequestRecord>, dialect: Dialect, status: number) => void;
+  onRequest?: (row: Readonly<RequestFacts>, dialect: Dialect, status: number) => void;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AttemptReport } from '../engine/engine.js';
-import type { RequestRecord } from '../store/types.js';
+import type { RequestFacts } from '../store/types.js';
 
 /** The gateway's own time in one request, in seconds; absent where it cannot be told apart from the upstream's. */
 export interface GatewayOverhead {
@@ -26,7 +26,7 @@ export interface GatewayOverhead {
  * gatewayOverhead(row, attempts, Date.now()); // { lastByte: 0.002, firstByte: 0.001 }
  */
 export function gatewayOverhead(
-  row: Readonly<RequestRecord>,
+  row: Readonly<RequestFacts>,
   attempts: readonly AttemptReport[],
   now: number,
 ): GatewayOverhead {

@@ -1,11 +1,12 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { defaultCatalog } from '../catalog/default-catalog.js';
 import { geoLabel, geoWithin } from '../catalog/geographies.js';
+import type { ResolvedModel } from '../catalog/resolve.js';
 import { type Geo, PLATFORMS, type Platform, type Target } from '../catalog/types.js';
 import { platformSettings, platformsWithSettings } from '../config/platform-settings.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
-import { type Plan, planTargets, type Route } from '../engine/plan.js';
-import { geoOfTarget, parseTarget, targetKey } from '../engine/targets.js';
+import { findRoute, type Plan, planTargets, type Route, stickyFirst } from '../engine/plan.js';
+import { geoOfTarget, parseTarget } from '../engine/targets.js';
 import { resolveAwsRegion } from '../platforms/aws/aws-region.js';
 import { descriptorOf } from '../platforms/descriptors.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
@@ -19,7 +20,7 @@ export interface RoutingTable {
   /** The models this gateway knows (built-in, discovered, configured). */
   catalog: Catalog;
   /** Plans already computed, by requested name, hint and residency; cleared when the catalog changes. */
-  planCache: Map<string, Plan & { servedModel: string }>;
+  planCache: Map<string, RequestPlan>;
 }
 
 /** The targets used when no route matches and none are configured: every configured platform. */
@@ -87,53 +88,49 @@ export function buildRoutingTable(
   };
 }
 
+/** A request's plan: its targets in order, the route that chose them, and the model they serve. */
+export interface RequestPlan extends Plan {
+  /** The model the targets serve: the one asked for, or the route's `model:`. */
+  served: ResolvedModel;
+}
+
 /**
- * The ordered targets for one request. A route may serve the request with
- * another model (`model:`); a request no route matches goes first where the
- * client itself pointed (its Bedrock scope or Vertex location), then to the
- * default targets.
+ * The ordered targets for one request, from the model it resolved to. A route
+ * may serve the request with another model (`model:`); a request no route
+ * matches goes first where the client itself pointed (its Bedrock scope or
+ * Vertex location), then to the default targets.
  */
 export function planRequest(
   table: RoutingTable,
-  requestedModel: string,
+  requested: ResolvedModel,
   options: { hint?: string; residency?: Geo; stickyTarget?: string },
-): Plan & { servedModel: string } {
+): RequestPlan {
   // Plans depend only on the name, the hint and the residency (the table does not change while
   // serving), so they are computed once; weighted routes draw a new order every time.
-  const key = `${requestedModel}\u0000${options.hint ?? ''}\u0000${options.residency ?? ''}`;
+  const key = `${requested.requested}\u0000${options.hint ?? ''}\u0000${options.residency ?? ''}`;
   let plan = table.planCache.get(key);
   if (!plan) {
-    plan = computePlan(table, requestedModel, options);
+    plan = computePlan(table, requested, options);
     if (plan.route?.strategy !== 'weighted') {
       if (table.planCache.size >= 10_000) table.planCache.clear();
       table.planCache.set(key, plan);
     }
   }
-  const sticky = options.stickyTarget;
-  if (!sticky) return plan;
-  const index = plan.targets.findIndex((target) => targetKey(target) === sticky);
-  if (index <= 0) return plan;
-  const targets = [...plan.targets];
-  targets.unshift(...targets.splice(index, 1));
-  return { ...plan, targets };
+  const targets = stickyFirst(plan.targets, options.stickyTarget);
+  return targets === plan.targets ? plan : { ...plan, targets: [...targets] };
 }
 
 function computePlan(
   table: RoutingTable,
-  requestedModel: string,
+  requested: ResolvedModel,
   options: { hint?: string; residency?: Geo },
-): Plan & { servedModel: string } {
-  const resolveModel = (name: string) => table.catalog.resolve(name);
-  let resolved = resolveModel(requestedModel);
-  const probe = planTargets(
-    { resolved, routes: table.routes, defaultTargets: [], platforms: table.platforms },
-    resolveModel,
-  );
-  const override = probe.route?.options?.['model'];
-  const servedModel = typeof override === 'string' ? override : requestedModel;
-  if (servedModel !== requestedModel) resolved = resolveModel(servedModel);
+): RequestPlan {
+  // The route is chosen by the model asked for; the model it serves may be one its names do not select.
+  const route = findRoute(table.routes, requested, table.catalog);
+  const override = route?.options?.model;
+  const served = override === undefined ? requested : table.catalog.resolve(override);
   let defaultTargets = table.defaultTargets;
-  if (!probe.route && options.hint) {
+  if (!route && options.hint) {
     try {
       defaultTargets = [parseTarget(options.hint, table.defaults), ...table.defaultTargets];
     } catch {
@@ -142,23 +139,23 @@ function computePlan(
   }
   const plan = planTargets(
     {
-      resolved,
-      // The route already matched the requested name; the served model may be one its names do not select.
-      routes: probe.route ? [{ ...probe.route, models: ['*'] }] : [],
+      resolved: served,
+      routes: table.routes,
+      route: route ?? false,
       defaultTargets,
       platforms: table.platforms,
       ...(options.residency ? { residency: options.residency } : {}),
     },
-    resolveModel,
+    table.catalog,
   );
   if (plan.targets.length === 0) {
     const reasons = plan.skipped.map((skip) => `${skip.target}: ${skip.reason}`).join('; ');
     throw GatewayError.fromCode('NO_ROUTE', {
-      model: requestedModel,
+      model: requested.requested,
       reason: reasons || 'no route or default target is configured for it',
     });
   }
-  return { ...plan, servedModel };
+  return { ...plan, served };
 }
 
 /**

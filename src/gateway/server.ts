@@ -26,7 +26,7 @@ import { guardAdminStore } from './admin-store.js';
 import { BudgetAlerts } from './budget-alerts.js';
 import { CallerAuth, isLoopbackHost } from './callers.js';
 import type { GatewayContext } from './context.js';
-import { renderDialectError } from './dialect.js';
+import { renderDialectError } from './egress/index.js';
 import { exchangeOf, type NodeResponse } from './exchange.js';
 import { dialectOfPath, handleRequest } from './handle-request.js';
 import { InFlightRequests } from './in-flight.js';

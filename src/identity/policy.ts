@@ -1,4 +1,6 @@
+import type { Catalog } from '../catalog/catalog.js';
 import { geoLabel, geoWithin } from '../catalog/geographies.js';
+import type { ResolvedModel } from '../catalog/resolve.js';
 import { modelAllowedBy } from '../gateway/callers.js';
 import type { LimitSubject } from '../gateway/limits.js';
 import type {
@@ -215,11 +217,15 @@ export function serviceTokenPolicy(
 }
 
 /** Throws the refusal naming the rule when any allowlist of the caller's policy keeps the model out. */
-export function checkModelAllowed(policy: CallerPolicy, requested: string): void {
+export function checkModelAllowed(
+  policy: CallerPolicy,
+  requested: string | ResolvedModel,
+  catalog?: Catalog,
+): void {
   for (const rule of policy.modelRules) {
-    if (modelAllowedBy(rule.allowed, requested)) continue;
+    if (modelAllowedBy(rule.allowed, requested, catalog)) continue;
     throw GatewayError.fromCode('POLICY_MODEL_NOT_ALLOWED', {
-      model: requested,
+      model: typeof requested === 'string' ? requested : requested.requested,
       who: policy.who,
       rule: rule.rule,
       allowed: rule.allowed.join(', '),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamEncoder } from '../gateway/egress.js';
+import { StreamEncoder } from '../gateway/egress/stream-encoder.js';
 import { MessageAccumulator } from '../streaming/message-accumulator.js';
 import { GatewayError } from '../wire/errors/index.js';
 import { SseStreamDecoder } from './sse-stream-decoder.js';

@@ -1,7 +1,8 @@
-import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
+import { Agent, errors as undiciErrors } from 'undici';
 import type { Platform } from '../catalog/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { PLATFORM_NAMES, seconds } from '../wire/errors/platform-names.js';
+import { dispatchRequest } from './dispatch-response.js';
 import type { UpstreamRequest } from './types.js';
 
 /** Timeouts and pool sizes for upstream calls; every one is configurable. */
@@ -70,48 +71,12 @@ export class HttpTransport {
    * if (response.status !== 200) throw adapter.parseError(response.status, response.headers, await response.text());
    */
   async send(request: UpstreamRequest, platform: Platform, signal?: AbortSignal): Promise<UpstreamResponse> {
-    let answer: Awaited<ReturnType<typeof undiciRequest>>;
+    const translate = (error: unknown) => transportError(error, platform, this.options);
     try {
-      answer = await undiciRequest(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal,
-        dispatcher: this.agent,
-      });
+      return await dispatchRequest(this.agent, request, signal, translate);
     } catch (error) {
-      throw transportError(error, platform, this.options);
+      throw translate(error);
     }
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-      else if (value !== undefined) headers.set(name, value);
-    }
-    const body = answer.body;
-    const options = this.options;
-    return {
-      status: answer.statusCode,
-      headers,
-      body: {
-        async *[Symbol.asyncIterator]() {
-          try {
-            for await (const chunk of body) yield chunk as Uint8Array;
-          } catch (error) {
-            throw transportError(error, platform, options);
-          }
-        },
-      },
-      text: async () => {
-        try {
-          return await body.text();
-        } catch (error) {
-          throw transportError(error, platform, options);
-        }
-      },
-      discard: () => {
-        body.destroy();
-      },
-    };
   }
 
   async close(): Promise<void> {

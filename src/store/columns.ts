@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, AttemptRecord, BudgetAlertRecord, RequestRecord } from './types.js';
+import type { ApiKeyRecord, AttemptRecord, BudgetAlertRecord, RequestRow } from './types.js';
 
 /** How a field is stored: each backend maps kinds to its own column types. */
 export type ColumnKind = 'text' | 'integer' | 'real' | 'boolean' | 'json';
@@ -11,7 +11,7 @@ export interface ColumnSpec<Row> {
 }
 
 /** The columns of `requests`, in insert order. */
-export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRecord>[] = [
+export const REQUEST_COLUMNS: readonly ColumnSpec<RequestRow>[] = [
   { name: 'id', field: 'id', kind: 'text' },
   { name: 'time', field: 'time', kind: 'integer' },
   { name: 'key_id', field: 'keyId', kind: 'text' },
@@ -118,6 +118,15 @@ export interface ValueEncoding {
   boolean(value: boolean): unknown;
   json(value: unknown): unknown;
   text(value: string): string;
+  /** A text column given as UTF-8 bytes (a body as it arrived). */
+  bytes(value: Uint8Array): unknown;
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Bytes that own their memory: a view into a larger buffer would carry all of it to the writer thread. */
+function ownBytes(value: Uint8Array): Uint8Array {
+  return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
 }
 
 /** better-sqlite3 binds numbers and strings only: booleans as 0/1, JSON as text. */
@@ -125,6 +134,8 @@ export const SQLITE_ENCODING: ValueEncoding = {
   boolean: (value) => (value ? 1 : 0),
   json: (value) => JSON.stringify(value),
   text: (value) => value,
+  // Decoded by the writer (its thread), off the request path: see sqliteWriterCore.
+  bytes: ownBytes,
 };
 
 /**
@@ -135,6 +146,7 @@ export const POSTGRES_ENCODING: ValueEncoding = {
   boolean: (value) => value,
   json: (value) => value,
   text: (value) => (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value),
+  bytes: (value) => POSTGRES_ENCODING.text(utf8.decode(value)),
 };
 
 /**
@@ -157,6 +169,7 @@ function encodeValue(value: unknown, kind: ColumnKind, encoding: ValueEncoding):
   if (value === undefined || value === null) return null;
   switch (kind) {
     case 'text':
+      if (value instanceof Uint8Array) return encoding.bytes(value);
       return encoding.text(typeof value === 'string' ? value : String(value));
     case 'integer':
       return typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null;

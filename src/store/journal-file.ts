@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
+  close,
   closeSync,
+  fdatasync,
   fdatasyncSync,
   fsyncSync,
   mkdirSync,
@@ -8,13 +10,14 @@ import {
   readdirSync,
   readFileSync,
   unlinkSync,
+  writev,
   writevSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { AttemptRecord, RequestRecord } from './types.js';
+import type { AttemptRecord, RequestRecord, RequestRow } from './types.js';
 
 /** One entry of the journal: a finished request's row, or its attempts. */
-export type JournalEntry = { request: RequestRecord } | { attempts: AttemptRecord[] };
+export type JournalEntry = { request: RequestRow } | { attempts: AttemptRecord[] };
 
 /** What a stale segment held: its rows, and whether its end or its middle could not be read. */
 export interface JournalContents {
@@ -31,6 +34,9 @@ export const JOURNAL_EXTENSION = '.journal';
 
 const NEWLINE = Buffer.from('\n');
 const NO_BODY = Buffer.alloc(0);
+
+/** Entries up to this size are written synchronously when no write is in flight (a row without big bodies). */
+const SYNC_WRITE_BYTES = 16 * 1024;
 
 /** Owners (see `JournalFile.owner`) of the journals open in this process. */
 const liveOwners = new Set<string>();
@@ -66,6 +72,12 @@ export class JournalFile {
   #path: string | undefined;
   #bytes = 0;
   #closed = false;
+  /** Entries waiting for the write in flight to end: written together by the next one (group commit). */
+  #queue: { buffers: Buffer[]; length: number; done: (error?: Error) => void }[] = [];
+  #writing = false;
+  /** Segments sealed while a write to them was in flight: closed when it ends. */
+  #closeAfterWrite: number[] = [];
+  #idle: (() => void)[] = [];
 
   constructor(options: { dir: string; prefix: string; fsync?: boolean }) {
     this.dir = options.dir;
@@ -90,7 +102,10 @@ export class JournalFile {
     const buffers = encodeEntry(entry);
     let length = 0;
     for (const buffer of buffers) length += buffer.length;
-    const fd = this.#fd ?? this.#open();
+    this.#writeNow(this.#fd ?? this.#open(), buffers, length);
+  }
+
+  #writeNow(fd: number, buffers: Buffer[], length: number): void {
     try {
       // A regular file takes the whole write unless the disk is full or failing.
       const written = writevSync(fd, buffers);
@@ -104,10 +119,92 @@ export class JournalFile {
     this.#bytes += length;
   }
 
+  /**
+   * Appends one entry, big ones off the event loop: resolves once its bytes
+   * are in the kernel (and on the disk with `fsync`), rejects with what the
+   * file system threw. Entries that arrive while a write is in flight go out
+   * together in the next `writev`, in the order they came. Use either this
+   * or `append` on one journal, not both.
+   */
+  write(entry: JournalEntry): Promise<void> {
+    const buffers = encodeEntry(entry);
+    let length = 0;
+    for (const buffer of buffers) length += buffer.length;
+    // Nothing in flight and a small entry: written at once, which costs the event loop less than
+    // handing it to the thread pool (and adds no wait); big ones, any that arrive while a write is
+    // in flight, and every one with `fsync` (a disk wait), go off the loop.
+    if (!this.#writing && !this.#fsync && length <= SYNC_WRITE_BYTES) {
+      try {
+        this.#writeNow(this.#fd ?? this.#open(), buffers, length);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    // Counted now, so the owner rotates on size without waiting for the write.
+    this.#bytes += length;
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ buffers, length, done: (error) => (error ? reject(error) : resolve()) });
+      if (!this.#writing) this.#writeQueued();
+    });
+  }
+
+  /** Resolves once no write is in flight or waiting. */
+  idle(): Promise<void> {
+    if (!this.#writing && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #writeQueued(): void {
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) {
+      this.#writing = false;
+      for (const fd of this.#closeAfterWrite.splice(0)) closeQuietly(fd);
+      for (const resolve of this.#idle.splice(0)) resolve();
+      return;
+    }
+    this.#writing = true;
+    let fd: number;
+    try {
+      fd = this.#fd ?? this.#open();
+    } catch (error) {
+      for (const entry of batch) entry.done(error as Error);
+      this.#writeQueued();
+      return;
+    }
+    const buffers = batch.flatMap((entry) => entry.buffers);
+    const length = batch.reduce((sum, entry) => sum + entry.length, 0);
+    const finish = (error: Error | null) => {
+      if (error) this.#giveUp(fd);
+      for (const entry of batch) entry.done(error ?? undefined);
+      this.#writeQueued();
+    };
+    writev(fd, buffers, (error, written) => {
+      if (!error && written !== length)
+        error = new Error(`short write to the activity journal (${written} of ${length} bytes)`);
+      if (error || !this.#fsync) return finish(error);
+      fdatasync(fd, finish);
+    });
+  }
+
+  /** After a failed write the segment is given up (left for the next start's replay), as `append` does. */
+  #giveUp(fd: number): void {
+    if (this.#fd !== fd) return;
+    this.#closeAfterWrite.push(fd);
+    this.#fd = undefined;
+    this.#path = undefined;
+    this.#bytes = 0;
+  }
+
   /** Ends the current segment (the next append starts another) and returns its path, if it has any. */
   seal(): string | undefined {
     const path = this.#path;
-    if (this.#fd !== undefined) closeSync(this.#fd);
+    // A write in flight still goes to the sealed segment: its file is closed when the write ends.
+    if (this.#fd !== undefined) {
+      if (this.#writing) this.#closeAfterWrite.push(this.#fd);
+      else closeSync(this.#fd);
+    }
     this.#fd = undefined;
     this.#path = undefined;
     this.#bytes = 0;
@@ -187,13 +284,24 @@ export class JournalFile {
 function encodeEntry(entry: JournalEntry): Buffer[] {
   if (!('request' in entry)) return [Buffer.from(`${JSON.stringify(entry)}\n`)];
   const { requestBody, responseBody, ...fields } = entry.request;
-  const request = requestBody === undefined ? NO_BODY : Buffer.from(requestBody);
-  const response = responseBody === undefined ? NO_BODY : Buffer.from(responseBody);
+  const request = bodyBytes(requestBody);
+  const response = bodyBytes(responseBody);
   const bodies = [
     requestBody === undefined ? null : request.length,
     responseBody === undefined ? null : response.length,
   ];
   return [Buffer.from(`${JSON.stringify({ request: fields, bodies })}\n`), request, response, NEWLINE];
+}
+
+/** A body's UTF-8 bytes: those it arrived as (not copied), or its text encoded. */
+function bodyBytes(body: string | Uint8Array | undefined): Buffer {
+  if (body === undefined) return NO_BODY;
+  if (typeof body === 'string') return Buffer.from(body);
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+function closeQuietly(fd: number): void {
+  close(fd, () => {});
 }
 
 /**

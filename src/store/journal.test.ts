@@ -65,6 +65,32 @@ describe('the journal file', () => {
     expect(contents).toMatchObject({ tornLastLine: false, badLines: 0 });
   });
 
+  it('writes off the event loop, entries that arrive together in one go and in order, bodies given as bytes as they are', async () => {
+    const journal = new JournalFile({ dir: folder, prefix });
+    const body = fullRequest().requestBody as string;
+    // A body as it arrived: a view into a larger buffer, copied to the file as it is.
+    const arrived = Buffer.from(`xx${body}yy`).subarray(2, 2 + Buffer.byteLength(body));
+    const writes = [
+      // Big: off the event loop (a small entry with nothing in flight is written at once).
+      journal.write({ request: request({ id: 'req_1', requestBody: 'x'.repeat(64 * 1024) }) }),
+      journal.write({ request: { ...fullRequest({ id: 'req_2' }), requestBody: arrived } }),
+      journal.write({ attempts: [attempt({ requestId: 'req_2' })] }),
+    ];
+    // The first write is in flight at once; the two after it wait for it and go out together, though small.
+    // Sealed meanwhile: the write in flight still lands in the sealed segment, the waiting ones start another.
+    const first = journal.seal();
+    await Promise.all(writes);
+    await journal.write({ request: request({ id: 'req_3' }) });
+    await journal.idle();
+    const second = journal.close();
+    if (!first || !second) throw new Error('no segment');
+    expect(readJournalSegment(first).requests.map((record) => record.id)).toEqual(['req_1']);
+    const later = readJournalSegment(second);
+    expect(later.requests.map((record) => record.id)).toEqual(['req_2', 'req_3']);
+    expect(later.requests[0]).toEqual(fullRequest({ id: 'req_2' }));
+    expect(later.attempts).toHaveLength(1);
+  });
+
   it('ignores a last entry cut short by a crash, wherever the cut falls', () => {
     const whole = leftBehind((journal) => {
       journal.append({ request: request({ id: 'req_a' }) });

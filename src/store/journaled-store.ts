@@ -10,7 +10,7 @@ import type {
   BudgetAlertRecord,
   KeyChangeOptions,
   NewApiKey,
-  RequestRecord,
+  RequestRow,
   RotateKeyOptions,
   SessionQuery,
   Store,
@@ -188,14 +188,17 @@ class JournaledStore implements Store {
     return this.#inner.identity;
   }
 
-  async recordRequest(record: RequestRecord): Promise<void> {
-    this.#append({ request: record });
-    return this.#inner.recordRequest(record);
+  /** Resolves once the row is in the journal file (the gateway waits for it before the answer's last byte). */
+  async recordRequest(record: RequestRow): Promise<void> {
+    const journaled = this.#append({ request: record });
+    await this.#inner.recordRequest(record);
+    await journaled;
   }
 
   async recordAttempts(records: readonly AttemptRecord[]): Promise<void> {
-    if (records.length > 0) this.#append({ attempts: [...records] });
-    return this.#inner.recordAttempts(records);
+    const journaled = records.length > 0 ? this.#append({ attempts: [...records] }) : undefined;
+    await this.#inner.recordAttempts(records);
+    await journaled;
   }
 
   queryRequests(query?: ActivityQuery) {
@@ -272,6 +275,7 @@ class JournaledStore implements Store {
     const innerClosed = this.#inner.close();
     await this.#checkpointing;
     await innerClosed;
+    await this.#journal.idle();
     const last = this.#journal.close();
     const sealed = last ? [...this.#sealed, last] : this.#sealed;
     this.#sealed = [];
@@ -279,26 +283,32 @@ class JournaledStore implements Store {
     if (this.#inner.stats().dropped === droppedBefore) this.#removeQuietly(sealed);
   }
 
-  /** The row goes to the kernel before the caller goes on; a failing disk costs durability, never the request. */
-  #append(entry: JournalEntry): void {
-    if (this.#closed) return;
-    try {
-      this.#journal.append(entry);
-      if (this.#failing) {
-        this.#failing = false;
-        this.#logger({ level: 'warn', message: 'the activity journal is writable again' });
-      }
-    } catch (error) {
-      if (!this.#failing) {
+  /**
+   * Writes the row to the journal off the event loop (rows arriving together go out in one
+   * `writev`); resolves once it is in the kernel. A failing disk costs durability, never the
+   * request: the promise never rejects.
+   */
+  #append(entry: JournalEntry): Promise<void> | undefined {
+    if (this.#closed) return undefined;
+    const written = this.#journal.write(entry).then(
+      () => {
+        if (this.#failing) {
+          this.#failing = false;
+          this.#logger({ level: 'warn', message: 'the activity journal is writable again' });
+        }
+      },
+      (error: unknown) => {
+        if (this.#failing) return;
         this.#failing = true;
         this.#logger({
           level: 'error',
           message: `cannot append to the activity journal in ${this.#journal.dir}; rows are still queued for the store but would be lost in a crash`,
           error,
         });
-      }
-    }
+      },
+    );
     if (this.#journal.pendingBytes >= this.#maxSegmentBytes) void this.#checkpoint();
+    return written;
   }
 
   /** Starts a new journal file, waits until the store wrote what the old ones hold, then deletes them. */

@@ -1,7 +1,7 @@
-import type { AttemptRecord, RequestRecord } from './types.js';
+import type { AttemptRecord, RequestRow } from './types.js';
 
 /** One queued write of the activity log. */
-export type LogItem = { kind: 'request'; record: RequestRecord } | { kind: 'attempt'; record: AttemptRecord };
+export type LogItem = { kind: 'request'; record: RequestRow } | { kind: 'attempt'; record: AttemptRecord };
 
 /** Bytes a row adds besides its bodies (ids, names, numbers), for batch sizing. */
 const ROW_OVERHEAD_BYTES = 512;
@@ -28,10 +28,10 @@ export function logItemSize(item: LogItem): number {
  * splitLogItems([{ kind: 'request', record: a }, { kind: 'request', record: aAgain }]).requests // [aAgain]
  */
 export function splitLogItems(items: readonly LogItem[]): {
-  requests: RequestRecord[];
+  requests: RequestRow[];
   attempts: AttemptRecord[];
 } {
-  const requests = new Map<string, RequestRecord>();
+  const requests = new Map<string, RequestRow>();
   const attempts = new Map<string, AttemptRecord>();
   for (const item of items) {
     if (item.kind === 'request') {

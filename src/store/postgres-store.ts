@@ -48,6 +48,7 @@ import type {
   KeyChangeOptions,
   NewApiKey,
   RequestRecord,
+  RequestRow,
   RequestSummary,
   RotatedApiKey,
   RotateKeyOptions,
@@ -178,7 +179,7 @@ class PostgresStore implements ReplayableStore {
     });
   }
 
-  async recordRequest(record: RequestRecord): Promise<void> {
+  async recordRequest(record: RequestRow): Promise<void> {
     this.#batch.push({ kind: 'request', record });
   }
 

@@ -100,6 +100,19 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('takes a body as the bytes it arrived as and stores its text, decoded by the writer (thread or not)', async () => {
+    const body = '\uFEFF{"messages":[{"role":"user","content":"héllo 👋"}]}';
+    for (const path of [join(folder, 'bytes.db'), ':memory:']) {
+      const store = await openSqliteStore({ path, writer: path === ':memory:' ? 'inline' : 'worker' });
+      // A view into a larger buffer, as a request body often is.
+      const bytes = Buffer.from(`--${body}--`).subarray(2, 2 + Buffer.byteLength(body));
+      await store.recordRequest({ ...request({ id: 'req_bytes' }), requestBody: bytes });
+      await store.flush();
+      expect((await store.getRequest('req_bytes'))?.requestBody).toBe(body);
+      await store.close();
+    }
+  });
+
   it('works in memory (writes on the main thread)', async () => {
     const store = await openSqliteStore({ path: ':memory:' });
     await store.recordRequest(request());

@@ -43,6 +43,7 @@ import type {
   KeyChangeOptions,
   NewApiKey,
   RequestRecord,
+  RequestRow,
   RequestSummary,
   RotatedApiKey,
   RotateKeyOptions,
@@ -145,7 +146,7 @@ class SqliteStore implements ReplayableStore {
     });
   }
 
-  async recordRequest(record: RequestRecord): Promise<void> {
+  async recordRequest(record: RequestRow): Promise<void> {
     this.#batch.push({ kind: 'request', record });
   }
 

@@ -44,8 +44,11 @@ export function sqliteWriterCore(
   const insertAttempt = database.prepare(statements.insertAttempt);
   const pruneRequests = database.prepare(statements.pruneRequests);
   const pruneAttempts = database.prepare(statements.pruneAttempts);
+  // Bodies may come as the UTF-8 bytes they arrived as: decoded here, on the writer's thread.
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  const text = (value: unknown) => (value instanceof Uint8Array ? utf8.decode(value) : value);
   const writeBatch = database.transaction((batch: SqliteWriteBatch) => {
-    for (const row of batch.requests) insertRequest.run(row);
+    for (const row of batch.requests) insertRequest.run(row.map(text));
     for (const row of batch.attempts) insertAttempt.run(row);
   });
   const pruneChunk = database.transaction(

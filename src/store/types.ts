@@ -66,6 +66,19 @@ export interface RequestRecord {
   requestMetadata?: Record<string, string>;
 }
 
+/** A request row without its bodies: what metrics, traces and the access log read. */
+export type RequestFacts = Omit<RequestRecord, 'requestBody' | 'responseBody'>;
+
+/**
+ * A request row as the gateway hands it to the store: a body may still be the
+ * UTF-8 bytes it arrived as, decoded by the store's writer (the SQLite writer
+ * thread) instead of on the request path. Reads always give text.
+ */
+export interface RequestRow extends Omit<RequestRecord, 'requestBody' | 'responseBody'> {
+  requestBody?: string | Uint8Array;
+  responseBody?: string | Uint8Array;
+}
+
 /** How one upstream attempt ended. */
 export type AttemptOutcome = 'success' | 'retried' | 'failed-over' | 'failed' | 'cancelled';
 
@@ -307,8 +320,12 @@ export interface WriteStats {
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  /** Queues a request row (kept by reference until written: do not change it afterwards). Recording an id again replaces the row. */
-  recordRequest(record: RequestRecord): Promise<void>;
+  /**
+   * Queues a request row (kept by reference until written: do not change it, or its body bytes,
+   * afterwards). Recording an id again replaces the row. With the journal, resolves once the row is
+   * in the journal file: the gateway waits for it before an answer's last byte.
+   */
+  recordRequest(record: RequestRow): Promise<void>;
   recordAttempts(records: readonly AttemptRecord[]): Promise<void>;
   /** Requests matching the query, newest first. */
   queryRequests(query?: ActivityQuery): Promise<RequestRecord[]>;

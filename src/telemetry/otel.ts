@@ -47,7 +47,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { AttemptReport } from '../engine/engine.js';
 import { targetKey } from '../engine/targets.js';
-import type { RequestRecord } from '../store/types.js';
+import type { RequestFacts } from '../store/types.js';
 import {
   GATEWAY,
   GEN_AI,
@@ -366,7 +366,7 @@ class OtelRequest implements RequestTelemetry {
     span.end();
   }
 
-  finish(record: Readonly<RequestRecord>): void {
+  finish(record: Readonly<RequestFacts>): void {
     if (this.finished) return;
     this.finished = true;
     const provider = providerName(record.platform);

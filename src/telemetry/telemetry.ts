@@ -9,7 +9,7 @@
  */
 
 import type { AttemptReport } from '../engine/engine.js';
-import type { RequestRecord } from '../store/types.js';
+import type { RequestFacts } from '../store/types.js';
 import { type TelemetryConfig, telemetrySettings } from './settings.js';
 
 /** The gateway's logger, as telemetry uses it (pino's shape). */
@@ -31,7 +31,7 @@ export interface RequestTelemetry {
     onAttempt(report: AttemptReport): void;
   };
   /** The request's finished row: the spans end and the metrics are recorded. Later calls do nothing. */
-  finish(record: Readonly<RequestRecord>): void;
+  finish(record: Readonly<RequestFacts>): void;
 }
 
 export interface RequestStart {

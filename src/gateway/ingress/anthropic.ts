@@ -1,4 +1,6 @@
-import { resolveModel } from '../../catalog/resolve.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { defaultCatalog } from '../../catalog/default-catalog.js';
+import type { ResolvedModel } from '../../catalog/resolve.js';
 import { bedrockMessagesDescriptor } from '../../platforms/bedrock-messages/descriptor.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
@@ -31,6 +33,7 @@ export function readAnthropicCall(
   exchange: Exchange,
   operation: IngressCall['operation'],
   rawBody: Buffer,
+  catalog: Catalog = defaultCatalog(),
 ): IngressCall {
   const body = parseJsonBody(rawBody);
   const model = body['model'];
@@ -43,8 +46,10 @@ export function readAnthropicCall(
   checkModelName(model);
   checkMessagesShape(body, operation);
   const version = exchange.header('anthropic-version');
+  const resolved = catalog.resolve(model);
   return {
     dialect: 'anthropic',
+    resolved,
     operation,
     requestedModel: model,
     call: {
@@ -58,7 +63,7 @@ export function readAnthropicCall(
       rawBody,
     },
     rawBody,
-    ...bedrockHint(model),
+    ...bedrockHint(resolved),
     ...sessionField(exchange.header('x-claude-code-session-id'), body),
   };
 }
@@ -69,8 +74,7 @@ export function readAnthropicCall(
  * API (on InvokeModel for a model only it offers). As for a Bedrock or Vertex client, it is tried
  * first when no route matches, and with `clientGeography: require` it is a residency rule.
  */
-function bedrockHint(model: string): { hint?: string } {
-  const resolved = resolveModel(model);
+function bedrockHint(resolved: ResolvedModel): { hint?: string } {
   if (!resolved.bedrockScope) return {};
   // Bedrock's Messages API when the model is on it, else InvokeModel (the legacy models).
   const entry = resolved.model;

@@ -1,4 +1,5 @@
-import { resolveModel } from '../../catalog/resolve.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import { defaultCatalog } from '../../catalog/default-catalog.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { mergeBetas } from '../../platforms/betas.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
@@ -30,6 +31,7 @@ export function readBedrockCall(
   exchange: Exchange,
   target: NonNullable<ReturnType<typeof bedrockRuntimeTarget>>,
   rawBody: Buffer,
+  catalog: Catalog = defaultCatalog(),
 ): IngressCall {
   checkModelName(target.modelId, 'The model id in the path');
   let body = parseJsonBody(rawBody);
@@ -50,9 +52,10 @@ export function readBedrockCall(
   }
   checkMessagesShape(body, operation);
   const version = body['anthropic_version'];
-  const resolved = resolveModel(target.modelId);
+  const resolved = catalog.resolve(target.modelId);
   return {
     dialect: 'bedrock',
+    resolved,
     operation,
     requestedModel: target.modelId,
     call: {

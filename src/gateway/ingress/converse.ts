@@ -1,5 +1,4 @@
 import type { Catalog } from '../../catalog/catalog.js';
-import { resolveModel } from '../../catalog/resolve.js';
 import { decodePathSegment } from '../../net/decode-path-segment.js';
 import { converseInvalid, objectAt } from '../../wire/converse/converse-fields.js';
 import { converseToMessages } from '../../wire/converse/converse-request.js';
@@ -35,15 +34,16 @@ export function readConverseCall(
 ): IngressCall {
   checkModelName(target.modelId, 'The model id in the path');
   const request = rawBody.byteLength === 0 ? {} : parseJsonBody(rawBody);
-  const known = catalog.resolve(target.modelId).model;
+  const resolved = catalog.resolve(target.modelId);
+  const known = resolved.model;
   const translated = converseToMessages(request, {
     modelId: target.modelId,
     defaultMaxTokens: known?.maxOutputTokens,
   });
   checkMessagesShape(translated.body, 'messages');
-  const resolved = resolveModel(target.modelId);
   return {
     dialect: 'bedrock',
+    resolved,
     operation: 'messages',
     requestedModel: target.modelId,
     call: { body: translated.body, stream: target.stream, betas: checkBetaNames(translated.betas) },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InvocationMetrics } from '../../wire/bedrock-chunk.js';
 import type { UpstreamMetrics } from '../types.js';
 
 const HEADER_FIELDS = [
@@ -26,6 +27,22 @@ export function metricsFromBedrockHeaders(headers: Headers): UpstreamMetrics | u
     found = true;
   }
   return found ? metrics : undefined;
+}
+
+/** Bedrock's invocation metrics, as the frame decoder read them, in UpstreamMetrics' names. */
+export function metricsOfInvocation(metrics: InvocationMetrics): UpstreamMetrics {
+  return {
+    inputTokens: metrics.inputTokenCount,
+    outputTokens: metrics.outputTokenCount,
+    invocationLatencyMs: metrics.invocationLatency,
+    firstByteLatencyMs: metrics.firstByteLatency,
+    ...(metrics.cacheReadInputTokenCount !== undefined
+      ? { cacheReadTokens: metrics.cacheReadInputTokenCount }
+      : {}),
+    ...(metrics.cacheWriteInputTokenCount !== undefined
+      ? { cacheWriteTokens: metrics.cacheWriteInputTokenCount }
+      : {}),
+  };
 }
 
 const count = z.number().nonnegative().nullish();

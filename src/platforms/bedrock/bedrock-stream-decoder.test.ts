@@ -157,9 +157,9 @@ describe('BedrockStreamDecoder', () => {
     expect(error?.message).toContain('in the middle of a frame');
   });
 
-  it('reports a stream that ends between frames before message_stop', () => {
+  it('leaves a stream that ends between frames before message_stop to UpstreamStream (one place judges every platform)', () => {
     const items = decodeAll(wholeStream().slice(0, 3));
-    expect(items.at(-1)).toMatchObject({ kind: 'error', error: { code: 'UPSTREAM_STREAM_INTERRUPTED' } });
+    expect(items.every((item) => item.kind === 'event')).toBe(true);
   });
 
   it('reports corrupted bytes once and ignores what follows', () => {

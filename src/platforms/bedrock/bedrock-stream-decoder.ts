@@ -1,10 +1,15 @@
 import type { StreamEvent } from '../../wire/anthropic-events.js';
-import { type BedrockFrame, decodeBedrockFrame, INVOCATION_METRICS_KEY } from '../../wire/bedrock-chunk.js';
+import {
+  type BedrockFrame,
+  decodeBedrockFrame,
+  INVOCATION_METRICS_KEY,
+  type InvocationMetrics,
+} from '../../wire/bedrock-chunk.js';
 import { errorFromBedrockException } from '../../wire/errors/bedrock.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { EventStreamDecoder } from '../../wire/eventstream.js';
 import type { StreamDecoder, StreamDecoderOptions, UpstreamMetrics, UpstreamStreamItem } from '../types.js';
-import { metricsFromInvocationMetrics } from './bedrock-metrics.js';
+import { metricsOfInvocation } from './bedrock-metrics.js';
 
 /**
  * Decodes a Bedrock `invoke-with-response-stream` answer (AWS event-stream
@@ -18,9 +23,10 @@ import { metricsFromInvocationMetrics } from './bedrock-metrics.js';
  *   included) and error frames become `{ kind: 'error' }` items that keep
  *   AWS's message.
  * - keep-alive chunks and frames of unknown types are skipped.
- * - corrupted bytes, a frame cut off at the end, or a stream that ends without
- *   `message_stop` or an exception become an UPSTREAM_STREAM_INTERRUPTED error
- *   item; after corrupted bytes the rest of the input is ignored.
+ * - corrupted bytes or a frame cut off at the end become an
+ *   UPSTREAM_STREAM_INTERRUPTED error item; after corrupted bytes the rest of
+ *   the input is ignored. A stream that ends between frames before
+ *   `message_stop` is judged where every platform's is, in UpstreamStream.
  *
  * @example
  * const decoder = new BedrockStreamDecoder();
@@ -38,7 +44,6 @@ export class BedrockStreamDecoder implements StreamDecoder {
   }
   #metrics: UpstreamMetrics | undefined;
   #broken = false;
-  #finished = false;
 
   /** The invocation metrics of the stream's last chunk, once it has passed; undefined before. */
   get metrics(): UpstreamMetrics | undefined {
@@ -68,22 +73,16 @@ export class BedrockStreamDecoder implements StreamDecoder {
       this.#broken = true;
       return [{ kind: 'error', error: interrupted(error) }];
     }
-    if (!this.#finished) {
-      this.#broken = true;
-      return [{ kind: 'error', error: interrupted(new Error('the stream ended without message_stop')) }];
-    }
     return [];
   }
 
   #itemOf(frame: BedrockFrame): UpstreamStreamItem | undefined {
     switch (frame.kind) {
       case 'event':
-        if (frame.event.type === 'message_stop') this.#finished = true;
         if (frame.parsed === false)
           return { kind: 'event', event: frame.event, json: frame.json, parsed: false };
-        return this.#withoutMetrics(frame.event, frame.json);
+        return this.#withoutMetrics(frame.event, frame.json, frame.invocationMetrics);
       case 'exception': {
-        this.#finished = true;
         const original =
           frame.originalMessage && frame.originalMessage !== frame.message
             ? ` (the model answered${frame.originalStatusCode ? ` ${frame.originalStatusCode}` : ''}: ${frame.originalMessage})`
@@ -94,7 +93,6 @@ export class BedrockStreamDecoder implements StreamDecoder {
         };
       }
       case 'error':
-        this.#finished = true;
         return {
           kind: 'error',
           error: GatewayError.fromBedrock({ name: frame.code, message: frame.message || undefined }),
@@ -105,10 +103,15 @@ export class BedrockStreamDecoder implements StreamDecoder {
     }
   }
 
-  #withoutMetrics(event: StreamEvent, json: string): UpstreamStreamItem {
+  /** The event without Bedrock's metrics key; the metrics as the frame decoder already read them (once). */
+  #withoutMetrics(
+    event: StreamEvent,
+    json: string,
+    metrics: InvocationMetrics | undefined,
+  ): UpstreamStreamItem {
     if (!Object.hasOwn(event, INVOCATION_METRICS_KEY)) return { kind: 'event', event, json };
-    const { [INVOCATION_METRICS_KEY]: metrics, ...rest } = event as Record<string, unknown>;
-    this.#metrics = metricsFromInvocationMetrics(metrics) ?? this.#metrics;
+    const { [INVOCATION_METRICS_KEY]: _metrics, ...rest } = event as Record<string, unknown>;
+    if (metrics) this.#metrics = metricsOfInvocation(metrics);
     const stripped = rest as StreamEvent;
     return { kind: 'event', event: stripped, json: JSON.stringify(stripped) };
   }

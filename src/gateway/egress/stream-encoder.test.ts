@@ -7,12 +7,12 @@
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { describe, expect, it } from 'vitest';
-import type { StreamChunk } from '../engine/upstream-stream.js';
-import { MessageAccumulator } from '../streaming/message-accumulator.js';
-import { encodeBedrockChunk } from '../wire/bedrock-chunk.js';
-import { GatewayError } from '../wire/errors/gateway-error.js';
-import { encodeEventStreamMessage } from '../wire/eventstream.js';
-import { StreamEncoder } from './egress.js';
+import type { StreamChunk } from '../../engine/upstream-stream.js';
+import { MessageAccumulator } from '../../streaming/message-accumulator.js';
+import { encodeBedrockChunk } from '../../wire/bedrock-chunk.js';
+import { GatewayError } from '../../wire/errors/gateway-error.js';
+import { encodeEventStreamMessage } from '../../wire/eventstream.js';
+import { StreamEncoder } from './stream-encoder.js';
 
 const cut: StreamChunk = {
   items: [
