@@ -4,72 +4,13 @@
  * (LISTEN/NOTIFY), not after the 30 s key cache.
  */
 
-import { randomBytes } from 'node:crypto';
-import type postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTestPostgres, TEST_POSTGRES_URL } from '../store/__fixtures__/postgres.js';
-import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
-import { readJson } from '../test-support/json.js';
+import { describe, expect, it } from 'vitest';
+import { usePostgresReplicas } from '../test-support/postgres-replicas.js';
 
-const ADMIN_KEY = 'admin-key-for-key-changes-012345';
-const schema = `cgw_test_${process.pid}_${randomBytes(4).toString('hex')}_replicas`;
-let database: postgres.Sql | Error = new Error('not connected');
-let first: TestGateway;
-let second: TestGateway;
-
-beforeAll(async () => {
-  database = await connectTestPostgres();
-  if (database instanceof Error) throw database;
-  const config = {
-    server: { adminKey: ADMIN_KEY },
-    store: { url: `${TEST_POSTGRES_URL}?schema=${schema}` },
-    routes: [{ models: ['*'], targets: ['bedrock/global'] }],
-  };
-  first = await startTestGateway({ config, keys: [{ name: 'keeps-the-gateways-closed' }] });
-  second = await startTestGateway({ config });
-  // Both listen before anything changes (a gateway serves while LISTEN is being set up).
-  expect(await first.gateway.context.callers.watchingKeyChanges).toBe(true);
-  expect(await second.gateway.context.callers.watchingKeyChanges).toBe(true);
-});
-afterAll(async () => {
-  await first?.close();
-  await second?.close();
-  if (database instanceof Error) return;
-  await database.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await database.end({ timeout: 5 });
-});
-
-async function adminOnFirst(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${first.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, json: await readJson(response) };
-}
-
-/** The status the second gateway answers a Messages request with this key and model. */
-async function statusOnSecond(secret: string, model = 'claude-sonnet-4-5'): Promise<number> {
-  const response = await fetch(`${second.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': secret },
-    body: JSON.stringify({ model, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-/** Asks the second gateway until it answers `expected`, for at most 2 s; the statuses it gave on the way. */
-async function untilSecondAnswers(expected: number, secret: string, model?: string): Promise<number[]> {
-  const seen: number[] = [];
-  const deadline = performance.now() + 2_000;
-  for (;;) {
-    const status = await statusOnSecond(secret, model);
-    seen.push(status);
-    if (status === expected || performance.now() >= deadline) return seen;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const { adminOnFirst, statusOnSecond, untilSecondAnswers } = usePostgresReplicas(
+  'replicas',
+  'admin-key-for-key-changes-012345',
+);
 
 describe('key changes between gateways sharing a Postgres store', () => {
   it('a key revoked through one gateway is refused by the other within 2 s', async () => {
