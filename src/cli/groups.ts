@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
-import { systemClock } from '../clock.js';
 import { addMember, noSuchGroup, removeMember } from '../identity/membership.js';
 import type { GroupChanges, GroupRecord, MemberPolicy } from '../store/identity-types.js';
-import type { Store } from '../store/types.js';
 import { CliError, type CommandContext } from './command.js';
 import {
   describeMemberPolicy,
@@ -13,7 +11,15 @@ import {
   storeCall,
   wantsHelp,
 } from './policy-flags.js';
-import { amount, isNone, openConfiguredStore, takesEffect, unknownModelNotes } from './setting-flags.js';
+import {
+  amount,
+  countCell,
+  dollarsCell,
+  isNone,
+  takesEffect,
+  unknownModelNotes,
+  withStore,
+} from './setting-flags.js';
 import { formatTable } from './table.js';
 
 export const GROUPS_HELP = `Usage: claude-gateway groups <list|create|update|delete|add-member|remove-member> [options]
@@ -81,19 +87,6 @@ function groupBudgetsFromFlags(
   return budgets;
 }
 
-async function withStore<Result>(
-  configPath: string | undefined,
-  context: CommandContext,
-  run: (store: Store, now: number) => Promise<Result>,
-): Promise<Result> {
-  const { store } = await openConfiguredStore(configPath, context);
-  try {
-    return await run(store, (context.clock ?? systemClock)());
-  } finally {
-    await store.close();
-  }
-}
-
 async function create(argv: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -149,19 +142,17 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
       );
       return 0;
     }
-    const money = (value: number | undefined) => (value !== undefined ? `$${value}` : '-');
-    const count = (value: number | undefined) => (value !== undefined ? String(value) : '-');
     const rows = groups.map((group) => [
       group.name,
       String(members(group.name).length),
       group.memberPolicy.allowedModels?.join(', ') ?? 'any',
       group.memberPolicy.residency ?? '-',
-      money(group.memberPolicy.dailyBudgetUsd),
-      money(group.memberPolicy.monthlyBudgetUsd),
-      count(group.memberPolicy.requestsPerMinute),
-      count(group.memberPolicy.tokensPerMinute),
-      money(group.dailyBudgetUsd),
-      money(group.monthlyBudgetUsd),
+      dollarsCell(group.memberPolicy.dailyBudgetUsd),
+      dollarsCell(group.memberPolicy.monthlyBudgetUsd),
+      countCell(group.memberPolicy.requestsPerMinute),
+      countCell(group.memberPolicy.tokensPerMinute),
+      dollarsCell(group.dailyBudgetUsd),
+      dollarsCell(group.monthlyBudgetUsd),
     ]);
     const headers = [
       'NAME',

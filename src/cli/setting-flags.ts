@@ -1,5 +1,6 @@
 import { closestModelName } from '../catalog/closest-name.js';
 import { resolveModel } from '../catalog/resolve.js';
+import { systemClock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { parseExpiry } from '../store/key-times.js';
 import { StoreError } from '../store/store-error.js';
@@ -90,4 +91,28 @@ export async function openConfiguredStore(
 ): Promise<{ config: GatewayConfig; store: Store }> {
   const { config } = loadCliConfig(path, context.env);
   return { config, store: await openCliStore(config.store.url, { mustExist: false }) };
+}
+
+/** Runs `run` on the configured store at the command's clock, and closes the store whatever happens. */
+export async function withStore<Result>(
+  configPath: string | undefined,
+  context: CommandContext,
+  run: (store: Store, now: number) => Promise<Result>,
+): Promise<Result> {
+  const { store } = await openConfiguredStore(configPath, context);
+  try {
+    return await run(store, (context.clock ?? systemClock)());
+  } finally {
+    await store.close();
+  }
+}
+
+/** A table cell for an optional amount in US dollars, or `-`. */
+export function dollarsCell(value: number | undefined): string {
+  return value !== undefined ? `$${value}` : '-';
+}
+
+/** A table cell for an optional count, or `-`. */
+export function countCell(value: number | undefined): string {
+  return value !== undefined ? String(value) : '-';
 }

@@ -3,7 +3,7 @@ import { systemClock } from '../clock.js';
 import type { ServiceTokenRecord } from '../store/identity-types.js';
 import { CliError, type CommandContext } from './command.js';
 import { onePositional, storeCall, wantsHelp } from './policy-flags.js';
-import { expiryOf, openConfiguredStore, takesEffect, when } from './setting-flags.js';
+import { expiryOf, takesEffect, when, withStore } from './setting-flags.js';
 import { formatTable } from './table.js';
 
 export const TOKENS_HELP = `Usage: claude-gateway tokens <list|create|revoke> [options]
@@ -51,8 +51,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
   const expiresAt = expiryOf(values.expires, now);
   if (expiresAt === undefined)
     throw new CliError('tokens create needs --expires: a service token always ends (e.g. --expires 90d)');
-  const { store } = await openConfiguredStore(values.config, context);
-  try {
+  return withStore(values.config, context, async (store) => {
     const { record, secret } = await storeCall(() =>
       store.identity.createServiceToken(
         {
@@ -76,9 +75,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
     );
     context.out(`A running gateway accepts it ${takesEffect(store, 'identity')}.`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function list(argv: string[], context: CommandContext): Promise<number> {
@@ -91,8 +88,7 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
     },
     strict: true,
   });
-  const { store } = await openConfiguredStore(values.config, context);
-  try {
+  return withStore(values.config, context, async (store) => {
     const tokens = await storeCall(() => store.identity.listServiceTokens({ includeRevoked: values.all }));
     if (values.json) {
       for (const token of tokens) context.out(JSON.stringify(shown(token)));
@@ -123,9 +119,7 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
     const headers = ['ID', 'NAME', 'PREFIX', 'GROUP', 'CREATED', 'EXPIRES', 'LAST USED', 'STATUS'];
     for (const line of formatTable(headers, rows)) context.out(line);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function revoke(argv: string[], context: CommandContext): Promise<number> {
@@ -140,9 +134,7 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
     'tokens revoke',
     'the token: its id, name or prefix (see `tokens list`)',
   );
-  const { store } = await openConfiguredStore(values.config, context);
-  try {
-    const now = (context.clock ?? systemClock)();
+  return withStore(values.config, context, async (store, now) => {
     const token = await storeCall(() => store.identity.revokeServiceToken(reference, now));
     if (!token) {
       throw new CliError(
@@ -153,9 +145,7 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
     context.out(`Revoked service token "${token.name}" (${token.id}, prefix ${token.prefix}).`);
     context.out(`A running gateway refuses it ${takesEffect(store, 'identity')}.`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 const SUBCOMMANDS = { list, create, revoke } as const;

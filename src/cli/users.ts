@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { systemClock } from '../clock.js';
 import { checkNewGroups, noSuchUser } from '../identity/membership.js';
 import type { UserChanges, UserRecord } from '../store/identity-types.js';
 import { CliError, type CommandContext } from './command.js';
@@ -13,7 +12,15 @@ import {
   storeCall,
   wantsHelp,
 } from './policy-flags.js';
-import { isNone, openConfiguredStore, takesEffect, unknownModelNotes, when } from './setting-flags.js';
+import {
+  countCell,
+  dollarsCell,
+  isNone,
+  takesEffect,
+  unknownModelNotes,
+  when,
+  withStore,
+} from './setting-flags.js';
 import { formatTable } from './table.js';
 
 export const USERS_HELP = `Usage: claude-gateway users <list|create|update|disable> [options]
@@ -71,9 +78,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
     throw new CliError('users create needs a name, e.g. users create alice --email alice@example.com');
   const groups = namesFlag(values.groups, '--groups');
   const policy = policyFromFlags(values);
-  const { store } = await openConfiguredStore(values.config, context);
-  try {
-    const now = (context.clock ?? systemClock)();
+  return withStore(values.config, context, async (store, now) => {
     const user = await storeCall(async () => {
       await checkNewGroups(store.identity, groups);
       return store.identity.createUser(
@@ -92,9 +97,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
       `Give them a key with: claude-gateway keys create --name ${user.name}-laptop --user ${user.name}`,
     );
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function list(argv: string[], context: CommandContext): Promise<number> {
@@ -103,8 +106,7 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
     options: { json: { type: 'boolean', default: false }, config: { type: 'string' } },
     strict: true,
   });
-  const { store } = await openConfiguredStore(values.config, context);
-  try {
+  return withStore(values.config, context, async (store) => {
     const users = await storeCall(() => store.identity.listUsers());
     if (values.json) {
       for (const user of users) context.out(JSON.stringify(user));
@@ -116,8 +118,6 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
       );
       return 0;
     }
-    const money = (value: number | undefined) => (value !== undefined ? `$${value}` : '-');
-    const count = (value: number | undefined) => (value !== undefined ? String(value) : '-');
     const rows = users.map((user) => [
       user.id,
       user.name,
@@ -126,10 +126,10 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
       user.groups.join(', ') || '-',
       user.policy.allowedModels?.join(', ') ?? 'any',
       user.policy.residency ?? '-',
-      money(user.policy.dailyBudgetUsd),
-      money(user.policy.monthlyBudgetUsd),
-      count(user.policy.requestsPerMinute),
-      count(user.policy.tokensPerMinute),
+      dollarsCell(user.policy.dailyBudgetUsd),
+      dollarsCell(user.policy.monthlyBudgetUsd),
+      countCell(user.policy.requestsPerMinute),
+      countCell(user.policy.tokensPerMinute),
       user.lastLoginAt !== undefined ? when(user.lastLoginAt) : 'never',
       status(user),
     ]);
@@ -150,9 +150,7 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
     ];
     for (const line of formatTable(headers, rows)) context.out(line);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function update(argv: string[], context: CommandContext): Promise<number> {
@@ -186,9 +184,7 @@ async function update(argv: string[], context: CommandContext): Promise<number> 
       'users update needs something to change: --name, --email, --groups, --models, --residency, --daily-budget, --monthly-budget, --rpm, --tpm, --disable or --enable',
     );
   }
-  const { store } = await openConfiguredStore(values.config, context);
-  try {
-    const now = (context.clock ?? systemClock)();
+  return withStore(values.config, context, async (store, now) => {
     const user = await storeCall(async () => {
       const current = await store.identity.findUser(reference);
       if (!current) throw noSuchUser(reference);
@@ -205,9 +201,7 @@ async function update(argv: string[], context: CommandContext): Promise<number> 
     }
     context.out(`Running gateways apply it ${takesEffect(store, 'identity')}.`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function disable(argv: string[], context: CommandContext): Promise<number> {
@@ -222,9 +216,7 @@ async function disable(argv: string[], context: CommandContext): Promise<number>
     'users disable',
     'the user: their id, name or e-mail (see `users list`)',
   );
-  const { store } = await openConfiguredStore(values.config, context);
-  try {
-    const now = (context.clock ?? systemClock)();
+  return withStore(values.config, context, async (store, now) => {
     const user = await storeCall(() => store.identity.updateUser(reference, { disabled: true }, now));
     if (!user) throw new CliError(noSuchUser(reference).message, 1);
     context.out(
@@ -234,9 +226,7 @@ async function disable(argv: string[], context: CommandContext): Promise<number>
       `Running gateways refuse them ${takesEffect(store, 'identity')}. Undo with: claude-gateway users update ${user.name} --enable`,
     );
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 const SUBCOMMANDS = { list, create, update, disable } as const;
