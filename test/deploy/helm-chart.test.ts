@@ -1,7 +1,7 @@
 /**
  * deploy/helm/claude-gateway, checked without helm or a cluster: its
- * templates are rendered by the suite's small Go-template renderer
- * (./helm-render.ts), every object is validated against the Kubernetes
+ * templates are rendered with Helm's own template libraries (Go's
+ * text/template, sprig, sigs.k8s.io/yaml: ./helm-render.ts), every object is validated against the Kubernetes
  * OpenAPI schemas (kubernetes-models, and the Prometheus operator's for the
  * ServiceMonitor), the ConfigMap's claude-gateway.yaml passes the gateway's
  * own schema with the Secret's variables, and the Deployment agrees with the
@@ -198,21 +198,35 @@ describe('the Helm chart with a Secret of your own and credential files', () => 
   });
 });
 
-describe('the test renderer', () => {
-  it('refuses template constructs it does not implement, rather than rendering them wrongly', () => {
+describe("the chart's templates under Helm's engine", () => {
+  function chartWith(template: string, values = 'name: x\n'): string {
     const folder = mkdtempSync(join(tmpdir(), 'cgw-helm-'));
+    writeFileSync(join(folder, 'Chart.yaml'), 'apiVersion: v2\nname: x\nversion: 0.1.0\nappVersion: "1"\n');
+    writeFileSync(join(folder, 'values.yaml'), values);
+    mkdirSync(join(folder, 'templates'));
+    writeFileSync(join(folder, 'templates', 'a.yaml'), template);
+    return folder;
+  }
+
+  it('renders sprig, include and toYaml as helm does, and stops on an undefined function or a missing required value', () => {
+    const folders = [
+      chartWith(
+        '{{- define "x.name" -}}{{ .Values.name | upper | trunc 63 }}{{- end -}}\nname: {{ include "x.name" . | quote }}\nlist:\n{{- toYaml .Values.items | nindent 2 }}\n',
+        'name: gateway\nitems: [b, a]\n',
+      ),
+      chartWith('{{ .Values.name | shout }}\n'),
+      chartWith('{{ required "image.tag is required" .Values.image.tag }}\n', 'image: {}\n'),
+    ];
     try {
-      writeFileSync(join(folder, 'Chart.yaml'), 'name: x\nversion: 0.1.0\nappVersion: "1"\n');
-      writeFileSync(join(folder, 'values.yaml'), 'items: [a]\n');
-      const templates = join(folder, 'templates');
-      rmSync(templates, { recursive: true, force: true });
-      mkdirSync(templates);
-      writeFileSync(join(templates, 'a.yaml'), '{{ range .Values.items }}{{ . }}{{ end }}\n');
-      expect(() => renderChart(folder, 'x')).toThrow(/does not support/);
-      writeFileSync(join(templates, 'a.yaml'), '{{ .Values.items | upper }}\n');
-      expect(() => renderChart(folder, 'x')).toThrow(/no function "upper"/);
+      const [ok, unknown, required] = folders as [string, string, string];
+      expect(parse(renderChart(ok, 'r').files['a.yaml'] ?? '')).toEqual({
+        name: 'GATEWAY',
+        list: ['b', 'a'],
+      });
+      expect(() => renderChart(unknown, 'r')).toThrow(/function "shout" not defined/);
+      expect(() => renderChart(required, 'r')).toThrow(/image\.tag is required/);
     } finally {
-      rmSync(folder, { recursive: true, force: true });
+      for (const folder of folders) rmSync(folder, { recursive: true, force: true });
     }
   });
 });
