@@ -9,9 +9,13 @@ export function useSpend(filter: { user?: string; group?: string }): {
   error?: string;
 } {
   const now = new Date();
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
+    .toISOString()
+    .slice(0, 10);
   const today = now.toISOString().slice(0, 10);
-  const { data, error } = useApi<Report>(`/admin/report${query({ by: 'day', since: monthStart, ...filter })}`);
+  const { data, error } = useApi<Report>(
+    `/admin/report${query({ by: 'day', since: monthStart, ...filter })}`,
+  );
   if (!data) return { ...(error ? { error } : {}) };
   return {
     month: data.totals.costUsd,

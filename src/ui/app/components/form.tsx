@@ -184,7 +184,7 @@ export function ConfirmButton({
   return (
     <span class="confirm-wrap">
       {asking ? (
-        <span class="confirm" role="group" aria-label={question}>
+        <span class="confirm">
           <span>{question}</span>{' '}
           <button type="button" class={danger ? 'danger' : undefined} disabled={busy} onClick={confirm}>
             {confirmLabel}

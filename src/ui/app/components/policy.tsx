@@ -64,8 +64,16 @@ export function PolicyInputs({
   whose,
 }: {
   fields: {
-    text: (name: keyof PolicyText, label: string, options?: { placeholder?: string; numeric?: boolean }) => ComponentChildren;
-    select: (name: keyof PolicyText, label: string, choices: { value: string; label: string }[]) => ComponentChildren;
+    text: (
+      name: keyof PolicyText,
+      label: string,
+      options?: { placeholder?: string; numeric?: boolean },
+    ) => ComponentChildren;
+    select: (
+      name: keyof PolicyText,
+      label: string,
+      choices: { value: string; label: string }[],
+    ) => ComponentChildren;
   };
   whose: string;
 }) {
@@ -74,7 +82,10 @@ export function PolicyInputs({
       {fields.text('allowedModels', 'Allowed models', { placeholder: 'any (or: sonnet, haiku)' })}
       {fields.select('residency', 'Residency', RESIDENCY_CHOICES)}
       {fields.text('dailyBudgetUsd', `Daily budget${whose} (USD)`, { placeholder: 'none', numeric: true })}
-      {fields.text('monthlyBudgetUsd', `Monthly budget${whose} (USD)`, { placeholder: 'none', numeric: true })}
+      {fields.text('monthlyBudgetUsd', `Monthly budget${whose} (USD)`, {
+        placeholder: 'none',
+        numeric: true,
+      })}
       {fields.text('requestsPerMinute', 'Requests per minute', { placeholder: 'none', numeric: true })}
       {fields.text('tokensPerMinute', 'Tokens per minute', { placeholder: 'none', numeric: true })}
     </>

@@ -37,7 +37,10 @@ function EditGroupForm({ group, onDone }: { group: GroupRecord; onDone: (saved: 
       }}
     >
       {fields.text('description', 'Description', { placeholder: 'none' })}
-      {fields.text('groupDailyBudgetUsd', 'Whole group: daily budget (USD)', { placeholder: 'none', numeric: true })}
+      {fields.text('groupDailyBudgetUsd', 'Whole group: daily budget (USD)', {
+        placeholder: 'none',
+        numeric: true,
+      })}
       {fields.text('groupMonthlyBudgetUsd', 'Whole group: monthly budget (USD)', {
         placeholder: 'none',
         numeric: true,
@@ -145,7 +148,12 @@ export function GroupDetailPage({ name }: { name: string }) {
       <PageTitle
         actions={
           <>
-            <button type="button" class="secondary" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => setEditing(!editing)}
+              aria-expanded={editing}
+            >
               Edit
             </button>
             <ConfirmButton
@@ -165,8 +173,16 @@ export function GroupDetailPage({ name }: { name: string }) {
       <Failure message={error} />
       {group.description ? <p>{group.description}</p> : null}
       <Stats>
-        <Stat label="Spend this month" value={against(spend.month, group.monthlyBudgetUsd)} hint="the whole group, UTC month" />
-        <Stat label="Spend today" value={against(spend.today, group.dailyBudgetUsd)} hint="the whole group, UTC day" />
+        <Stat
+          label="Spend this month"
+          value={against(spend.month, group.monthlyBudgetUsd)}
+          hint="the whole group, UTC month"
+        />
+        <Stat
+          label="Spend today"
+          value={against(spend.today, group.dailyBudgetUsd)}
+          hint="the whole group, UTC day"
+        />
         <Stat label="Members" value={data.members.length} />
       </Stats>
       <h2>Rules and budgets</h2>

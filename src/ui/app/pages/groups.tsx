@@ -30,7 +30,10 @@ function NewGroupForm({ names, onCancel }: { names: string[]; onCancel: () => vo
     >
       {fields.text('name', 'Name', { placeholder: 'eng', required: true })}
       {fields.text('description', 'Description', { placeholder: 'optional' })}
-      {fields.text('groupDailyBudgetUsd', 'Whole group: daily budget (USD)', { placeholder: 'none', numeric: true })}
+      {fields.text('groupDailyBudgetUsd', 'Whole group: daily budget (USD)', {
+        placeholder: 'none',
+        numeric: true,
+      })}
       {fields.text('groupMonthlyBudgetUsd', 'Whole group: monthly budget (USD)', {
         placeholder: 'none',
         numeric: true,

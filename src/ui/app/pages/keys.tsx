@@ -223,9 +223,7 @@ function KeyRow({
           <br />
           <code class="muted">{item.prefix}…</code>
         </th>
-        <td>
-          {owner ? <a href={page('users', owner.id)}>{owner.name}</a> : (item.userId ?? '—')}
-        </td>
+        <td>{owner ? <a href={page('users', owner.id)}>{owner.name}</a> : (item.userId ?? '—')}</td>
         <td>{item.allowedModels?.join(', ') ?? 'any'}</td>
         <td>{item.residency ?? 'any'}</td>
         <td>{keyLimits(item)}</td>

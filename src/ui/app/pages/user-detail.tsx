@@ -217,7 +217,12 @@ export function UserDetailPage({ id }: { id: string }) {
       <PageTitle
         actions={
           <>
-            <button type="button" class="secondary" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => setEditing(!editing)}
+              aria-expanded={editing}
+            >
               Edit
             </button>
             <button type="button" class="secondary" onClick={() => setDisabled(!disabled)}>
@@ -239,7 +244,8 @@ export function UserDetailPage({ id }: { id: string }) {
           </>
         }
       >
-        {user.name} {disabled ? <span class="badge bad">disabled</span> : <span class="badge good">active</span>}
+        {user.name}{' '}
+        {disabled ? <span class="badge bad">disabled</span> : <span class="badge good">active</span>}
       </PageTitle>
       <Failure message={stateError ?? error} />
       {note ? (
@@ -250,8 +256,14 @@ export function UserDetailPage({ id }: { id: string }) {
       <Stats>
         <Stat label="Spend this month" value={usd(spend.month)} hint="UTC month, from the activity log" />
         <Stat label="Spend today" value={usd(spend.today)} hint="UTC day" />
-        <Stat label="Own monthly budget" value={user.policy.monthlyBudgetUsd === undefined ? 'none' : usd(user.policy.monthlyBudgetUsd)} />
-        <Stat label="Own daily budget" value={user.policy.dailyBudgetUsd === undefined ? 'none' : usd(user.policy.dailyBudgetUsd)} />
+        <Stat
+          label="Own monthly budget"
+          value={user.policy.monthlyBudgetUsd === undefined ? 'none' : usd(user.policy.monthlyBudgetUsd)}
+        />
+        <Stat
+          label="Own daily budget"
+          value={user.policy.dailyBudgetUsd === undefined ? 'none' : usd(user.policy.dailyBudgetUsd)}
+        />
       </Stats>
       <dl class="facts">
         <dt>Id</dt>
@@ -261,7 +273,11 @@ export function UserDetailPage({ id }: { id: string }) {
         <dt>E-mail</dt>
         <dd>{user.email ?? '—'}</dd>
         <dt>From</dt>
-        <dd>{user.source === 'oidc' ? `sign-in (${user.issuer ?? 'IdP'}, subject ${user.subject ?? '?'})` : 'created by an administrator'}</dd>
+        <dd>
+          {user.source === 'oidc'
+            ? `sign-in (${user.issuer ?? 'IdP'}, subject ${user.subject ?? '?'})`
+            : 'created by an administrator'}
+        </dd>
         <dt>Created (UTC)</dt>
         <dd>{time(user.createdAt)}</dd>
         <dt>Last sign-in (UTC)</dt>

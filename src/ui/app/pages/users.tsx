@@ -16,13 +16,7 @@ export function unknownGroup(names: string[], groups: GroupWithMembers[] | undef
   return names.find((name) => !groups.some((group) => group.name === name));
 }
 
-function NewUserForm({
-  groups,
-  onCancel,
-}: {
-  groups: GroupWithMembers[] | undefined;
-  onCancel: () => void;
-}) {
+function NewUserForm({ groups, onCancel }: { groups: GroupWithMembers[] | undefined; onCancel: () => void }) {
   const fields = useFields('new-user', { name: '', email: '', groups: '', ...NO_POLICY });
   const { values } = fields;
   return (
@@ -37,7 +31,8 @@ function NewUserForm({
         if (email && !EMAIL.test(email)) throw new FormMistake(`"${email}" is not an e-mail address.`);
         const memberOf = listField(values.groups);
         const missing = unknownGroup(memberOf, groups);
-        if (missing) throw new FormMistake(`There is no group "${missing}": create it on the Groups page first.`);
+        if (missing)
+          throw new FormMistake(`There is no group "${missing}": create it on the Groups page first.`);
         const answer = await api.post<{ user: UserRecord }>('/admin/users', {
           name,
           ...(email ? { email } : {}),
