@@ -31,6 +31,8 @@ let context: BrowserContext;
 let page: Page;
 /** The console errors and CSP violations the pages caused: there must be none. */
 const pageErrors: string[] = [];
+/** Every change the pages asked of the admin API, with its CSRF header. */
+const adminWrites: { request: string; csrf: string | undefined }[] = [];
 
 function client(apiKey: string, headers: Record<string, string> = {}) {
   return new Anthropic({ baseURL: setup.url, apiKey, maxRetries: 0, defaultHeaders: headers });
@@ -99,6 +101,15 @@ beforeAll(async () => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/admin/') && request.method() !== 'GET') {
+      adminWrites.push({
+        request: `${request.method()} ${pathname}`,
+        csrf: request.headers()['x-csrf-token'],
+      });
+    }
+  });
 });
 
 afterAll(async () => {
@@ -297,6 +308,18 @@ describe('the dashboard in Chromium', () => {
       'sonnet · $10.00/day',
     );
     await screenshot('13-user-with-key');
+
+    // The Keys page names each key's user, and takes a key back from them.
+    await navigate('Keys');
+    const row = page.getByRole('row').filter({ hasText: 'alice-laptop' });
+    await row.getByRole('link', { name: 'alice', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Edit alice-laptop' }).click();
+    expect(await page.getByLabel('User', { exact: true }).inputValue()).toBe('alice@example.com');
+    await page.getByLabel('User', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row.getByRole('link', { name: 'alice', exact: true }).count()).toBe(0);
+    const stored = (await admin<{ keys: { name: string; userId?: string }[] }>('/admin/keys')).body.keys;
+    expect(stored.find((key) => key.name === 'alice-laptop')?.userId).toBeUndefined();
   });
 
   it('creates a group with budgets, refusing an obvious mistake before sending it', async () => {
@@ -350,6 +373,8 @@ describe('the dashboard in Chromium', () => {
     expect(rules).toContain('sonnet, haiku');
     expect(rules).toContain('$40.00');
 
+    await page.getByRole('button', { name: 'Add to group' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Choose the group to add them to.' }).waitFor();
     await page.getByLabel('Add to group', { exact: true }).selectOption('research');
     await page.getByRole('button', { name: 'Add to group' }).click();
     await expect
@@ -481,6 +506,15 @@ describe('the dashboard in Chromium', () => {
     expect(await context.cookies()).toHaveLength(0);
     const answer = await page.evaluate<number>("fetch('/admin/keys').then((response) => response.status)");
     expect(answer).toBe(401);
+  });
+
+  it('sent the CSRF header with every change it asked of the admin API', () => {
+    // Keys, groups, users, memberships and tokens: created, changed, deleted.
+    expect(adminWrites.length).toBeGreaterThan(15);
+    expect(adminWrites.filter((write) => !write.csrf)).toEqual([]);
+    expect(new Set(adminWrites.map((write) => write.request.split(' ')[0]))).toEqual(
+      new Set(['POST', 'PATCH', 'DELETE']),
+    );
   });
 
   it('ran without a script error or a Content-Security-Policy violation', () => {

@@ -120,18 +120,17 @@ function Memberships({
           label="Add to a group"
           submitLabel="Add to group"
           onSubmit={async () => {
-            const group = fields.values.group || others[0]?.name;
-            if (!group) throw new FormMistake('Choose a group.');
+            const group = fields.values.group;
+            if (!group) throw new FormMistake('Choose the group to add them to.');
             await api.post(`/admin/groups/${encodeURIComponent(group)}/members`, { user: user.id });
             fields.set('group', '');
             onChanged();
           }}
         >
-          {fields.select(
-            'group',
-            'Add to group',
-            others.map((group) => ({ value: group.name, label: group.name })),
-          )}
+          {fields.select('group', 'Add to group', [
+            { value: '', label: 'Choose a group…' },
+            ...others.map((group) => ({ value: group.name, label: group.name })),
+          ])}
         </FormBox>
       ) : groups && groups.length === 0 ? (
         <p class="muted">
