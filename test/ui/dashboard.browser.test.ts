@@ -304,9 +304,10 @@ describe('the dashboard in Chromium', () => {
     const keys = page.getByRole('table', { name: 'Keys of alice' });
     await expect.poll(() => keys.textContent()).toContain('alice-laptop');
     expect(await keys.textContent()).toContain('$30.00/month');
-    expect(await page.getByRole('table', { name: 'Groups of alice' }).textContent()).toContain(
-      'sonnet · $10.00/day',
-    );
+    // The group's rules come with the groups' list, read beside the user.
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Groups of alice' }).textContent())
+      .toContain('sonnet · $10.00/day');
     await screenshot('13-user-with-key');
 
     // The Keys page names each key's user, and takes a key back from them.
@@ -406,7 +407,8 @@ describe('the dashboard in Chromium', () => {
     expect(group.memberPolicy.dailyBudgetUsd).toBe(20);
     // Emptied: the budget is removed (the form sent null).
     expect(group.monthlyBudgetUsd).toBeUndefined();
-    expect(await page.locator('.facts').nth(1).textContent()).toContain('$20.00');
+    // The page reads the group again after saving.
+    await expect.poll(() => page.locator('.facts').nth(1).textContent()).toContain('$20.00');
   });
 
   it('creates a service token whose secret works, cannot delete the group while it is active, revokes it', async () => {
