@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.js';
+import { FormMistake } from '../form-values.js';
 import { time } from '../format.js';
 import type { PublicToken } from '../types.js';
 import { useApi } from '../use-api.js';
 import { Failure } from './bits.js';
-import { ConfirmButton, FormBox, FormMistake, useFields } from './form.js';
+import { ConfirmButton, FormBox, useFields } from './form.js';
 import { SecretPanel, type ShownSecret } from './secret.js';
 
 /**

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Failure, Loading, PageTitle, Stat, Stats } from '../components/bits.js';
-import { ConfirmButton, FormBox, FormMistake, useFields } from '../components/form.js';
-import { groupBudgetBody, groupBudgetText } from '../components/group-budgets.js';
-import { PolicyFacts, PolicyInputs, policyBody, policyText } from '../components/policy.js';
+import { ConfirmButton, FormBox, useFields } from '../components/form.js';
+import { PolicyFacts, PolicyInputs } from '../components/policy.js';
 import { ServiceTokens } from '../components/service-tokens.js';
+import { FormMistake } from '../form-values.js';
 import { time, usd } from '../format.js';
+import { groupBudgetBody, groupBudgetText } from '../group-budget-text.js';
+import { policyBody, policyText } from '../policy-text.js';
 import { navigate, page } from '../router.js';
 import type { GroupRecord, UserRecord } from '../types.js';
 import { useApi } from '../use-api.js';

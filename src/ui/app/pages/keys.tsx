@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Failure, Loading, PageTitle } from '../components/bits.js';
-import { FormMistake, numberField } from '../components/form.js';
-import { RESIDENCIES } from '../components/policy.js';
 import { SecretPanel, type ShownSecret } from '../components/secret.js';
+import { FormMistake, numberField } from '../form-values.js';
 import { count, time, usd } from '../format.js';
+import { RESIDENCIES } from '../policy-text.js';
 import { page } from '../router.js';
 import type { PublicKey, UserRecord } from '../types.js';
 import { useApi } from '../use-api.js';

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Failure, Loading, PageTitle, Stat, Stats } from '../components/bits.js';
-import { ConfirmButton, FormBox, FormMistake, useFields } from '../components/form.js';
-import { PolicyFacts, PolicyInputs, policyBody, policySummary, policyText } from '../components/policy.js';
+import { ConfirmButton, FormBox, useFields } from '../components/form.js';
+import { PolicyFacts, PolicyInputs } from '../components/policy.js';
+import { FormMistake } from '../form-values.js';
 import { time, usd } from '../format.js';
+import { policyBody, policySummary, policyText } from '../policy-text.js';
 import { navigate, page } from '../router.js';
 import type { GroupWithMembers, PublicKey, UserRecord } from '../types.js';
 import { useApi } from '../use-api.js';

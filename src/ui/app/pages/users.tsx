@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Failure, Loading, PageTitle } from '../components/bits.js';
-import { FormBox, FormMistake, listField, useFields } from '../components/form.js';
-import { NO_POLICY, PolicyInputs, policyBody, policySummary } from '../components/policy.js';
+import { FormBox, useFields } from '../components/form.js';
+import { PolicyInputs } from '../components/policy.js';
+import { FormMistake, listField } from '../form-values.js';
 import { time } from '../format.js';
+import { NO_POLICY, policyBody, policySummary } from '../policy-text.js';
 import { navigate, page } from '../router.js';
 import type { GroupWithMembers, UserRecord } from '../types.js';
 import { useApi } from '../use-api.js';

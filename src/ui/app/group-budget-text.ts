@@ -1,6 +1,6 @@
-import { usd } from '../format.js';
-import type { GroupRecord } from '../types.js';
-import { numberField } from './form.js';
+import { numberField } from './form-values.js';
+import { usd } from './format.js';
+import type { GroupRecord } from './types.js';
 
 /** The whole group's budgets, as a form holds them. */
 export interface GroupBudgetText {
