@@ -97,6 +97,8 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light' });
   page = await context.newPage();
+  // Well within the test's own timeout, so a failure names the locator it waited for.
+  page.setDefaultTimeout(15_000);
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
@@ -500,6 +502,23 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Groups', exact: true }).waitFor();
     expect((await admin('/admin/groups/research')).status).toBe(404);
     await screenshot('23-groups');
+  });
+
+  it('says so when the gateway disables rather than deletes a user that a key names', async () => {
+    const alice = await setup.store.identity.findUser('alice');
+    await setup.store.createKey(
+      { name: 'alice-desktop', userId: alice?.id },
+      { now: Date.parse('2026-12-05T12:00:00Z') },
+    );
+    await navigate('Users');
+    await page.getByRole('link', { name: 'alice', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('status').filter({ hasText: 'alice was disabled rather than deleted' }).waitFor();
+    await page.getByRole('heading', { name: 'alice disabled' }).waitFor();
+    const { user } = (await admin<{ user: UserRecord }>('/admin/users/alice')).body;
+    expect(user.disabledAt).toEqual(expect.any(Number));
+    await screenshot('24-user-disabled-not-deleted');
   });
 
   it('signs out, and the cookie no longer opens the admin API', async () => {

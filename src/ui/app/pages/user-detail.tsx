@@ -203,6 +203,7 @@ export function UserDetailPage({ id }: { id: string }) {
   };
   const setDisabled = async (value: boolean) => {
     setStateError(undefined);
+    setNote(undefined);
     try {
       await api.patch(userPath(user), { disabled: value });
       reload();
