@@ -521,6 +521,33 @@ describe('the dashboard in Chromium', () => {
     await screenshot('24-user-disabled-not-deleted');
   });
 
+  it("lists every group's service tokens on their own page; creates one for a group chosen there and revokes it", async () => {
+    await navigate('Service tokens');
+    await page.getByRole('button', { name: 'New service token' }).click();
+    const form = page.getByRole('form', { name: 'New service token' });
+    await form.getByLabel('Token name', { exact: true }).fill('ci-nightly');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Choose the group' }).waitFor();
+    await form.getByLabel('Group', { exact: true }).selectOption('eng');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    expect((await page.locator('.secret-value').textContent()) ?? '').toMatch(/^cgwt_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    const tokens = page.getByRole('table', { name: 'Service tokens' });
+    const row = tokens.getByRole('row', { name: /ci-nightly/ });
+    await expect.poll(() => row.textContent()).toContain('eng');
+    const stored = (await admin<{ tokens: PublicToken[] }>('/admin/tokens')).body.tokens;
+    expect(stored.find((token) => token.name === 'ci-nightly')).toMatchObject({ group: 'eng' });
+    await row.getByRole('button', { name: 'Revoke ci-nightly' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByLabel('Show revoked tokens').check();
+    await expect.poll(() => tokens.textContent()).toContain('ci-nightly');
+    expect(await tokens.textContent()).toContain('deploy');
+    const all = (await admin<{ tokens: PublicToken[] }>('/admin/tokens?all=true')).body.tokens;
+    expect(all.find((token) => token.name === 'ci-nightly')?.revokedAt).toEqual(expect.any(Number));
+    await screenshot('25-service-tokens');
+  });
+
   it('signs out, and the cookie no longer opens the admin API', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin key').waitFor();

@@ -14,6 +14,7 @@ import { RequestsPage } from './pages/requests.js';
 import { SessionDetailPage } from './pages/session-detail.js';
 import { SessionsPage } from './pages/sessions.js';
 import { SpendPage } from './pages/spend.js';
+import { TokensPage } from './pages/tokens.js';
 import { UserDetailPage } from './pages/user-detail.js';
 import { UsersPage } from './pages/users.js';
 import { followLink, page, type Route, useRoute } from './router.js';
@@ -26,6 +27,7 @@ const NAVIGATION = [
   { segment: 'keys', label: 'Keys' },
   { segment: 'users', label: 'Users' },
   { segment: 'groups', label: 'Groups' },
+  { segment: 'tokens', label: 'Service tokens' },
 ];
 
 function Page({ route }: { route: Route }) {
@@ -39,6 +41,7 @@ function Page({ route }: { route: Route }) {
   if (first === 'keys') return <KeysPage />;
   if (first === 'users') return second ? <UserDetailPage id={second} /> : <UsersPage />;
   if (first === 'groups') return second ? <GroupDetailPage name={second} /> : <GroupsPage />;
+  if (first === 'tokens') return <TokensPage />;
   return (
     <section>
       <h1>Not found</h1>

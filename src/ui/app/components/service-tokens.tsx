@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { FormMistake } from '../form-values.js';
 import { time } from '../format.js';
+import { page } from '../router.js';
 import type { PublicToken } from '../types.js';
 import { useApi } from '../use-api.js';
 import { Failure } from './bits.js';
@@ -9,24 +10,21 @@ import { ConfirmButton, FormBox, useFields } from './form.js';
 import { SecretPanel, type ShownSecret } from './secret.js';
 
 /**
- * A group's service tokens (CI, applications): list, create (the secret
- * shown once, copyable), revoke. A token always has an expiry.
+ * Service tokens (CI, applications), one group's or all: list, create (the
+ * secret shown once, copyable), revoke. A token always has an expiry.
  */
-export function ServiceTokens({ group }: { group: string }) {
+export function ServiceTokens({ group, groups }: { group?: string; groups?: string[] }) {
   const [showRevoked, setShowRevoked] = useState(false);
   const [creating, setCreating] = useState(false);
   const [shown, setShown] = useState<ShownSecret | undefined>();
   const { data, error, reload } = useApi<{ tokens: PublicToken[] }>(
     `/admin/tokens${query({ all: showRevoked })}`,
   );
-  const fields = useFields(`token-${group}`, { name: '', expiresAt: '90d', description: '' });
-  const tokens = data?.tokens.filter((token) => token.group === group);
+  const scope = group ?? 'all';
+  const fields = useFields(`token-${scope}`, { name: '', group: '', expiresAt: '90d', description: '' });
+  const tokens = data?.tokens.filter((token) => group === undefined || token.group === group);
   return (
     <>
-      <h2>Service tokens</h2>
-      <p class="muted">
-        For CI and applications: each holds to this group's rules for a member and counts toward its budgets.
-      </p>
       {shown ? <SecretPanel shown={shown} onDone={() => setShown(undefined)} /> : null}
       {creating ? (
         <FormBox
@@ -36,6 +34,8 @@ export function ServiceTokens({ group }: { group: string }) {
           onSubmit={async () => {
             const { name, expiresAt, description } = fields.values;
             if (!name.trim()) throw new FormMistake('A service token needs a name.');
+            const tokenGroup = group ?? fields.values.group;
+            if (!tokenGroup) throw new FormMistake('Choose the group whose rules the token holds to.');
             // The gateway checks the form of the expiry (and names what it takes); blank is the obvious mistake.
             if (!expiresAt.trim()) {
               throw new FormMistake(
@@ -44,7 +44,7 @@ export function ServiceTokens({ group }: { group: string }) {
             }
             const answer = await api.post<{ token: PublicToken; secret: string }>('/admin/tokens', {
               name: name.trim(),
-              group,
+              group: tokenGroup,
               expiresAt: expiresAt.trim(),
               ...(description.trim() ? { description: description.trim() } : {}),
             });
@@ -60,6 +60,12 @@ export function ServiceTokens({ group }: { group: string }) {
           }}
         >
           {fields.text('name', 'Token name', { placeholder: 'deploy', required: true })}
+          {group === undefined
+            ? fields.select('group', 'Group', [
+                { value: '', label: 'Choose a group…' },
+                ...(groups ?? []).map((name) => ({ value: name, label: name })),
+              ])
+            : null}
           {fields.text('expiresAt', 'Expires in or on', { placeholder: '90d, 2027-01-31', required: true })}
           {fields.text('description', 'Description', { placeholder: 'optional' })}
         </FormBox>
@@ -72,12 +78,12 @@ export function ServiceTokens({ group }: { group: string }) {
       )}
       <p class="field checkbox">
         <input
-          id={`tokens-revoked-${group}`}
+          id={`tokens-revoked-${scope}`}
           type="checkbox"
           checked={showRevoked}
           onChange={(event) => setShowRevoked((event.target as HTMLInputElement).checked)}
         />
-        <label for={`tokens-revoked-${group}`}>Show revoked tokens</label>
+        <label for={`tokens-revoked-${scope}`}>Show revoked tokens</label>
       </p>
       <Failure message={error} />
       {tokens === undefined ? null : tokens.length === 0 ? (
@@ -85,10 +91,13 @@ export function ServiceTokens({ group }: { group: string }) {
       ) : (
         <div class="table-wrap">
           <table>
-            <caption class="visually-hidden">Service tokens of {group}</caption>
+            <caption class="visually-hidden">
+              {group === undefined ? 'Service tokens' : `Service tokens of ${group}`}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Token</th>
+                {group === undefined ? <th scope="col">Group</th> : null}
                 <th scope="col">Description</th>
                 <th scope="col">Created (UTC)</th>
                 <th scope="col">Last used</th>
@@ -106,6 +115,11 @@ export function ServiceTokens({ group }: { group: string }) {
                     <br />
                     <code class="muted">{token.prefix}…</code>
                   </th>
+                  {group === undefined ? (
+                    <td>
+                      <a href={page('groups', token.group)}>{token.group}</a>
+                    </td>
+                  ) : null}
                   <td>{token.description ?? '—'}</td>
                   <td class="when">{time(token.createdAt)}</td>
                   <td class="when">{token.lastUsedAt ? time(token.lastUsedAt) : 'never'}</td>

@@ -211,6 +211,10 @@ export function GroupDetailPage({ name }: { name: string }) {
         </>
       )}
       <Members answer={data} onChanged={reload} />
+      <h2>Service tokens</h2>
+      <p class="muted">
+        For CI and applications: each holds to this group's rules for a member and counts toward its budgets.
+      </p>
       <ServiceTokens group={group.name} />
     </section>
   );
