@@ -227,8 +227,11 @@ function KeyRow({
         <td>{item.allowedModels?.join(', ') ?? 'any'}</td>
         <td>{item.residency ?? 'any'}</td>
         <td>{keyLimits(item)}</td>
-        <td class="when">{time(item.createdAt)}</td>
-        <td class="when">{item.lastUsedAt ? time(item.lastUsedAt) : 'never'}</td>
+        <td class="when">
+          {time(item.createdAt)}
+          <br />
+          <span class="muted">used {item.lastUsedAt ? time(item.lastUsedAt) : 'never'}</span>
+        </td>
         <td>
           {revoked ? (
             <>
@@ -285,7 +288,7 @@ function KeyRow({
       </tr>
       {mode === 'edit' ? (
         <tr>
-          <td colSpan={9}>
+          <td colSpan={8}>
             <KeyForm
               idPrefix={`edit-${item.id}`}
               initial={fieldsOf(item, owner)}
@@ -369,8 +372,7 @@ export function KeysPage() {
                   <th scope="col">Models</th>
                   <th scope="col">Residency</th>
                   <th scope="col">Budget and rates</th>
-                  <th scope="col">Created (UTC)</th>
-                  <th scope="col">Last used</th>
+                  <th scope="col">Created, last used (UTC)</th>
                   <th scope="col">State</th>
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
