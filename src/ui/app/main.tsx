@@ -4,15 +4,19 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { rememberSignIn, type SessionState, session } from './api.js';
 import { Failure, Loading } from './components/bits.js';
+import { GroupDetailPage } from './pages/group-detail.js';
+import { GroupsPage } from './pages/groups.js';
 import { KeysPage } from './pages/keys.js';
 import { LivePage } from './pages/live.js';
 import { LoginPage } from './pages/login.js';
-import { PeoplePage } from './pages/people.js';
 import { RequestDetailPage } from './pages/request-detail.js';
 import { RequestsPage } from './pages/requests.js';
 import { SessionDetailPage } from './pages/session-detail.js';
 import { SessionsPage } from './pages/sessions.js';
 import { SpendPage } from './pages/spend.js';
+import { TokensPage } from './pages/tokens.js';
+import { UserDetailPage } from './pages/user-detail.js';
+import { UsersPage } from './pages/users.js';
 import { followLink, page, type Route, useRoute } from './router.js';
 
 const NAVIGATION = [
@@ -23,6 +27,7 @@ const NAVIGATION = [
   { segment: 'keys', label: 'Keys' },
   { segment: 'users', label: 'Users' },
   { segment: 'groups', label: 'Groups' },
+  { segment: 'tokens', label: 'Service tokens' },
 ];
 
 function Page({ route }: { route: Route }) {
@@ -34,7 +39,9 @@ function Page({ route }: { route: Route }) {
     return second ? <RequestDetailPage id={second} /> : <RequestsPage route={route} />;
   if (first === 'live') return <LivePage />;
   if (first === 'keys') return <KeysPage />;
-  if (first === 'users' || first === 'groups') return <PeoplePage kind={first} />;
+  if (first === 'users') return second ? <UserDetailPage id={second} /> : <UsersPage />;
+  if (first === 'groups') return second ? <GroupDetailPage name={second} /> : <GroupsPage />;
+  if (first === 'tokens') return <TokensPage />;
   return (
     <section>
       <h1>Not found</h1>

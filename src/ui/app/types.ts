@@ -29,3 +29,12 @@ export type { InFlightRequest } from '../../gateway/in-flight.js';
 export type { ReportDimension, ReportRow } from '../../store/report-sql.js';
 
 import type { SessionAgent } from '../../gateway/admin-sessions.js';
+
+/** Users, groups and service tokens (see src/gateway/admin-identity.ts). */
+export type { GroupRecord, MemberPolicy, UserRecord } from '../../store/identity-types.js';
+
+import type { GroupRecord, ServiceTokenRecord } from '../../store/identity-types.js';
+
+/** `GET /admin/groups`: each group with its members. */
+export type GroupWithMembers = GroupRecord & { members: { id: string; name: string }[] };
+export type PublicToken = Omit<ServiceTokenRecord, 'hash'>;

@@ -1,20 +1,16 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Failure, Loading, PageTitle } from '../components/bits.js';
+import { SecretPanel, type ShownSecret } from '../components/secret.js';
+import { FormMistake, numberField } from '../form-values.js';
 import { count, time, usd } from '../format.js';
-import type { PublicKey } from '../types.js';
+import { RESIDENCIES } from '../policy-text.js';
+import { page } from '../router.js';
+import type { PublicKey, UserRecord } from '../types.js';
 import { useApi } from '../use-api.js';
 
-const RESIDENCIES = ['', 'us', 'eu', 'europe', 'jp', 'apac', 'au'];
 /** How long a rotated key's old secret keeps working (the admin API's default). */
 const ROTATION_GRACE = '24h';
-
-/** A secret to show once: a new key's, or a rotated key's new one. */
-interface ShownSecret {
-  name: string;
-  secret: string;
-  note?: string;
-}
 
 /** The form's fields, as text (empty: no limit). */
 interface KeyFields {
@@ -25,6 +21,8 @@ interface KeyFields {
   tokensPerMinute: string;
   residency: string;
   expiresAt: string;
+  /** The user the key belongs to (name, e-mail or id); blank: nobody's. */
+  user: string;
 }
 
 const EMPTY: KeyFields = {
@@ -35,10 +33,11 @@ const EMPTY: KeyFields = {
   tokensPerMinute: '',
   residency: '',
   expiresAt: '',
+  user: '',
 };
 
 /** A key's budget and rate limits in a few words: `$75.00/month · 60 req/min · 200k tok/min`. */
-function limits(key: PublicKey): string {
+export function keyLimits(key: PublicKey): string {
   const parts = [
     key.monthlyBudgetUsd !== undefined ? `${usd(key.monthlyBudgetUsd)}/month` : undefined,
     key.requestsPerMinute !== undefined ? `${count(key.requestsPerMinute)} req/min` : undefined,
@@ -47,7 +46,7 @@ function limits(key: PublicKey): string {
   return parts.length > 0 ? parts.join(' · ') : 'none';
 }
 
-function fieldsOf(key: PublicKey): KeyFields {
+function fieldsOf(key: PublicKey, owner: UserRecord | undefined): KeyFields {
   return {
     name: key.name,
     allowedModels: key.allowedModels?.join(', ') ?? '',
@@ -56,6 +55,7 @@ function fieldsOf(key: PublicKey): KeyFields {
     tokensPerMinute: key.tokensPerMinute?.toString() ?? '',
     residency: key.residency ?? '',
     expiresAt: key.expiresAt ? new Date(key.expiresAt).toISOString() : '',
+    user: owner ? (owner.email ?? owner.name) : (key.userId ?? ''),
   };
 }
 
@@ -63,9 +63,9 @@ function fieldsOf(key: PublicKey): KeyFields {
  * The admin API's body for the form: a new key leaves empty fields out; an
  * update sends `null` for a field emptied (the limit is removed).
  */
-function bodyOf(fields: KeyFields, update: boolean): Record<string, unknown> {
+function bodyOf(fields: KeyFields, initial: KeyFields, update: boolean): Record<string, unknown> {
   const empty = update ? null : undefined;
-  const numberOrEmpty = (text: string) => (text.trim() === '' ? empty : Number(text));
+  if (!fields.name.trim()) throw new FormMistake('A key needs a name.');
   const models = fields.allowedModels
     .split(',')
     .map((model) => model.trim())
@@ -73,11 +73,13 @@ function bodyOf(fields: KeyFields, update: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {
     name: fields.name.trim(),
     allowedModels: models.length > 0 ? models : empty,
-    monthlyBudgetUsd: numberOrEmpty(fields.monthlyBudgetUsd),
-    requestsPerMinute: numberOrEmpty(fields.requestsPerMinute),
-    tokensPerMinute: numberOrEmpty(fields.tokensPerMinute),
+    monthlyBudgetUsd: numberField(fields.monthlyBudgetUsd, 'Monthly budget', empty),
+    requestsPerMinute: numberField(fields.requestsPerMinute, 'Requests per minute', empty, { whole: true }),
+    tokensPerMinute: numberField(fields.tokensPerMinute, 'Tokens per minute', empty, { whole: true }),
     residency: fields.residency || empty,
     expiresAt: fields.expiresAt.trim() || empty,
+    // Sent only when changed: a key of a user disabled since stays editable.
+    user: fields.user.trim() === initial.user.trim() ? undefined : fields.user.trim() || empty,
   };
   for (const [name, value] of Object.entries(body)) if (value === undefined) delete body[name];
   return body;
@@ -93,7 +95,7 @@ function KeyForm({
   idPrefix: string;
   initial: KeyFields;
   submitLabel: string;
-  onSubmit: (fields: KeyFields) => Promise<void>;
+  onSubmit: (fields: KeyFields, initial: KeyFields) => Promise<void>;
   onCancel?: () => void;
 }) {
   const [fields, setFields] = useState(initial);
@@ -125,7 +127,7 @@ function KeyForm({
         setBusy(true);
         setError(undefined);
         try {
-          await onSubmit(fields);
+          await onSubmit(fields, initial);
         } catch (failure) {
           setError((failure as Error).message);
         } finally {
@@ -156,6 +158,7 @@ function KeyForm({
           </select>
         </span>
         {input('expiresAt', 'Expires', { placeholder: 'never (or: 30d, 2027-01-01)' })}
+        {input('user', 'User', { placeholder: 'nobody (or: alice@example.com)' })}
       </div>
       <div class="form-actions">
         <button type="submit" disabled={busy}>
@@ -174,10 +177,12 @@ function KeyForm({
 
 function KeyRow({
   item,
+  owner,
   onChanged,
   onSecret,
 }: {
   item: PublicKey;
+  owner: UserRecord | undefined;
   onChanged: () => void;
   onSecret: (shown: ShownSecret) => void;
 }) {
@@ -201,7 +206,7 @@ function KeyRow({
       );
       setMode('view');
       onSecret({
-        name: item.name,
+        what: `Key ${item.name}`,
         secret: answer.secret,
         note: `The old secret works until ${time(answer.previousSecretValidUntil)} UTC.`,
       });
@@ -218,11 +223,15 @@ function KeyRow({
           <br />
           <code class="muted">{item.prefix}…</code>
         </th>
+        <td>{owner ? <a href={page('users', owner.id)}>{owner.name}</a> : (item.userId ?? '—')}</td>
         <td>{item.allowedModels?.join(', ') ?? 'any'}</td>
         <td>{item.residency ?? 'any'}</td>
-        <td>{limits(item)}</td>
-        <td class="when">{time(item.createdAt)}</td>
-        <td class="when">{item.lastUsedAt ? time(item.lastUsedAt) : 'never'}</td>
+        <td>{keyLimits(item)}</td>
+        <td class="when">
+          {time(item.createdAt)}
+          <br />
+          <span class="muted">used {item.lastUsedAt ? time(item.lastUsedAt) : 'never'}</span>
+        </td>
         <td>
           {revoked ? (
             <>
@@ -282,11 +291,11 @@ function KeyRow({
           <td colSpan={8}>
             <KeyForm
               idPrefix={`edit-${item.id}`}
-              initial={fieldsOf(item)}
+              initial={fieldsOf(item, owner)}
               submitLabel="Save"
               onCancel={() => setMode('view')}
-              onSubmit={async (fields) => {
-                await api.patch(`/admin/keys/${encodeURIComponent(item.id)}`, bodyOf(fields, true));
+              onSubmit={async (fields, initial) => {
+                await api.patch(`/admin/keys/${encodeURIComponent(item.id)}`, bodyOf(fields, initial, true));
                 setMode('view');
                 onChanged();
               }}
@@ -306,6 +315,8 @@ export function KeysPage() {
   const { data, error, loading, reload } = useApi<{ keys: PublicKey[] }>(
     `/admin/keys${showRevoked ? '?all=true' : ''}`,
   );
+  const users = useApi<{ users: UserRecord[] }>('/admin/users');
+  const ownerOf = (key: PublicKey) => users.data?.users.find((user) => user.id === key.userId);
   return (
     <section>
       <PageTitle
@@ -317,32 +328,20 @@ export function KeysPage() {
       >
         Keys
       </PageTitle>
-      {created ? (
-        <div class="secret" role="status">
-          <p>
-            Key <strong>{created.name}</strong>: its new secret is shown only now.
-          </p>
-          <p>
-            <code class="secret-value">{created.secret}</code>
-          </p>
-          {created.note ? <p>{created.note}</p> : null}
-          <button type="button" class="secondary" onClick={() => setCreated(undefined)}>
-            Done
-          </button>
-        </div>
-      ) : null}
+      {created ? <SecretPanel shown={created} onDone={() => setCreated(undefined)} /> : null}
       {creating ? (
         <KeyForm
           idPrefix="new-key"
           initial={EMPTY}
           submitLabel="Create key"
           onCancel={() => setCreating(false)}
-          onSubmit={async (fields) => {
+          onSubmit={async (fields, initial) => {
             const answer = await api.post<{ key: PublicKey; secret: string }>(
               '/admin/keys',
-              bodyOf(fields, false),
+              bodyOf(fields, initial, false),
             );
-            setCreated({ name: answer.key.name, secret: answer.secret });
+            setCreated({ what: `Key ${answer.key.name}`, secret: answer.secret });
+            users.reload();
             setCreating(false);
             reload();
           }}
@@ -369,11 +368,11 @@ export function KeysPage() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
+                  <th scope="col">User</th>
                   <th scope="col">Models</th>
                   <th scope="col">Residency</th>
                   <th scope="col">Budget and rates</th>
-                  <th scope="col">Created (UTC)</th>
-                  <th scope="col">Last used</th>
+                  <th scope="col">Created, last used (UTC)</th>
                   <th scope="col">State</th>
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
@@ -382,7 +381,13 @@ export function KeysPage() {
               </thead>
               <tbody>
                 {data.keys.map((item) => (
-                  <KeyRow key={item.id} item={item} onChanged={reload} onSecret={setCreated} />
+                  <KeyRow
+                    key={item.id}
+                    item={item}
+                    owner={ownerOf(item)}
+                    onChanged={reload}
+                    onSecret={setCreated}
+                  />
                 ))}
               </tbody>
             </table>
