@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configuredModelSchema } from '../catalog/configured-models.js';
 import { authSchema } from '../identity/oidc-settings.js';
+import { TRACE_SAMPLERS } from '../telemetry/samplers.js';
 
 /*
  * The configuration file (`claude-gateway.yaml`), validated at start. Every
@@ -329,6 +330,22 @@ export const configSchema = z
         metricsIntervalMs: z.number().int().min(100).optional(),
         /** The OTLP/HTTP encoding. Default: OTEL_EXPORTER_OTLP_PROTOCOL (or its _TRACES_/_METRICS_ variant), else http/json. */
         protocol: z.enum(['http/json', 'http/protobuf']).optional(),
+        /**
+         * Which traces are kept, as OTEL_TRACES_SAMPLER/OTEL_TRACES_SAMPLER_ARG name them. When set, the
+         * environment's sampler variables are not read (OpenTelemetry's declarative configuration: the file wins).
+         */
+        sampler: z
+          .object({
+            type: z.enum(TRACE_SAMPLERS),
+            /** The share of new traces kept (0–1), for the traceidratio samplers only. Default 1. */
+            ratio: z.number().min(0).max(1).optional(),
+          })
+          .strict()
+          .refine((value) => value.ratio === undefined || value.type.endsWith('traceidratio'), {
+            message: 'only traceidratio and parentbased_traceidratio take a ratio',
+            path: ['ratio'],
+          })
+          .optional(),
         /**
          * Receive Claude Code's own telemetry (metrics, logs/events, traces) at /v1/metrics, /v1/logs and /v1/traces,
          * authenticated with the gateway key, stamped with the caller's key, user and group, and forwarded to the receiver above.

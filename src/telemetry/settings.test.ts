@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
 import { forwardSettings, parseKeyValueList, samplerSettings, telemetrySettings } from './settings.js';
 
 describe('telemetrySettings', () => {
@@ -133,21 +134,76 @@ describe('the OTLP encoding', () => {
 
 describe('samplerSettings', () => {
   it('defaults to parentbased_always_on and reads the ratio', () => {
-    expect(samplerSettings({})).toEqual({ name: 'always_on', parentBased: true, ratio: 1 });
-    expect(samplerSettings({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual(
-      { name: 'traceidratio', parentBased: false, ratio: 0.25 },
-    );
-    expect(samplerSettings({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toMatchObject({
+    expect(samplerSettings(undefined, {})).toEqual({ name: 'always_on', parentBased: true, ratio: 1 });
+    expect(
+      samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }),
+    ).toEqual({ name: 'traceidratio', parentBased: false, ratio: 0.25 });
+    expect(samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toMatchObject({
       name: 'always_off',
       parentBased: true,
     });
   });
 
   it('refuses an unknown sampler or a ratio outside 0–1, naming the variable', () => {
-    expect(() => samplerSettings({ OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(/OTEL_TRACES_SAMPLER:/);
+    expect(() => samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(
+      /OTEL_TRACES_SAMPLER:/,
+    );
     expect(() =>
-      samplerSettings({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }),
+      samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }),
     ).toThrow(/OTEL_TRACES_SAMPLER_ARG: "2"/);
+  });
+});
+
+describe('telemetry.sampler in the file', () => {
+  const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+
+  it('wins over OTEL_TRACES_SAMPLER and its argument, which are then not read', () => {
+    const env = { ...endpoint, OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: 'half' };
+    expect(
+      telemetrySettings({ sampler: { type: 'parentbased_traceidratio', ratio: 0.1 } }, env)?.sampler,
+    ).toEqual({
+      name: 'traceidratio',
+      parentBased: true,
+      ratio: 0.1,
+    });
+    expect(telemetrySettings({ sampler: { type: 'always_off' } }, env)?.sampler).toEqual({
+      name: 'always_off',
+      parentBased: false,
+      ratio: 1,
+    });
+    expect(telemetrySettings({ sampler: { type: 'traceidratio' } }, env)?.sampler.ratio).toBe(1);
+  });
+
+  it('leaves the environment in charge when left out', () => {
+    const env = { ...endpoint, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' };
+    expect(telemetrySettings({}, env)?.sampler).toEqual({
+      name: 'traceidratio',
+      parentBased: false,
+      ratio: 0.5,
+    });
+  });
+
+  it('is validated with errors naming the key', () => {
+    const parse = (sampler: unknown) => () => parseConfig({ telemetry: { sampler } }, {});
+    expect(parse({ type: 'parentbased_traceidratio', ratio: 0.25 })).not.toThrow();
+    expect(parse({ type: 'xray' })).toThrow(
+      /telemetry\.sampler\.type: Invalid option: expected one of "always_on"/,
+    );
+    expect(parse({ type: 'traceidratio', ratio: 1.5 })).toThrow(/telemetry\.sampler\.ratio: Too big/);
+    expect(parse({ type: 'always_on', ratio: 0.5 })).toThrow(
+      /telemetry\.sampler\.ratio: only traceidratio and parentbased_traceidratio take a ratio/,
+    );
+    expect(parse({ type: 'always_on', arg: 0.5 })).toThrow(/telemetry\.sampler\.arg: unknown key/);
+    expect(parse({ ratio: 0.5 })).toThrow(/telemetry\.sampler\.type: /);
+  });
+
+  it('takes its values from the environment through variable references, as OpenTelemetry configuration files do', () => {
+    const config = parseConfig(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a configuration file writes it
+      { telemetry: { sampler: { type: '${OTEL_TRACES_SAMPLER:-parentbased_always_on}' } } },
+      { OTEL_TRACES_SAMPLER: 'always_off' },
+    );
+    expect(config.telemetry.sampler).toEqual({ type: 'always_off' });
   });
 });
 

@@ -4,6 +4,8 @@
  * loads the SDK, so a gateway without an endpoint pays nothing for it.
  */
 
+import { TRACE_SAMPLERS, type TraceSamplerName } from './samplers.js';
+
 /** The `telemetry:` section as the schema leaves it. */
 export interface TelemetryConfig {
   /** Base URL of an OTLP/HTTP receiver; `/v1/traces` and `/v1/metrics` are appended. */
@@ -15,6 +17,8 @@ export interface TelemetryConfig {
   metricsIntervalMs?: number | undefined;
   /** The OTLP/HTTP encoding: JSON or binary protobuf. */
   protocol?: OtlpProtocol | undefined;
+  /** Which traces are kept; when set, OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG are not read. */
+  sampler?: { type: TraceSamplerName; ratio?: number | undefined } | undefined;
   /** Accept Claude Code's own OTLP at /v1/metrics, /v1/logs and /v1/traces and forward it to the receiver. */
   forwardClaudeCode?: boolean | undefined;
 }
@@ -22,7 +26,7 @@ export interface TelemetryConfig {
 /** The OTLP/HTTP encodings the exporters speak (gRPC is not offered). */
 export type OtlpProtocol = 'http/json' | 'http/protobuf';
 
-/** Which traces are kept: OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, checked. */
+/** Which traces are kept: `telemetry.sampler`, or OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, checked. */
 export interface SamplerSettings {
   name: 'always_on' | 'always_off' | 'traceidratio';
   /** Whether a client's sampled flag decides for its requests (the `parentbased_*` samplers). */
@@ -151,31 +155,34 @@ function signalProtocol(config: TelemetryConfig | undefined, env: Env, signal: S
   return 'http/json';
 }
 
-const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-];
+/** A sampler name split into the root sampler and whether a client's sampled flag decides first. */
+function samplerOf(value: TraceSamplerName, ratio: number): SamplerSettings {
+  return {
+    name: value.replace(/^parentbased_/, '') as SamplerSettings['name'],
+    parentBased: value.startsWith('parentbased_'),
+    ratio,
+  };
+}
 
 /**
- * OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG as the SDK environment
- * specification defines them (default `parentbased_always_on`; the ratio
- * defaults to 1). A sampler the gateway does not have, or a ratio outside
- * 0–1, throws, naming the variable.
+ * Which traces are kept. The file's `telemetry.sampler` wins, and then the
+ * environment is not read at all (OpenTelemetry's declarative configuration
+ * does the same: with a file, OTEL_* variables count only where the file
+ * names them, `${OTEL_TRACES_SAMPLER}`). Without it, OTEL_TRACES_SAMPLER and
+ * OTEL_TRACES_SAMPLER_ARG as the SDK environment specification defines them
+ * (default `parentbased_always_on`; the ratio defaults to 1). A sampler the
+ * gateway does not have, or a ratio outside 0–1, throws, naming the variable
+ * (the schema checks the file's key).
  */
-export function samplerSettings(env: Env): SamplerSettings {
+export function samplerSettings(config: TelemetryConfig['sampler'], env: Env): SamplerSettings {
+  if (config) return samplerOf(config.type, config.ratio ?? 1);
   const value = envValue(env, 'OTEL_TRACES_SAMPLER')?.toLowerCase() ?? 'parentbased_always_on';
-  if (!SAMPLERS.includes(value)) {
-    throw new Error(`OTEL_TRACES_SAMPLER: "${value}" is not one of ${SAMPLERS.join(', ')}`);
+  if (!(TRACE_SAMPLERS as readonly string[]).includes(value)) {
+    throw new Error(`OTEL_TRACES_SAMPLER: "${value}" is not one of ${TRACE_SAMPLERS.join(', ')}`);
   }
-  const parentBased = value.startsWith('parentbased_');
-  const name = value.replace(/^parentbased_/, '') as SamplerSettings['name'];
   const argument = envValue(env, 'OTEL_TRACES_SAMPLER_ARG');
   let ratio = 1;
-  if (name === 'traceidratio' && argument !== undefined) {
+  if (value.endsWith('traceidratio') && argument !== undefined) {
     ratio = Number(argument);
     if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
       throw new Error(
@@ -183,7 +190,7 @@ export function samplerSettings(env: Env): SamplerSettings {
       );
     }
   }
-  return { name, parentBased, ratio };
+  return samplerOf(value as TraceSamplerName, ratio);
 }
 
 /**
@@ -255,6 +262,6 @@ export function telemetrySettings(
       (Number.isInteger(interval) && interval > 0 ? interval : DEFAULT_METRICS_INTERVAL_MS),
     tracesProtocol: signalProtocol(config, env, 'TRACES'),
     metricsProtocol: signalProtocol(config, env, 'METRICS'),
-    sampler: samplerSettings(env),
+    sampler: samplerSettings(config?.sampler, env),
   };
 }
