@@ -315,12 +315,15 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /**
-     * OpenTelemetry traces and GenAI metrics over OTLP/HTTP. Off unless an endpoint is set here or in
+     * OpenTelemetry traces and GenAI metrics over OTLP (HTTP or gRPC). Off unless an endpoint is set here or in
      * OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ / _METRICS_ variants); these keys win over the variables.
      */
     telemetry: z
       .object({
-        /** Base URL of the OTLP/HTTP receiver (a collector's port 4318); `/v1/traces` and `/v1/metrics` are appended. */
+        /**
+         * Base URL of the OTLP/HTTP receiver (a collector's port 4318; `/v1/traces` and `/v1/metrics` are appended),
+         * or with `protocol: grpc` the OTLP/gRPC receiver's address (port 4317; `http://` plaintext, `https://` TLS).
+         */
         otlpEndpoint: url.optional(),
         /** Headers sent with each export (a backend's API key); merged over OTEL_EXPORTER_OTLP_HEADERS. */
         headers: z.record(z.string(), z.string()).optional(),
@@ -328,8 +331,8 @@ export const configSchema = z
         serviceName: z.string().min(1).optional(),
         /** How often metrics are exported. Default: OTEL_METRIC_EXPORT_INTERVAL, else 60 000. */
         metricsIntervalMs: z.number().int().min(100).optional(),
-        /** The OTLP/HTTP encoding. Default: OTEL_EXPORTER_OTLP_PROTOCOL (or its _TRACES_/_METRICS_ variant), else http/json. */
-        protocol: z.enum(['http/json', 'http/protobuf']).optional(),
+        /** The OTLP transport. Default: OTEL_EXPORTER_OTLP_PROTOCOL (or its _TRACES_/_METRICS_ variant), else http/json. */
+        protocol: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
         /**
          * Which traces are kept, as OTEL_TRACES_SAMPLER/OTEL_TRACES_SAMPLER_ARG name them. When set, the
          * environment's sampler variables are not read (OpenTelemetry's declarative configuration: the file wins).

@@ -4,18 +4,19 @@
  * loads the SDK, so a gateway without an endpoint pays nothing for it.
  */
 
+import { type GrpcTransport, grpcEndpoint, grpcTransport } from './grpc-settings.js';
 import { TRACE_SAMPLERS, type TraceSamplerName } from './samplers.js';
 
 /** The `telemetry:` section as the schema leaves it. */
 export interface TelemetryConfig {
-  /** Base URL of an OTLP/HTTP receiver; `/v1/traces` and `/v1/metrics` are appended. */
+  /** Base URL of an OTLP/HTTP receiver (`/v1/traces` and `/v1/metrics` are appended), or an OTLP/gRPC receiver's address. */
   otlpEndpoint?: string | undefined;
   /** Headers sent with every export (an API key for a hosted backend). */
   headers?: Readonly<Record<string, string>> | undefined;
   serviceName?: string | undefined;
   /** How often metrics are exported. */
   metricsIntervalMs?: number | undefined;
-  /** The OTLP/HTTP encoding: JSON or binary protobuf. */
+  /** The OTLP transport: HTTP with JSON or binary protobuf, or gRPC. */
   protocol?: OtlpProtocol | undefined;
   /** Which traces are kept; when set, OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG are not read. */
   sampler?: { type: TraceSamplerName; ratio?: number | undefined } | undefined;
@@ -23,8 +24,8 @@ export interface TelemetryConfig {
   forwardClaudeCode?: boolean | undefined;
 }
 
-/** The OTLP/HTTP encodings the exporters speak (gRPC is not offered). */
-export type OtlpProtocol = 'http/json' | 'http/protobuf';
+/** The OTLP transports the exporters speak, by OTEL_EXPORTER_OTLP_PROTOCOL's names. */
+export type OtlpProtocol = 'http/json' | 'http/protobuf' | 'grpc';
 
 /** Which traces are kept: `telemetry.sampler`, or OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, checked. */
 export interface SamplerSettings {
@@ -39,6 +40,8 @@ export interface SamplerSettings {
 export interface ForwardSettings {
   urls: { traces?: string; metrics?: string; logs?: string };
   headers: { traces: Record<string, string>; metrics: Record<string, string>; logs: Record<string, string> };
+  /** The signals forwarded over OTLP/gRPC (their URL is then the receiver's address), with their transport. */
+  grpc: { traces?: GrpcTransport; metrics?: GrpcTransport; logs?: GrpcTransport };
 }
 
 /** What the exporters are started with. */
@@ -55,6 +58,9 @@ export interface TelemetrySettings {
   metricsIntervalMs: number;
   tracesProtocol: OtlpProtocol;
   metricsProtocol: OtlpProtocol;
+  /** With gRPC: plaintext or TLS, and the certificates. */
+  tracesGrpc?: GrpcTransport;
+  metricsGrpc?: GrpcTransport;
   sampler: SamplerSettings;
 }
 
@@ -109,48 +115,54 @@ function appendPath(base: string, path: string): string {
 
 type Signal = 'TRACES' | 'METRICS' | 'LOGS';
 
-/** One signal's receiver URL: the file's endpoint wins, then the signal's own variable, then the shared one. */
+/** One signal's receiver URL, unless OTEL_<SIGNAL>_EXPORTER=none turns the gateway's own export of it off. */
 function signalUrl(
   config: TelemetryConfig | undefined,
   env: Env,
   signal: Signal,
-  path: string,
+  protocol: OtlpProtocol,
 ): string | undefined {
   if (envValue(env, `OTEL_${signal}_EXPORTER`) === 'none') return undefined;
-  return receiverUrl(config, env, signal, path);
+  return receiverUrl(config, env, signal, protocol);
 }
 
-/** A signal's receiver URL, whether or not the gateway itself exports that signal. */
+/**
+ * A signal's receiver URL, whether or not the gateway itself exports that
+ * signal: the file's endpoint wins, then the signal's own variable, then the
+ * shared one. Over HTTP the shared endpoint is a base URL and gets
+ * `/v1/<signal>`; over gRPC every endpoint is the receiver's address, used as it is.
+ */
 function receiverUrl(
   config: TelemetryConfig | undefined,
   env: Env,
   signal: Signal,
-  path: string,
+  protocol: OtlpProtocol,
 ): string | undefined {
-  if (config?.otlpEndpoint)
-    return appendPath(checkedUrl(config.otlpEndpoint, 'telemetry.otlpEndpoint'), path);
+  const path = `v1/${signal.toLowerCase()}`;
+  const checked = (value: string, source: string) =>
+    protocol === 'grpc' ? grpcEndpoint(value, source) : checkedUrl(value, source);
+  const base = (value: string, source: string) =>
+    protocol === 'grpc' ? checked(value, source) : appendPath(checked(value, source), path);
+  if (config?.otlpEndpoint) return base(config.otlpEndpoint, 'telemetry.otlpEndpoint');
   const specificName = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
   const specific = envValue(env, specificName);
   // The signal's own variable is the full URL, used as it is (the specification says so).
-  if (specific) return checkedUrl(specific, specificName);
+  if (specific) return checked(specific, specificName);
   const shared = envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (shared) return appendPath(checkedUrl(shared, 'OTEL_EXPORTER_OTLP_ENDPOINT'), path);
+  if (shared) return base(shared, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   return undefined;
 }
 
-const PROTOCOLS: readonly string[] = ['http/json', 'http/protobuf'];
+const PROTOCOLS: readonly string[] = ['http/json', 'http/protobuf', 'grpc'];
 
-/** A signal's OTLP encoding: the file's, then the signal's variable, then the shared one; JSON by default. */
+/** A signal's OTLP transport: the file's, then the signal's variable, then the shared one; JSON over HTTP by default. */
 function signalProtocol(config: TelemetryConfig | undefined, env: Env, signal: Signal): OtlpProtocol {
   if (config?.protocol) return config.protocol;
   for (const name of [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
     const value = envValue(env, name);
     if (!value) continue;
     if (PROTOCOLS.includes(value)) return value as OtlpProtocol;
-    throw new Error(
-      `${name}: "${value}" is not supported; use http/protobuf or http/json with the receiver's OTLP/HTTP port (4318)` +
-        (value === 'grpc' ? ' (the gateway does not export over gRPC)' : ''),
-    );
+    throw new Error(`${name}: "${value}" is not supported; use grpc, http/protobuf or http/json`);
   }
   return 'http/json';
 }
@@ -204,9 +216,14 @@ export function forwardSettings(
   env: Env = process.env,
 ): ForwardSettings | undefined {
   if (!config?.forwardClaudeCode) return undefined;
-  const traces = receiverUrl(config, env, 'TRACES', 'v1/traces');
-  const metrics = receiverUrl(config, env, 'METRICS', 'v1/metrics');
-  const logs = receiverUrl(config, env, 'LOGS', 'v1/logs');
+  const protocols = {
+    traces: signalProtocol(config, env, 'TRACES'),
+    metrics: signalProtocol(config, env, 'METRICS'),
+    logs: signalProtocol(config, env, 'LOGS'),
+  };
+  const traces = receiverUrl(config, env, 'TRACES', protocols.traces);
+  const metrics = receiverUrl(config, env, 'METRICS', protocols.metrics);
+  const logs = receiverUrl(config, env, 'LOGS', protocols.logs);
   if (!traces && !metrics && !logs) {
     throw new Error(
       'telemetry.forwardClaudeCode needs a receiver to forward to: set telemetry.otlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT)',
@@ -221,6 +238,11 @@ export function forwardSettings(
   return {
     urls: { ...(traces ? { traces } : {}), ...(metrics ? { metrics } : {}), ...(logs ? { logs } : {}) },
     headers: { traces: headersFor('TRACES'), metrics: headersFor('METRICS'), logs: headersFor('LOGS') },
+    grpc: {
+      ...(traces && protocols.traces === 'grpc' ? { traces: grpcTransport(traces, env, 'TRACES') } : {}),
+      ...(metrics && protocols.metrics === 'grpc' ? { metrics: grpcTransport(metrics, env, 'METRICS') } : {}),
+      ...(logs && protocols.logs === 'grpc' ? { logs: grpcTransport(logs, env, 'LOGS') } : {}),
+    },
   };
 }
 
@@ -228,15 +250,18 @@ export function forwardSettings(
  * The exporters' settings, or undefined when telemetry is off: no endpoint
  * in the file or the environment, or `OTEL_SDK_DISABLED=true`. The file's
  * keys win over the environment; headers merge (the file's win per name).
- * Throws, naming the setting, for an endpoint that is not an http(s) URL.
+ * Throws, naming the setting, for an endpoint that is not an http(s) URL
+ * (or, over gRPC, a receiver's address) or a certificate file it cannot read.
  */
 export function telemetrySettings(
   config: TelemetryConfig | undefined,
   env: Env = process.env,
 ): TelemetrySettings | undefined {
   if (envValue(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return undefined;
-  const tracesUrl = signalUrl(config, env, 'TRACES', 'v1/traces');
-  const metricsUrl = signalUrl(config, env, 'METRICS', 'v1/metrics');
+  const tracesProtocol = signalProtocol(config, env, 'TRACES');
+  const metricsProtocol = signalProtocol(config, env, 'METRICS');
+  const tracesUrl = signalUrl(config, env, 'TRACES', tracesProtocol);
+  const metricsUrl = signalUrl(config, env, 'METRICS', metricsProtocol);
   if (!tracesUrl && !metricsUrl) return undefined;
   const shared = parseKeyValueList(envValue(env, 'OTEL_EXPORTER_OTLP_HEADERS'));
   const headersFor = (signal: Signal) => ({
@@ -260,8 +285,14 @@ export function telemetrySettings(
     metricsIntervalMs:
       config?.metricsIntervalMs ??
       (Number.isInteger(interval) && interval > 0 ? interval : DEFAULT_METRICS_INTERVAL_MS),
-    tracesProtocol: signalProtocol(config, env, 'TRACES'),
-    metricsProtocol: signalProtocol(config, env, 'METRICS'),
+    tracesProtocol,
+    metricsProtocol,
+    ...(tracesUrl && tracesProtocol === 'grpc'
+      ? { tracesGrpc: grpcTransport(tracesUrl, env, 'TRACES') }
+      : {}),
+    ...(metricsUrl && metricsProtocol === 'grpc'
+      ? { metricsGrpc: grpcTransport(metricsUrl, env, 'METRICS') }
+      : {}),
     sampler: samplerSettings(config?.sampler, env),
   };
 }
