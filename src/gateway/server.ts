@@ -34,6 +34,7 @@ import { KeyLimits } from './limits.js';
 import { accessLogger, createLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { startModelDiscovery } from './model-discovery.js';
+import { closeGrpcForwarders } from './otlp-forward-grpc.js';
 import { buildRoutingTable } from './routing.js';
 import { newRequestId } from './serve-call.js';
 import { guardKeyReads } from './store-guard.js';
@@ -387,6 +388,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await engine.transport.close();
         await sharedSessions?.close();
         await limits.close();
+        await closeGrpcForwarders(context);
         // Last: the spans of requests cut above are ended by now and go out with the final export.
         await telemetry?.shutdown();
       })();
