@@ -45,6 +45,8 @@ export interface StartGatewayOptions {
   /** The platforms to serve (the file's, with environment defaults applied). */
   platforms: PlatformsConfig;
   logger?: Logger;
+  /** Where the access log (`server.accessLog`) goes; default `logger`. Tests send it to a sink. */
+  accessLog?: Logger;
   /** A store to use instead of opening `config.store.url` (tests). */
   store?: Store;
   engine?: Engine;
@@ -311,7 +313,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   context.metrics.observe({
     requestsInFlight: () => context.requestsInFlight,
     storeStats: () => store.stats(),
-    ...(config.server.accessLog ? { onRequest: accessLogger(logger) } : {}),
+    ...(config.server.accessLog ? { onRequest: accessLogger(options.accessLog ?? logger) } : {}),
   });
   const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays, now: clock });
   // Answers not yet complete, so a stop can end them properly when its grace period runs out.
