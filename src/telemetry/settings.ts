@@ -1,7 +1,8 @@
 /**
  * Where OpenTelemetry data goes, from the configuration's `telemetry:`
- * section and the standard OTEL_* environment variables. Pure: nothing here
- * loads the SDK, so a gateway without an endpoint pays nothing for it.
+ * section and the standard OTEL_* environment variables. Nothing here loads
+ * the SDK (a gateway without an endpoint pays nothing for it); the only I/O
+ * is reading the certificate files OTLP/gRPC's variables name (./grpc-settings.ts).
  */
 
 import { type GrpcTransport, grpcEndpoint, grpcTransport } from './grpc-settings.js';
