@@ -195,13 +195,25 @@ describe.each(BACKENDS)('identity commands on $name', ({ url }) => {
     expect((await cli('groups', 'delete', 'ci-group')).code).toBe(0);
     expect((await cli('groups', 'delete', 'ci-group')).code).toBe(1);
   });
+
+  it('takes a token name as a positional argument too, as users create and groups create do', async () => {
+    await cli('groups', 'create', 'apps');
+    const created = await cli('tokens', 'create', 'release', '--group', 'apps', '--expires', '30d');
+    expect(created.code).toBe(0);
+    expect(created.text).toContain('release');
+    expect((await cli('tokens', 'list')).text).toMatch(/release\s+cgwt_\S+\s+apps/);
+    const nameless = await cli('tokens', 'create', '--group', 'apps', '--expires', '30d');
+    expect(nameless.code).toBe(2);
+    expect(nameless.error.join('\n')).toContain('tokens create needs a name, e.g. tokens create ci');
+  });
 });
 
 describe('help', () => {
   it.each([
     ['users', 'users update <id|name|email>'],
     ['groups', '--group-daily-budget USD'],
-    ['tokens', 'tokens create --name N --group G --expires T'],
+    ['tokens', 'tokens create NAME --group G --expires T'],
+    ['keys', 'keys create NAME [options]'],
   ])('%s --help says what each subcommand does', async (command, line) => {
     for (const argv of [
       [command, '--help'],

@@ -72,6 +72,17 @@ describe('keys create', () => {
     expect(second.text).not.toContain('This is the first key');
   });
 
+  it('takes the name as a positional argument too, as users create and groups create do', async () => {
+    const run = await runCli(['keys', 'create', 'laptop', '--rpm', '30', '--config', config]);
+    expect(run.code).toBe(0);
+    expect(run.text).toContain('Created key "laptop"');
+    expect(await inStore(async (store) => (await store.listKeys()).map((key) => key.name))).toContain(
+      'laptop',
+    );
+    const same = await runCli(['keys', 'create', 'desk', '--name', 'desk', '--config', config]);
+    expect(same.code).toBe(0);
+  });
+
   it.each([
     [
       ['--name', 'x', '--residency', 'mars'],
@@ -81,7 +92,9 @@ describe('keys create', () => {
     [['--name', 'x', '--budget', '-5'], "Option '--budget' argument is ambiguous. Did you forget"],
     [['--name', 'x', '--rpm', '1.5'], '--rpm must be a whole number above 0; got "1.5"'],
     [['--name', 'x', '--models', ' , '], '--models needs at least one model name'],
-    [['--models', 'sonnet'], 'keys create needs --name'],
+    [['--models', 'sonnet'], 'keys create needs a name, e.g. keys create ci (or --name ci)'],
+    [['one', 'two'], 'keys create takes one name; got 2'],
+    [['one', '--name', 'two'], 'keys create got two names, "one" and --name "two": give one'],
     [['--name', 'x', '--colour', 'red'], "Unknown option '--colour'"],
   ])('refuses %j with one clear line', async (flags, expected) => {
     const run = await runCli(['keys', 'create', ...flags, '--config', config]);

@@ -11,6 +11,7 @@ import {
   type Store,
 } from '../store/types.js';
 import { CliError, type CommandContext } from './command.js';
+import { nameArgument } from './policy-flags.js';
 import {
   amount,
   expiryOf,
@@ -31,7 +32,8 @@ the gateway stopped. Running gateways on a Postgres store pick changes up at onc
 SQLite, within 30 seconds (their key cache). Once a key exists, the gateway requires
 one from every caller.
 
-  keys create --name N [options]   create a key and print its secret (shown once)
+  keys create NAME [options]       create a key and print its secret (shown once);
+                                   --name NAME works too
       --models a,b       models the key may use (names, aliases, ids or globs like claude-haiku-*)
       --residency G      only targets inside a geography: ${RESIDENCIES.join(', ')}
                          (eu: European Union only; europe: also the UK and Switzerland)
@@ -119,14 +121,15 @@ async function userIdFor(store: Store, reference: string): Promise<{ id: string;
 }
 
 async function create(argv: string[], context: CommandContext): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     options: KEY_SETTING_OPTIONS,
+    allowPositionals: true,
     strict: true,
   });
   const now = (context.clock ?? systemClock)();
-  const name = values.name?.trim();
-  if (!name) throw new CliError('keys create needs --name, e.g. keys create --name ci');
+  const name = nameArgument(positionals, values.name, 'keys create');
+  if (!name) throw new CliError('keys create needs a name, e.g. keys create ci (or --name ci)');
   const input: NewApiKey = { name };
   const allowedModels = list(values.models);
   if (allowedModels) input.allowedModels = allowedModels;
@@ -210,8 +213,8 @@ async function listKeys(argv: string[], context: CommandContext): Promise<number
     if (keys.length === 0) {
       context.out(
         values.all
-          ? 'No keys yet: the gateway accepts any local caller. Create one with `claude-gateway keys create --name NAME`.'
-          : 'No active keys. Create one with `claude-gateway keys create --name NAME` (--all lists revoked keys).',
+          ? 'No keys yet: the gateway accepts any local caller. Create one with `claude-gateway keys create NAME`.'
+          : 'No active keys. Create one with `claude-gateway keys create NAME` (--all lists revoked keys).',
       );
       return 0;
     }
@@ -286,7 +289,7 @@ async function revoke(argv: string[], context: CommandContext): Promise<number> 
     if ((await opened.listKeys()).length === 0) {
       context.out(
         'No active key is left: the gateway now refuses every caller (keys stay required once one has existed). ' +
-          'Create one with `claude-gateway keys create --name NAME`.',
+          'Create one with `claude-gateway keys create NAME`.',
       );
     }
     return 0;

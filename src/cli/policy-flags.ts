@@ -96,6 +96,23 @@ export function onePositional(positionals: string[], usage: string, what: string
   return first;
 }
 
+/**
+ * The name a `create` subcommand is given: positional (`keys create ci`), as
+ * `users create` and `groups create` take it, or with `--name` (kept working);
+ * both at once must agree. Undefined when neither is given.
+ */
+export function nameArgument(
+  positionals: string[],
+  flag: string | undefined,
+  usage: string,
+): string | undefined {
+  const positional = positionals.length > 0 ? onePositional(positionals, usage, 'a name').trim() : undefined;
+  const named = flag?.trim();
+  if (positional !== undefined && named !== undefined && positional !== named)
+    throw new CliError(`${usage} got two names, "${positional}" and --name "${named}": give one`);
+  return positional || named || undefined;
+}
+
 /** `--help`/`-h` anywhere, or no subcommand: the help (exit 0, or 2 when nothing was asked). */
 export function wantsHelp(argv: string[]): boolean {
   return argv.length === 0 || argv.includes('--help') || argv.includes('-h');

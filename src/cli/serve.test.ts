@@ -90,3 +90,31 @@ describe('serve at start', () => {
     expect(error).toEqual([]);
   });
 });
+
+describe('serve --emulate at start', () => {
+  it("names the platforms as users know them (their descriptors' display names), not by configuration section", async () => {
+    const config = writeConfig(folder.path, { store: store() }, 'emulate.yaml');
+    const out: string[] = [];
+    const { promise: stopRequested, resolve: stop } = Promise.withResolvers<NodeJS.Signals>();
+    const { promise: started, resolve: listening } = Promise.withResolvers<void>();
+    const context: CommandContext = {
+      out: (line) => {
+        out.push(line);
+        if (line.startsWith('  platforms:')) listening();
+      },
+      error: () => {},
+      env: {},
+      untilStopped: () => stopRequested,
+      clock: testClock,
+    };
+    const exited = main(['serve', '--emulate', '--config', config, '--port', '0'], context);
+    await Promise.race([started, exited]);
+    stop('SIGTERM');
+    expect(await exited).toBe(0);
+    const line = out.find((item) => item.startsWith('  platforms:'));
+    expect(line).toMatch(
+      /^ {2}platforms: the Anthropic API, Amazon Bedrock, Claude Platform on AWS, Vertex AI, Microsoft Foundry; activity log: /,
+    );
+    expect(out.join('\n')).not.toMatch(/claudePlatformAws/);
+  });
+});

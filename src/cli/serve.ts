@@ -6,12 +6,13 @@ import { isRetired, lifecycleOn } from '../catalog/deprecation.js';
 import { systemClock } from '../clock.js';
 import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms } from '../config/emulated-platforms.js';
 import { ConfigError, effectivePlatforms, loadConfigFile } from '../config/load.js';
-import { PLATFORM_CONFIG_KEY } from '../config/platform-settings.js';
+import { PLATFORM_CONFIG_KEY, platformsWithSettings } from '../config/platform-settings.js';
 import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { type RunningEmulator, startEmulator } from '../emulator/server.js';
 import { targetKey } from '../engine/targets.js';
 import { buildRoutingTable } from '../gateway/routing.js';
 import { type RunningGateway, StartupError, startGateway } from '../gateway/server.js';
+import { descriptorOf } from '../platforms/descriptors.js';
 import { checkCredentials } from '../platforms/preflight.js';
 import { CliError, type CommandContext } from './command.js';
 import { parsePort } from './emulate.js';
@@ -154,8 +155,12 @@ export async function runServe(argv: string[], context: CommandContext): Promise
       `  emulator on ${emulator.url} (control API: ${emulator.url}/_emulator/, credentials: ${emulator.url}/_emulator/credentials)`,
     );
   }
+  // The platforms by the names users know them by (their descriptors'), not the configuration's section names.
+  const platformNames = platformsWithSettings(platforms).map(
+    (platform) => descriptorOf(platform).displayName,
+  );
   context.out(
-    `  platforms: ${Object.keys(platforms).join(', ')}; activity log: ${config.store.url} (${config.store.retentionDays} days)`,
+    `  platforms: ${platformNames.join(', ')}; activity log: ${config.store.url} (${config.store.retentionDays} days)`,
   );
   if (!(await gateway.context.callers.keysRequired())) {
     context.out(

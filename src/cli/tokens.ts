@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import type { ServiceTokenRecord } from '../store/identity-types.js';
 import { CliError, type CommandContext } from './command.js';
-import { onePositional, storeCall, wantsHelp } from './policy-flags.js';
+import { nameArgument, onePositional, storeCall, wantsHelp } from './policy-flags.js';
 import { expiryOf, takesEffect, when, withStore } from './setting-flags.js';
 import { formatTable } from './table.js';
 
@@ -16,9 +16,10 @@ Authorization: Bearer). Running gateways on Postgres apply changes at once; on
 SQLite, within 30 seconds.
 
   tokens list [--all] [--json]     the tokens (never their secrets); --all includes revoked ones
-  tokens create --name N --group G --expires T [--description TEXT]
+  tokens create NAME --group G --expires T [--description TEXT]
                                    create a token and print its secret (shown once);
-                                   --expires: 90d, 12h (from now), 2027-01-31 or an ISO time
+                                   --expires: 90d, 12h (from now), 2027-01-31 or an ISO time;
+                                   --name NAME works too
   tokens revoke <id|name|prefix>   revoke a token
 
 Options for every subcommand:
@@ -31,7 +32,7 @@ function shown(token: ServiceTokenRecord): Omit<ServiceTokenRecord, 'hash'> {
 }
 
 async function create(argv: string[], context: CommandContext): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     options: {
       name: { type: 'string' },
@@ -40,12 +41,15 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
       description: { type: 'string' },
       config: { type: 'string' },
     },
+    allowPositionals: true,
     strict: true,
   });
   const now = (context.clock ?? systemClock)();
-  const name = values.name?.trim();
+  const name = nameArgument(positionals, values.name, 'tokens create');
   if (!name)
-    throw new CliError('tokens create needs --name, e.g. tokens create --name ci --group eng --expires 90d');
+    throw new CliError(
+      'tokens create needs a name, e.g. tokens create ci --group eng --expires 90d (or --name ci)',
+    );
   if (!values.group?.trim())
     throw new CliError('tokens create needs --group: the group whose policy holds for the token');
   const expiresAt = expiryOf(values.expires, now);
@@ -96,7 +100,7 @@ async function list(argv: string[], context: CommandContext): Promise<number> {
     }
     if (tokens.length === 0) {
       context.out(
-        'No active service tokens. Create one with `claude-gateway tokens create --name N --group G --expires 90d`' +
+        'No active service tokens. Create one with `claude-gateway tokens create NAME --group G --expires 90d`' +
           (values.all ? '.' : ' (--all lists revoked ones).'),
       );
       return 0;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configuredModelSchema } from '../catalog/configured-models.js';
 import { authSchema } from '../identity/oidc-settings.js';
+import { TRACE_SAMPLERS } from '../telemetry/samplers.js';
 
 /*
  * The configuration file (`claude-gateway.yaml`), validated at start. Every
@@ -314,12 +315,15 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /**
-     * OpenTelemetry traces and GenAI metrics over OTLP/HTTP. Off unless an endpoint is set here or in
+     * OpenTelemetry traces and GenAI metrics over OTLP (HTTP or gRPC). Off unless an endpoint is set here or in
      * OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ / _METRICS_ variants); these keys win over the variables.
      */
     telemetry: z
       .object({
-        /** Base URL of the OTLP/HTTP receiver (a collector's port 4318); `/v1/traces` and `/v1/metrics` are appended. */
+        /**
+         * Base URL of the OTLP/HTTP receiver (a collector's port 4318; `/v1/traces` and `/v1/metrics` are appended),
+         * or with `protocol: grpc` the OTLP/gRPC receiver's address (port 4317; `http://` plaintext, `https://` TLS).
+         */
         otlpEndpoint: url.optional(),
         /** Headers sent with each export (a backend's API key); merged over OTEL_EXPORTER_OTLP_HEADERS. */
         headers: z.record(z.string(), z.string()).optional(),
@@ -327,8 +331,24 @@ export const configSchema = z
         serviceName: z.string().min(1).optional(),
         /** How often metrics are exported. Default: OTEL_METRIC_EXPORT_INTERVAL, else 60 000. */
         metricsIntervalMs: z.number().int().min(100).optional(),
-        /** The OTLP/HTTP encoding. Default: OTEL_EXPORTER_OTLP_PROTOCOL (or its _TRACES_/_METRICS_ variant), else http/json. */
-        protocol: z.enum(['http/json', 'http/protobuf']).optional(),
+        /** The OTLP transport. Default: OTEL_EXPORTER_OTLP_PROTOCOL (or its _TRACES_/_METRICS_ variant), else http/json. */
+        protocol: z.enum(['http/json', 'http/protobuf', 'grpc']).optional(),
+        /**
+         * Which traces are kept, as OTEL_TRACES_SAMPLER/OTEL_TRACES_SAMPLER_ARG name them. When set, the
+         * environment's sampler variables are not read (OpenTelemetry's declarative configuration: the file wins).
+         */
+        sampler: z
+          .object({
+            type: z.enum(TRACE_SAMPLERS),
+            /** The share of new traces kept (0–1), for the traceidratio samplers only. Default 1. */
+            ratio: z.number().min(0).max(1).optional(),
+          })
+          .strict()
+          .refine((value) => value.ratio === undefined || value.type.endsWith('traceidratio'), {
+            message: 'only traceidratio and parentbased_traceidratio take a ratio',
+            path: ['ratio'],
+          })
+          .optional(),
         /**
          * Receive Claude Code's own telemetry (metrics, logs/events, traces) at /v1/metrics, /v1/logs and /v1/traces,
          * authenticated with the gateway key, stamped with the caller's key, user and group, and forwarded to the receiver above.

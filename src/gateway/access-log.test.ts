@@ -5,11 +5,13 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { UPSTREAM_SECRETS, useTestGateway } from '../test-support/gateway.js';
+import { parseConfig } from '../config/load.js';
+import { startTestGateway, UPSTREAM_SECRETS, useTestGateway } from '../test-support/gateway.js';
 
 const gateway = useTestGateway({
   config: { server: { metricsToken: 'metrics-token-0123456789' } },
   keys: [{ name: 'team-a' }],
+  accessLog: true,
 });
 
 describe('the access log (on by default) and the metrics token', () => {
@@ -48,5 +50,27 @@ describe('the access log (on by default) and the metrics token', () => {
     expect(text).not.toContain('Log me');
     expect(text).not.toContain(key);
     for (const secret of UPSTREAM_SECRETS) expect(text).not.toContain(secret);
+  });
+
+  it('is on by default, and test gateways that do not ask for it send it to a sink', async () => {
+    expect(parseConfig({}, {}).server.accessLog).toBe(true);
+    const quiet = await startTestGateway();
+    try {
+      const response = await fetch(`${quiet.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'claude-haiku-4-5',
+          max_tokens: 5,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+      expect((await quiet.requests()).length).toBe(1);
+      expect(quiet.logs.filter((line) => line['msg'] === 'request')).toEqual([]);
+    } finally {
+      await quiet.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { otlpJsonToProtobuf } from '../telemetry/otlp-json-protobuf.js';
 import type { OtlpSignal } from '../telemetry/otlp-schema.js';
 import { RPC_STATUS } from '../telemetry/otlp-schema.js';
 import {
@@ -12,6 +13,7 @@ import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Caller } from './callers.js';
 import type { GatewayContext } from './context.js';
 import { bodyError, type Exchange } from './exchange.js';
+import { forwardOverGrpc } from './otlp-forward-grpc.js';
 
 /** The OTLP/HTTP paths Claude Code exports to, under OTEL_EXPORTER_OTLP_ENDPOINT. */
 export const OTLP_PATHS: Readonly<Record<string, OtlpSignal>> = {
@@ -111,7 +113,8 @@ const receiverHealth = new WeakMap<GatewayContext, ReceiverHealth>();
  * (OTEL_EXPORTER_OTLP_HEADERS, e.g. `x-api-key=…` or `Authorization=Bearer …`),
  * stamps every resource with the caller's key, user and group, and forwards it
  * in the same encoding to the configured receiver, whose answer (status and
- * body: a partial success, a refusal) goes back as it came. Errors are OTLP's
+ * body: a partial success, a refusal) goes back as it came. A receiver whose
+ * protocol is `grpc` gets it over OTLP/gRPC instead (./otlp-forward-grpc.ts). Errors are OTLP's
  * google.rpc.Status, never the gateway's internals.
  */
 export async function handleOtlpExport(
@@ -170,6 +173,7 @@ export async function handleOtlpExport(
     return sendStatus(exchange, encoding, error.status, error.message);
   }
   const attributes = identityAttributes(identityOf(caller));
+  const grpc = forward.grpc[signal];
   let stamped: Uint8Array | string;
   try {
     if (encoding === 'protobuf') stamped = stampProtobuf(body.bytes, signal, attributes);
@@ -180,7 +184,9 @@ export async function handleOtlpExport(
       } catch (error) {
         throw new OtlpInputError(`the body is not valid JSON: ${(error as Error).message}`);
       }
-      stamped = JSON.stringify(stampJson(parsed, signal, attributes));
+      const json = stampJson(parsed, signal, attributes);
+      // gRPC carries protobuf only.
+      stamped = grpc ? otlpJsonToProtobuf(signal, json) : JSON.stringify(json);
     }
   } catch (error) {
     if (!(error instanceof OtlpInputError)) throw error;
@@ -190,6 +196,44 @@ export async function handleOtlpExport(
 
   const health = receiverHealth.get(context) ?? new ReceiverHealth(context);
   receiverHealth.set(context, health);
+  const unreachable = (reason: string) => {
+    health.failed(url, reason);
+    count(503);
+    return sendStatus(
+      exchange,
+      encoding,
+      503,
+      'The gateway cannot reach its telemetry receiver right now; retry later.',
+      { 'retry-after': '5' },
+    );
+  };
+  if (grpc) {
+    const answer = await forwardOverGrpc(context, {
+      signal,
+      url,
+      transport: grpc,
+      headers: forward.headers[signal],
+      bytes: typeof stamped === 'string' ? Buffer.from(stamped) : stamped,
+      encoding,
+      abort: exchange.signal,
+      timeoutMs: FORWARD_TIMEOUT_MS,
+    });
+    if (exchange.signal.aborted) return;
+    if ('unreachable' in answer) return unreachable(answer.unreachable);
+    health.answered(url);
+    if ('refused' in answer) {
+      count(answer.refused);
+      return sendStatus(
+        exchange,
+        encoding,
+        answer.refused,
+        answer.message,
+        answer.retryAfter ? { 'retry-after': answer.retryAfter } : {},
+      );
+    }
+    count(answer.status);
+    return exchange.send(answer.status, { 'content-type': answer.contentType }, answer.body);
+  }
   let answer: Response;
   try {
     answer = await fetch(url, {
@@ -203,17 +247,8 @@ export async function handleOtlpExport(
     });
   } catch (error) {
     if (exchange.signal.aborted) return;
-    health.failed(
-      url,
+    return unreachable(
       (error as Error).cause ? String((error as Error & { cause: unknown }).cause) : String(error),
-    );
-    count(503);
-    return sendStatus(
-      exchange,
-      encoding,
-      503,
-      'The gateway cannot reach its telemetry receiver right now; retry later.',
-      { 'retry-after': '5' },
     );
   }
   const reply = Buffer.from(await answer.arrayBuffer().catch(() => new ArrayBuffer(0)));

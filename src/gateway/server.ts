@@ -34,6 +34,7 @@ import { KeyLimits } from './limits.js';
 import { accessLogger, createLogger, type Logger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { startModelDiscovery } from './model-discovery.js';
+import { closeGrpcForwarders } from './otlp-forward-grpc.js';
 import { buildRoutingTable } from './routing.js';
 import { newRequestId } from './serve-call.js';
 import { guardKeyReads } from './store-guard.js';
@@ -44,6 +45,8 @@ export interface StartGatewayOptions {
   /** The platforms to serve (the file's, with environment defaults applied). */
   platforms: PlatformsConfig;
   logger?: Logger;
+  /** Where the access log (`server.accessLog`) goes; default `logger`. Tests send it to a sink. */
+  accessLog?: Logger;
   /** A store to use instead of opening `config.store.url` (tests). */
   store?: Store;
   engine?: Engine;
@@ -310,7 +313,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   context.metrics.observe({
     requestsInFlight: () => context.requestsInFlight,
     storeStats: () => store.stats(),
-    ...(config.server.accessLog ? { onRequest: accessLogger(logger) } : {}),
+    ...(config.server.accessLog ? { onRequest: accessLogger(options.accessLog ?? logger) } : {}),
   });
   const stopRetention = startRetention(store, { retentionDays: config.store.retentionDays, now: clock });
   // Answers not yet complete, so a stop can end them properly when its grace period runs out.
@@ -387,6 +390,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         await engine.transport.close();
         await sharedSessions?.close();
         await limits.close();
+        await closeGrpcForwarders(context);
         // Last: the spans of requests cut above are ended by now and go out with the final export.
         await telemetry?.shutdown();
       })();

@@ -12,13 +12,14 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatedPlatforms } from '../config/emulated-platforms.js';
 import { parseConfig } from '../config/load.js';
 import type { FaultSpec } from '../emulator/faults.js';
 import { type RunningEmulator, startEmulator } from '../emulator/server.js';
 import { openStore } from '../store/open-store.js';
-import { testClock } from '../test-support/gateway.js';
+import { accessLogSink, testClock } from '../test-support/gateway.js';
 import { type RunningGateway, startGateway } from './server.js';
 
 interface Teed {
@@ -80,6 +81,9 @@ beforeAll(async () => {
     platforms: emulatedPlatforms({ baseUrl: teeUrl, auth: emulator.auth }),
     store: await openStore('sqlite::memory:'),
     clock: testClock,
+    // Its requests ask for a retired model on purpose: the warnings about it are not this test's subject.
+    logger: pino({ level: 'error' }),
+    accessLog: accessLogSink(),
   });
 });
 

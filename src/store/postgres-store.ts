@@ -8,6 +8,7 @@ import {
   upsertSql,
 } from './activity-sql.js';
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
+import { PRUNE_BUDGET_ALERTS } from './budget-alert-sql.js';
 import {
   ATTEMPT_COLUMNS,
   BUDGET_ALERT_COLUMNS,
@@ -259,7 +260,8 @@ class PostgresStore implements ReplayableStore {
       const attempts = await transaction.unsafe(`DELETE FROM ${this.#attempts} WHERE time < $1`, [
         olderThanMs,
       ]);
-      return requests.count + attempts.count;
+      const alerts = await transaction.unsafe(PRUNE_BUDGET_ALERTS(this.#budgetAlerts, '$1'), [olderThanMs]);
+      return requests.count + attempts.count + alerts.count;
     });
   }
 

@@ -8,6 +8,7 @@ import {
   upsertSql,
 } from './activity-sql.js';
 import { type BatchTuning, BatchWriter } from './batch-writer.js';
+import { PRUNE_BUDGET_ALERTS } from './budget-alert-sql.js';
 import {
   ATTEMPT_COLUMNS,
   BUDGET_ALERT_COLUMNS,
@@ -402,6 +403,7 @@ function writerStatements(): SqliteWriterStatements {
     insertAttempt: upsertSql('attempts', attemptColumns, ['request_id', 'attempt'], 1, SQLITE_PLACEHOLDER),
     pruneRequests: `DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests WHERE time < ? LIMIT ${PRUNE_CHUNK_ROWS})`,
     pruneAttempts: `DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE time < ? LIMIT ${PRUNE_CHUNK_ROWS})`,
+    pruneBudgetAlerts: PRUNE_BUDGET_ALERTS('budget_alerts'),
   };
 }
 

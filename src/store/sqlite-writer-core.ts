@@ -10,6 +10,8 @@ export interface SqliteWriterStatements {
   pruneRequests: string;
   /** Deletes one chunk of attempts older than the bound parameter. */
   pruneAttempts: string;
+  /** Deletes the budget alert claims whose period ended before the bound parameter (a few rows: one statement). */
+  pruneBudgetAlerts: string;
 }
 
 /** One batch of encoded rows (values in column order). */
@@ -44,6 +46,7 @@ export function sqliteWriterCore(
   const insertAttempt = database.prepare(statements.insertAttempt);
   const pruneRequests = database.prepare(statements.pruneRequests);
   const pruneAttempts = database.prepare(statements.pruneAttempts);
+  const pruneBudgetAlerts = database.prepare(statements.pruneBudgetAlerts);
   // Bodies may come as the UTF-8 bytes they arrived as: decoded here, on the writer's thread.
   const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   const text = (value: unknown) => (value instanceof Uint8Array ? utf8.decode(value) : value);
@@ -59,7 +62,7 @@ export function sqliteWriterCore(
       writeBatch(batch);
     },
     prune(before) {
-      let removed = 0;
+      let removed = pruneBudgetAlerts.run(before).changes;
       for (;;) {
         const changes = pruneChunk(before);
         removed += changes;

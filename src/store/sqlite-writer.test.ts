@@ -14,6 +14,7 @@ const STATEMENTS: SqliteWriterStatements = {
     "INSERT INTO attempts (request_id, attempt, time, platform, upstream_model_id, outcome) VALUES (?, ?, ?, 'bedrock', 'm', 'success')",
   pruneRequests: 'DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests WHERE time < ? LIMIT 2)',
   pruneAttempts: 'DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE time < ? LIMIT 2)',
+  pruneBudgetAlerts: 'DELETE FROM budget_alerts WHERE resets_at < ?',
 };
 
 describe('WorkerSqliteWriter', () => {

@@ -436,6 +436,34 @@ describe.each(BACKENDS)('store contract: $name', (backend) => {
     expect(await store.prune(cutoff)).toBe(0);
   });
 
+  it("prunes budget alert claims whose period ended before the cutoff, keeping running periods' claims", async () => {
+    const { store, location } = await freshStore();
+    const cutoff = T0;
+    const claim = (id: string, resetsAt: number, crossedAt: number) =>
+      store.claimBudgetAlert({
+        id,
+        subjectKind: 'key',
+        subjectId: 'key_1',
+        subjectName: 'team-a',
+        period: 'day',
+        limitUsd: 10,
+        threshold: 0.8,
+        spentUsd: 8,
+        resetsAt,
+        crossedAt,
+      });
+    await claim('ended-long-ago', cutoff - 2 * DAY, cutoff - 3 * DAY);
+    await claim('ended-just-before', cutoff - 1, cutoff - DAY);
+    // Crossed before the cutoff, but its period still runs: it still stops a second alert.
+    await claim('still-running', cutoff + DAY, cutoff - DAY);
+    await claim('new', cutoff + DAY, cutoff + 1);
+    expect(await store.prune(cutoff)).toBe(2);
+    const left = (await location.rows('budget_alerts')).map((row) => row.id).sort();
+    expect(left).toEqual(['new', 'still-running']);
+    expect(await claim('still-running', cutoff + DAY, cutoff + 2)).toBe(false);
+    expect(await store.prune(cutoff)).toBe(0);
+  });
+
   it('creates, finds, lists and revokes keys', async () => {
     const { store } = await freshStore();
     const created = await store.createKey({

@@ -76,9 +76,9 @@ it('keeps only what the parent-based ratio sampler samples: the client trace mar
   expect(server?.resource['service.name']).toBe('claude-gateway');
 });
 
-it('stops the start, naming the variable, for gRPC or a sampler it does not have', async () => {
+it('stops the start, naming the variable, for a transport or a sampler it does not have', async () => {
   for (const [name, value] of [
-    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc'],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http/xml'],
     ['OTEL_TRACES_SAMPLER', 'xray'],
   ] as const) {
     await expect(

@@ -20,10 +20,6 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -106,20 +102,42 @@ class ExportHealth {
   }
 }
 
-/** The official OTLP/HTTP span exporter for the encoding, reporting its results to `health`. */
-class LoggedTraceExporter implements SpanExporter {
-  private readonly inner: SpanExporter;
-
-  constructor(
-    options: { url: string; headers: Record<string, string>; protocol: TelemetrySettings['tracesProtocol'] },
-    private readonly health: ExportHealth,
-  ) {
-    const { protocol, ...exporterOptions } = options;
-    this.inner =
-      protocol === 'http/protobuf'
-        ? new ProtobufTraceExporter(exporterOptions)
-        : new JsonTraceExporter(exporterOptions);
+/**
+ * The official OTLP span exporter for the signal's transport. Each is
+ * imported only when chosen: the other encodings' code (and for HTTP, all
+ * of gRPC) is never loaded.
+ */
+async function traceExporter(settings: TelemetrySettings, url: string): Promise<SpanExporter> {
+  const headers = settings.tracesHeaders;
+  if (settings.tracesProtocol === 'grpc') {
+    return (await import('./otlp-grpc.js')).grpcTraceExporter(url, headers, settings.tracesGrpc);
   }
+  const { OTLPTraceExporter } =
+    settings.tracesProtocol === 'http/protobuf'
+      ? await import('@opentelemetry/exporter-trace-otlp-proto')
+      : await import('@opentelemetry/exporter-trace-otlp-http');
+  return new OTLPTraceExporter({ url, headers });
+}
+
+/** The official OTLP metric exporter for the signal's transport, imported only when chosen. */
+async function metricExporter(settings: TelemetrySettings, url: string): Promise<PushMetricExporter> {
+  const headers = settings.metricsHeaders;
+  if (settings.metricsProtocol === 'grpc') {
+    return (await import('./otlp-grpc.js')).grpcMetricExporter(url, headers, settings.metricsGrpc);
+  }
+  const { OTLPMetricExporter } =
+    settings.metricsProtocol === 'http/protobuf'
+      ? await import('@opentelemetry/exporter-metrics-otlp-proto')
+      : await import('@opentelemetry/exporter-metrics-otlp-http');
+  return new OTLPMetricExporter({ url, headers });
+}
+
+/** An official span exporter, reporting its results to `health`. */
+class LoggedTraceExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly health: ExportHealth,
+  ) {}
 
   export(items: ReadableSpan[], done: (result: ExportResult) => void): void {
     this.inner.export(items, (result) => {
@@ -137,20 +155,12 @@ class LoggedTraceExporter implements SpanExporter {
   }
 }
 
-/** The official OTLP/HTTP metric exporter for the encoding, reporting its results to `health`. */
+/** An official metric exporter, reporting its results to `health`. */
 class LoggedMetricExporter implements PushMetricExporter {
-  private readonly inner: PushMetricExporter;
-
   constructor(
-    options: { url: string; headers: Record<string, string>; protocol: TelemetrySettings['metricsProtocol'] },
+    private readonly inner: PushMetricExporter,
     private readonly health: ExportHealth,
-  ) {
-    const { protocol, ...exporterOptions } = options;
-    this.inner =
-      protocol === 'http/protobuf'
-        ? new ProtobufMetricExporter(exporterOptions)
-        : new JsonMetricExporter(exporterOptions);
-  }
+  ) {}
 
   export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
     this.inner.export(metrics, (result) => {
@@ -189,23 +199,37 @@ interface Instruments {
   timeToFirstToken: Histogram;
 }
 
-/** OTLP/HTTP (JSON or protobuf) traces and GenAI metrics for one gateway. */
+/** The exporters a gateway's telemetry starts with: one per signal it exports. */
+interface Exporters {
+  traces?: SpanExporter;
+  metrics?: PushMetricExporter;
+}
+
+/** OTLP (HTTP with JSON or protobuf, or gRPC) traces and GenAI metrics for one gateway. */
 export class OtelTelemetry implements GatewayTelemetry {
   private readonly tracerProvider: TracerProvider | undefined;
   private readonly meterProvider: MeterProvider | undefined;
   readonly tracer: Tracer | undefined;
   readonly instruments: Instruments | undefined;
 
-  constructor(settings: TelemetrySettings, logger: TelemetryLogger) {
+  /** Loads the exporters the settings ask for, and starts. */
+  static async start(settings: TelemetrySettings, logger: TelemetryLogger): Promise<OtelTelemetry> {
+    return new OtelTelemetry(settings, logger, {
+      ...(settings.tracesUrl ? { traces: await traceExporter(settings, settings.tracesUrl) } : {}),
+      ...(settings.metricsUrl ? { metrics: await metricExporter(settings, settings.metricsUrl) } : {}),
+    });
+  }
+
+  private constructor(settings: TelemetrySettings, logger: TelemetryLogger, exporters: Exporters) {
     const version = packageVersion();
     const resource = resourceFromAttributes({
       ...settings.resourceAttributes,
       [ATTR_SERVICE_NAME]: settings.serviceName,
       ...(version ? { [ATTR_SERVICE_VERSION]: version } : {}),
     });
-    if (settings.tracesUrl) {
+    if (settings.tracesUrl && exporters.traces) {
       const exporter = new LoggedTraceExporter(
-        { url: settings.tracesUrl, headers: settings.tracesHeaders, protocol: settings.tracesProtocol },
+        exporters.traces,
         new ExportHealth(logger, 'traces', settings.tracesUrl),
       );
       this.tracerProvider = new TracerProvider({
@@ -215,9 +239,9 @@ export class OtelTelemetry implements GatewayTelemetry {
       });
       this.tracer = this.tracerProvider.getTracer('claude-gateway', version);
     }
-    if (settings.metricsUrl) {
+    if (settings.metricsUrl && exporters.metrics) {
       const exporter = new LoggedMetricExporter(
-        { url: settings.metricsUrl, headers: settings.metricsHeaders, protocol: settings.metricsProtocol },
+        exporters.metrics,
         new ExportHealth(logger, 'metrics', settings.metricsUrl),
       );
       this.meterProvider = new MeterProvider({

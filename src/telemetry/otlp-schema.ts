@@ -234,6 +234,25 @@ const descriptor = {
           eventName: { type: 'string', id: 12 },
         }),
 
+        /** The collectors' answers (the same over gRPC and OTLP/HTTP): empty, or a partial success. */
+        ExportTraceServiceResponse: message({ partialSuccess: { type: 'ExportTracePartialSuccess', id: 1 } }),
+        ExportTracePartialSuccess: message({
+          rejectedSpans: { type: 'int64', id: 1 },
+          errorMessage: { type: 'string', id: 2 },
+        }),
+        ExportMetricsServiceResponse: message({
+          partialSuccess: { type: 'ExportMetricsPartialSuccess', id: 1 },
+        }),
+        ExportMetricsPartialSuccess: message({
+          rejectedDataPoints: { type: 'int64', id: 1 },
+          errorMessage: { type: 'string', id: 2 },
+        }),
+        ExportLogsServiceResponse: message({ partialSuccess: { type: 'ExportLogsPartialSuccess', id: 1 } }),
+        ExportLogsPartialSuccess: message({
+          rejectedLogRecords: { type: 'int64', id: 1 },
+          errorMessage: { type: 'string', id: 2 },
+        }),
+
         /** google.rpc.Status: the body of an OTLP/HTTP error answer. */
         Status: message({ code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } }),
       },
@@ -251,6 +270,13 @@ export const EXPORT_REQUESTS: Readonly<Record<OtlpSignal, { type: protobuf.Type;
   traces: { type: root.lookupType('otlp.ExportTraceServiceRequest'), resources: 'resourceSpans' },
   metrics: { type: root.lookupType('otlp.ExportMetricsServiceRequest'), resources: 'resourceMetrics' },
   logs: { type: root.lookupType('otlp.ExportLogsServiceRequest'), resources: 'resourceLogs' },
+};
+
+/** Each signal's export response type. */
+export const EXPORT_RESPONSES: Readonly<Record<OtlpSignal, protobuf.Type>> = {
+  traces: root.lookupType('otlp.ExportTraceServiceResponse'),
+  metrics: root.lookupType('otlp.ExportMetricsServiceResponse'),
+  logs: root.lookupType('otlp.ExportLogsServiceResponse'),
 };
 
 export const RPC_STATUS = root.lookupType('otlp.Status');

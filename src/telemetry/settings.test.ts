@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
 import { forwardSettings, parseKeyValueList, samplerSettings, telemetrySettings } from './settings.js';
 
 describe('telemetrySettings', () => {
@@ -124,30 +128,189 @@ describe('the OTLP encoding', () => {
     ).toMatchObject({ tracesProtocol: 'http/protobuf', metricsProtocol: 'http/protobuf' });
   });
 
-  it('refuses gRPC, saying what to use instead', () => {
-    expect(() => telemetrySettings(undefined, { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
-      /OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" is not supported; use http\/protobuf or http\/json/,
+  it('refuses a transport it does not have, naming the variable', () => {
+    expect(() =>
+      telemetrySettings(undefined, { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml' }),
+    ).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL: "http\/xml" is not supported; use grpc, http\/protobuf or http\/json/,
     );
+  });
+});
+
+describe('OTLP over gRPC', () => {
+  const grpc = { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' };
+
+  it('uses every endpoint as it is (no /v1/ path), per signal too', () => {
+    const settings = telemetrySettings(undefined, {
+      ...grpc,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'https://metrics:4317',
+    });
+    expect(settings).toMatchObject({
+      tracesUrl: 'http://collector:4317',
+      metricsUrl: 'https://metrics:4317',
+      tracesProtocol: 'grpc',
+      metricsProtocol: 'grpc',
+    });
+    const mixed = telemetrySettings(undefined, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4317',
+    });
+    expect(mixed).toMatchObject({ tracesUrl: 'http://collector:4317', tracesProtocol: 'grpc' });
+    expect(mixed).toMatchObject({
+      metricsUrl: 'http://collector:4318/v1/metrics',
+      metricsProtocol: 'http/json',
+    });
+    expect(mixed?.metricsGrpc).toBeUndefined();
+    expect(telemetrySettings({ otlpEndpoint: 'http://c:4317', protocol: 'grpc' }, {})?.tracesUrl).toBe(
+      'http://c:4317',
+    );
+  });
+
+  it('is plaintext for http://, TLS for https://, and without a scheme TLS unless OTEL_EXPORTER_OTLP_INSECURE=true', () => {
+    const transport = (env: Record<string, string>) => telemetrySettings(undefined, { ...grpc, ...env });
+    expect(transport({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317' })?.tracesGrpc).toEqual({
+      insecure: true,
+    });
+    expect(
+      transport({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c:4317', OTEL_EXPORTER_OTLP_INSECURE: 'true' })
+        ?.tracesGrpc,
+    ).toEqual({ insecure: false });
+    expect(transport({ OTEL_EXPORTER_OTLP_ENDPOINT: 'c:4317' })?.tracesGrpc).toEqual({ insecure: false });
+    const bare = transport({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'c:4317',
+      OTEL_EXPORTER_OTLP_INSECURE: 'TRUE',
+      OTEL_EXPORTER_OTLP_METRICS_INSECURE: 'false',
+    });
+    expect(bare?.tracesUrl).toBe('c:4317');
+    expect(bare?.tracesGrpc).toEqual({ insecure: true });
+    expect(bare?.metricsGrpc).toEqual({ insecure: false });
+  });
+
+  it('reads the certificates the environment names, and names a variable whose file is missing', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cgw-grpc-settings-'));
+    try {
+      const ca = join(folder, 'ca.pem');
+      writeFileSync(ca, 'PEM');
+      expect(
+        telemetrySettings(undefined, {
+          ...grpc,
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c:4317',
+          OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: ca,
+        })?.tracesGrpc?.certificate?.toString(),
+      ).toBe('PEM');
+      expect(() =>
+        telemetrySettings(undefined, {
+          ...grpc,
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c:4317',
+          OTEL_EXPORTER_OTLP_CERTIFICATE: join(folder, 'missing.pem'),
+        }),
+      ).toThrow(/^OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read ".*missing\.pem" \(ENOENT\)/);
+      expect(() =>
+        telemetrySettings(undefined, {
+          ...grpc,
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c:4317',
+          OTEL_EXPORTER_OTLP_CLIENT_KEY: ca,
+        }),
+      ).toThrow(/OTEL_EXPORTER_OTLP_CLIENT_KEY and OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE go together/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('names the variable whose endpoint is not a receiver address', () => {
+    expect(() =>
+      telemetrySettings(undefined, { ...grpc, OTEL_EXPORTER_OTLP_ENDPOINT: 'unix:///tmp/otlp.sock' }),
+    ).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT: "unix:\/\/\/tmp\/otlp.sock" is not an OTLP\/gRPC endpoint/);
+  });
+
+  it('forwards Claude Code over gRPC when the signal is exported so', () => {
+    const forward = forwardSettings(
+      { forwardClaudeCode: true },
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' },
+    );
+    expect(forward?.urls).toEqual({
+      traces: 'http://c:4317/v1/traces',
+      metrics: 'http://c:4317/v1/metrics',
+      logs: 'http://c:4317',
+    });
+    expect(forward?.grpc).toEqual({ logs: { insecure: true } });
   });
 });
 
 describe('samplerSettings', () => {
   it('defaults to parentbased_always_on and reads the ratio', () => {
-    expect(samplerSettings({})).toEqual({ name: 'always_on', parentBased: true, ratio: 1 });
-    expect(samplerSettings({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual(
-      { name: 'traceidratio', parentBased: false, ratio: 0.25 },
-    );
-    expect(samplerSettings({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toMatchObject({
+    expect(samplerSettings(undefined, {})).toEqual({ name: 'always_on', parentBased: true, ratio: 1 });
+    expect(
+      samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }),
+    ).toEqual({ name: 'traceidratio', parentBased: false, ratio: 0.25 });
+    expect(samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).toMatchObject({
       name: 'always_off',
       parentBased: true,
     });
   });
 
   it('refuses an unknown sampler or a ratio outside 0–1, naming the variable', () => {
-    expect(() => samplerSettings({ OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(/OTEL_TRACES_SAMPLER:/);
+    expect(() => samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(
+      /OTEL_TRACES_SAMPLER:/,
+    );
     expect(() =>
-      samplerSettings({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }),
+      samplerSettings(undefined, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }),
     ).toThrow(/OTEL_TRACES_SAMPLER_ARG: "2"/);
+  });
+});
+
+describe('telemetry.sampler in the file', () => {
+  const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+
+  it('wins over OTEL_TRACES_SAMPLER and its argument, which are then not read', () => {
+    const env = { ...endpoint, OTEL_TRACES_SAMPLER: 'xray', OTEL_TRACES_SAMPLER_ARG: 'half' };
+    expect(
+      telemetrySettings({ sampler: { type: 'parentbased_traceidratio', ratio: 0.1 } }, env)?.sampler,
+    ).toEqual({
+      name: 'traceidratio',
+      parentBased: true,
+      ratio: 0.1,
+    });
+    expect(telemetrySettings({ sampler: { type: 'always_off' } }, env)?.sampler).toEqual({
+      name: 'always_off',
+      parentBased: false,
+      ratio: 1,
+    });
+    expect(telemetrySettings({ sampler: { type: 'traceidratio' } }, env)?.sampler.ratio).toBe(1);
+  });
+
+  it('leaves the environment in charge when left out', () => {
+    const env = { ...endpoint, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' };
+    expect(telemetrySettings({}, env)?.sampler).toEqual({
+      name: 'traceidratio',
+      parentBased: false,
+      ratio: 0.5,
+    });
+  });
+
+  it('is validated with errors naming the key', () => {
+    const parse = (sampler: unknown) => () => parseConfig({ telemetry: { sampler } }, {});
+    expect(parse({ type: 'parentbased_traceidratio', ratio: 0.25 })).not.toThrow();
+    expect(parse({ type: 'xray' })).toThrow(
+      /telemetry\.sampler\.type: Invalid option: expected one of "always_on"/,
+    );
+    expect(parse({ type: 'traceidratio', ratio: 1.5 })).toThrow(/telemetry\.sampler\.ratio: Too big/);
+    expect(parse({ type: 'always_on', ratio: 0.5 })).toThrow(
+      /telemetry\.sampler\.ratio: only traceidratio and parentbased_traceidratio take a ratio/,
+    );
+    expect(parse({ type: 'always_on', arg: 0.5 })).toThrow(/telemetry\.sampler\.arg: unknown key/);
+    expect(parse({ ratio: 0.5 })).toThrow(/telemetry\.sampler\.type: /);
+  });
+
+  it('takes its values from the environment through variable references, as OpenTelemetry configuration files do', () => {
+    const config = parseConfig(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference as a configuration file writes it
+      { telemetry: { sampler: { type: '${OTEL_TRACES_SAMPLER:-parentbased_always_on}' } } },
+      { OTEL_TRACES_SAMPLER: 'always_off' },
+    );
+    expect(config.telemetry.sampler).toEqual({ type: 'always_off' });
   });
 });
 
@@ -166,6 +329,7 @@ describe('forwardSettings', () => {
         logs: 'http://c:4318/v1/logs',
       },
       headers: { traces: { 'x-key': 'k' }, metrics: { 'x-key': 'k' }, logs: { 'x-key': 'k' } },
+      grpc: {},
     });
   });
 

@@ -1,28 +1,34 @@
 /**
  * Where OpenTelemetry data goes, from the configuration's `telemetry:`
- * section and the standard OTEL_* environment variables. Pure: nothing here
- * loads the SDK, so a gateway without an endpoint pays nothing for it.
+ * section and the standard OTEL_* environment variables. Nothing here loads
+ * the SDK (a gateway without an endpoint pays nothing for it); the only I/O
+ * is reading the certificate files OTLP/gRPC's variables name (./grpc-settings.ts).
  */
+
+import { type GrpcTransport, grpcEndpoint, grpcTransport } from './grpc-settings.js';
+import { TRACE_SAMPLERS, type TraceSamplerName } from './samplers.js';
 
 /** The `telemetry:` section as the schema leaves it. */
 export interface TelemetryConfig {
-  /** Base URL of an OTLP/HTTP receiver; `/v1/traces` and `/v1/metrics` are appended. */
+  /** Base URL of an OTLP/HTTP receiver (`/v1/traces` and `/v1/metrics` are appended), or an OTLP/gRPC receiver's address. */
   otlpEndpoint?: string | undefined;
   /** Headers sent with every export (an API key for a hosted backend). */
   headers?: Readonly<Record<string, string>> | undefined;
   serviceName?: string | undefined;
   /** How often metrics are exported. */
   metricsIntervalMs?: number | undefined;
-  /** The OTLP/HTTP encoding: JSON or binary protobuf. */
+  /** The OTLP transport: HTTP with JSON or binary protobuf, or gRPC. */
   protocol?: OtlpProtocol | undefined;
+  /** Which traces are kept; when set, OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG are not read. */
+  sampler?: { type: TraceSamplerName; ratio?: number | undefined } | undefined;
   /** Accept Claude Code's own OTLP at /v1/metrics, /v1/logs and /v1/traces and forward it to the receiver. */
   forwardClaudeCode?: boolean | undefined;
 }
 
-/** The OTLP/HTTP encodings the exporters speak (gRPC is not offered). */
-export type OtlpProtocol = 'http/json' | 'http/protobuf';
+/** The OTLP transports the exporters speak, by OTEL_EXPORTER_OTLP_PROTOCOL's names. */
+export type OtlpProtocol = 'http/json' | 'http/protobuf' | 'grpc';
 
-/** Which traces are kept: OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, checked. */
+/** Which traces are kept: `telemetry.sampler`, or OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, checked. */
 export interface SamplerSettings {
   name: 'always_on' | 'always_off' | 'traceidratio';
   /** Whether a client's sampled flag decides for its requests (the `parentbased_*` samplers). */
@@ -35,6 +41,8 @@ export interface SamplerSettings {
 export interface ForwardSettings {
   urls: { traces?: string; metrics?: string; logs?: string };
   headers: { traces: Record<string, string>; metrics: Record<string, string>; logs: Record<string, string> };
+  /** The signals forwarded over OTLP/gRPC (their URL is then the receiver's address), with their transport. */
+  grpc: { traces?: GrpcTransport; metrics?: GrpcTransport; logs?: GrpcTransport };
 }
 
 /** What the exporters are started with. */
@@ -51,6 +59,9 @@ export interface TelemetrySettings {
   metricsIntervalMs: number;
   tracesProtocol: OtlpProtocol;
   metricsProtocol: OtlpProtocol;
+  /** With gRPC: plaintext or TLS, and the certificates. */
+  tracesGrpc?: GrpcTransport;
+  metricsGrpc?: GrpcTransport;
   sampler: SamplerSettings;
 }
 
@@ -105,77 +116,86 @@ function appendPath(base: string, path: string): string {
 
 type Signal = 'TRACES' | 'METRICS' | 'LOGS';
 
-/** One signal's receiver URL: the file's endpoint wins, then the signal's own variable, then the shared one. */
+/** One signal's receiver URL, unless OTEL_<SIGNAL>_EXPORTER=none turns the gateway's own export of it off. */
 function signalUrl(
   config: TelemetryConfig | undefined,
   env: Env,
   signal: Signal,
-  path: string,
+  protocol: OtlpProtocol,
 ): string | undefined {
   if (envValue(env, `OTEL_${signal}_EXPORTER`) === 'none') return undefined;
-  return receiverUrl(config, env, signal, path);
+  return receiverUrl(config, env, signal, protocol);
 }
 
-/** A signal's receiver URL, whether or not the gateway itself exports that signal. */
+/**
+ * A signal's receiver URL, whether or not the gateway itself exports that
+ * signal: the file's endpoint wins, then the signal's own variable, then the
+ * shared one. Over HTTP the shared endpoint is a base URL and gets
+ * `/v1/<signal>`; over gRPC every endpoint is the receiver's address, used as it is.
+ */
 function receiverUrl(
   config: TelemetryConfig | undefined,
   env: Env,
   signal: Signal,
-  path: string,
+  protocol: OtlpProtocol,
 ): string | undefined {
-  if (config?.otlpEndpoint)
-    return appendPath(checkedUrl(config.otlpEndpoint, 'telemetry.otlpEndpoint'), path);
+  const path = `v1/${signal.toLowerCase()}`;
+  const checked = (value: string, source: string) =>
+    protocol === 'grpc' ? grpcEndpoint(value, source) : checkedUrl(value, source);
+  const base = (value: string, source: string) =>
+    protocol === 'grpc' ? checked(value, source) : appendPath(checked(value, source), path);
+  if (config?.otlpEndpoint) return base(config.otlpEndpoint, 'telemetry.otlpEndpoint');
   const specificName = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
   const specific = envValue(env, specificName);
   // The signal's own variable is the full URL, used as it is (the specification says so).
-  if (specific) return checkedUrl(specific, specificName);
+  if (specific) return checked(specific, specificName);
   const shared = envValue(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (shared) return appendPath(checkedUrl(shared, 'OTEL_EXPORTER_OTLP_ENDPOINT'), path);
+  if (shared) return base(shared, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   return undefined;
 }
 
-const PROTOCOLS: readonly string[] = ['http/json', 'http/protobuf'];
+const PROTOCOLS: readonly string[] = ['http/json', 'http/protobuf', 'grpc'];
 
-/** A signal's OTLP encoding: the file's, then the signal's variable, then the shared one; JSON by default. */
+/** A signal's OTLP transport: the file's, then the signal's variable, then the shared one; JSON over HTTP by default. */
 function signalProtocol(config: TelemetryConfig | undefined, env: Env, signal: Signal): OtlpProtocol {
   if (config?.protocol) return config.protocol;
   for (const name of [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
     const value = envValue(env, name);
     if (!value) continue;
     if (PROTOCOLS.includes(value)) return value as OtlpProtocol;
-    throw new Error(
-      `${name}: "${value}" is not supported; use http/protobuf or http/json with the receiver's OTLP/HTTP port (4318)` +
-        (value === 'grpc' ? ' (the gateway does not export over gRPC)' : ''),
-    );
+    throw new Error(`${name}: "${value}" is not supported; use grpc, http/protobuf or http/json`);
   }
   return 'http/json';
 }
 
-const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-];
+/** A sampler name split into the root sampler and whether a client's sampled flag decides first. */
+function samplerOf(value: TraceSamplerName, ratio: number): SamplerSettings {
+  return {
+    name: value.replace(/^parentbased_/, '') as SamplerSettings['name'],
+    parentBased: value.startsWith('parentbased_'),
+    ratio,
+  };
+}
 
 /**
- * OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG as the SDK environment
- * specification defines them (default `parentbased_always_on`; the ratio
- * defaults to 1). A sampler the gateway does not have, or a ratio outside
- * 0–1, throws, naming the variable.
+ * Which traces are kept. The file's `telemetry.sampler` wins, and then the
+ * environment is not read at all (OpenTelemetry's declarative configuration
+ * does the same: with a file, OTEL_* variables count only where the file
+ * names them, `${OTEL_TRACES_SAMPLER}`). Without it, OTEL_TRACES_SAMPLER and
+ * OTEL_TRACES_SAMPLER_ARG as the SDK environment specification defines them
+ * (default `parentbased_always_on`; the ratio defaults to 1). A sampler the
+ * gateway does not have, or a ratio outside 0–1, throws, naming the variable
+ * (the schema checks the file's key).
  */
-export function samplerSettings(env: Env): SamplerSettings {
+export function samplerSettings(config: TelemetryConfig['sampler'], env: Env): SamplerSettings {
+  if (config) return samplerOf(config.type, config.ratio ?? 1);
   const value = envValue(env, 'OTEL_TRACES_SAMPLER')?.toLowerCase() ?? 'parentbased_always_on';
-  if (!SAMPLERS.includes(value)) {
-    throw new Error(`OTEL_TRACES_SAMPLER: "${value}" is not one of ${SAMPLERS.join(', ')}`);
+  if (!(TRACE_SAMPLERS as readonly string[]).includes(value)) {
+    throw new Error(`OTEL_TRACES_SAMPLER: "${value}" is not one of ${TRACE_SAMPLERS.join(', ')}`);
   }
-  const parentBased = value.startsWith('parentbased_');
-  const name = value.replace(/^parentbased_/, '') as SamplerSettings['name'];
   const argument = envValue(env, 'OTEL_TRACES_SAMPLER_ARG');
   let ratio = 1;
-  if (name === 'traceidratio' && argument !== undefined) {
+  if (value.endsWith('traceidratio') && argument !== undefined) {
     ratio = Number(argument);
     if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
       throw new Error(
@@ -183,7 +203,7 @@ export function samplerSettings(env: Env): SamplerSettings {
       );
     }
   }
-  return { name, parentBased, ratio };
+  return samplerOf(value as TraceSamplerName, ratio);
 }
 
 /**
@@ -197,9 +217,14 @@ export function forwardSettings(
   env: Env = process.env,
 ): ForwardSettings | undefined {
   if (!config?.forwardClaudeCode) return undefined;
-  const traces = receiverUrl(config, env, 'TRACES', 'v1/traces');
-  const metrics = receiverUrl(config, env, 'METRICS', 'v1/metrics');
-  const logs = receiverUrl(config, env, 'LOGS', 'v1/logs');
+  const protocols = {
+    traces: signalProtocol(config, env, 'TRACES'),
+    metrics: signalProtocol(config, env, 'METRICS'),
+    logs: signalProtocol(config, env, 'LOGS'),
+  };
+  const traces = receiverUrl(config, env, 'TRACES', protocols.traces);
+  const metrics = receiverUrl(config, env, 'METRICS', protocols.metrics);
+  const logs = receiverUrl(config, env, 'LOGS', protocols.logs);
   if (!traces && !metrics && !logs) {
     throw new Error(
       'telemetry.forwardClaudeCode needs a receiver to forward to: set telemetry.otlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT)',
@@ -214,6 +239,11 @@ export function forwardSettings(
   return {
     urls: { ...(traces ? { traces } : {}), ...(metrics ? { metrics } : {}), ...(logs ? { logs } : {}) },
     headers: { traces: headersFor('TRACES'), metrics: headersFor('METRICS'), logs: headersFor('LOGS') },
+    grpc: {
+      ...(traces && protocols.traces === 'grpc' ? { traces: grpcTransport(traces, env, 'TRACES') } : {}),
+      ...(metrics && protocols.metrics === 'grpc' ? { metrics: grpcTransport(metrics, env, 'METRICS') } : {}),
+      ...(logs && protocols.logs === 'grpc' ? { logs: grpcTransport(logs, env, 'LOGS') } : {}),
+    },
   };
 }
 
@@ -221,15 +251,18 @@ export function forwardSettings(
  * The exporters' settings, or undefined when telemetry is off: no endpoint
  * in the file or the environment, or `OTEL_SDK_DISABLED=true`. The file's
  * keys win over the environment; headers merge (the file's win per name).
- * Throws, naming the setting, for an endpoint that is not an http(s) URL.
+ * Throws, naming the setting, for an endpoint that is not an http(s) URL
+ * (or, over gRPC, a receiver's address) or a certificate file it cannot read.
  */
 export function telemetrySettings(
   config: TelemetryConfig | undefined,
   env: Env = process.env,
 ): TelemetrySettings | undefined {
   if (envValue(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return undefined;
-  const tracesUrl = signalUrl(config, env, 'TRACES', 'v1/traces');
-  const metricsUrl = signalUrl(config, env, 'METRICS', 'v1/metrics');
+  const tracesProtocol = signalProtocol(config, env, 'TRACES');
+  const metricsProtocol = signalProtocol(config, env, 'METRICS');
+  const tracesUrl = signalUrl(config, env, 'TRACES', tracesProtocol);
+  const metricsUrl = signalUrl(config, env, 'METRICS', metricsProtocol);
   if (!tracesUrl && !metricsUrl) return undefined;
   const shared = parseKeyValueList(envValue(env, 'OTEL_EXPORTER_OTLP_HEADERS'));
   const headersFor = (signal: Signal) => ({
@@ -253,8 +286,14 @@ export function telemetrySettings(
     metricsIntervalMs:
       config?.metricsIntervalMs ??
       (Number.isInteger(interval) && interval > 0 ? interval : DEFAULT_METRICS_INTERVAL_MS),
-    tracesProtocol: signalProtocol(config, env, 'TRACES'),
-    metricsProtocol: signalProtocol(config, env, 'METRICS'),
-    sampler: samplerSettings(env),
+    tracesProtocol,
+    metricsProtocol,
+    ...(tracesUrl && tracesProtocol === 'grpc'
+      ? { tracesGrpc: grpcTransport(tracesUrl, env, 'TRACES') }
+      : {}),
+    ...(metricsUrl && metricsProtocol === 'grpc'
+      ? { metricsGrpc: grpcTransport(metricsUrl, env, 'METRICS') }
+      : {}),
+    sampler: samplerSettings(config?.sampler, env),
   };
 }

@@ -31,6 +31,9 @@ describe('startTelemetry', () => {
       loaded();
       return {
         OtelTelemetry: class {
+          static async start() {
+            return new this();
+          }
           startRequest() {
             throw new Error('unused');
           }
@@ -55,6 +58,20 @@ describe('startTelemetry', () => {
     const importers = sourceFiles(SRC)
       .filter((path) => /^\s*import[^;]*from '@opentelemetry\//m.test(readFileSync(path, 'utf8')))
       .map((path) => relative(SRC, path));
-    expect(importers).toEqual(['telemetry/otel.ts']);
+    // otlp-grpc.ts holds the gRPC exporters, imported by otel.ts only when a signal is exported over gRPC.
+    expect(importers.sort()).toEqual(['telemetry/otel.ts', 'telemetry/otlp-grpc.ts']);
+  });
+
+  it('loads gRPC only when chosen: no module imports @grpc/grpc-js or ./otlp-grpc.js statically', () => {
+    for (const path of sourceFiles(SRC)) {
+      const text = readFileSync(path, 'utf8');
+      const where = relative(SRC, path);
+      if (where !== 'telemetry/otlp-grpc.ts' && !where.startsWith('test-support/'))
+        expect(/^\s*import\s+(?!type\b)[^;(]*from '@grpc\//m.test(text), where).toBe(false);
+      // A type-only import is erased at build time.
+      expect(/^\s*import\s+(?!type\b)[^;(]*from '[./]*(telemetry\/)?otlp-grpc\.js'/m.test(text), where).toBe(
+        false,
+      );
+    }
   });
 });

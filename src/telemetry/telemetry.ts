@@ -1,7 +1,7 @@
 /**
  * OpenTelemetry for the gateway: a span per request and per upstream attempt
  * (GenAI semantic conventions), W3C trace context continued from the client
- * and passed upstream, and the GenAI metrics, exported over OTLP/HTTP.
+ * and passed upstream, and the GenAI metrics, exported over OTLP (HTTP or gRPC).
  *
  * This module only decides whether telemetry is on; the SDK lives in
  * `./otel.js`, imported only then, so a gateway without an endpoint loads
@@ -61,7 +61,7 @@ export async function startTelemetry(
   const settings = telemetrySettings(config, env);
   if (!settings) return undefined;
   const { OtelTelemetry } = await import('./otel.js');
-  const telemetry = new OtelTelemetry(settings, logger);
+  const telemetry = await OtelTelemetry.start(settings, logger);
   logger.info(
     {
       component: 'telemetry',
@@ -69,7 +69,7 @@ export async function startTelemetry(
       ...(settings.metricsUrl ? { metrics: settings.metricsUrl } : {}),
       protocol: settings.tracesUrl ? settings.tracesProtocol : settings.metricsProtocol,
     },
-    'exporting OpenTelemetry traces and metrics over OTLP/HTTP',
+    `exporting OpenTelemetry traces and metrics over OTLP/${(settings.tracesUrl ? settings.tracesProtocol : settings.metricsProtocol) === 'grpc' ? 'gRPC' : 'HTTP'}`,
   );
   return telemetry;
 }

@@ -15,7 +15,7 @@ import { EMULATED_DEFAULT_TARGETS, emulatedPlatforms, emulatedRoutes } from '../
 import { parseConfig } from '../config/load.js';
 import type { EmulatorConfig, RunningEmulator } from '../emulator/server.js';
 import { startEmulator } from '../emulator/server.js';
-import { REDACTED_PATHS } from '../gateway/logger.js';
+import { type Logger, REDACTED_PATHS } from '../gateway/logger.js';
 import { type RunningGateway, startGateway } from '../gateway/server.js';
 import { type OpenStoreOptions, openStore } from '../store/open-store.js';
 import type { AttemptRecord, CreatedApiKey, NewApiKey, RequestRecord, Store } from '../store/types.js';
@@ -55,6 +55,11 @@ export interface TestGatewayOptions {
   storeOptions?: OpenStoreOptions;
   /** The environment the gateway reads (OTEL_*, platform defaults); default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Keep the access log's lines in `logs` (`msg: 'request'`). Off by default: they are written, as in a
+   * real run, to a sink that drops them, so a test's `logs` holds what it looks for and no run prints them.
+   */
+  accessLog?: boolean;
 }
 
 export interface TestGateway {
@@ -73,6 +78,22 @@ export interface TestGateway {
   requests(): Promise<RequestRecord[]>;
   /** Stops the gateway (if not yet stopped) and the emulator, and removes temp files. */
   close(): Promise<void>;
+}
+
+/**
+ * A logger whose lines are formatted as in a real run and then dropped: where
+ * test gateways send their access log, and what a test that starts a gateway
+ * itself (startGateway) passes as `accessLog` so no line reaches the test output.
+ */
+export function accessLogSink(): Logger {
+  return pino(
+    { level: 'info' },
+    new Writable({
+      write(_chunk, _encoding, done) {
+        done();
+      },
+    }),
+  );
 }
 
 /** Upstream credentials the emulated platforms use: none may ever reach a client or the log. */
@@ -124,6 +145,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     },
   });
   const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+  const accessLog = options.accessLog ? logger : accessLogSink();
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
@@ -131,6 +153,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       platforms: emulatedPlatforms(emulator),
       store,
       logger,
+      accessLog,
       clock,
       ...(options.env ? { env: options.env } : {}),
     });

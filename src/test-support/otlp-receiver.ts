@@ -38,12 +38,15 @@ export interface ReceivedPoint {
 
 export interface OtlpReceiver {
   url: string;
-  /** Each POST as it arrived: path, headers (lower-case), body as OTLP/JSON, and the encoding it came in. */
+  /**
+   * Each POST as it arrived: path, headers (lower-case), body as OTLP/JSON, and the encoding it came in
+   * (a gRPC receiver files each call under its signal's OTLP/HTTP path, with the metadata as headers).
+   */
   posts: {
     path: string;
     headers: Record<string, string | string[] | undefined>;
     body: unknown;
-    encoding: 'json' | 'protobuf';
+    encoding: 'json' | 'protobuf' | 'grpc';
     /** The bytes as they arrived (after gzip). */
     raw: Buffer;
   }[];
@@ -95,7 +98,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
 
 /** protobufjs' object (bytes as base64) in OTLP/JSON's shape: trace and span ids as hex. */
-function hexIds(value: unknown): unknown {
+export function hexIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(hexIds);
   if (typeof value !== 'object' || value === null) return value;
   const result: Record<string, unknown> = {};
@@ -114,48 +117,11 @@ const SIGNALS: Record<string, OtlpSignal> = {
   '/v1/logs': 'logs',
 };
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const posts: OtlpReceiver['posts'] = [];
-  let status = 200;
-  const server = createServer((request, response) => {
-    void (async () => {
-      const path = request.url ?? '';
-      const signal = SIGNALS[path];
-      if (request.method !== 'POST' || !signal) {
-        response.writeHead(404).end();
-        return;
-      }
-      const contentType = String(request.headers['content-type']);
-      const bytes = await readBody(request);
-      let body: unknown;
-      let encoding: 'json' | 'protobuf';
-      if (contentType.startsWith('application/json')) {
-        body = JSON.parse(bytes.toString('utf8')) as unknown;
-        encoding = 'json';
-      } else if (contentType.startsWith('application/x-protobuf')) {
-        const type = EXPORT_REQUESTS[signal].type;
-        body = hexIds(type.toObject(type.decode(bytes), { longs: String, bytes: String }));
-        encoding = 'protobuf';
-      } else {
-        response.writeHead(415, { 'content-type': 'text/plain' }).end('OTLP/JSON or protobuf only');
-        return;
-      }
-      posts.push({ path, headers: { ...request.headers }, body, encoding, raw: bytes });
-      response
-        .writeHead(status, {
-          'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf',
-        })
-        .end(encoding === 'json' ? (status === 200 ? '{}' : '{"code":8,"message":"slow down"}') : '');
-    })().catch(() => response.writeHead(400).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+/** What a receiver's posts hold, flattened for a test: resources of log batches, spans, histogram points. */
+export function receivedViews(
+  posts: readonly { path: string; body: unknown }[],
+): Pick<OtlpReceiver, 'logResources' | 'spans' | 'histogramPoints'> {
   return {
-    url: `http://127.0.0.1:${port}`,
-    posts,
-    answerWith(next) {
-      status = next;
-    },
     logResources() {
       const resources: Record<string, AttributeValue>[] = [];
       for (const post of posts.filter((item) => item.path === '/v1/logs')) {
@@ -240,6 +206,52 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }
       return points;
     },
+  };
+}
+
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const posts: OtlpReceiver['posts'] = [];
+  let status = 200;
+  const server = createServer((request, response) => {
+    void (async () => {
+      const path = request.url ?? '';
+      const signal = SIGNALS[path];
+      if (request.method !== 'POST' || !signal) {
+        response.writeHead(404).end();
+        return;
+      }
+      const contentType = String(request.headers['content-type']);
+      const bytes = await readBody(request);
+      let body: unknown;
+      let encoding: 'json' | 'protobuf';
+      if (contentType.startsWith('application/json')) {
+        body = JSON.parse(bytes.toString('utf8')) as unknown;
+        encoding = 'json';
+      } else if (contentType.startsWith('application/x-protobuf')) {
+        const type = EXPORT_REQUESTS[signal].type;
+        body = hexIds(type.toObject(type.decode(bytes), { longs: String, bytes: String }));
+        encoding = 'protobuf';
+      } else {
+        response.writeHead(415, { 'content-type': 'text/plain' }).end('OTLP/JSON or protobuf only');
+        return;
+      }
+      posts.push({ path, headers: { ...request.headers }, body, encoding, raw: bytes });
+      response
+        .writeHead(status, {
+          'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+        })
+        .end(encoding === 'json' ? (status === 200 ? '{}' : '{"code":8,"message":"slow down"}') : '');
+    })().catch(() => response.writeHead(400).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    posts,
+    answerWith(next) {
+      status = next;
+    },
+    ...receivedViews(posts),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
