@@ -19,7 +19,14 @@ const READS = [
 const WRITES = ['createKey', 'updateKey', 'rotateKey', 'revokeKey'] as const;
 
 /** Users, groups and service tokens: the same rule. */
-const IDENTITY_READS = ['listUsers', 'findUser', 'listGroups', 'findGroup', 'listServiceTokens'] as const;
+const IDENTITY_READS = [
+  'listUsers',
+  'findUser',
+  'listGroups',
+  'findGroup',
+  'listServiceTokens',
+  'listUiSessions',
+] as const;
 const IDENTITY_WRITES = [
   'createUser',
   'updateUser',
@@ -29,6 +36,7 @@ const IDENTITY_WRITES = [
   'deleteGroup',
   'createServiceToken',
   'revokeServiceToken',
+  'endUiSession',
 ] as const;
 
 type ReadName = (typeof READS)[number];
@@ -178,8 +186,8 @@ export function guardAdminStore(
     ...guard(store, READS, WRITES, { namespace: '', changes: 'keys', listing: 'GET /admin/keys' }),
     identity: guard(store.identity, IDENTITY_READS, IDENTITY_WRITES, {
       namespace: 'identity.',
-      changes: 'users, groups or service tokens',
-      listing: 'GET /admin/users, /admin/groups or /admin/tokens',
+      changes: 'users, groups, service tokens or dashboard sessions',
+      listing: 'GET /admin/users, /admin/groups, /admin/tokens or /admin/ui-sessions',
     }),
     staleSince: (answer: unknown) =>
       answer !== null && typeof answer === 'object' ? stale.get(answer) : undefined,
