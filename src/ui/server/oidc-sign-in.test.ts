@@ -194,7 +194,7 @@ describe('signing in to the dashboard through the identity provider', () => {
     expect(out.status).toBe(200);
     const replay = await fetch(`${setup.url}/admin/keys`, { headers: { cookie: copy } });
     expect(replay.status).toBe(401);
-    const again = await (await fetch(`${setup.url}/ui/api/session`, { headers: { cookie: copy } })).json();
+    const again = await readJson(await fetch(`${setup.url}/ui/api/session`, { headers: { cookie: copy } }));
     expect(again.signedIn).toBe(false);
   });
 
@@ -253,7 +253,7 @@ describe('failed sign-ins', () => {
       });
       expect(form.status).toBe(429);
       expect(form.headers.get('retry-after')).toBeTruthy();
-      expect((await form.json()).error.message).toMatch(
+      expect((await readJson(form)).error.message).toMatch(
         /^Too many failed sign-ins from your address: try again in \d+ minutes?\.$/,
       );
       const admin = (await signIn('alice-sub', { gateway: limited })).response;

@@ -8,7 +8,7 @@ import { tooManyFailures } from './failed-sign-ins.js';
 import { finishOidcSignIn, startOidcSignIn } from './oidc-sign-in.js';
 import { OIDC_CALLBACK_PATH, OIDC_START_PATH, signInMethods } from './sign-in-methods.js';
 import { failedSignInsOf, openUiSession, signInAddress } from './start-ui-session.js';
-import { loadStaticAssets, type StaticAsset } from './static-assets.js';
+import { builtAssets, type StaticAsset } from './static-assets.js';
 import { apiError, secureRequest, send, sendJson, sendText } from './ui-responses.js';
 import { sessionCookie, type UiSession } from './ui-session.js';
 
@@ -17,8 +17,6 @@ export { CONTENT_SECURITY_POLICY } from './ui-responses.js';
 /** A failed sign-in is answered after this pause, so guessing the admin key online is slow. */
 const FAILED_SIGN_IN_DELAY_MS = 500;
 const MAX_LOGIN_BODY = 4096;
-
-let assets: Map<string, StaticAsset> | undefined;
 
 /** What the page needs to know about its sign-in. */
 function sessionAnswer(context: GatewayContext, session: UiSession | undefined) {
@@ -177,7 +175,7 @@ export async function serveUi(context: GatewayContext, exchange: Exchange): Prom
   if (method !== 'GET' && method !== 'HEAD') {
     return send(exchange, 405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, '');
   }
-  assets ??= loadStaticAssets();
+  const assets = builtAssets();
   if (!assets) {
     return sendText(
       exchange,

@@ -1,3 +1,5 @@
+import { dashboardStylesheet } from './static-assets.js';
+
 function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
@@ -20,17 +22,18 @@ export interface SignInPageText {
  * HTML, no script or style, so the dashboard's content security policy holds.
  */
 export function signInPage(text: SignInPageText): string {
+  const stylesheet = dashboardStylesheet();
   const list = text.list
     ? `<p>${escapeHtml(text.list.caption)}</p>\n<ul>${text.list.items.map((item) => `<li><code>${escapeHtml(item)}</code></li>`).join('')}</ul>\n`
     : '';
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(text.title)} · claude-gateway</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(text.title)} · claude-gateway</title><link rel="icon" href="/ui/icon.svg" type="image/svg+xml">${stylesheet ? `<link rel="stylesheet" href="${escapeHtml(stylesheet)}">` : ''}</head>
 <body>
-<main id="sign-in-result">
+<main class="login" id="sign-in-result">
 <h1>${escapeHtml(text.title)}</h1>
 ${text.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
-${list}<p><a href="/ui/">Back to the dashboard's sign-in</a></p>
+${list}<p><a class="button" href="/ui/">Back to the dashboard's sign-in</a></p>
 </main>
 </body>
 </html>
