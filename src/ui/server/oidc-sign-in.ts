@@ -165,7 +165,7 @@ export async function finishOidcSignIn(context: GatewayContext, exchange: Exchan
       'The dashboard is for administrators',
       [
         `You signed in as ${user.name}, whose groups at the identity provider are ${user.groups.length > 0 ? user.groups.join(', ') : 'none'}.`,
-        `To get in, ask whoever runs your identity provider to add you to one of the groups below (auth.oidc.adminGroups), then sign in again. Or sign in with the gateway's admin key, if you hold it.`,
+        `To get in, ask whoever runs your identity provider to add you to one of the groups below (auth.oidc.adminGroups), then sign in again.${context.config.server.adminKey ? " Or sign in with the gateway's admin key, if you hold it." : ''}`,
       ],
       { caption: 'The dashboard is open to members of:', items: adminGroups },
     );
