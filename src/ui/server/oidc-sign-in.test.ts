@@ -229,6 +229,37 @@ describe('signing in to the dashboard through the identity provider', () => {
   });
 });
 
+describe('configured for a gateway behind a proxy', () => {
+  it('sends the registered redirect URI whatever the Host, and labels the button as told', async () => {
+    const proxied = await startTestGateway({
+      config: {
+        auth: {
+          oidc: {
+            ...oidcConfig(idp.issuer, idp.clientId),
+            dashboardRedirectUri: 'https://gateway.example.com/ui/auth/callback',
+            dashboardLabel: 'Example SSO',
+          },
+        },
+      },
+    });
+    try {
+      const state = await readJson(await fetch(`${proxied.url}/ui/api/session`));
+      expect(state.methods).toEqual([
+        { kind: 'redirect', id: 'oidc', label: 'Sign in with Example SSO', url: '/ui/auth/oidc' },
+      ]);
+      const response = await fetch(`${proxied.url}/ui/auth/oidc`, {
+        redirect: 'manual',
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      const location = new URL(response.headers.get('location') ?? '');
+      expect(location.searchParams.get('redirect_uri')).toBe('https://gateway.example.com/ui/auth/callback');
+      expect(response.headers.getSetCookie()[0]).toContain('; Secure');
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('failed sign-ins', () => {
   it(`answers 429 with Retry-After after ${FAILED_SIGN_IN_LIMIT} failed callbacks from one address, for the admin key too`, async () => {
     const limited = await startTestGateway({
