@@ -51,6 +51,8 @@ export const SERVICE_TOKEN_PREFIX = 'cgwt_';
 export const REFRESH_TOKEN_PREFIX = 'cgwr_';
 
 const SIGNING_SECRET = 'gateway-token-signing';
+/** How long an expired dashboard session stays listed (`GET /admin/ui-sessions?all=true`). */
+const UI_SESSIONS_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 function newId(prefix: string): string {
   return `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -499,6 +501,11 @@ export class SqlIdentityStore implements IdentityStore {
       userAgent: input.userAgent?.slice(0, 300),
     });
     await this.#sql.batch([
+      // Sessions that ended long ago go as new ones come: the table stays as small as its use.
+      {
+        text: `DELETE FROM ${this.#uiSessions} WHERE expires_at < ?`,
+        parameters: [now - UI_SESSIONS_KEPT_MS],
+      },
       {
         text: `INSERT INTO ${this.#uiSessions} (id, subject, via, user_id, created_at, expires_at, client_address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         parameters: [

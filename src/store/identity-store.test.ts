@@ -263,6 +263,15 @@ describe.each(BACKENDS)('identity store: $name', ({ open }) => {
       await identity.updateUser(alice.id, { disabled: true }, NOW + 30);
       expect((await identity.findUiSession(hers.id))?.endedAt).toBe(NOW + 30);
       expect(await identity.listUiSessions()).toEqual([]);
+      // A month after they expired, the next sign-in clears them away.
+      const later = NOW + 31 * 24 * 60 * 60 * 1000;
+      const next = await identity.createUiSession(
+        { subject: 'admin', via: 'admin-key', expiresAt: later + 1000 },
+        later,
+      );
+      expect((await identity.listUiSessions({ includeEnded: true })).map((session) => session.id)).toEqual([
+        next.id,
+      ]);
     } finally {
       await store.close();
     }
