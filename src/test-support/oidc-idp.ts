@@ -126,11 +126,12 @@ async function postedAccount(request: http.IncomingMessage): Promise<string> {
 
 /** The test IdP's own login page: one field, the account (its subject). */
 function loginPage(action: string, refused: string | undefined): string {
-  const escape = (text: string) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+  const escapeHtml = (text: string) =>
+    text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
   return `<!doctype html><html><head><title>Test IdP: sign in</title></head><body>
 <h1>Test IdP</h1>
-${refused === undefined ? '' : `<p id="login-error">No account ${escape(refused)}.</p>`}
-<form method="post" action="${escape(action)}">
+${refused === undefined ? '' : `<p id="login-error">No account ${escapeHtml(refused)}.</p>`}
+<form method="post" action="${escapeHtml(action)}">
 <label for="account">Account</label> <input id="account" name="account" autocomplete="username">
 <button type="submit">Sign in</button>
 </form></body></html>`;
