@@ -186,8 +186,8 @@ export function guardAdminStore(
     ...guard(store, READS, WRITES, { namespace: '', changes: 'keys', listing: 'GET /admin/keys' }),
     identity: guard(store.identity, IDENTITY_READS, IDENTITY_WRITES, {
       namespace: 'identity.',
-      changes: 'users, groups, service tokens or dashboard sessions',
-      listing: 'GET /admin/users, /admin/groups, /admin/tokens or /admin/ui-sessions',
+      changes: 'users, groups or service tokens',
+      listing: 'GET /admin/users, /admin/groups or /admin/tokens',
     }),
     staleSince: (answer: unknown) =>
       answer !== null && typeof answer === 'object' ? stale.get(answer) : undefined,

@@ -1,4 +1,5 @@
 import type { UiSessionRecord } from '../store/identity-types.js';
+import { GatewayError } from '../wire/errors/gateway-error.js';
 import { adminError, adminStore, answer, json } from './admin-http.js';
 import type { GatewayContext } from './context.js';
 import type { Exchange } from './exchange.js';
@@ -38,7 +39,18 @@ export async function handleUiSessionsAdmin(
     return answer(context, exchange, { sessions: listed }, sessions);
   }
   if (exchange.method === 'DELETE' && segments.length === 2 && segments[1]) {
-    const ended = await store.endUiSession(segments[1], now);
+    let ended: UiSessionRecord | undefined;
+    try {
+      ended = await store.endUiSession(segments[1], now);
+    } catch (error) {
+      if (!(error instanceof GatewayError && error.code === 'STORE_UNAVAILABLE')) throw error;
+      return adminError(
+        exchange,
+        503,
+        'The gateway cannot end a dashboard session right now: its store does not answer. Retry when it is back; GET /admin/ui-sessions then shows whether it ended.',
+        'STORE_UNAVAILABLE',
+      );
+    }
     context.callers.invalidate();
     return ended
       ? json(exchange, 200, { session: shown(ended, now) })

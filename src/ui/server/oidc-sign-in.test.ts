@@ -181,6 +181,21 @@ describe('signing in to the dashboard through the identity provider', () => {
     expect(changed.response.status).toBe(401);
     expect(await changed.response.text()).toContain('The sign-in was not accepted');
     expect(changed.jar.cookies.has('cgw_ui')).toBe(false);
+    const cancelled = await signIn('alice-sub', {
+      tamper: (callback) => {
+        const state = callback.searchParams.get('state') ?? '';
+        callback.search = new URLSearchParams({
+          error: 'access_denied',
+          error_description: 'the user cancelled',
+          state,
+          iss: idp.issuer,
+        }).toString();
+      },
+    });
+    expect(cancelled.response.status).toBe(401);
+    expect(await cancelled.response.text()).toContain(
+      'refused the sign-in (access_denied: the user cancelled)',
+    );
     const stranger = await fetch(`${setup.url}/ui/auth/callback?code=abc&state=def`);
     expect(stranger.status).toBe(400);
     expect(await stranger.text()).toContain('was not started in this browser');

@@ -130,6 +130,8 @@ describe('while Postgres is down', () => {
       headers: { cookie: ended.cookie, 'x-csrf-token': ended.csrf },
     });
     expect((await withCookie(setup, '/ui/api/session', ended.cookie)).json.signedIn).toBe(false);
+    const listed = await withCookie(setup, '/admin/ui-sessions', seen.cookie);
+    const anyId = String((listed.json.sessions as LooseJson[])[0]?.id);
     await server.stop();
     // Past the short cache: the session is asked of the store, which does not answer.
     setup.gateway.context.callers.invalidate();
@@ -148,6 +150,12 @@ describe('while Postgres is down', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ adminKey: ADMIN_KEY }),
       });
+      const ending = await fetch(`${setup.url}/admin/ui-sessions/${anyId}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      });
+      expect(ending.status).toBe(503);
+      expect((await readJson(ending)).error).toMatchObject({ code: 'STORE_UNAVAILABLE' });
       expect(login.status).toBe(503);
       expect((await readJson(login)).error.message).toContain('cannot record your session right now');
     } finally {
