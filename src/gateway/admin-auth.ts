@@ -42,11 +42,22 @@ export function dashboardOidcEnabled(context: Pick<GatewayContext, 'config'>): b
 export async function uiSigningKey(context: GatewayContext): Promise<Buffer | undefined> {
   const adminKey = context.config.server.adminKey;
   const identities = context.callers.identities;
-  const secret = adminKey
-    ? adminKey
-    : dashboardOidcEnabled(context) && identities
-      ? await identities.store.tokenSigningSecret()
-      : undefined;
+  let secret: string | Uint8Array | undefined = adminKey;
+  if (!secret && dashboardOidcEnabled(context) && identities) {
+    try {
+      secret = await identities.store.tokenSigningSecret();
+    } catch {
+      // Read once per process, then kept: only a gateway started while the store is away gets here.
+      throw new GatewayError({
+        status: 503,
+        type: 'overloaded_error',
+        code: 'STORE_UNAVAILABLE',
+        platform: 'gateway',
+        message:
+          'The gateway cannot check dashboard sign-ins right now: its store does not answer. Retry shortly.',
+      });
+    }
+  }
   if (!secret) return undefined;
   let key = signingKeys.get(secret);
   if (!key) {

@@ -7,9 +7,10 @@ import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { tooManyFailures } from './failed-sign-ins.js';
 import { finishOidcSignIn, startOidcSignIn } from './oidc-sign-in.js';
 import { OIDC_CALLBACK_PATH, OIDC_START_PATH, signInMethods } from './sign-in-methods.js';
+import { signInPage } from './sign-in-page.js';
 import { failedSignInsOf, openUiSession, signInAddress } from './start-ui-session.js';
 import { builtAssets, type StaticAsset } from './static-assets.js';
-import { apiError, secureRequest, send, sendJson, sendText } from './ui-responses.js';
+import { apiError, secureRequest, send, sendHtml, sendJson, sendText } from './ui-responses.js';
 import { sessionCookie, type UiSession } from './ui-session.js';
 
 export { CONTENT_SECURITY_POLICY } from './ui-responses.js';
@@ -157,9 +158,15 @@ export async function serveUi(context: GatewayContext, exchange: Exchange): Prom
     return send(exchange, 308, { location: '/ui/', 'cache-control': 'no-store' }, '');
   }
   if ((path === OIDC_START_PATH || path === OIDC_CALLBACK_PATH) && method === 'GET') {
-    return path === OIDC_START_PATH
-      ? await startOidcSignIn(context, exchange)
-      : await finishOidcSignIn(context, exchange);
+    try {
+      return path === OIDC_START_PATH
+        ? await startOidcSignIn(context, exchange)
+        : await finishOidcSignIn(context, exchange);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      const page = signInPage({ title: 'The sign-in could not be finished', paragraphs: [error.message] });
+      return sendHtml(exchange, error.status, page);
+    }
   }
   const rest = path.slice('/ui/'.length);
   if (rest.startsWith('api/')) {
