@@ -141,9 +141,10 @@ function serveAsset(exchange: Exchange, asset: StaticAsset): void {
 
 /**
  * The dashboard at `/ui`: its built pages and assets, and its sign-in
- * (`GET /ui/api/session`, `POST /ui/api/login`, `POST /ui/api/logout`). The
- * pages read and change everything through the admin API, with the session
- * cookie this sign-in sets.
+ * (`GET /ui/api/session`, `POST /ui/api/login` with the admin key,
+ * `GET /ui/auth/oidc` and `GET /ui/auth/callback` through the identity
+ * provider, `POST /ui/api/logout`). The pages read and change everything
+ * through the admin API, with the session cookie this sign-in sets.
  */
 export async function serveUi(context: GatewayContext, exchange: Exchange): Promise<void> {
   const { method, path } = exchange;
