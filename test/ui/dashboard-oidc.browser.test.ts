@@ -5,10 +5,10 @@
  * its own login page. An administrator signs in there and lands on the
  * dashboard; a non-administrator gets the page saying which groups it needs;
  * after signing out, the old cookie replayed is refused. Screenshots go to
- * test-results/ui-screenshots/oidc-sign-in/.
+ * test-results/ui-screenshots/oidc-*.png.
  */
 
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,9 @@ import { buildDashboardIfMissing, chromiumPath } from '../../src/test-support/da
 import { startTestGateway, type TestGateway } from '../../src/test-support/gateway.js';
 import { startTestIdp, type TestIdp } from '../../src/test-support/oidc-idp.js';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'ui-screenshots', 'oidc-sign-in');
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'ui-screenshots');
+/** This test's screenshots start with it, beside the other dashboard test's. */
+const PREFIX = 'oidc-';
 const ACCOUNTS = [
   { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['eng', 'platform-admins'] },
   { sub: 'bob-sub', email: 'bob@example.com', name: 'Bob', groups: ['eng'] },
@@ -44,7 +46,7 @@ async function newPage(): Promise<Page> {
 }
 
 async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${PREFIX}${name}.png`), fullPage: true });
 }
 
 /** From the dashboard's login page, through the IdP's own login page, as `account`. */
@@ -64,9 +66,11 @@ async function signInAt(page: Page, account: string, shots?: { login: string; id
 beforeAll(async () => {
   buildDashboardIfMissing();
   const executablePath = chromiumPath();
-  // Only this test's folder: the other dashboard test keeps its own screenshots beside it.
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // Only this test's files: the other dashboard test keeps its own in the same folder.
   mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const file of readdirSync(SCREENSHOTS)) {
+    if (file.startsWith(PREFIX)) rmSync(join(SCREENSHOTS, file), { force: true });
+  }
   idp = await startTestIdp(ACCOUNTS, { dashboardSignIn: true, loginForm: true });
   setup = await startTestGateway({
     config: {
