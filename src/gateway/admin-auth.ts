@@ -26,12 +26,38 @@ export type AdminAuthorization =
     }
   | { ok: false; status: number; message: string; code?: string };
 
-const signingKeys = new Map<string, Buffer>();
+const signingKeys = new Map<string | Uint8Array, Buffer>();
 
-/** The key dashboard sessions are signed with (see `sessionSigningKey`), or undefined when sign-in is off. */
-export function uiSigningKey(context: GatewayContext): Buffer | undefined {
-  // The seam for OIDC: a sign-in that does not use the admin key will need its own server secret here.
-  const secret = context.config.server.adminKey;
+/** Whether the dashboard can be signed in to through the identity provider (`auth.oidc.adminGroups`). */
+export function dashboardOidcEnabled(context: Pick<GatewayContext, 'config'>): boolean {
+  return (context.config.auth.oidc?.adminGroups ?? []).length > 0;
+}
+
+/**
+ * The key dashboard sessions are signed with (see `sessionSigningKey`), or
+ * undefined when sign-in is off: derived from the admin key when there is
+ * one (changing it ends every session, as before), else from the secret the
+ * store keeps for every replica (made once, as for gateway tokens).
+ */
+export async function uiSigningKey(context: GatewayContext): Promise<Buffer | undefined> {
+  const adminKey = context.config.server.adminKey;
+  const identities = context.callers.identities;
+  let secret: string | Uint8Array | undefined = adminKey;
+  if (!secret && dashboardOidcEnabled(context) && identities) {
+    try {
+      secret = await identities.store.tokenSigningSecret();
+    } catch {
+      // Read once per process, then kept: only a gateway started while the store is away gets here.
+      throw new GatewayError({
+        status: 503,
+        type: 'overloaded_error',
+        code: 'STORE_UNAVAILABLE',
+        platform: 'gateway',
+        message:
+          'The gateway cannot check dashboard sign-ins right now: its store does not answer. Retry shortly.',
+      });
+    }
+  }
   if (!secret) return undefined;
   let key = signingKeys.get(secret);
   if (!key) {
@@ -41,12 +67,49 @@ export function uiSigningKey(context: GatewayContext): Buffer | undefined {
   return key;
 }
 
-/** The dashboard session the request's cookie carries, if it carries a valid one. */
-export function uiSessionOf(context: GatewayContext, exchange: Exchange): UiSession | undefined {
-  const key = uiSigningKey(context);
+/**
+ * The dashboard session the request's cookie carries, if it carries a valid
+ * one: signed by this gateway, not expired, and not ended in the store (by
+ * signing out, an administrator, or disabling the user). Throws a 503
+ * `GatewayError` when the store cannot say and this replica never read the
+ * session (see `Identities.uiSession`).
+ */
+export async function uiSessionOf(
+  context: GatewayContext,
+  exchange: Exchange,
+): Promise<UiSession | undefined> {
   const token = readCookie(exchange.header('cookie'), SESSION_COOKIE);
-  if (!key || !token) return undefined;
-  return verifySessionToken(key, token, context.clock());
+  if (!token) return undefined;
+  const key = await uiSigningKey(context);
+  if (!key) return undefined;
+  const session = verifySessionToken(key, token, context.clock());
+  const identities = context.callers.identities;
+  if (!session || !identities) return undefined;
+  const stored = await identities.uiSession(session.id);
+  if (!stored || stored.endedAt !== undefined || stored.expiresAt <= context.clock()) return undefined;
+  if (stored.userId !== undefined && !(await stillAnAdministrator(context, stored.userId))) return undefined;
+  return session;
+}
+
+/**
+ * Whether an OIDC dashboard session's user may still use it: not disabled or
+ * gone, and still in `auth.oidc.adminGroups` (an administrator may have
+ * changed their groups). While the store does not answer, the session's own
+ * check (`Identities.uiSession`) decides alone.
+ */
+async function stillAnAdministrator(context: GatewayContext, userId: string): Promise<boolean> {
+  const adminGroups = context.config.auth.oidc?.adminGroups ?? [];
+  let user: Awaited<ReturnType<NonNullable<GatewayContext['callers']['identities']>['user']>>;
+  try {
+    user = await context.callers.identities?.user(userId);
+  } catch {
+    return true;
+  }
+  return (
+    user !== undefined &&
+    user.disabledAt === undefined &&
+    user.groups.some((group) => adminGroups.includes(group))
+  );
 }
 
 /**
@@ -93,7 +156,7 @@ function waysIn(context: GatewayContext): string {
           `as a member of ${adminGroups.join(', ')} (auth.oidc.adminGroups), your gateway token as "Authorization: Bearer $(claude-gateway token)"`,
         ]
       : []),
-    ...(context.config.server.adminKey ? ['sign in to the dashboard at /ui'] : []),
+    ...(context.config.server.adminKey || adminGroups.length > 0 ? ['sign in to the dashboard at /ui'] : []),
   ]
     .join(', or ')
     .replace(/^as a member/, 'Send, as a member')
@@ -188,7 +251,18 @@ export async function authorizeAdmin(
     if (oidc && looksLikeJwt(presented)) return authorizeGatewayToken(context, exchange, presented);
     return { ok: false, status: 401, message: waysIn(context) };
   }
-  const session = uiSessionOf(context, exchange);
+  let session: UiSession | undefined;
+  try {
+    session = await uiSessionOf(context, exchange);
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    return {
+      ok: false,
+      status: error.status,
+      message: error.message,
+      ...(error.code ? { code: error.code } : {}),
+    };
+  }
   if (session) {
     if (exchange.method === 'GET' || exchange.method === 'HEAD')
       return { ok: true, via: 'ui-session', session };

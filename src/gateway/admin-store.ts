@@ -19,7 +19,14 @@ const READS = [
 const WRITES = ['createKey', 'updateKey', 'rotateKey', 'revokeKey'] as const;
 
 /** Users, groups and service tokens: the same rule. */
-const IDENTITY_READS = ['listUsers', 'findUser', 'listGroups', 'findGroup', 'listServiceTokens'] as const;
+const IDENTITY_READS = [
+  'listUsers',
+  'findUser',
+  'listGroups',
+  'findGroup',
+  'listServiceTokens',
+  'listUiSessions',
+] as const;
 const IDENTITY_WRITES = [
   'createUser',
   'updateUser',
@@ -29,6 +36,7 @@ const IDENTITY_WRITES = [
   'deleteGroup',
   'createServiceToken',
   'revokeServiceToken',
+  'endUiSession',
 ] as const;
 
 type ReadName = (typeof READS)[number];

@@ -9,6 +9,7 @@ import { adminError, adminStore, answer, answerError, json, readObject } from '.
 import { handleIdentityAdmin, keyOwner } from './admin-identity.js';
 import { reportAnswer } from './admin-report.js';
 import { handleAdminSessions } from './admin-sessions.js';
+import { handleUiSessionsAdmin } from './admin-ui-sessions.js';
 import type { GatewayContext } from './context.js';
 import type { Exchange } from './exchange.js';
 
@@ -68,7 +69,8 @@ export function attributionFilter(exchange: Exchange): ActivityFilter {
  * `POST /admin/keys/{id|name|prefix}/rotate`,
  * `GET /admin/requests[?since=1h&key=…&user=…&group=…&session=…&limit=…]`, `GET /admin/requests/{id}`,
  * `GET /admin/summary[?since=…&key=…]`, `GET /admin/report?by=day,model[&since=30d…]`
- * (see admin-report.ts), `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`; users, groups and
+ * (see admin-report.ts), `GET /admin/sessions[/{id}]`, `GET /admin/in-flight`,
+ * `GET /admin/ui-sessions`, `DELETE /admin/ui-sessions/{id}` (dashboard sign-ins); users, groups and
  * service tokens (see admin-identity.ts). Also open to the dashboard's signed-in session and to
  * signed-in administrators' gateway tokens (see admin-auth.ts). Key changes reach this gateway's
  * callers at once (and other replicas' through the store, see `CallerAuth`).
@@ -172,6 +174,7 @@ export async function handleAdmin(context: GatewayContext, exchange: Exchange): 
       });
       return answer(context, exchange, summary, summary);
     }
+    if (segments[0] === 'ui-sessions') return await handleUiSessionsAdmin(context, exchange, segments);
     if (segments[0] === 'sessions' && method === 'GET')
       return await handleAdminSessions(context, exchange, segments);
     if (segments[0] === 'in-flight' && method === 'GET' && segments.length === 1) {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Caller } from '../gateway/callers.js';
-import type { GroupRecord, IdentityStore, SessionRecord, UserRecord } from '../store/identity-types.js';
+import type {
+  GroupRecord,
+  IdentityStore,
+  SessionRecord,
+  UiSessionRecord,
+  UserRecord,
+} from '../store/identity-types.js';
 import type { ApiKeyRecord } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { verifyGatewayToken } from './gateway-tokens.js';
@@ -10,6 +16,8 @@ import { serviceTokenPolicy, userPolicy } from './policy.js';
 
 /** How long a read is kept when nothing announces changes (SQLite): as for keys. */
 const CACHE_MS = 30_000;
+/** The longest a dashboard session check waits for the store before the last answer read here is used. */
+const UI_SESSION_READ_TIMEOUT_MS = 2000;
 
 interface Cached<Value> {
   value: Value;
@@ -52,6 +60,9 @@ export class Identities {
   private readonly tokens = new TimedCache<Awaited<ReturnType<IdentityStore['lookupServiceToken']>>>();
   private readonly groupTable = new TimedCache<Map<string, GroupRecord>>();
   private readonly existence = new TimedCache<boolean>();
+  private readonly uiSessions = new TimedCache<UiSessionRecord | undefined>();
+  /** Each dashboard session's last answer from the store, for an outage (see `uiSession`). */
+  private readonly uiSessionsLastRead = new Map<string, UiSessionRecord | undefined>();
   /** Set for good once a user or service token was seen, as for keys: nothing can open the gateway again. */
   private hadCredentials = false;
   private readonly lastUseWritten = new Map<string, number>();
@@ -67,6 +78,37 @@ export class Identities {
     this.tokens.clear();
     this.groupTable.clear();
     this.existence.clear();
+    this.uiSessions.clear();
+  }
+
+  /**
+   * A dashboard session as the store has it (ended, or still open), read at
+   * most once per cache period and again whenever identities change. While
+   * the store does not answer (an error, or no answer within 2 s), the last
+   * answer read on this replica holds: a session it has seen stays as it was
+   * (open, or ended), one it has never seen gets 503 `STORE_UNAVAILABLE`. So a
+   * Postgres outage does not sign out whoever is already looking at the
+   * dashboard, and an ending made during the outage holds once it is back.
+   */
+  async uiSession(id: string): Promise<UiSessionRecord | undefined> {
+    try {
+      return await this.uiSessions.get(id, async () => {
+        const record = await withTimeout(this.store.findUiSession(id), UI_SESSION_READ_TIMEOUT_MS);
+        if (this.uiSessionsLastRead.size > 10_000) this.uiSessionsLastRead.clear();
+        this.uiSessionsLastRead.set(id, record);
+        return record;
+      });
+    } catch {
+      if (this.uiSessionsLastRead.has(id)) return this.uiSessionsLastRead.get(id);
+      throw new GatewayError({
+        status: 503,
+        type: 'overloaded_error',
+        code: 'STORE_UNAVAILABLE',
+        platform: 'gateway',
+        message:
+          'The gateway cannot check your dashboard sign-in right now: its store does not answer. Retry shortly.',
+      });
+    }
   }
 
   /** Whether every caller needs a credential because of sign-in or identities (keys are `CallerAuth`'s part). */
@@ -182,4 +224,14 @@ export class Identities {
     if (this.lastUseWritten.size > 10_000) this.lastUseWritten.clear();
     write().catch(() => {});
   }
+}
+
+function withTimeout<Value>(promise: Promise<Value>, ms: number): Promise<Value> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -105,6 +105,16 @@ export class IdentityProvider {
         `auth.oidc.issuer: ${settings.issuer} has no device authorization endpoint in its discovery document; turn on the device flow (RFC 8628) at the identity provider for client ${settings.clientId}.`,
       );
     }
+    if (settings.adminGroups.length > 0) {
+      const missing = (['authorization_endpoint', 'token_endpoint'] as const).filter(
+        (name) => !metadata[name],
+      );
+      if (missing.length > 0) {
+        throw new IdentityProviderError(
+          `auth.oidc.issuer: ${settings.issuer} has no ${missing.join(' or ')} in its discovery document, which the dashboard's sign-in for auth.oidc.adminGroups needs (the authorization code flow). Turn that flow on at the identity provider for client ${settings.clientId}, or leave auth.oidc.adminGroups empty.`,
+        );
+      }
+    }
     if (!metadata.jwks_uri) {
       throw new IdentityProviderError(
         `auth.oidc.issuer: ${settings.issuer} publishes no jwks_uri, so its ID tokens cannot be verified.`,
@@ -163,6 +173,62 @@ export class IdentityProvider {
       }
       throw error;
     }
+  }
+
+  /**
+   * The IdP's sign-in page for the dashboard (authorization code flow with
+   * PKCE S256, `state` and `nonce`); the caller keeps the three secrets for
+   * the callback.
+   */
+  authorizationUrl(request: {
+    redirectUri: string;
+    state: string;
+    nonce: string;
+    codeChallenge: string;
+  }): URL {
+    return oauth.buildAuthorizationUrl(this.config, {
+      redirect_uri: request.redirectUri,
+      scope: this.settings.scopes.join(' '),
+      response_type: 'code',
+      state: request.state,
+      nonce: request.nonce,
+      code_challenge: request.codeChallenge,
+      code_challenge_method: 'S256',
+    });
+  }
+
+  /**
+   * Finishes a dashboard sign-in: checks the callback's `state` (and the IdP's
+   * error, if it sent one), redeems the code with the PKCE verifier, checks the
+   * ID token's `nonce` (openid-client), then verifies the ID token as the device
+   * flow does. Throws an `IdentityProviderError` saying what was wrong.
+   */
+  async redeemCode(
+    callbackUrl: URL,
+    checks: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<SignedInIdentity> {
+    let idToken: string | undefined;
+    try {
+      const answer = await oauth.authorizationCodeGrant(this.config, callbackUrl, {
+        expectedState: checks.state,
+        expectedNonce: checks.nonce,
+        pkceCodeVerifier: checks.codeVerifier,
+        idTokenExpected: true,
+      });
+      idToken = answer.id_token;
+    } catch (error) {
+      if (error instanceof oauth.AuthorizationResponseError || error instanceof oauth.ResponseBodyError) {
+        throw new IdentityProviderError(
+          `the identity provider refused the sign-in (${error.error}${error.error_description ? `: ${error.error_description}` : ''})`,
+        );
+      }
+      if (error instanceof oauth.ClientError) {
+        throw new IdentityProviderError(`the sign-in's answer was not accepted: ${error.message}`);
+      }
+      throw error;
+    }
+    if (!idToken) throw new IdentityProviderError('the identity provider sent no ID token');
+    return this.verifyIdToken(idToken);
   }
 
   /** Verifies an ID token (issuer, audience, signature, expiry) and reads who it names. */

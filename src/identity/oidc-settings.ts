@@ -36,8 +36,23 @@ export const oidcSettingsSchema = z
     scopes: z.array(z.string().min(1)).min(1).default(['openid', 'email', 'profile']),
     /** The ID token claim that lists the user's groups (a dotted path for nested claims, e.g. `realm_access.roles`). */
     groupsClaim: z.string().min(1),
-    /** Signed-in users in any of these groups may use the admin API with their gateway token. */
+    /** Signed-in users in any of these groups may use the admin API with their gateway token, and sign in to the dashboard. */
     adminGroups: z.array(z.string().min(1)),
+    /**
+     * The dashboard's sign-in callback as registered at the IdP
+     * (`https://gateway.example.com/ui/auth/callback`). Left out: the page's
+     * own origin (Host, and X-Forwarded-Proto/-Host behind a proxy) plus
+     * `/ui/auth/callback`.
+     */
+    dashboardRedirectUri: z
+      .string()
+      .url()
+      .refine((value) => new URL(value).pathname === '/ui/auth/callback', {
+        message: 'must end in /ui/auth/callback, the path the gateway answers the sign-in on',
+      })
+      .optional(),
+    /** What the dashboard's sign-in button says after "Sign in with" (default: the issuer's host). */
+    dashboardLabel: z.string().min(1).max(60).optional(),
     /** How long a gateway token lives; `claude-gateway token` gets a new one before it ends. */
     tokenTtl: duration(MINUTE, DAY, '1h').prefault('1h'),
     /** How long a sign-in lasts (its refresh token) before `claude-gateway login` is needed again. */

@@ -15,9 +15,11 @@ import type {
   MemberPolicy,
   NewGroup,
   NewServiceToken,
+  NewUiSession,
   NewUser,
   ServiceTokenRecord,
   SessionRecord,
+  UiSessionRecord,
   UserChanges,
   UserRecord,
 } from './identity-types.js';
@@ -49,6 +51,8 @@ export const SERVICE_TOKEN_PREFIX = 'cgwt_';
 export const REFRESH_TOKEN_PREFIX = 'cgwr_';
 
 const SIGNING_SECRET = 'gateway-token-signing';
+/** How long an expired dashboard session stays listed (`GET /admin/ui-sessions?all=true`). */
+const UI_SESSIONS_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 function newId(prefix: string): string {
   return `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -84,6 +88,7 @@ export class SqlIdentityStore implements IdentityStore {
   readonly #tokens: string;
   readonly #sessions: string;
   readonly #secrets: string;
+  readonly #uiSessions: string;
   readonly #keys: string;
   readonly #requests: string;
   #signingSecret: Uint8Array | undefined;
@@ -96,6 +101,7 @@ export class SqlIdentityStore implements IdentityStore {
     this.#tokens = sql.table('service_tokens');
     this.#sessions = sql.table('auth_sessions');
     this.#secrets = sql.table('auth_secrets');
+    this.#uiSessions = sql.table('ui_sessions');
     this.#keys = sql.table('api_keys');
     this.#requests = sql.table('requests');
   }
@@ -228,10 +234,16 @@ export class SqlIdentityStore implements IdentityStore {
       ...(checked.groups ? this.#membershipStatements(user.id, checked.groups) : []),
     ];
     if (checked.disabled) {
-      statements.push({
-        text: `UPDATE ${this.#sessions} SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
-        parameters: [now, user.id],
-      });
+      statements.push(
+        {
+          text: `UPDATE ${this.#sessions} SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
+          parameters: [now, user.id],
+        },
+        {
+          text: `UPDATE ${this.#uiSessions} SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL`,
+          parameters: [now, user.id],
+        },
+      );
     }
     try {
       await this.#sql.batch(statements, { announce: true });
@@ -262,6 +274,10 @@ export class SqlIdentityStore implements IdentityStore {
     await this.#sql.batch(
       [
         { text: `DELETE FROM ${this.#members} WHERE user_id = ?`, parameters: [user.id] },
+        {
+          text: `UPDATE ${this.#uiSessions} SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL`,
+          parameters: [now, user.id],
+        },
         { text: `DELETE FROM ${this.#users} WHERE id = ?`, parameters: [user.id] },
       ],
       { announce: true },
@@ -473,6 +489,65 @@ export class SqlIdentityStore implements IdentityStore {
     return { ...session, revokedAt: now };
   }
 
+  async createUiSession(input: NewUiSession, now: number): Promise<UiSessionRecord> {
+    const record: UiSessionRecord = withoutUndefined({
+      id: newId('uis'),
+      subject: input.subject,
+      via: input.via,
+      userId: input.userId,
+      createdAt: now,
+      expiresAt: input.expiresAt,
+      clientAddress: input.clientAddress,
+      userAgent: input.userAgent?.slice(0, 300),
+    });
+    await this.#sql.batch([
+      // Sessions that ended long ago go as new ones come: the table stays as small as its use.
+      {
+        text: `DELETE FROM ${this.#uiSessions} WHERE expires_at < ?`,
+        parameters: [now - UI_SESSIONS_KEPT_MS],
+      },
+      {
+        text: `INSERT INTO ${this.#uiSessions} (id, subject, via, user_id, created_at, expires_at, client_address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        parameters: [
+          record.id,
+          record.subject,
+          record.via,
+          record.userId ?? null,
+          now,
+          record.expiresAt,
+          record.clientAddress ?? null,
+          record.userAgent ?? null,
+        ],
+      },
+    ]);
+    return record;
+  }
+
+  async findUiSession(id: string): Promise<UiSessionRecord | undefined> {
+    const row = await this.#one(`SELECT * FROM ${this.#uiSessions} WHERE id = ?`, id);
+    return row ? decodeUiSession(row) : undefined;
+  }
+
+  async listUiSessions(options: { includeEnded?: boolean } = {}): Promise<UiSessionRecord[]> {
+    const where = options.includeEnded ? '' : 'WHERE ended_at IS NULL';
+    const rows = await this.#sql.all({
+      text: `SELECT * FROM ${this.#uiSessions} ${where} ORDER BY created_at DESC, id LIMIT 1000`,
+      parameters: [],
+    });
+    return rows.map(decodeUiSession);
+  }
+
+  async endUiSession(id: string, now: number): Promise<UiSessionRecord | undefined> {
+    const session = await this.findUiSession(id);
+    if (!session || session.endedAt !== undefined) return session;
+    // Announced: every replica drops the session it may have cached.
+    await this.#sql.batch(
+      [{ text: `UPDATE ${this.#uiSessions} SET ended_at = ? WHERE id = ?`, parameters: [now, id] }],
+      { announce: true },
+    );
+    return { ...session, endedAt: now };
+  }
+
   async credentialsExist(): Promise<boolean> {
     const row = await this.#one(
       `SELECT (SELECT COUNT(*) FROM ${this.#users}) + (SELECT COUNT(*) FROM ${this.#tokens}) AS total`,
@@ -577,5 +652,19 @@ function decodeSession(row: StoredRow): SessionRecord {
     expiresAt: number(row.expires_at) ?? 0,
     revokedAt: number(row.revoked_at),
     lastRefreshedAt: number(row.last_refreshed_at),
+  });
+}
+
+function decodeUiSession(row: StoredRow): UiSessionRecord {
+  return withoutUndefined({
+    id: text(row.id) ?? '',
+    subject: text(row.subject) ?? '',
+    via: text(row.via) === 'oidc' ? 'oidc' : 'admin-key',
+    userId: text(row.user_id),
+    createdAt: number(row.created_at) ?? 0,
+    expiresAt: number(row.expires_at) ?? 0,
+    endedAt: number(row.ended_at),
+    clientAddress: text(row.client_address),
+    userAgent: text(row.user_agent),
   });
 }

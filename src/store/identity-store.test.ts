@@ -227,4 +227,53 @@ describe.each(BACKENDS)('identity store: $name', ({ open }) => {
       await store.close();
     }
   });
+
+  it('keeps dashboard sessions until they are ended, by signing out or by disabling their user', async () => {
+    const store = await open();
+    try {
+      const identity = store.identity;
+      const admin = await identity.createUiSession(
+        { subject: 'admin', via: 'admin-key', expiresAt: NOW + 1000, clientAddress: '127.0.0.1' },
+        NOW,
+      );
+      expect(admin).toMatchObject({
+        subject: 'admin',
+        via: 'admin-key',
+        createdAt: NOW,
+        expiresAt: NOW + 1000,
+      });
+      expect(admin.id).toMatch(/^uis_[0-9a-f]{16}$/);
+      expect(await identity.findUiSession(admin.id)).toEqual(admin);
+      const alice = await identity.upsertSignedInUser(
+        { issuer: 'https://idp', subject: 'alice-sub', email: 'alice@example.com', groups: ['admins'] },
+        NOW,
+      );
+      const hers = await identity.createUiSession(
+        { subject: alice.name, via: 'oidc', userId: alice.id, expiresAt: NOW + 2000, userAgent: 'Chromium' },
+        NOW + 1,
+      );
+      expect((await identity.listUiSessions()).map((session) => session.id)).toEqual([hers.id, admin.id]);
+
+      expect(await identity.endUiSession(admin.id, NOW + 10)).toMatchObject({ endedAt: NOW + 10 });
+      expect((await identity.endUiSession(admin.id, NOW + 20))?.endedAt).toBe(NOW + 10);
+      expect(await identity.endUiSession('uis_0000000000000000', NOW)).toBeUndefined();
+      expect((await identity.listUiSessions()).map((session) => session.id)).toEqual([hers.id]);
+      expect(await identity.listUiSessions({ includeEnded: true })).toHaveLength(2);
+
+      await identity.updateUser(alice.id, { disabled: true }, NOW + 30);
+      expect((await identity.findUiSession(hers.id))?.endedAt).toBe(NOW + 30);
+      expect(await identity.listUiSessions()).toEqual([]);
+      // A month after they expired, the next sign-in clears them away.
+      const later = NOW + 31 * 24 * 60 * 60 * 1000;
+      const next = await identity.createUiSession(
+        { subject: 'admin', via: 'admin-key', expiresAt: later + 1000 },
+        later,
+      );
+      expect((await identity.listUiSessions({ includeEnded: true })).map((session) => session.id)).toEqual([
+        next.id,
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
 });

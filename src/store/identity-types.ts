@@ -124,6 +124,33 @@ export interface SessionRecord {
   lastRefreshedAt?: number;
 }
 
+/** A dashboard sign-in (`/ui`): its cookie names it, so ending it here ends it on every replica. */
+export interface UiSessionRecord {
+  /** `uis_` and 16 hex characters. */
+  id: string;
+  /** `admin` for the admin key; the user's name with OIDC. */
+  subject: string;
+  via: 'admin-key' | 'oidc';
+  /** The signed-in user, with OIDC. */
+  userId?: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set: signed out, ended by an administrator, or the user was disabled. */
+  endedAt?: number;
+  clientAddress?: string;
+  userAgent?: string;
+}
+
+/** What starts a dashboard session. */
+export interface NewUiSession {
+  subject: string;
+  via: 'admin-key' | 'oidc';
+  userId?: string;
+  expiresAt: number;
+  clientAddress?: string;
+  userAgent?: string;
+}
+
 /**
  * Users, groups, service tokens and sign-in sessions, beside the gateway keys
  * in the same store. Changes are announced like key changes (Postgres NOTIFY),
@@ -139,7 +166,7 @@ export interface IdentityStore {
   /** The user with this id, e-mail, name or subject. */
   findUser(reference: string): Promise<UserRecord | undefined>;
   listUsers(): Promise<UserRecord[]>;
-  /** Disabling a user also ends their sessions. */
+  /** Disabling a user also ends their sessions and dashboard sessions. */
   updateUser(reference: string, changes: UserChanges, now: number): Promise<UserRecord | undefined>;
   /**
    * Removes a user nothing refers to; a user whose keys, sign-ins or log rows
@@ -177,6 +204,14 @@ export interface IdentityStore {
   lookupRefreshToken(refreshToken: string): Promise<SessionRecord | undefined>;
   noteRefresh(id: string, at: number): Promise<void>;
   revokeSession(id: string, now: number): Promise<SessionRecord | undefined>;
+
+  /** Starts a dashboard session (not announced: a new id is in no cache). */
+  createUiSession(input: NewUiSession, now: number): Promise<UiSessionRecord>;
+  findUiSession(id: string): Promise<UiSessionRecord | undefined>;
+  /** Dashboard sessions, newest first (at most 1000): the ones not ended (expired ones included), or with `includeEnded` all. */
+  listUiSessions(options?: { includeEnded?: boolean }): Promise<UiSessionRecord[]>;
+  /** Ends a dashboard session (signed out, or by an administrator); undefined when there is none. */
+  endUiSession(id: string, now: number): Promise<UiSessionRecord | undefined>;
 
   /** Whether a user or a service token has ever been created: then every caller needs a credential. */
   credentialsExist(): Promise<boolean>;

@@ -183,6 +183,22 @@ export const POSTGRES_MIGRATIONS: readonly ((schema: string) => string)[] = [
   `,
   // 7: Bedrock Converse's `requestMetadata`, key-value pairs to find requests by.
   (schema) => `ALTER TABLE ${schema}.requests ADD COLUMN request_metadata JSONB;`,
+  // 8: dashboard sessions, kept so signing out (or an administrator) ends one on every replica.
+  (schema) => `
+  CREATE TABLE ${schema}.ui_sessions (
+    id TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    via TEXT NOT NULL,
+    user_id TEXT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    ended_at BIGINT,
+    client_address TEXT,
+    user_agent TEXT
+  );
+  CREATE INDEX ui_sessions_user ON ${schema}.ui_sessions (user_id);
+  CREATE INDEX ui_sessions_expires ON ${schema}.ui_sessions (expires_at);
+  `,
 ];
 
 /**

@@ -85,6 +85,7 @@ describe('Postgres store: schemas and replicas', () => {
         'requests',
         'schema_version',
         'service_tokens',
+        'ui_sessions',
       ]);
       const ignored = await sql`SELECT 1 FROM pg_namespace WHERE nspname = 'ignored'`;
       expect(ignored).toHaveLength(0);

@@ -188,6 +188,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
   // 7: Bedrock Converse's `requestMetadata`, key-value pairs to find requests by.
   `ALTER TABLE requests ADD COLUMN request_metadata TEXT;`,
+  // 8: dashboard sessions, kept so signing out (or an administrator) ends one on every replica.
+  `
+  CREATE TABLE ui_sessions (
+    id TEXT PRIMARY KEY NOT NULL,
+    subject TEXT NOT NULL,
+    via TEXT NOT NULL,
+    user_id TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    client_address TEXT,
+    user_agent TEXT
+  );
+  CREATE INDEX ui_sessions_user ON ui_sessions (user_id);
+  CREATE INDEX ui_sessions_expires ON ui_sessions (expires_at);
+  `,
 ];
 
 /**

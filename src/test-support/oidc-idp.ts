@@ -2,7 +2,10 @@
  * Test-only: a real OpenID Connect provider (`oidc-provider`, the reference
  * implementation in Node) on a free 127.0.0.1 port, with the device
  * authorization flow on and one client for the gateway, and a scripted
- * "browser" that approves a sign-in as one of its accounts.
+ * "browser" that approves a sign-in as one of its accounts. With
+ * `dashboardSignIn`, the client may also use the authorization code flow
+ * (the dashboard's sign-in) back to any 127.0.0.1 port; with `loginForm`, the
+ * IdP shows a login page a real browser fills in.
  */
 
 import http from 'node:http';
@@ -25,6 +28,8 @@ export interface TestIdp {
   approve(verificationUriComplete: string, account: string): Promise<void>;
   /** Denies it (the "Abort" button). */
   deny(verificationUriComplete: string): Promise<void>;
+  /** The account the next sign-in without a login form is finished as. */
+  signInAs(account: string): void;
   close(): Promise<void>;
 }
 
@@ -112,13 +117,40 @@ async function settledPage(jar: CookieJar, url: string): Promise<string> {
   return page;
 }
 
+/** The account name a login form posted. */
+async function postedAccount(request: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('account') ?? '';
+}
+
+/** The test IdP's own login page: one field, the account (its subject). */
+function loginPage(action: string, refused: string | undefined): string {
+  const escapeHtml = (text: string) =>
+    text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+  return `<!doctype html><html><head><title>Test IdP: sign in</title></head><body>
+<h1>Test IdP</h1>
+${refused === undefined ? '' : `<p id="login-error">No account ${escapeHtml(refused)}.</p>`}
+<form method="post" action="${escapeHtml(action)}">
+<label for="account">Account</label> <input id="account" name="account" autocomplete="username">
+<button type="submit">Sign in</button>
+</form></body></html>`;
+}
+
 /**
  * Starts the IdP. Its ID tokens carry `email`, `name` and `groups` (the
  * claim the gateway is configured to read) and last `idTokenTtlSeconds`.
  */
 export async function startTestIdp(
   accounts: IdpAccount[],
-  options: { clientId?: string; idTokenTtlSeconds?: number } = {},
+  options: {
+    clientId?: string;
+    idTokenTtlSeconds?: number;
+    /** The client may also use the authorization code flow, back to `http://127.0.0.1:<any port>/ui/auth/callback`. */
+    dashboardSignIn?: boolean;
+    /** Sign-ins show a login page (an account name field) instead of finishing at once. */
+    loginForm?: boolean;
+  } = {},
 ): Promise<TestIdp> {
   const clientId = options.clientId ?? 'claude-gateway';
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -134,9 +166,16 @@ export async function startTestIdp(
       {
         client_id: clientId,
         token_endpoint_auth_method: 'none',
-        grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-        response_types: [],
-        redirect_uris: [],
+        grant_types: [
+          'urn:ietf:params:oauth:grant-type:device_code',
+          'refresh_token',
+          ...(options.dashboardSignIn ? ['authorization_code'] : []),
+        ],
+        response_types: options.dashboardSignIn ? ['code'] : [],
+        // A native client's loopback redirect URI matches on any port (RFC 8252 §7.3): the gateway's is picked at start.
+        ...(options.dashboardSignIn
+          ? { application_type: 'native', redirect_uris: ['http://127.0.0.1/ui/auth/callback'] }
+          : { redirect_uris: [] }),
       },
     ],
     jwks: { keys: [jwk] },
@@ -173,6 +212,21 @@ export async function startTestIdp(
     void (async () => {
       try {
         const details = await provider.interactionDetails(request, response);
+        if (details.prompt.name === 'login' && options.loginForm) {
+          const account = request.method === 'POST' ? await postedAccount(request) : undefined;
+          if (account === undefined || !byId.has(account)) {
+            response.setHeader('content-type', 'text/html; charset=utf-8');
+            response.end(loginPage(request.url ?? '/', account));
+            return;
+          }
+          await provider.interactionFinished(
+            request,
+            response,
+            { login: { accountId: account } },
+            { mergeWithLastSubmission: false },
+          );
+          return;
+        }
         if (details.prompt.name === 'login') {
           await provider.interactionFinished(
             request,
@@ -217,6 +271,10 @@ export async function startTestIdp(
       const done = await browse(jar, action, fields);
       if (!/Sign-in Success|success/i.test(done))
         throw new Error(`the sign-in did not succeed: ${done.slice(0, 300)}`);
+    },
+    signInAs(account) {
+      if (!byId.has(account)) throw new Error(`the test IdP has no account ${account}`);
+      signingInAs = account;
     },
     async deny(verificationUriComplete) {
       const jar = new CookieJar();

@@ -11,7 +11,7 @@
  * goes to test-results/ui-screenshots/ (CI lists them).
  */
 
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -65,8 +65,11 @@ async function screenshot(name: string) {
 beforeAll(async () => {
   buildDashboardIfMissing();
   const executablePath = chromiumPath();
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // Only this test's own screenshots (NN-name.png): the OIDC browser test writes its own beside them.
   mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const file of readdirSync(SCREENSHOTS)) {
+    if (/^\d\d-.*\.png$/.test(file)) rmSync(join(SCREENSHOTS, file), { force: true });
+  }
   setup = await startTestGateway({
     config: { server: { adminKey: ADMIN_KEY } },
     keys: [{ name: 'team-a' }, { name: 'team-b', monthlyBudgetUsd: 50 }],

@@ -1,83 +1,23 @@
 import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sameOriginWrite, uiSessionOf, uiSigningKey } from '../../gateway/admin-auth.js';
+import { sameOriginWrite, uiSessionOf } from '../../gateway/admin-auth.js';
 import type { GatewayContext } from '../../gateway/context.js';
 import type { Exchange } from '../../gateway/exchange.js';
-import { signInMethods } from './sign-in-methods.js';
-import { loadStaticAssets, type StaticAsset } from './static-assets.js';
-import { issueSessionToken, sessionCookie, type UiPrincipal, type UiSession } from './ui-session.js';
+import { GatewayError } from '../../wire/errors/gateway-error.js';
+import { tooManyFailures } from './failed-sign-ins.js';
+import { finishOidcSignIn, startOidcSignIn } from './oidc-sign-in.js';
+import { OIDC_CALLBACK_PATH, OIDC_START_PATH, signInMethods } from './sign-in-methods.js';
+import { signInPage } from './sign-in-page.js';
+import { failedSignInsOf, openUiSession, signInAddress } from './start-ui-session.js';
+import { builtAssets, type StaticAsset } from './static-assets.js';
+import { apiError, secureRequest, send, sendHtml, sendJson, sendText } from './ui-responses.js';
+import { sessionCookie, type UiSession } from './ui-session.js';
 
-/**
- * What the dashboard's pages may load and do: only the gateway's own scripts,
- * styles and API, no inline script or style, no framing, no form posts elsewhere.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
+export { CONTENT_SECURITY_POLICY } from './ui-responses.js';
 
 /** A failed sign-in is answered after this pause, so guessing the admin key online is slow. */
 const FAILED_SIGN_IN_DELAY_MS = 500;
 const MAX_LOGIN_BODY = 4096;
-
-let assets: Map<string, StaticAsset> | undefined;
-
-function send(
-  exchange: Exchange,
-  status: number,
-  headers: Record<string, string>,
-  body: string | Buffer,
-): void {
-  exchange.send(status, { ...SECURITY_HEADERS, ...headers }, body);
-}
-
-function sendJson(
-  exchange: Exchange,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  send(
-    exchange,
-    status,
-    { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-    JSON.stringify(body),
-  );
-}
-
-function sendText(exchange: Exchange, status: number, text: string): void {
-  send(
-    exchange,
-    status,
-    { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-    `${text}\n`,
-  );
-}
-
-function apiError(exchange: Exchange, status: number, message: string): void {
-  sendJson(exchange, status, { type: 'error', error: { message } });
-}
-
-/** Whether the page was reached over HTTPS (the listener's TLS, or a proxy in front that says so). */
-function secureRequest(context: GatewayContext, exchange: Exchange): boolean {
-  return context.config.server.tls !== undefined || exchange.header('x-forwarded-proto') === 'https';
-}
 
 /** What the page needs to know about its sign-in. */
 function sessionAnswer(context: GatewayContext, session: UiSession | undefined) {
@@ -95,21 +35,19 @@ function sessionAnswer(context: GatewayContext, session: UiSession | undefined) 
   };
 }
 
-/**
- * Starts a dashboard session for someone a sign-in method has verified: sets
- * the session cookie and answers the page with its CSRF token. The admin-key
- * form uses it; an OIDC callback will too.
- */
-export function startUiSession(context: GatewayContext, exchange: Exchange, principal: UiPrincipal): void {
-  const key = uiSigningKey(context);
-  if (!key) {
-    apiError(exchange, 404, 'Sign-in to the dashboard is off: set server.adminKey.');
-    return;
+/** The request's dashboard session, or the 503 answered when the store cannot say (then undefined and `answered`). */
+async function sessionOrAnswer(
+  context: GatewayContext,
+  exchange: Exchange,
+): Promise<{ session?: UiSession; answered: boolean }> {
+  try {
+    const session = await uiSessionOf(context, exchange);
+    return { ...(session ? { session } : {}), answered: false };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    apiError(exchange, error.status, error.message);
+    return { answered: true };
   }
-  const { token, session } = issueSessionToken(key, principal, context.clock());
-  sendJson(exchange, 200, sessionAnswer(context, session), {
-    'set-cookie': sessionCookie(token, { secure: secureRequest(context, exchange) }),
-  });
 }
 
 function sameSecret(presented: string, expected: string): boolean {
@@ -121,6 +59,13 @@ function sameSecret(presented: string, expected: string): boolean {
 async function login(context: GatewayContext, exchange: Exchange): Promise<void> {
   const adminKey = context.config.server.adminKey;
   if (!adminKey) return apiError(exchange, 404, 'Sign-in with the admin key is off: set server.adminKey.');
+  const failures = failedSignInsOf(context);
+  const address = signInAddress(exchange);
+  const wait = failures.retryAfterMs(address);
+  if (wait > 0) {
+    const { retryAfter, message } = tooManyFailures(wait);
+    return apiError(exchange, 429, message, { 'retry-after': retryAfter });
+  }
   if (!(exchange.header('content-type') ?? '').startsWith('application/json')) {
     return apiError(exchange, 415, 'Send the sign-in as JSON: {"adminKey": "…"}.');
   }
@@ -136,19 +81,45 @@ async function login(context: GatewayContext, exchange: Exchange): Promise<void>
     return apiError(exchange, 400, 'Send the sign-in as JSON: {"adminKey": "…"}.');
   }
   if (!sameSecret(presented, adminKey)) {
+    failures.note(address);
     await sleep(FAILED_SIGN_IN_DELAY_MS);
     return apiError(exchange, 401, 'That is not the admin key (server.adminKey).');
   }
-  startUiSession(context, exchange, { subject: 'admin', via: 'admin-key' });
+  let opened: Awaited<ReturnType<typeof openUiSession>>;
+  try {
+    opened = await openUiSession(context, exchange, { subject: 'admin', via: 'admin-key' });
+  } catch (error) {
+    context.logger.warn({ err: error }, 'cannot record a dashboard session');
+    return apiError(
+      exchange,
+      503,
+      'The gateway cannot record your session right now: its store does not answer. Try again shortly.',
+    );
+  }
+  if (!opened) return apiError(exchange, 404, 'Sign-in to the dashboard is off: set server.adminKey.');
+  sendJson(exchange, 200, sessionAnswer(context, opened.session), { 'set-cookie': opened.cookie });
 }
 
-function logout(context: GatewayContext, exchange: Exchange): void {
-  const session = uiSessionOf(context, exchange);
+/**
+ * Signs out: ends the session in the store (so its cookie, even if kept or
+ * copied, is refused by every replica) and clears the cookie.
+ */
+async function logout(context: GatewayContext, exchange: Exchange): Promise<void> {
+  const { session, answered } = await sessionOrAnswer(context, exchange);
+  if (answered) return;
   if (session) {
     const refused = sameOriginWrite(exchange, session);
-    if (refused) {
-      apiError(exchange, 403, refused);
-      return;
+    if (refused) return apiError(exchange, 403, refused);
+    try {
+      await context.callers.identities?.store.endUiSession(session.id, context.clock());
+      context.callers.invalidate();
+    } catch (error) {
+      context.logger.warn({ err: error }, 'cannot end a dashboard session');
+      return apiError(
+        exchange,
+        503,
+        'The gateway cannot end your session right now: its store does not answer. Try again shortly.',
+      );
     }
   }
   sendJson(exchange, 200, sessionAnswer(context, undefined), {
@@ -170,9 +141,10 @@ function serveAsset(exchange: Exchange, asset: StaticAsset): void {
 
 /**
  * The dashboard at `/ui`: its built pages and assets, and its sign-in
- * (`GET /ui/api/session`, `POST /ui/api/login`, `POST /ui/api/logout`). The
- * pages read and change everything through the admin API, with the session
- * cookie this sign-in sets.
+ * (`GET /ui/api/session`, `POST /ui/api/login` with the admin key,
+ * `GET /ui/auth/oidc` and `GET /ui/auth/callback` through the identity
+ * provider, `POST /ui/api/logout`). The pages read and change everything
+ * through the admin API, with the session cookie this sign-in sets.
  */
 export async function serveUi(context: GatewayContext, exchange: Exchange): Promise<void> {
   const { method, path } = exchange;
@@ -180,25 +152,38 @@ export async function serveUi(context: GatewayContext, exchange: Exchange): Prom
     return sendText(
       exchange,
       404,
-      'The dashboard is off: set server.adminKey in the configuration, then sign in at /ui with it.',
+      'The dashboard is off: set server.adminKey (or auth.oidc.adminGroups) in the configuration, then sign in at /ui.',
     );
   }
   if (path === '/ui') {
     return send(exchange, 308, { location: '/ui/', 'cache-control': 'no-store' }, '');
   }
+  if ((path === OIDC_START_PATH || path === OIDC_CALLBACK_PATH) && method === 'GET') {
+    try {
+      return path === OIDC_START_PATH
+        ? await startOidcSignIn(context, exchange)
+        : await finishOidcSignIn(context, exchange);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      const page = signInPage({ title: 'The sign-in could not be finished', paragraphs: [error.message] });
+      return sendHtml(exchange, error.status, page);
+    }
+  }
   const rest = path.slice('/ui/'.length);
   if (rest.startsWith('api/')) {
     if (rest === 'api/session' && method === 'GET') {
-      return sendJson(exchange, 200, sessionAnswer(context, uiSessionOf(context, exchange)));
+      const { session, answered } = await sessionOrAnswer(context, exchange);
+      if (!answered) sendJson(exchange, 200, sessionAnswer(context, session));
+      return;
     }
     if (rest === 'api/login' && method === 'POST') return await login(context, exchange);
-    if (rest === 'api/logout' && method === 'POST') return logout(context, exchange);
+    if (rest === 'api/logout' && method === 'POST') return await logout(context, exchange);
     return apiError(exchange, 404, `The dashboard has no ${method} ${path}.`);
   }
   if (method !== 'GET' && method !== 'HEAD') {
     return send(exchange, 405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, '');
   }
-  assets ??= loadStaticAssets();
+  const assets = builtAssets();
   if (!assets) {
     return sendText(
       exchange,

@@ -50,3 +50,19 @@ export function loadStaticAssets(folder = UI_PUBLIC_DIR): Map<string, StaticAsse
   walk(folder);
   return assets;
 }
+
+let built: Map<string, StaticAsset> | undefined;
+
+/** The built dashboard's files, read once (see `loadStaticAssets`). */
+export function builtAssets(): Map<string, StaticAsset> | undefined {
+  built ??= loadStaticAssets();
+  return built;
+}
+
+/** The path of the dashboard's stylesheet (`/ui/assets/….css`), for pages the server writes itself. */
+export function dashboardStylesheet(): string | undefined {
+  const name = [...(builtAssets()?.keys() ?? [])].find(
+    (asset) => asset.startsWith('assets/') && asset.endsWith('.css'),
+  );
+  return name ? `/ui/${name}` : undefined;
+}

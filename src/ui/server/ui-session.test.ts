@@ -13,18 +13,25 @@ import {
 
 const NOW = Date.parse('2026-12-05T12:00:00Z');
 const key = sessionSigningKey('admin-key-0123456789abcdef');
+const STORED = {
+  id: 'uis_0123456789abcdef',
+  subject: 'admin',
+  via: 'admin-key',
+  expiresAt: NOW + SESSION_TTL_MS,
+} as const;
 
 describe('session tokens', () => {
   it('verifies a token it issued until it expires, with the same CSRF token', () => {
-    const { token, session } = issueSessionToken(key, { subject: 'admin', via: 'admin-key' }, NOW);
+    const { token, session } = issueSessionToken(key, STORED);
     const verified = verifySessionToken(key, token, NOW + 1000);
     expect(verified).toEqual(session);
     expect(verified?.expiresAt).toBe(NOW + SESSION_TTL_MS);
+    expect(verified?.id).toBe(STORED.id);
     expect(verifySessionToken(key, token, NOW + SESSION_TTL_MS)).toBeUndefined();
   });
 
   it('refuses a token signed with another admin key, changed, or malformed', () => {
-    const { token } = issueSessionToken(key, { subject: 'admin', via: 'admin-key' }, NOW);
+    const { token } = issueSessionToken(key, STORED);
     expect(verifySessionToken(sessionSigningKey('another-admin-key-0123456789'), token, NOW)).toBeUndefined();
     const [body, signature] = token.split('.') as [string, string];
     const forged = Buffer.from(
@@ -37,8 +44,8 @@ describe('session tokens', () => {
   });
 
   it('gives each session its own CSRF token, compared in constant time', () => {
-    const one = issueSessionToken(key, { subject: 'admin', via: 'admin-key' }, NOW).session;
-    const two = issueSessionToken(key, { subject: 'admin', via: 'admin-key' }, NOW).session;
+    const one = issueSessionToken(key, STORED).session;
+    const two = issueSessionToken(key, STORED).session;
     expect(one.csrfToken).not.toBe(two.csrfToken);
     expect(csrfTokenMatches(one, one.csrfToken)).toBe(true);
     expect(csrfTokenMatches(one, two.csrfToken)).toBe(false);

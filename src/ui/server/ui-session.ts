@@ -1,17 +1,21 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** How someone signed in to the dashboard. `oidc` is for the OIDC sign-in when it exists. */
+/** How someone signed in to the dashboard: the admin key, or the identity provider (`auth.oidc.adminGroups`). */
 export type SignInVia = 'admin-key' | 'oidc';
 
 /** Who a dashboard session belongs to. */
 export interface UiPrincipal {
-  /** `admin` for the admin key; the user's subject or email with OIDC. */
+  /** `admin` for the admin key; the user's name (e-mail) with OIDC. */
   subject: string;
   via: SignInVia;
+  /** The signed-in user, with OIDC. */
+  userId?: string;
 }
 
-/** A verified session: its principal and the token writes must carry (CSRF). */
+/** A verified session: its id in the store, its principal and the token writes must carry (CSRF). */
 export interface UiSession extends UiPrincipal {
+  /** The `ui_sessions` row that says whether it was ended. */
+  id: string;
   expiresAt: number;
   csrfToken: string;
 }
@@ -24,8 +28,11 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 interface Payload {
-  v: 1;
+  v: 2;
+  /** The session's id in the store. */
+  sid: string;
   sub: string;
+  uid?: string;
   via: SignInVia;
   exp: number;
   /** Random per session: the CSRF token is derived from it. */
@@ -34,10 +41,11 @@ interface Payload {
 
 /**
  * The key sessions are signed with, derived from a server secret (the admin
- * key). It is stable across restarts and shared by replicas that share the
- * secret, and changing the secret ends every session.
+ * key, or without one the secret kept in the store). It is stable across
+ * restarts and shared by replicas that share the secret, and changing the
+ * secret ends every session.
  */
-export function sessionSigningKey(secret: string): Buffer {
+export function sessionSigningKey(secret: string | Uint8Array): Buffer {
   return createHmac('sha256', secret).update('claude-gateway/ui-session/v1').digest();
 }
 
@@ -52,32 +60,43 @@ function sameText(a: string, b: string): boolean {
 }
 
 /**
- * A signed session token for the cookie (stateless: nothing is stored), and
- * its CSRF token.
+ * A signed token for the cookie that names a stored session (whose row says
+ * whether it was ended), and its CSRF token.
  *
  * @example
- * const { token, session } = issueSessionToken(key, { subject: 'admin', via: 'admin-key' }, Date.now());
+ * const { token, session } = issueSessionToken(key, { id: record.id, subject: 'admin', via: 'admin-key', expiresAt });
  */
 export function issueSessionToken(
   key: Buffer,
-  principal: UiPrincipal,
-  now: number,
+  stored: UiPrincipal & { id: string; expiresAt: number },
 ): { token: string; session: UiSession } {
   const payload: Payload = {
-    v: 1,
-    sub: principal.subject,
-    via: principal.via,
-    exp: now + SESSION_TTL_MS,
+    v: 2,
+    sid: stored.id,
+    sub: stored.subject,
+    ...(stored.userId ? { uid: stored.userId } : {}),
+    via: stored.via,
+    exp: stored.expiresAt,
     n: randomBytes(16).toString('base64url'),
   };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return {
     token: `${body}.${mac(key, body)}`,
-    session: { ...principal, expiresAt: payload.exp, csrfToken: mac(key, `csrf.${payload.n}`) },
+    session: {
+      id: stored.id,
+      subject: stored.subject,
+      via: stored.via,
+      ...(stored.userId ? { userId: stored.userId } : {}),
+      expiresAt: payload.exp,
+      csrfToken: mac(key, `csrf.${payload.n}`),
+    },
   };
 }
 
-/** The session a token stands for, or undefined when it is forged, malformed or expired. */
+/**
+ * The session a token stands for, or undefined when it is forged, malformed or
+ * expired. Whether it was ended is the store's to say (see `uiSessionOf`).
+ */
 export function verifySessionToken(key: Buffer, token: string, now: number): UiSession | undefined {
   const [body, signature, extra] = token.split('.');
   if (!body || !signature || extra !== undefined) return undefined;
@@ -88,12 +107,15 @@ export function verifySessionToken(key: Buffer, token: string, now: number): UiS
   } catch {
     return undefined;
   }
-  if (payload.v !== 1 || typeof payload.sub !== 'string' || typeof payload.n !== 'string') return undefined;
+  if (payload.v !== 2 || typeof payload.sid !== 'string') return undefined;
+  if (typeof payload.sub !== 'string' || typeof payload.n !== 'string') return undefined;
   if (payload.via !== 'admin-key' && payload.via !== 'oidc') return undefined;
   if (typeof payload.exp !== 'number' || payload.exp <= now) return undefined;
   return {
+    id: payload.sid,
     subject: payload.sub,
     via: payload.via,
+    ...(typeof payload.uid === 'string' ? { userId: payload.uid } : {}),
     expiresAt: payload.exp,
     csrfToken: mac(key, `csrf.${payload.n}`),
   };

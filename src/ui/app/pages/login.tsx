@@ -4,7 +4,9 @@ import { Failure } from '../components/bits.js';
 
 /**
  * Sign-in: the admin key is sent once to /ui/api/login, which answers with an
- * HttpOnly session cookie; the key is never kept by the page.
+ * HttpOnly session cookie; the key is never kept by the page. A `redirect`
+ * method (the identity provider, for auth.oidc.adminGroups) is a link: its
+ * callback sets the same cookie and comes back here.
  */
 export function LoginPage({
   methods,
@@ -30,11 +32,13 @@ export function LoginPage({
       setBusy(false);
     }
   };
+  const hasForm = methods.some((method) => method.kind === 'admin-key');
+  const redirects = methods.filter((method) => method.kind === 'redirect');
   return (
     <main class="login" id="main">
       <h1>claude-gateway</h1>
       <p class="muted">Sign in to the dashboard.</p>
-      {methods.some((method) => method.kind === 'admin-key') ? (
+      {hasForm ? (
         <form onSubmit={submit}>
           <label for="admin-key">Admin key</label>
           <input
@@ -55,16 +59,17 @@ export function LoginPage({
           </button>
         </form>
       ) : null}
-      {methods
-        .filter((method) => method.kind === 'redirect')
-        .map((method) => (
-          <p key={method.id}>
-            <a class="button" href={method.url}>
-              {method.label}
-            </a>
-          </p>
-        ))}
-      {methods.length === 0 ? <p>No sign-in is configured: set server.adminKey.</p> : null}
+      {hasForm && redirects.length > 0 ? <p class="muted">or</p> : null}
+      {redirects.map((method) => (
+        <p key={method.id}>
+          <a class="button" href={method.url}>
+            {method.label}
+          </a>
+        </p>
+      ))}
+      {methods.length === 0 ? (
+        <p>No sign-in is configured: set server.adminKey, or auth.oidc.adminGroups.</p>
+      ) : null}
       <Failure message={error} />
     </main>
   );
