@@ -81,7 +81,7 @@ describe.each(BACKENDS)('identity commands on $name', ({ url }) => {
     const user = await cli('users', 'create', 'alice', '--email', 'alice@example.com', '--groups', 'eng');
     expect(user.code).toBe(0);
     expect(user.text).toContain('Created user alice (usr_');
-    expect(user.text).toContain('keys create --name alice-laptop --user alice');
+    expect(user.text).toContain('keys create alice-laptop --user alice');
 
     // As the refusals say: users update NAME --daily-budget/--monthly-budget/--rpm/--tpm, groups update NAME --models …
     expect(

@@ -203,7 +203,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (!options.store) await store.close();
     throw new StartupError(
       `refusing to listen on ${host} without gateway keys: anyone who can reach it could spend your cloud credits. ` +
-        'Create a key first (claude-gateway keys create --name NAME), or listen on 127.0.0.1.',
+        'Create a key first (claude-gateway keys create NAME), or listen on 127.0.0.1.',
     );
   }
   const metrics = new GatewayMetrics();

@@ -67,13 +67,13 @@ export const GATEWAY_ERROR_CODES = {
     status: 401,
     type: 'authentication_error',
     message:
-      'This gateway requires a gateway key and none was sent. Send it in the x-api-key header or as "Authorization: Bearer <key>"; an administrator creates one with `claude-gateway keys create --name NAME`.',
+      'This gateway requires a gateway key and none was sent. Send it in the x-api-key header or as "Authorization: Bearer <key>"; an administrator creates one with `claude-gateway keys create NAME`.',
   },
   OPEN_BEYOND_LOOPBACK: {
     status: 403,
     type: 'permission_error',
     message:
-      'This gateway listens on {host} but has no gateway keys, so it refuses every request: anyone who can reach it could spend its cloud credits. Create a key with `claude-gateway keys create --name NAME`, or listen on 127.0.0.1.',
+      'This gateway listens on {host} but has no gateway keys, so it refuses every request: anyone who can reach it could spend its cloud credits. Create a key with `claude-gateway keys create NAME`, or listen on 127.0.0.1.',
   },
   INVALID_API_KEY: {
     status: 401,
@@ -167,7 +167,7 @@ export const GATEWAY_ERROR_CODES = {
     status: 401,
     type: 'authentication_error',
     message:
-      'The service token "{name}" expired at {expiredAt}. Ask an administrator for a new one (`claude-gateway tokens create --name {name} --group {group} --expires 90d`), or sign in as a person with `claude-gateway login`.',
+      'The service token "{name}" expired at {expiredAt}. Ask an administrator for a new one (`claude-gateway tokens create {name} --group {group} --expires 90d`), or sign in as a person with `claude-gateway login`.',
   },
   SERVICE_TOKEN_REVOKED: {
     status: 401,
