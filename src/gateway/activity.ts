@@ -35,6 +35,7 @@ export class ActivityEntry {
   private written = false;
   private target: ResolvedTarget | undefined;
   private usage: TokenUsage | undefined;
+  private priced: { usage: TokenUsage; target: ResolvedTarget; cost: Cost | undefined } | undefined;
   private readonly onFinish: ((record: Readonly<RequestRow>) => void) | undefined;
 
   constructor(
@@ -184,7 +185,12 @@ export class ActivityEntry {
     if (!this.target || !this.usage) return undefined;
     // Counting tokens is free on every platform: the row keeps the count, the cost is $0 (known, not missing).
     if (this.record.operation === 'count_tokens') return { usd: 0, estimate: false };
-    return costOf(this.usage, this.target.resolved.model, this.target);
+    // Asked up to three times per request (the row, its attempt, the metrics): priced once per answer.
+    const priced = this.priced;
+    if (priced && priced.usage === this.usage && priced.target === this.target) return priced.cost;
+    const cost = costOf(this.usage, this.target.resolved.model, this.target);
+    this.priced = { usage: this.usage, target: this.target, cost };
+    return cost;
   }
 
   /** The upstream attempts made so far (empty for a request refused by the gateway). */

@@ -176,12 +176,15 @@ export class Exchange {
     this.finished = true;
   }
 
-  /** Starts a streamed answer; each `write` goes to the client at once. */
+  /**
+   * Starts a streamed answer; each `write` goes to the client at once. The
+   * headers go out with the first write, in the same packet: the engine
+   * starts an answer only with its first event in hand, written right after
+   * (flushing the headers alone cost a write, a packet and a wake-up of the
+   * client before the first event).
+   */
   startStream(status: number, headers: Record<string, string>): void {
     (this.response as ServerResponse).writeHead(status, headers);
-    // Send the headers now: a client waiting for the first event should see the 200 at once.
-    const flushable = this.response as { flushHeaders?: () => void };
-    flushable.flushHeaders?.();
   }
 
   /** Whether the answer has begun (not counting the 408 the server itself sent for a body that stopped arriving). */

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { RequestFacts } from '../store/types.js';
+import { stderrDestination } from './log-destination.js';
 
 /** The paths pino removes from every log line: credentials never reach a log. */
 export const REDACTED_PATHS = [
@@ -22,7 +23,7 @@ export type Logger = pino.Logger;
 export function createLogger(level: string = process.env['LOG_LEVEL'] ?? 'info'): Logger {
   return pino(
     { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'claude-gateway' } },
-    pino.destination(2),
+    stderrDestination(),
   );
 }
 

@@ -94,6 +94,33 @@ export function dispatchRequest(
       }
     }
 
+    /** The whole body as text: what `read` gives, without a generator step and a promise per chunk. */
+    async function readAll(): Promise<string> {
+      const parts: Uint8Array[] = [];
+      try {
+        for (;;) {
+          if (chunks.length > 0) {
+            for (const chunk of chunks) parts.push(chunk);
+            chunks = [];
+            queued = 0;
+            if (controller?.paused) controller.resume();
+            continue;
+          }
+          if (failure) throw translate(failure);
+          if (ended) break;
+          await new Promise<void>((resume) => {
+            wake = resume;
+          });
+        }
+      } finally {
+        if (!ended) discard();
+      }
+      const only = parts.length === 1 ? parts[0] : undefined;
+      return only
+        ? Buffer.from(only.buffer, only.byteOffset, only.byteLength).toString('utf8')
+        : Buffer.concat(parts).toString('utf8');
+    }
+
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(requestController) {
         controller = requestController;
@@ -107,11 +134,7 @@ export function dispatchRequest(
           status: statusCode,
           headers: toHeaders(headers),
           body: { [Symbol.asyncIterator]: read },
-          text: async () => {
-            const parts: Uint8Array[] = [];
-            for await (const part of read()) parts.push(part);
-            return Buffer.concat(parts).toString('utf8');
-          },
+          text: readAll,
           discard,
         });
       },

@@ -38,6 +38,13 @@ const NO_BODY = Buffer.alloc(0);
 /** Entries up to this size are written synchronously when no write is in flight (a row without big bodies). */
 const SYNC_WRITE_BYTES = 16 * 1024;
 
+/** An entry waiting to be written: its buffers, their length, and whom to tell. */
+interface QueuedEntry {
+  buffers: Buffer[];
+  length: number;
+  done: (error?: Error) => void;
+}
+
 /** Owners (see `JournalFile.owner`) of the journals open in this process. */
 const liveOwners = new Set<string>();
 
@@ -73,7 +80,9 @@ export class JournalFile {
   #bytes = 0;
   #closed = false;
   /** Entries waiting for the write in flight to end: written together by the next one (group commit). */
-  #queue: { buffers: Buffer[]; length: number; done: (error?: Error) => void }[] = [];
+  #queue: QueuedEntry[] = [];
+  /** Small entries of the current run of code, written together by a microtask (see `write`). */
+  #turn: QueuedEntry[] | undefined;
   #writing = false;
   /** Segments sealed while a write to them was in flight: closed when it ends. */
   #closeAfterWrite: number[] = [];
@@ -130,29 +139,61 @@ export class JournalFile {
     const buffers = encodeEntry(entry);
     let length = 0;
     for (const buffer of buffers) length += buffer.length;
-    // Nothing in flight and a small entry: written at once, which costs the event loop less than
-    // handing it to the thread pool (and adds no wait); big ones, any that arrive while a write is
-    // in flight, and every one with `fsync` (a disk wait), go off the loop.
-    if (!this.#writing && !this.#fsync && length <= SYNC_WRITE_BYTES) {
-      try {
-        this.#writeNow(this.#fd ?? this.#open(), buffers, length);
-        return Promise.resolve();
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    // Counted now, so the owner rotates on size without waiting for the write.
-    this.#bytes += length;
     return new Promise((resolve, reject) => {
-      this.#queue.push({ buffers, length, done: (error) => (error ? reject(error) : resolve()) });
-      if (!this.#writing) this.#writeQueued();
+      const queued = { buffers, length, done: (error?: Error) => (error ? reject(error) : resolve()) };
+      // Entries of the same run of code (a request's row and its attempts) join one write, in order.
+      if (this.#turn) {
+        this.#turn.push(queued);
+        return;
+      }
+      // Nothing in flight and a small entry: written at the end of this run of code (a microtask,
+      // so before anyone awaiting it goes on), which costs the event loop less than handing it to
+      // the thread pool; big ones, any that arrive while a write is in flight, and every one with
+      // `fsync` (a disk wait), go off the loop.
+      if (!this.#writing && !this.#fsync && length <= SYNC_WRITE_BYTES) {
+        this.#turn = [queued];
+        queueMicrotask(() => this.#writeTurn());
+        return;
+      }
+      this.#enqueue([queued]);
     });
   }
 
   /** Resolves once no write is in flight or waiting. */
   idle(): Promise<void> {
-    if (!this.#writing && this.#queue.length === 0) return Promise.resolve();
+    if (!this.#writing && this.#queue.length === 0 && !this.#turn) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** The entries of one run of code: one synchronous `writev` when small, else off the loop. */
+  #writeTurn(): void {
+    const turn = this.#turn ?? [];
+    this.#turn = undefined;
+    let length = 0;
+    for (const entry of turn) length += entry.length;
+    if (this.#writing || length > SYNC_WRITE_BYTES) {
+      this.#enqueue(turn);
+      return;
+    }
+    let failure: Error | undefined;
+    try {
+      this.#writeNow(
+        this.#fd ?? this.#open(),
+        turn.flatMap((entry) => entry.buffers),
+        length,
+      );
+    } catch (error) {
+      failure = error as Error;
+    }
+    for (const entry of turn) entry.done(failure);
+    if (!this.#writing && this.#queue.length === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  #enqueue(entries: QueuedEntry[]): void {
+    // Counted now, so the owner rotates on size without waiting for the write.
+    for (const entry of entries) this.#bytes += entry.length;
+    this.#queue.push(...entries);
+    if (!this.#writing) this.#writeQueued();
   }
 
   #writeQueued(): void {

@@ -24,6 +24,22 @@ describe('NodeSha256', () => {
     }
   });
 
+  it('HMACs with the key an array holds when hashed, also when the array changes after (keys are cached by bytes)', async () => {
+    const key = new Uint8Array(32).fill(7);
+    const first = new NodeSha256(key);
+    first.update('data');
+    const before = Buffer.from(await first.digest()).toString('hex');
+    key.fill(9);
+    const second = new NodeSha256(key);
+    second.update('data');
+    const theirs = new Sha256(new Uint8Array(32).fill(9));
+    theirs.update('data');
+    expect(Buffer.from(await second.digest()).toString('hex')).toBe(
+      Buffer.from(await theirs.digest()).toString('hex'),
+    );
+    expect(before).not.toBe(Buffer.from(await theirs.digest()).toString('hex'));
+  });
+
   it('starts over after reset', async () => {
     const hash = new NodeSha256();
     hash.update('discarded');

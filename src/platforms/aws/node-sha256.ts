@@ -1,4 +1,4 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type Hash, type Hmac, type KeyObject } from 'node:crypto';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 
@@ -6,6 +6,33 @@ function toBuffer(data: SourceData): Buffer | string {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * HMAC keys as KeyObjects, by their bytes (hex) or text: the secret access
+ * key (smithy hashes the credentials with it on every signature) and the
+ * signing keys (smithy keeps one per day, region and service). Cleared when
+ * full: a key is made again at the cost of one HMAC.
+ */
+const hmacKeys = new Map<string, KeyObject>();
+const MAX_HMAC_KEYS = 64;
+
+/**
+ * The HMAC key as a KeyObject, made once per key. `createHmac` given bytes or
+ * text first asks whether they are a KeyObject or a CryptoKey, and in Node
+ * 24 each of those checks throws and catches an exception when they are not:
+ * half an HMAC's time, and a Bedrock request signs with two.
+ */
+function hmacKey(secret: SourceData): KeyObject {
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : (toBuffer(secret) as Buffer);
+  const id = bytes.toString('hex');
+  let key = hmacKeys.get(id);
+  if (!key) {
+    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
+    key = createSecretKey(Buffer.from(bytes));
+    hmacKeys.set(id, key);
+  }
+  return key;
 }
 
 /**
@@ -23,7 +50,7 @@ export class NodeSha256 {
   }
 
   private create(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', hmacKey(this.secret));
   }
 
   update(data: SourceData): void {
