@@ -52,16 +52,21 @@ export class UpstreamStream implements AsyncIterable<StreamChunk> {
     return { ok: true };
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<StreamChunk> {
-    while (this.buffered.length > 0) {
-      const chunk = this.buffered.shift();
-      if (chunk) yield chunk;
-    }
-    for (;;) {
-      const chunk = await this.readChunk();
-      if (!chunk) return;
-      yield chunk;
-    }
+  /**
+   * A plain iterator over the chunks rather than an async generator: a stream
+   * idle between two events then holds one pending read, not a suspended
+   * generator and async function per layer (the bulk of an idle stream's heap).
+   */
+  [Symbol.asyncIterator](): AsyncIterator<StreamChunk> {
+    return {
+      next: () => {
+        const buffered = this.buffered.shift();
+        if (buffered) return Promise.resolve({ done: false, value: buffered });
+        return this.readChunk().then(toResult);
+      },
+      // Leaving a `for await` early stops nothing: cancelling the upstream is `cancel()`'s, as before.
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    };
   }
 
   /** Stops reading and drops the upstream connection (the client went away). */
@@ -86,20 +91,21 @@ export class UpstreamStream implements AsyncIterable<StreamChunk> {
   }
 
   /** The next chunk, or undefined once the stream is over (its final error item already given). */
-  private async readChunk(): Promise<StreamChunk | undefined> {
-    if (this.ended) return undefined;
-    let next: IteratorResult<Uint8Array>;
+  private readChunk(): Promise<StreamChunk | undefined> {
+    if (this.ended) return Promise.resolve(undefined);
+    let pending: Promise<IteratorResult<Uint8Array>>;
     try {
-      next = await this.iterator.next();
+      pending = this.iterator.next();
     } catch (error) {
-      this.ended = true;
-      const reason = error instanceof Error ? error.message : String(error);
-      const items: UpstreamStreamItem[] = this.sawError
-        ? []
-        : [{ kind: 'error', error: this.interrupted(reason, error) }];
-      this.note(items);
-      return items.length > 0 ? { items } : undefined;
+      return Promise.resolve(this.failed(error));
     }
+    return pending.then(
+      (next) => this.received(next),
+      (error: unknown) => this.failed(error),
+    );
+  }
+
+  private received(next: IteratorResult<Uint8Array>): StreamChunk | undefined {
     if (next.done) {
       this.ended = true;
       const items = this.decoder.end();
@@ -116,6 +122,17 @@ export class UpstreamStream implements AsyncIterable<StreamChunk> {
     return { bytes: next.value, items };
   }
 
+  /** A read that failed (a reset, an abort): the stream's final error item, unless it already gave one. */
+  private failed(error: unknown): StreamChunk | undefined {
+    this.ended = true;
+    const reason = error instanceof Error ? error.message : String(error);
+    const items: UpstreamStreamItem[] = this.sawError
+      ? []
+      : [{ kind: 'error', error: this.interrupted(reason, error) }];
+    this.note(items);
+    return items.length > 0 ? { items } : undefined;
+  }
+
   private interrupted(reason: string, cause?: unknown): GatewayError {
     if (cause instanceof GatewayError && cause.code === 'UPSTREAM_STREAM_INTERRUPTED') return cause;
     return GatewayError.fromCode(
@@ -124,4 +141,8 @@ export class UpstreamStream implements AsyncIterable<StreamChunk> {
       { platform: this.platform, ...(cause === undefined ? {} : { cause }) },
     );
   }
+}
+
+function toResult(chunk: StreamChunk | undefined): IteratorResult<StreamChunk> {
+  return chunk ? { done: false, value: chunk } : { done: true, value: undefined };
 }
