@@ -40,6 +40,9 @@ export function bodyError(
 
 const exchanges = new WeakMap<NodeResponse, Exchange>();
 
+/** A request's 'error' after its body was read (the client went away): the response's 'close' says so already. */
+function ignoreError(): void {}
+
 /** The exchange answering a response, if one was made for it. */
 export function exchangeOf(response: NodeResponse): Exchange | undefined {
   return exchanges.get(response);
@@ -132,9 +135,16 @@ export class Exchange {
       const settle = (result: BodyResult) => {
         if (settled) return;
         settled = true;
+        // A streamed answer keeps its request for its whole life: drop the body's listeners (and with them
+        // this closure's chunks), leaving a shared no-op so a late 'error' still has a listener.
+        this.request.off('data', onData);
+        this.request.off('error', cut);
+        this.request.off('aborted', cut);
+        this.request.off('close', onClose);
+        this.request.on('error', ignoreError);
         resolve(result);
       };
-      this.request.on('data', (chunk: Buffer) => {
+      const onData = (chunk: Buffer) => {
         if (settled) return;
         total += chunk.length;
         if (total > limit) {
@@ -143,7 +153,8 @@ export class Exchange {
           return;
         }
         chunks.push(chunk);
-      });
+      };
+      this.request.on('data', onData);
       let ended = false;
       this.request.once('end', () => {
         ended = true;
@@ -157,9 +168,10 @@ export class Exchange {
       this.request.once('error', cut);
       this.request.once('aborted', cut);
       // A request destroyed before its end (HTTP/2 may not say 'aborted'): while a body is decoded, 'close' follows 'end'.
-      this.request.once('close', () => {
+      const onClose = () => {
         if (!ended) cut();
-      });
+      };
+      this.request.once('close', onClose);
     });
   }
 
