@@ -79,6 +79,12 @@ export async function handleRequest(
   const exchange = new Exchange(request, response);
   const { method, path } = exchange;
   const dialect = dialectOfPath(path);
+  /**
+   * A call is returned with its failure handled, not awaited: this frame then
+   * ends at once instead of staying suspended for a stream's whole life.
+   */
+  const settled = (call: Promise<void>): Promise<void> =>
+    call.catch((error: unknown) => answerFailure(context, exchange, dialect, path, error));
   try {
     if (path === '/healthz') return sendJson(exchange, 200, { status: 'ok' });
     if (path === '/readyz') {
@@ -117,46 +123,65 @@ export async function handleRequest(
 
     const anthropic = anthropicOperation(method, path);
     if (anthropic === 'messages' || anthropic === 'count_tokens') {
-      return await serveCall(context, exchange, 'anthropic', anthropic, (raw) =>
-        readAnthropicCall(exchange, anthropic, raw, context.catalog),
+      return settled(
+        serveCall(context, exchange, 'anthropic', anthropic, (raw) =>
+          readAnthropicCall(exchange, anthropic, raw, context.catalog),
+        ),
       );
     }
     const bedrock = bedrockRuntimeTarget(method, path);
     if (bedrock)
-      return await serveCall(
-        context,
-        exchange,
-        'bedrock',
-        bedrock.operation === 'count-tokens' ? 'count_tokens' : 'messages',
-        (raw) => readBedrockCall(exchange, bedrock, raw, context.catalog),
+      return settled(
+        serveCall(
+          context,
+          exchange,
+          'bedrock',
+          bedrock.operation === 'count-tokens' ? 'count_tokens' : 'messages',
+          (raw) => readBedrockCall(exchange, bedrock, raw, context.catalog),
+        ),
       );
     const converse = converseTarget(method, path);
     if (converse)
-      return await serveCall(
-        context,
-        exchange,
-        'bedrock',
-        'messages',
-        (raw) => readConverseCall(exchange, context.catalog, converse, raw),
-        'converse',
+      return settled(
+        serveCall(
+          context,
+          exchange,
+          'bedrock',
+          'messages',
+          (raw) => readConverseCall(exchange, context.catalog, converse, raw),
+          'converse',
+        ),
       );
     const vertex = vertexTarget(method, path);
     if (vertex)
-      return await serveCall(
-        context,
-        exchange,
-        'vertex',
-        vertex.model === 'count-tokens' ? 'count_tokens' : 'messages',
-        (raw) => readVertexCall(exchange, vertex, raw),
+      return settled(
+        serveCall(
+          context,
+          exchange,
+          'vertex',
+          vertex.model === 'count-tokens' ? 'count_tokens' : 'messages',
+          (raw) => readVertexCall(exchange, vertex, raw),
+        ),
       );
     if (await serveListing(context, exchange, dialect)) return;
     throw GatewayError.fromCode('NOT_FOUND', { method, path });
   } catch (error) {
-    const gatewayError = GatewayError.from(error);
-    if (gatewayError.code === 'INTERNAL_ERROR') context.logger.error({ err: error, path }, 'internal error');
-    if (!exchange.streamStarted) await sendError(context, exchange, dialect, gatewayError);
-    else exchange.end();
+    await answerFailure(context, exchange, dialect, path, error);
   }
+}
+
+/** What `handleRequest` does with a failure it did not expect: the error in the dialect, or the stream's end. */
+async function answerFailure(
+  context: GatewayContext,
+  exchange: Exchange,
+  dialect: Dialect,
+  path: string,
+  error: unknown,
+): Promise<void> {
+  const gatewayError = GatewayError.from(error);
+  if (gatewayError.code === 'INTERNAL_ERROR') context.logger.error({ err: error, path }, 'internal error');
+  if (!exchange.streamStarted) await sendError(context, exchange, dialect, gatewayError);
+  else exchange.end();
 }
 
 /** Compares two secrets in constant time (the lengths may differ). */

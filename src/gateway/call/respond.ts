@@ -17,7 +17,8 @@ export async function respond(scope: CallScope, planned: PlannedCall, executed: 
   const outcome = executed.outcome;
   const headers = scope.headers({ ...describeServed(outcome), ...planned.extraHeaders });
   if (outcome.kind === 'message') return await respondMessage(scope, planned, outcome, headers);
-  await streamAnswer(scope, outcome, headers);
+  // Returned, not awaited: this frame then ends here instead of staying suspended for the stream's whole life.
+  return streamAnswer(scope, outcome, headers);
 }
 
 async function respondCount(
