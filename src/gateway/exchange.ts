@@ -138,6 +138,7 @@ export class Exchange {
         if (settled) return;
         total += chunk.length;
         if (total > limit) {
+          chunks.length = 0;
           settle({ ok: false, reason: 'too-large' });
           this.request.resume();
           return;
@@ -147,7 +148,10 @@ export class Exchange {
       let ended = false;
       this.request.once('end', () => {
         ended = true;
-        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+        // This listener and its `chunks` live as long as the request, a stream's whole length:
+        // emptied, the body is held once (as `bytes`, which the log keeps), not twice.
+        chunks.length = 0;
         const encoding = this.header('content-encoding');
         if (!encoding) settle({ ok: true, bytes });
         else void decodeRequestBody(bytes, encoding, limit).then(settle);
