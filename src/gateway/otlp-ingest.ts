@@ -1,4 +1,3 @@
-import { otlpJsonToProtobuf } from '../telemetry/otlp-json-protobuf.js';
 import type { OtlpSignal } from '../telemetry/otlp-schema.js';
 import type { CallerIdentity } from '../telemetry/otlp-stamp.js';
 import type { ForwardSettings } from '../telemetry/settings.js';
@@ -195,7 +194,9 @@ export async function handleOtlpExport(
       }
       const json = stampJson(parsed, signal, attributes);
       // gRPC carries protobuf only.
-      stamped = grpc ? otlpJsonToProtobuf(signal, json) : JSON.stringify(json);
+      stamped = grpc
+        ? (await import('../telemetry/otlp-json-protobuf.js')).otlpJsonToProtobuf(signal, json)
+        : JSON.stringify(json);
     }
   } catch (error) {
     if (!(error instanceof OtlpInputError)) throw error;
