@@ -6,7 +6,8 @@
  *
  *   npx tsc -p tsconfig.bench.json && node --expose-gc bench/.out/bench/memory-probe.js \
  *     [--system gateway|bare] [--target anthropic|bedrock/us] [--bodies full|metadata|none] \
- *     [--streams 1000] [--snapshots DIR] [--node-flags '--max-semi-space-size=8']
+ *     [--streams 1000] [--snapshots DIR] [--node-flags '--max-semi-space-size=8'] [--first-event-timeout-ms 10000]
+ *     [--body-kb 104]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,10 @@ const { values } = parseArgs({
     'node-flags': { type: 'string' },
     /** How long to hold the streams before reading (the memory reducer of an idle V8 acts after seconds). */
     'hold-ms': { type: 'string', default: '0' },
+    /** How long to wait for every stream's first event (a loaded machine needs longer). */
+    'first-event-timeout-ms': { type: 'string', default: '10000' },
+    /** Each stream's request body in KB, shaped like Claude Code's; a one-line prompt by default. */
+    'body-kb': { type: 'string' },
     /** Also list the mappings with the most resident memory. */
     maps: { type: 'boolean', default: false },
   },
@@ -139,7 +144,13 @@ try {
   if (values.snapshots) await server.heapSnapshot(join(values.snapshots, 'start.heapsnapshot'));
   const result = await holdStreams(
     system,
-    { streams: Number(values.streams), rampStep: 100, rampPauseMs: 50, firstEventTimeoutMs: 10_000 },
+    {
+      streams: Number(values.streams),
+      rampStep: 100,
+      rampPauseMs: 50,
+      firstEventTimeoutMs: Number(values['first-event-timeout-ms']),
+      ...(values['body-kb'] ? { bodySize: Number(values['body-kb']) * 1024 } : {}),
+    },
     async () => {
       const holdMs = Number(values['hold-ms']);
       if (holdMs > 0) {

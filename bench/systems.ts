@@ -72,10 +72,12 @@ export function repositoryRoot(): string {
  * bench starts runs as `serve` does.
  */
 export function serveNodeFlags(): string[] {
-  const firstLine =
-    readFileSync(join(repositoryRoot(), 'src', 'cli', 'main.ts'), 'utf8').split('\n')[0] ?? '';
+  const command = join(repositoryRoot(), 'src', 'cli', 'bin.ts');
+  const firstLine = readFileSync(command, 'utf8').split('\n')[0] ?? '';
   const match = /^#!\S*env\s+(?:-S\s+)?node\s*(.*)$/.exec(firstLine);
-  return (match?.[1] ?? '').split(/\s+/).filter(Boolean);
+  // Without the line the bench would quietly measure servers that run unlike `serve`.
+  if (!match) throw new Error(`${command} does not start with a #!/usr/bin/env node line`);
+  return (match[1] ?? '').split(/\s+/).filter(Boolean);
 }
 
 const LABELS: Record<SystemKey, string> = {

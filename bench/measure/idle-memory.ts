@@ -17,6 +17,8 @@ export interface IdleMemoryScenario {
   rampPauseMs: number;
   /** How long to wait for every stream's first event. */
   firstEventTimeoutMs: number;
+  /** The request body's size in bytes, shaped like Claude Code's (`bodies.ts`); a one-line prompt when absent. */
+  bodySize?: number;
 }
 
 export interface IdleMemorySystemResult {
@@ -46,7 +48,13 @@ export async function holdStreams(
 ): Promise<IdleMemorySystemResult> {
   await system.server.collectGarbage();
   const baselineBytes = system.server.rssBytes();
-  const request = await system.endpoint.prepare(messagesBody({ script: IDLE_STREAM, stream: true }));
+  const request = await system.endpoint.prepare(
+    messagesBody({
+      script: IDLE_STREAM,
+      stream: true,
+      ...(scenario.bodySize !== undefined ? { size: scenario.bodySize } : {}),
+    }),
+  );
   const client = new LoadClient(system.endpoint, scenario.streams);
   const abort = new AbortController();
   // One signal cancels every stream: each request listens to it.

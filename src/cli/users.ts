@@ -93,9 +93,7 @@ async function create(argv: string[], context: CommandContext): Promise<number> 
     });
     context.out(`Created user ${describeUser(user)}.`);
     for (const note of unknownModelNotes(user.policy.allowedModels ?? [], 'the policy')) context.error(note);
-    context.out(
-      `Give them a key with: claude-gateway keys create ${user.name}-laptop --user ${user.name}`,
-    );
+    context.out(`Give them a key with: claude-gateway keys create ${user.name}-laptop --user ${user.name}`);
     return 0;
   });
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { looksLikeJwt } from '../identity/gateway-tokens.js';
+import { looksLikeJwt } from '../identity/jwt-shape.js';
 import { StoreError } from '../store/store-error.js';
 import {
   CSRF_HEADER,

@@ -58,7 +58,9 @@ export class Exchange {
   readonly method: string;
   /** The path as the client sent it, not decoded (colons raw or %3A). */
   readonly path: string;
-  readonly query: URLSearchParams;
+  /** What follows the `?`, parsed when first asked for (only the admin API reads a query). */
+  readonly #rawQuery: string;
+  #query: URLSearchParams | undefined;
   readonly startedAt = Date.now();
   /** Bytes of the answer written so far (streamed chunks; a whole answer counts when sent). */
   bytesSent = 0;
@@ -74,13 +76,18 @@ export class Exchange {
     const raw = request.url ?? '/';
     const at = raw.indexOf('?');
     this.path = at === -1 ? raw : raw.slice(0, at);
-    this.query = new URLSearchParams(at === -1 ? '' : raw.slice(at + 1));
+    this.#rawQuery = at === -1 ? '' : raw.slice(at + 1);
     // The client went away before the answer was complete: cancel upstream work. (Not
     // `writableFinished`: an HTTP/2 response reports it true when the client resets the stream.)
     response.once('close', () => {
       if (!this.finished && !response.writableEnded) this.abort.abort();
     });
     exchanges.set(response, this);
+  }
+
+  get query(): URLSearchParams {
+    this.#query ??= new URLSearchParams(this.#rawQuery);
+    return this.#query;
   }
 
   /** Fires when the client disconnects before the answer is complete, or the gateway stops the exchange (`stop`). */
@@ -148,6 +155,7 @@ export class Exchange {
         if (settled) return;
         total += chunk.length;
         if (total > limit) {
+          chunks.length = 0;
           settle({ ok: false, reason: 'too-large' });
           this.request.resume();
           return;
@@ -158,7 +166,10 @@ export class Exchange {
       let ended = false;
       this.request.once('end', () => {
         ended = true;
-        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+        // This listener and its `chunks` live as long as the request, a stream's whole length:
+        // emptied, the body is held once (as `bytes`, which the log keeps), not twice.
+        chunks.length = 0;
         const encoding = this.header('content-encoding');
         if (!encoding) settle({ ok: true, bytes });
         else void decodeRequestBody(bytes, encoding, limit).then(settle);

@@ -8,7 +8,6 @@
 
 import type { GrpcTransport } from '../telemetry/grpc-settings.js';
 import type { GrpcForwarder } from '../telemetry/otlp-grpc.js';
-import { otlpResponseToJson } from '../telemetry/otlp-json-protobuf.js';
 import type { OtlpSignal } from '../telemetry/otlp-schema.js';
 import type { GatewayContext } from './context.js';
 
@@ -79,7 +78,10 @@ export async function forwardOverGrpc(
       : {
           status: 200,
           contentType: 'application/json',
-          body: otlpResponseToJson(options.signal, result.response),
+          body: (await import('../telemetry/otlp-json-protobuf.js')).otlpResponseToJson(
+            options.signal,
+            result.response,
+          ),
         };
   }
   // UNAVAILABLE: no connection (or the receiver says it cannot take data now).

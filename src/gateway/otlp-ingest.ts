@@ -1,13 +1,5 @@
-import { otlpJsonToProtobuf } from '../telemetry/otlp-json-protobuf.js';
 import type { OtlpSignal } from '../telemetry/otlp-schema.js';
-import { RPC_STATUS } from '../telemetry/otlp-schema.js';
-import {
-  type CallerIdentity,
-  identityAttributes,
-  OtlpInputError,
-  stampJson,
-  stampProtobuf,
-} from '../telemetry/otlp-stamp.js';
+import type { CallerIdentity } from '../telemetry/otlp-stamp.js';
 import type { ForwardSettings } from '../telemetry/settings.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import type { Caller } from './callers.js';
@@ -21,6 +13,20 @@ export const OTLP_PATHS: Readonly<Record<string, OtlpSignal>> = {
   '/v1/metrics': 'metrics',
   '/v1/logs': 'logs',
 };
+
+/**
+ * protobufjs and the OTLP schema (about 2 MB of RSS), loaded with the first export: most
+ * gateways never receive one, and none needs them before.
+ */
+let codecLoading: Promise<typeof import('../telemetry/otlp-stamp.js') & { rpcStatus: RpcStatus }> | undefined;
+type RpcStatus = typeof import('../telemetry/otlp-schema.js')['RPC_STATUS'];
+function otlpCodec() {
+  codecLoading ??= Promise.all([
+    import('../telemetry/otlp-schema.js'),
+    import('../telemetry/otlp-stamp.js'),
+  ]).then(([schema, stamp]) => ({ ...stamp, rpcStatus: schema.RPC_STATUS }));
+  return codecLoading;
+}
 
 /** The largest export taken, after decompression (an OpenTelemetry collector's default is 20 MiB). */
 const MAX_EXPORT_BYTES = 16 * 1024 * 1024;
@@ -49,19 +55,20 @@ function encodingOf(contentType: string | undefined): Encoding | undefined {
 }
 
 /** An OTLP/HTTP error answer: a google.rpc.Status in the request's own encoding (JSON when it has none). */
-function sendStatus(
+async function sendStatus(
   exchange: Exchange,
   encoding: Encoding | undefined,
   status: number,
   message: string,
   headers: Record<string, string> = {},
-): void {
+): Promise<void> {
   const body = { code: rpcCode(status), message };
   if (encoding === 'protobuf') {
+    const { rpcStatus } = await otlpCodec();
     exchange.send(
       status,
       { 'content-type': 'application/x-protobuf', ...headers },
-      Buffer.from(RPC_STATUS.encode(body).finish()),
+      Buffer.from(rpcStatus.encode(body).finish()),
     );
     return;
   }
@@ -172,6 +179,7 @@ export async function handleOtlpExport(
     count(error.status);
     return sendStatus(exchange, encoding, error.status, error.message);
   }
+  const { identityAttributes, OtlpInputError, stampJson, stampProtobuf } = await otlpCodec();
   const attributes = identityAttributes(identityOf(caller));
   const grpc = forward.grpc[signal];
   let stamped: Uint8Array | string;
@@ -186,7 +194,9 @@ export async function handleOtlpExport(
       }
       const json = stampJson(parsed, signal, attributes);
       // gRPC carries protobuf only.
-      stamped = grpc ? otlpJsonToProtobuf(signal, json) : JSON.stringify(json);
+      stamped = grpc
+        ? (await import('../telemetry/otlp-json-protobuf.js')).otlpJsonToProtobuf(signal, json)
+        : JSON.stringify(json);
     }
   } catch (error) {
     if (!(error instanceof OtlpInputError)) throw error;

@@ -9,7 +9,8 @@ import type { GatewayConfig, PlatformsConfig } from '../config/schema.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
 import { Identities } from '../identity/identities.js';
-import { IdentityProvider, IdentityProviderError } from '../identity/identity-provider.js';
+import type { IdentityProvider } from '../identity/identity-provider.js';
+import { IdentityProviderError } from '../identity/identity-provider-error.js';
 import {
   createDualProtocolServer,
   type ErrorRenderer,
@@ -177,6 +178,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let provider: IdentityProvider | undefined;
   if (oidc) {
     try {
+      // jose and openid-client load only when sign-in is configured.
+      const { IdentityProvider } = await import('../identity/identity-provider.js');
       provider = await IdentityProvider.discover(oidc);
     } catch (error) {
       if (!options.store) await store.close();

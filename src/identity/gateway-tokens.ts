@@ -5,11 +5,6 @@ import { describeJoseError } from './identity-provider.js';
 /** The `iss` and `aud` of the gateway's own sign-in tokens. */
 export const GATEWAY_TOKEN_ISSUER = 'claude-gateway';
 
-/** A gateway token's shape: three base64url parts, the first a JSON header (`eyJ`). */
-export function looksLikeJwt(credential: string): boolean {
-  return /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/.test(credential);
-}
-
 /**
  * A short-lived gateway token for a signed-in user's session: HS256, signed
  * with the secret every replica reads from the store, judged on the gateway's

@@ -9,7 +9,6 @@ import type {
 } from '../store/identity-types.js';
 import type { ApiKeyRecord } from '../store/types.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
-import { verifyGatewayToken } from './gateway-tokens.js';
 import type { IdentityProvider } from './identity-provider.js';
 import type { OidcSettings } from './oidc-settings.js';
 import { serviceTokenPolicy, userPolicy } from './policy.js';
@@ -134,6 +133,8 @@ export class Identities {
   async callerForGatewayToken(token: string, gateway: string): Promise<Caller> {
     const secret = await this.store.tokenSigningSecret();
     const now = this.options.clock();
+    // jose loads with the first gateway token, not at start (most gateways have only keys).
+    const { verifyGatewayToken } = await import('./gateway-tokens.js');
     const claims = await verifyGatewayToken(token, secret, now, {
       gateway,
       ...(this.options.provider ? { idpIssuer: this.options.provider.issuer } : {}),

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import * as oauth from 'openid-client';
+import { IdentityProviderError } from './identity-provider-error.js';
 import type { OidcSettings } from './oidc-settings.js';
 
 /** What the device authorization endpoint answered (RFC 8628 §3.2), passed on to the CLI. */
@@ -18,11 +19,6 @@ export type DevicePoll =
   | { status: 'slow_down' }
   | { status: 'refused'; error: string; description?: string }
   | { status: 'signed-in'; idToken: string };
-
-/** A problem with the identity provider, said in terms of the configuration. */
-export class IdentityProviderError extends Error {
-  override name = 'IdentityProviderError';
-}
 
 /** Who signed in, from a verified ID token. */
 export interface SignedInIdentity {

@@ -1,7 +1,6 @@
 import type { GatewayContext } from '../gateway/context.js';
 import type { Exchange } from '../gateway/exchange.js';
-import { signGatewayToken } from './gateway-tokens.js';
-import { IdentityProviderError } from './identity-provider.js';
+import { IdentityProviderError } from './identity-provider-error.js';
 
 const MAX_BODY = 64 * 1024;
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -97,7 +96,13 @@ export async function handleSignIn(context: GatewayContext, exchange: Exchange):
       const secret = await store.tokenSigningSecret();
       const user = await store.findUser(userId);
       answer(exchange, 200, {
-        access_token: await signGatewayToken(secret, { userId, sessionId }, now, oidc.tokenTtl),
+        // jose loads with the first sign-in, not at start.
+        access_token: await (await import('./gateway-tokens.js')).signGatewayToken(
+          secret,
+          { userId, sessionId },
+          now,
+          oidc.tokenTtl,
+        ),
         token_type: 'Bearer',
         expires_in: Math.floor(oidc.tokenTtl / 1000),
         refresh_token: refreshToken,

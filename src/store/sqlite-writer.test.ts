@@ -84,6 +84,23 @@ describe('WorkerSqliteWriter', () => {
     await writer.close();
   });
 
+  it('lets its thread go after a while without work, and starts another for the next write', async () => {
+    const writer = new WorkerSqliteWriter(path, STATEMENTS, { idleExitMs: 20 });
+    await writer.write({ requests: [['a', 1]], attempts: [] });
+    expect(writer.threadRunning).toBe(true);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (writer.threadRunning) return;
+        clearInterval(poll);
+        resolve();
+      }, 5);
+    });
+    await writer.write({ requests: [['b', 2]], attempts: [] });
+    expect(writer.threadRunning).toBe(true);
+    expect(count('requests')).toBe(2);
+    await writer.close();
+  });
+
   it('refuses work once closed', async () => {
     const writer = new WorkerSqliteWriter(path, STATEMENTS);
     await writer.write({ requests: [['a', 1]], attempts: [] });

@@ -39,9 +39,18 @@ export function inlineSqliteWriter(
 type Pending = { resolve: (value: number) => void; reject: (error: Error) => void };
 
 /**
+ * How long the writer thread waits for work before it exits; the next write starts another
+ * (a few tens of ms, off the request path). A thread is a whole Node environment, about 10 MB
+ * of RSS, which a gateway with no finished requests (idle, or holding only long streams)
+ * has no use for; under load the thread never waits this long.
+ */
+export const WRITER_IDLE_EXIT_MS = 10_000;
+
+/**
  * A writer thread that owns its own connection to the database file; the main
  * thread only encodes rows and posts them. The thread does not keep the
- * process alive while idle, and is started again if it dies.
+ * process alive while idle, exits after `idleExitMs` without work, and is
+ * started again when work comes (or if it dies).
  *
  * @example
  * const writer = new WorkerSqliteWriter('./gateway.db', statements);
@@ -55,10 +64,18 @@ export class WorkerSqliteWriter implements SqliteWriter {
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
+  readonly #idleExitMs: number;
+  #idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(file: string, statements: SqliteWriterStatements) {
+  constructor(file: string, statements: SqliteWriterStatements, options: { idleExitMs?: number } = {}) {
     this.#file = file;
     this.#statements = statements;
+    this.#idleExitMs = options.idleExitMs ?? WRITER_IDLE_EXIT_MS;
+  }
+
+  /** Whether a writer thread is running now (none before the first call, nor after an idle exit). */
+  get threadRunning(): boolean {
+    return this.#worker !== undefined;
   }
 
   async write(batch: SqliteWriteBatch): Promise<void> {
@@ -71,6 +88,7 @@ export class WorkerSqliteWriter implements SqliteWriter {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     if (worker) {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -82,6 +100,7 @@ export class WorkerSqliteWriter implements SqliteWriter {
 
   #request(build: (id: number) => WriterRequest): Promise<number> {
     if (this.#closed) return Promise.reject(new StoreError('The activity store is closed.', 'STORE_CLOSED'));
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise<number>((resolve, reject) => {
@@ -125,9 +144,24 @@ export class WorkerSqliteWriter implements SqliteWriter {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
-    if (this.#pending.size === 0) this.#worker?.unref();
+    if (this.#pending.size === 0) {
+      this.#worker?.unref();
+      this.#idleTimer = setTimeout(() => this.#retire(), this.#idleExitMs).unref();
+    }
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(new Error(reply.message));
+  }
+
+  /**
+   * Lets an idle thread go: it is forgotten first, so a write that comes while it closes
+   * starts a new thread instead of reaching one that no longer answers (SQLite's busy
+   * timeout covers the moment both have the file open).
+   */
+  #retire(): void {
+    const worker = this.#worker;
+    if (!worker || this.#pending.size > 0 || this.#closed) return;
+    this.#worker = undefined;
+    worker.postMessage({ id: 0, type: 'close' } satisfies WriterRequest);
   }
 
   #failAll(error: Error): void {

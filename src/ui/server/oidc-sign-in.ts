@@ -2,7 +2,7 @@ import * as oauth from 'openid-client';
 import { uiSigningKey } from '../../gateway/admin-auth.js';
 import type { GatewayContext } from '../../gateway/context.js';
 import type { Exchange } from '../../gateway/exchange.js';
-import { IdentityProviderError } from '../../identity/identity-provider.js';
+import { IdentityProviderError } from '../../identity/identity-provider-error.js';
 import { tooManyFailures } from './failed-sign-ins.js';
 import {
   openPendingSignIn,

@@ -5,7 +5,6 @@ import type { GatewayContext } from '../../gateway/context.js';
 import type { Exchange } from '../../gateway/exchange.js';
 import { GatewayError } from '../../wire/errors/gateway-error.js';
 import { tooManyFailures } from './failed-sign-ins.js';
-import { finishOidcSignIn, startOidcSignIn } from './oidc-sign-in.js';
 import { OIDC_CALLBACK_PATH, OIDC_START_PATH, signInMethods } from './sign-in-methods.js';
 import { signInPage } from './sign-in-page.js';
 import { failedSignInsOf, openUiSession, signInAddress } from './start-ui-session.js';
@@ -160,6 +159,8 @@ export async function serveUi(context: GatewayContext, exchange: Exchange): Prom
   }
   if ((path === OIDC_START_PATH || path === OIDC_CALLBACK_PATH) && method === 'GET') {
     try {
+      // Loaded with the first IdP sign-in: openid-client and jose stay out of a gateway that never sees one.
+      const { finishOidcSignIn, startOidcSignIn } = await import('./oidc-sign-in.js');
       return path === OIDC_START_PATH
         ? await startOidcSignIn(context, exchange)
         : await finishOidcSignIn(context, exchange);
