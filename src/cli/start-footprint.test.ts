@@ -45,7 +45,7 @@ const LOADED_ONLY_WHEN_USED = [
   '@opentelemetry/exporter-trace-otlp-http',
   '@opentelemetry/exporter-trace-otlp-proto',
   '@opentelemetry/exporter-trace-otlp-grpc',
-  'pg',
+  'postgres',
   'ioredis',
   'google-auth-library',
   '@aws-sdk/credential-providers',
