@@ -9,11 +9,11 @@
  * Usage:
  *   npx tsc -p tsconfig.bench.json && node --expose-gc bench/.out/bench/ab.js \
  *     [--base /tmp/base/bench/.out] [--targets anthropic,bedrock/us] [--requests 2000] [--rounds 4] \
- *     [--scenarios seq-small,conc-small,seq-large,conc-large,stream] [--profile DIR]
- *     [--this-env LOG_LEVEL=warn] [--this-options '{"bodies":"none"}']
+ *     [--scenarios seq-small,conc-small,seq-large,conc-large,stream,conc-stream,seq-first] [--profile DIR]
+ *     [--this-env LOG_LEVEL=warn] [--this-options '{"bodies":"none"}'] [--this-flags --trace-gc] [--logs DIR]
  * `--base this` runs this build twice (with --this-env / --this-options on the second only).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +39,10 @@ const { values } = parseArgs({
     'this-env': { type: 'string' },
     /** GatewayChildOptions for this build's gateways only (`{"bodies":"none"}`), merged over the default. */
     'this-options': { type: 'string' },
+    /** Extra Node flags for this build's gateways only (`--trace-gc,--max-semi-space-size=4`). */
+    'this-flags': { type: 'string' },
+    /** Keep the servers' logs: copy them to this folder at the end. */
+    logs: { type: 'string' },
   },
 });
 
@@ -104,6 +108,7 @@ try {
           : {}),
         nodeFlags: [
           ...serveNodeFlags(),
+          ...(build.name === 'this' && values['this-flags'] ? values['this-flags'].split(',') : []),
           ...(values.profile
             ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, `--cpu-prof-name=${name}.cpuprofile`]
             : []),
@@ -147,8 +152,10 @@ try {
   };
   const requests = Number(values.requests);
   const rounds = Number(values.rounds);
-  const scenarios: Record<string, { concurrency: number; size?: number; stream?: boolean; short?: boolean }> =
-    {
+  const scenarios: Record<
+    string,
+    { concurrency: number; size?: number; stream?: boolean; short?: boolean; first?: boolean }
+  > = {
       'seq-small': { concurrency: 1 },
       'conc-small': { concurrency: 64 },
       'seq-large': { concurrency: 1, size: 100 * 1024 },
@@ -156,6 +163,8 @@ try {
       stream: { concurrency: 8, stream: true },
       /** Short streams (15 events, no pause), 64 in flight: the time to the last event. */
       'conc-stream': { concurrency: 64, stream: true, short: true },
+      /** Short streams one at a time: the time to the first event, with nothing else in flight. */
+      'seq-first': { concurrency: 1, stream: true, short: true, first: true },
     };
   for (const scenarioName of (values.scenarios ?? '').split(',').filter(Boolean)) {
     const scenario = scenarios[scenarioName];
@@ -171,7 +180,7 @@ try {
     const timedMs = entries.map(() => 0);
     const cpuUsed = entries.map(() => 0);
     const emulatorCpu = entries.map(() => 0);
-    const count = scenario.stream && !scenario.short ? Math.max(8, Math.round(requests / 50)) : requests;
+    const count = scenario.stream && !scenario.short && !scenario.first ? Math.max(8, Math.round(requests / 50)) : requests;
     const run = async (position: number, total: number, keep: boolean) => {
       const client = clients[position] as LoadClient;
       const request = prepared[position] as PreparedRequest;
@@ -182,7 +191,7 @@ try {
       await closedLoop(total, scenario.concurrency, async () => {
         if (scenario.stream) {
           const timing = await client.stream(request);
-          const at = scenario.short ? timing.arrivals.at(-1) : timing.arrivals[0];
+          const at = scenario.short && !scenario.first ? timing.arrivals.at(-1) : timing.arrivals[0];
           if (keep) samples[position]?.push(at ?? Number.NaN);
         } else {
           const elapsed = await client.time(request);
@@ -207,7 +216,7 @@ try {
     const medianOf = (label: string) =>
       summaries[entries.findIndex((entry) => entry.label === label)]?.median ?? Number.NaN;
     console.log(
-      `\n${scenarioName} (${scenario.concurrency} in flight, ${prepared[0]?.body.length} bytes${scenario.short ? ', time to the last event' : scenario.stream ? ', time to first event' : ''})`,
+      `\n${scenarioName} (${scenario.concurrency} in flight, ${prepared[0]?.body.length} bytes${scenario.short && !scenario.first ? ', time to the last event' : scenario.stream ? ', time to first event' : ''})`,
     );
     entries.forEach((entry, position) => {
       const summary = summaries[position];
@@ -227,5 +236,6 @@ try {
 } finally {
   await group.stopAll(values.profile ? 20_000 : 3_000);
   clearTimeout(watchdog);
+  if (values.logs) cpSync(folder, values.logs, { recursive: true, filter: (path) => !path.endsWith('.db') });
   rmSync(folder, { recursive: true, force: true });
 }
