@@ -134,7 +134,7 @@ export const SQLITE_ENCODING: ValueEncoding = {
   boolean: (value) => (value ? 1 : 0),
   json: (value) => JSON.stringify(value),
   text: (value) => value,
-  // Decoded by the writer (its thread), off the request path: see sqliteWriterCore.
+  // Bound as the bytes they are: the insert casts them to text (see the store's writer statements).
   bytes: ownBytes,
 };
 
