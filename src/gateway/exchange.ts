@@ -3,6 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { bodyTimedOut } from '../net/dual-protocol-server.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { type DecodedBody, decodeRequestBody, SUPPORTED_ENCODINGS } from './request-encoding.js';
+import { joinBody } from './shared-body.js';
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 export type NodeResponse = ServerResponse | Http2ServerResponse;
@@ -166,7 +167,7 @@ export class Exchange {
       let ended = false;
       this.request.once('end', () => {
         ended = true;
-        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+        const bytes = joinBody(chunks, total);
         // This listener and its `chunks` live as long as the request, a stream's whole length:
         // emptied, the body is held once (as `bytes`, which the log keeps), not twice.
         chunks.length = 0;
