@@ -88,10 +88,12 @@ const PRUNE_CHUNK_ROWS = 5000;
  *    10 rows, 1 MB bodies:     78.7 ms          vs 11.8–25.7 ms
  * Claude Code sends the whole conversation with every request, so bodies of
  * hundreds of KB are the normal case; inline writes would stall every stream
- * on the event loop for tens of ms per flush. Posting costs about a copy of the
- * strings (encoding them to bytes to transfer instead was slower, 24.7 ms for
- * the 1 MB case), and the byte cap on batches (8 MiB) bounds that copy. The
- * batching itself (`BatchWriter`) stays on the main thread, shared with Postgres.
+ * on the event loop for tens of ms per flush. A request body comes as the bytes
+ * it arrived as, and a large one in shared memory (`joinBody` in the gateway):
+ * posting it then copies nothing, and SQLite casts the bytes to text itself. A
+ * body in ordinary memory is copied into the message (the byte cap on batches,
+ * 8 MiB, bounds that copy). The batching itself (`BatchWriter`) stays on the
+ * main thread, shared with Postgres.
  */
 
 /**
