@@ -3,7 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { bodyTimedOut } from '../net/dual-protocol-server.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { type DecodedBody, decodeRequestBody, SUPPORTED_ENCODINGS } from './request-encoding.js';
-import { joinBody } from './shared-body.js';
+import { joinBody, joinChunks } from './shared-body.js';
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 export type NodeResponse = ServerResponse | Http2ServerResponse;
@@ -129,8 +129,12 @@ export class Exchange {
     return this.request.socket?.remoteAddress;
   }
 
-  /** Reads the body, stopping as soon as it passes `limit` bytes; a `Content-Encoding` is undone (the limit then bounds the decoded size too). */
-  readBody(limit: number): Promise<BodyResult> {
+  /**
+   * Reads the body, stopping as soon as it passes `limit` bytes; a `Content-Encoding` is undone (the limit
+   * then bounds the decoded size too). With `shared`, a large body is joined in shared memory, for a body
+   * the activity log keeps (see `joinBody`); `fetch` refuses such a buffer as a request body.
+   */
+  readBody(limit: number, options: { shared?: boolean } = {}): Promise<BodyResult> {
     const declared = Number(this.header('content-length'));
     if (Number.isFinite(declared) && declared > limit) {
       this.request.resume();
@@ -167,7 +171,7 @@ export class Exchange {
       let ended = false;
       this.request.once('end', () => {
         ended = true;
-        const bytes = joinBody(chunks, total);
+        const bytes = options.shared ? joinBody(chunks, total) : joinChunks(chunks, total);
         // This listener and its `chunks` live as long as the request, a stream's whole length:
         // emptied, the body is held once (as `bytes`, which the log keeps), not twice.
         chunks.length = 0;
