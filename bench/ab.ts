@@ -156,16 +156,16 @@ try {
     string,
     { concurrency: number; size?: number; stream?: boolean; short?: boolean; first?: boolean }
   > = {
-      'seq-small': { concurrency: 1 },
-      'conc-small': { concurrency: 64 },
-      'seq-large': { concurrency: 1, size: 100 * 1024 },
-      'conc-large': { concurrency: 64, size: 100 * 1024 },
-      stream: { concurrency: 8, stream: true },
-      /** Short streams (15 events, no pause), 64 in flight: the time to the last event. */
-      'conc-stream': { concurrency: 64, stream: true, short: true },
-      /** Short streams one at a time: the time to the first event, with nothing else in flight. */
-      'seq-first': { concurrency: 1, stream: true, short: true, first: true },
-    };
+    'seq-small': { concurrency: 1 },
+    'conc-small': { concurrency: 64 },
+    'seq-large': { concurrency: 1, size: 100 * 1024 },
+    'conc-large': { concurrency: 64, size: 100 * 1024 },
+    stream: { concurrency: 8, stream: true },
+    /** Short streams (15 events, no pause), 64 in flight: the time to the last event. */
+    'conc-stream': { concurrency: 64, stream: true, short: true },
+    /** Short streams one at a time: the time to the first event, with nothing else in flight. */
+    'seq-first': { concurrency: 1, stream: true, short: true, first: true },
+  };
   for (const scenarioName of (values.scenarios ?? '').split(',').filter(Boolean)) {
     const scenario = scenarios[scenarioName];
     if (!scenario) throw new Error(`no scenario ${scenarioName}`);
@@ -180,7 +180,10 @@ try {
     const timedMs = entries.map(() => 0);
     const cpuUsed = entries.map(() => 0);
     const emulatorCpu = entries.map(() => 0);
-    const count = scenario.stream && !scenario.short && !scenario.first ? Math.max(8, Math.round(requests / 50)) : requests;
+    const count =
+      scenario.stream && !scenario.short && !scenario.first
+        ? Math.max(8, Math.round(requests / 50))
+        : requests;
     const run = async (position: number, total: number, keep: boolean) => {
       const client = clients[position] as LoadClient;
       const request = prepared[position] as PreparedRequest;
