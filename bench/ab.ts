@@ -177,6 +177,8 @@ try {
     const prepared = await Promise.all(entries.map((entry) => entry.endpoint.prepare(body)));
     const clients = entries.map((entry) => new LoadClient(entry.endpoint, scenario.concurrency));
     const samples = entries.map(() => [] as number[]);
+    /** Stamped events' delays from the emulator to the client (the paced `stream` scenario). */
+    const eventDelays = entries.map(() => [] as number[]);
     const timedMs = entries.map(() => 0);
     const cpuUsed = entries.map(() => 0);
     const emulatorCpu = entries.map(() => 0);
@@ -196,6 +198,7 @@ try {
           const timing = await client.stream(request);
           const at = scenario.short && !scenario.first ? timing.arrivals.at(-1) : timing.arrivals[0];
           if (keep) samples[position]?.push(at ?? Number.NaN);
+          if (keep) for (const delay of timing.delays) eventDelays[position]?.push(delay);
         } else {
           const elapsed = await client.time(request);
           if (keep) samples[position]?.push(elapsed);
@@ -234,6 +237,16 @@ try {
       console.log(
         `  ${entry.label.padEnd(22)} median ${summary.median.toFixed(3).padStart(8)} ms  p99 ${summary.p99.toFixed(2).padStart(8)} ms  added ${entry.label.startsWith('direct') ? '       —' : added.toFixed(3).padStart(8)} ms  ${rate.toFixed(0).padStart(6)}/s  emulator ${emulatorShare} ms CPU/req  ${cpu}`,
       );
+      const delays = eventDelays[position] ?? [];
+      if (delays.length > 0) {
+        const delay = summarize(delays);
+        const baseline = summarize(
+          eventDelays[entries.findIndex((other) => other.label === entry.baseline)] ?? [],
+        );
+        console.log(
+          `  ${''.padEnd(22)} each event, send stamp → client: median ${delay.median.toFixed(3)} ms  p99 ${delay.p99.toFixed(3)} ms  (${delays.length} events)  p99 added ${entry.label.startsWith('direct') ? '—' : (delay.p99 - baseline.p99).toFixed(3)} ms`,
+        );
+      }
     });
   }
 } finally {

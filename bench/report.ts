@@ -46,7 +46,7 @@ export function targetsSentence(): string {
     `Anthropic → Anthropic added latency ≤ ${TARGETS.addedOverBare}× the bare proxy's and ≥ ${TARGETS.portkeyOverOurs}× below Portkey's; ` +
     `Anthropic → Bedrock added latency ≤ ${TARGETS.bedrockAddedOverBare}× the bare proxy's (over the direct Bedrock baseline) ` +
     `and ≥ ${TARGETS.bedrockRateOverPortkey}× Portkey's answers per second at 64 connections; ` +
-    `p99 added delay between stream events < ${TARGETS.eventGapP99Ms} ms; added time to first event < ${TARGETS.firstEventAddedMs} ms (median); ` +
+    `p99 added delay of each stream event (the emulator's send stamp to the client) < ${TARGETS.eventGapP99Ms} ms; added time to first event < ${TARGETS.firstEventAddedMs} ms (median); ` +
     `RSS < ${TARGETS.idleRssBytes / 1024 / 1024} MB with 1,000 idle streams.`
   );
 }
@@ -294,29 +294,49 @@ class Reporter {
         verdict,
       ]);
     }
-    const bareGaps = gapAdded('bare');
-    const portkeyGaps = gapAdded('portkey');
+    const delayAdded = (key: SystemKey): Pair | undefined => {
+      const system = result.bySystem.get(key)?.eventDelay;
+      const base = result.bySystem.get(this.baselineOf(key))?.eventDelay;
+      return system && base ? { median: system.median - base.median, p99: system.p99 - base.p99 } : undefined;
+    };
+    const bareDelays = delayAdded('bare');
+    const portkeyDelays = delayAdded('portkey');
     for (const [key, system] of result.bySystem) {
-      const gaps = gapAdded(key) as Pair;
+      const delays = delayAdded(key) as Pair;
       const ours = this.systems.get(key)?.ours ?? false;
       let verdict = '—';
       if (this.isDefault(key)) {
         const met = this.check(
-          gaps.p99 < TARGETS.eventGapP99Ms && system.failures === 0,
+          delays.p99 < TARGETS.eventGapP99Ms && system.failures === 0,
           () =>
-            `${this.label(key)}: p99 gap between stream events ${signed(gaps.p99)} ms over direct (target < ${TARGETS.eventGapP99Ms} ms)`,
+            `${this.label(key)}: p99 delay of each stream event ${signed(delays.p99)} ms over direct (target < ${TARGETS.eventGapP99Ms} ms)`,
         );
         verdict = `p99 added < ${TARGETS.eventGapP99Ms} ms ${mark(met)}`;
       }
+      this.rows.push([
+        `2. each event, emulator's send stamp → client, ${streams}`,
+        this.label(key),
+        `${ms(system.eventDelay.median)} / ${ms(system.eventDelay.p99)} ms; ${system.eventDelay.count} events`,
+        '—',
+        key === 'direct' ? '—' : `${pair(delays, signed)} ms${this.overBaselineNote(key)}`,
+        bareDelays && !isBaseline(key) && key !== 'bare' ? pair(divide(delays, bareDelays)) : '—',
+        ours && portkeyDelays ? pair(divide(portkeyDelays, delays)) : '—',
+        verdict,
+      ]);
+    }
+    // The gaps as the client saw them, for comparison with earlier runs: they carry the emulator's
+    // timer jitter (no target is judged on them).
+    for (const [key, system] of result.bySystem) {
+      const gaps = gapAdded(key) as Pair;
       this.rows.push([
         `2. gap between events − ${result.intervalMs} ms, ${streams}`,
         this.label(key),
         `${ms(system.gapExcess.median)} / ${ms(system.gapExcess.p99)} ms; ${system.events} events/stream, ${system.lateOver5ms} gaps > 5 ms late`,
         '—',
         key === 'direct' ? '—' : `${pair(gaps, signed)} ms${this.overBaselineNote(key)}`,
-        bareGaps && !isBaseline(key) && key !== 'bare' ? pair(divide(gaps, bareGaps)) : '—',
-        ours && portkeyGaps ? pair(divide(portkeyGaps, gaps)) : '—',
-        verdict,
+        '—',
+        '—',
+        '—',
       ]);
     }
   }
@@ -446,18 +466,18 @@ function summaryTable(results: BenchResults): string {
     }
   }
   const first = new Map([...results.streaming.bySystem].map(([key, value]) => [key, value.firstEvent]));
-  const gaps = new Map([...results.streaming.bySystem].map(([key, value]) => [key, value.gapExcess]));
+  const delays = new Map([...results.streaming.bySystem].map(([key, value]) => [key, value.eventDelay]));
   row('time to first event (median)', [
     addedCell(first, 'bare', 'direct'),
     addedCell(first, 'gateway-anthropic', 'direct'),
     addedCell(first, 'gateway-bedrock', 'direct-bedrock'),
     addedCell(first, 'portkey', 'direct'),
   ]);
-  row('p99 delay between stream events', [
-    addedCell(gaps, 'bare', 'direct', 'p99'),
-    addedCell(gaps, 'gateway-anthropic', 'direct', 'p99'),
-    addedCell(gaps, 'gateway-bedrock', 'direct-bedrock', 'p99'),
-    addedCell(gaps, 'portkey', 'direct', 'p99'),
+  row('p99 delay of each stream event', [
+    addedCell(delays, 'bare', 'direct', 'p99'),
+    addedCell(delays, 'gateway-anthropic', 'direct', 'p99'),
+    addedCell(delays, 'gateway-bedrock', 'direct-bedrock', 'p99'),
+    addedCell(delays, 'portkey', 'direct', 'p99'),
   ]);
   const streams = (key: SystemKey) => {
     const value = results.throughput.bySystem.get(key)?.streamsPerSecond;
