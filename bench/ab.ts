@@ -69,7 +69,15 @@ const watchdog = setTimeout(() => {
 }, 15 * 60_000);
 
 try {
-  const emulator = await group.launch({ name: 'emulator', script: join(here, 'servers', 'emulator.js') });
+  const emulator = await group.launch({
+    name: 'emulator',
+    script: join(here, 'servers', 'emulator.js'),
+    ...(values.profile
+      ? {
+          nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, '--cpu-prof-name=emulator.cpuprofile'],
+        }
+      : {}),
+  });
   const credentials = emulator.info['credentials'] as GatewayChildOptions['credentials'];
   const headers = {
     'content-type': 'application/json',
