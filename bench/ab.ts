@@ -252,7 +252,7 @@ try {
           eventDelays[entries.findIndex((other) => other.label === entry.baseline)] ?? [],
         );
         console.log(
-          `  ${''.padEnd(22)} each event, send stamp → client: median ${delay.median.toFixed(3)} ms  p99 ${delay.p99.toFixed(3)} ms  (${delays.length} events)  p99 added ${entry.label.startsWith('direct') ? '—' : (delay.p99 - baseline.p99).toFixed(3)} ms`,
+          `  ${''.padEnd(22)} each event, send stamp → client: median ${delay.median.toFixed(3)} ms  p99 ${delay.p99.toFixed(3)} ms  (${delays.length} events, ${delays.filter((value) => value > 5).length} over 5 ms, max ${Math.max(...delays).toFixed(1)} ms)  p99 added ${entry.label.startsWith('direct') ? '—' : (delay.p99 - baseline.p99).toFixed(3)} ms`,
         );
       }
     });

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     progress('2. streaming: 200 events 5 ms apart');
     const streaming = await measureStreaming(
       pick(MAIN),
-      { concurrency: 8, streamsPerTurn: 8, rounds: 4 },
+      { concurrency: 8, streamsPerTurn: 8, rounds: 8 },
       reset,
     );
     progress('3. throughput: 256 short streams in flight');
