@@ -87,6 +87,18 @@ export interface CountedPrompt {
  * to a later block (as clients do each turn) keeps the earlier prefix's digest.
  */
 export function countInputTokens(body: Record<string, unknown>): CountedPrompt {
+  // Validation and the reply each count the same parsed body: once is enough. (Bodies are read,
+  // never changed, once parsed; a WeakMap lets each go with its request.)
+  const known = counted.get(body);
+  if (known) return known;
+  const result = countPrompt(body);
+  counted.set(body, result);
+  return result;
+}
+
+const counted = new WeakMap<Record<string, unknown>, CountedPrompt>();
+
+function countPrompt(body: Record<string, unknown>): CountedPrompt {
   let total = REQUEST_OVERHEAD;
   const boundaries: PromptBoundary[] = [];
   const breakpoints: number[] = [];
