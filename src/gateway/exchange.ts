@@ -130,7 +130,7 @@ export class Exchange {
   /** The client's address: the connection's peer, or whom trusted proxies forwarded for (`server.trustedProxies`). */
   get clientAddress(): string | undefined {
     const peer = this.request.socket?.remoteAddress;
-    return this.addresses ? this.addresses.of(peer, this.header('x-forwarded-for')) : peer;
+    return this.addresses?.active ? this.addresses.of(peer, this.header('x-forwarded-for')) : peer;
   }
 
   /** Reads the body, stopping as soon as it passes `limit` bytes; a `Content-Encoding` is undone (the limit then bounds the decoded size too). */

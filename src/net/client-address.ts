@@ -33,6 +33,11 @@ export class ClientAddresses {
     this.#any = entries.length > 0;
   }
 
+  /** Whether any proxy is trusted (else the peer is always the client). */
+  get active(): boolean {
+    return this.#any;
+  }
+
   /** The client's address, from the connection's peer and the request's `X-Forwarded-For`. */
   of(peer: string | undefined, forwardedFor: string | undefined): string | undefined {
     if (!this.#any || peer === undefined || !forwardedFor || !this.isTrusted(peer)) return peer;
