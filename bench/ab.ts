@@ -74,7 +74,11 @@ try {
     script: join(here, 'servers', 'emulator.js'),
     ...(values.profile
       ? {
-          nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, '--cpu-prof-name=emulator.cpuprofile'],
+          nodeFlags: [
+            '--cpu-prof',
+            `--cpu-prof-dir=${values.profile}`,
+            '--cpu-prof-name=emulator.cpuprofile',
+          ],
         }
       : {}),
   });

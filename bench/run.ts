@@ -46,6 +46,7 @@ const MAIN: SystemKey[] = [
   'gateway-anthropic',
   'gateway-bedrock',
   'portkey',
+  'portkey-bedrock',
 ];
 /** Measurement 4 (the log keeping metadata only, or no bodies) rides along the 100 KB latency runs. */
 const WITH_LOG_VARIANTS: SystemKey[] = [
