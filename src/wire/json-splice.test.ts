@@ -142,9 +142,9 @@ describe('spliceJsonObject', () => {
 describe('spliceJsonObject on strings of every length', () => {
   it('finds the closing quote around the short-string boundary, with escapes anywhere', () => {
     for (let length = 0; length < 60; length++) {
-      for (const escape of ['\\"', '\\\\', '\\u0022', 'é']) {
+      for (const special of ['\\"', '\\\\', '\\u0022', 'é']) {
         for (let at = 0; at <= length; at += 3) {
-          const text = `${'a'.repeat(at)}${escape}${'b'.repeat(length - at)}`;
+          const text = `${'a'.repeat(at)}${special}${'b'.repeat(length - at)}`;
           const body = `{"model":"m","messages":[{"content":"${text}"}],"system":"${text}","tail":"${text}"}`;
           expect(check(body, bedrockEdit)).toBeDefined();
         }
@@ -157,10 +157,26 @@ describe('topLevelMembers', () => {
   it('finds each key and its value bytes, whitespace and strings with brackets skipped', () => {
     const text = '{ "a" : [ "]" , { "}" : 1 } ] , "b\\"" : "x\\\\" , "c":null }';
     const members = topLevelMembers(Buffer.from(text));
-    const values = Object.fromEntries(
-      [...(members ?? [])].map(([key, [start, end]]) => [key, text.slice(start, end)]),
-    );
-    expect(values).toEqual({ a: '[ "]" , { "}" : 1 } ]', 'b"': '"x\\\\"', c: 'null' });
+    if (!members) throw new Error('no members');
+    const values = Array.from({ length: members.count }, (_, member) => [
+      members.key(member),
+      members.valueText(member),
+    ]);
+    expect(values).toEqual([
+      ['a', '[ "]" , { "}" : 1 } ]'],
+      ['b"', '"x\\\\"'],
+      ['c', 'null'],
+    ]);
+  });
+
+  it('finds keys as JSON.parse reads them: escaped, non-ASCII, the last of two', () => {
+    const members = topLevelMembers(Buffer.from('{"mo\\u0064el":1,"café":2,"a":3,"a":4,"ab":5}'));
+    expect(members?.find('model')).toBe(0);
+    expect(members?.find('café')).toBe(1);
+    expect(members?.find('a')).toBe(3);
+    expect(members?.find('ab')).toBe(4);
+    expect(members?.find('b')).toBe(-1);
+    expect(members?.key(1)).toBe('café');
   });
 });
 

@@ -35,9 +35,6 @@ const UPPER_E = 0x45;
 /** Longer number tokens are not copied: from 309 digits on, a number parses to Infinity (serialized as `null`). */
 const MAX_NUMBER_CHARS = 300;
 
-/** Where a top-level value's bytes are: [start, end). */
-type ValueRange = [start: number, end: number];
-
 /**
  * The bytes of `JSON.stringify(edited)`'s value, where `edited` is a shallow
  * copy of `original` (the parse of `raw`) with keys deleted, set or added.
@@ -57,36 +54,124 @@ export function spliceJsonObject(
 ): Buffer | undefined {
   const members = topLevelMembers(raw);
   if (!members || !isUtf8(raw)) return undefined;
-  const source = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const parts: Buffer[] = [];
+  // Pieces in order: text to write, or the index of a member whose value bytes are copied.
+  const pieces: Array<string | number> = [];
+  let text = '{';
   let total = 0;
   let first = true;
   for (const key of Object.keys(edited)) {
     const value = edited[key];
     if (value === undefined) continue;
-    const range = value === original[key] && Object.hasOwn(original, key) ? members.get(key) : undefined;
-    const head = `${first ? '{' : ','}${JSON.stringify(key)}:`;
-    const part = range
-      ? [Buffer.from(head), source.subarray(range[0], range[1])]
-      : [Buffer.from(head + JSON.stringify(value))];
-    for (const bytes of part) {
-      parts.push(bytes);
-      total += bytes.byteLength;
-    }
+    text += `${first ? '' : ','}${JSON.stringify(key)}:`;
     first = false;
+    const member = value === original[key] && Object.hasOwn(original, key) ? members.find(key) : -1;
+    if (member < 0) {
+      text += JSON.stringify(value);
+      continue;
+    }
+    pieces.push(text, member);
+    total += Buffer.byteLength(text) + members.valueLength(member);
+    text = '';
   }
-  parts.push(Buffer.from(first ? '{}' : '}'));
-  return Buffer.concat(parts, total + (first ? 2 : 1));
+  text += '}';
+  pieces.push(text);
+  total += Buffer.byteLength(text);
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') at += out.write(piece, at);
+    else at += members.copyValue(piece, out, at);
+  }
+  return out;
 }
 
 /**
- * The top-level members of the JSON object in `bytes`: each key (decoded) and
- * where its value's bytes are (the last one for a key given twice, as
- * `JSON.parse` reads it). Undefined when the bytes are not one object, or a
- * value holds a number that would not survive a parse and serialize unchanged.
+ * The top-level members of a JSON object's bytes: where each key and value
+ * is. Keys stay bytes; only one written with escapes or non-ASCII bytes is
+ * decoded (a Messages body's keys are plain ASCII).
  */
-export function topLevelMembers(bytes: Uint8Array): Map<string, ValueRange> | undefined {
-  const members = new Map<string, ValueRange>();
+export class TopLevelMembers {
+  /** Per member: key start, key end (inside the quotes), value start, value end. */
+  readonly offsets: number[] = [];
+  /** Decoded keys of the members whose keys need decoding, by member index. */
+  private readonly decoded = new Map<number, string>();
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get count(): number {
+    return this.offsets.length / 4;
+  }
+
+  /** @returns false when the key cannot be decoded. */
+  add(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): boolean {
+    const bytes = this.bytes;
+    for (let index = keyStart; index < keyEnd; index++) {
+      const byte = bytes[index] as number;
+      if (byte === BACKSLASH || byte >= 0x80) {
+        const key = decodeKey(bytes, keyStart, keyEnd);
+        if (key === undefined) return false;
+        this.decoded.set(this.count, key);
+        break;
+      }
+    }
+    this.offsets.push(keyStart, keyEnd, valueStart, valueEnd);
+    return true;
+  }
+
+  /** The member holding `key` (the last one when given twice, as `JSON.parse` reads it), or -1. */
+  find(key: string): number {
+    for (let member = this.count - 1; member >= 0; member--) if (this.keyIs(member, key)) return member;
+    return -1;
+  }
+
+  key(member: number): string {
+    const decoded = this.decoded.get(member);
+    if (decoded !== undefined) return decoded;
+    const start = this.offsets[member * 4] as number;
+    const end = this.offsets[member * 4 + 1] as number;
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('latin1');
+  }
+
+  /** The value's bytes as text (for tests and messages). */
+  valueText(member: number): string {
+    const start = this.offsets[member * 4 + 2] as number;
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, this.valueLength(member)).toString();
+  }
+
+  valueLength(member: number): number {
+    return (this.offsets[member * 4 + 3] as number) - (this.offsets[member * 4 + 2] as number);
+  }
+
+  /** Copies the value's bytes into `target` at `at`; their length. */
+  copyValue(member: number, target: Uint8Array, at: number): number {
+    const start = this.offsets[member * 4 + 2] as number;
+    const end = this.offsets[member * 4 + 3] as number;
+    target.set(this.bytes.subarray(start, end), at);
+    return end - start;
+  }
+
+  private keyIs(member: number, key: string): boolean {
+    if (this.decoded.size > 0) {
+      const decoded = this.decoded.get(member);
+      if (decoded !== undefined) return decoded === key;
+    }
+    const start = this.offsets[member * 4] as number;
+    if ((this.offsets[member * 4 + 1] as number) - start !== key.length) return false;
+    const bytes = this.bytes;
+    for (let index = 0; index < key.length; index++) {
+      if (bytes[start + index] !== key.charCodeAt(index)) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * The top-level members of the JSON object in `bytes`. Undefined when the
+ * bytes are not one object, or a value holds a number that would not
+ * survive a parse and serialize unchanged.
+ */
+export function topLevelMembers(bytes: Uint8Array): TopLevelMembers | undefined {
+  const members = new TopLevelMembers(bytes);
   const length = bytes.length;
   let index = skipSpace(bytes, 0);
   if (bytes[index] !== OPEN_BRACE) return undefined;
@@ -96,14 +181,12 @@ export function topLevelMembers(bytes: Uint8Array): Map<string, ValueRange> | un
     if (bytes[index] !== QUOTE) return undefined;
     const keyEnd = stringEnd(bytes, index);
     if (keyEnd < 0) return undefined;
-    const key = keyText(bytes, index + 1, keyEnd);
-    if (key === undefined) return undefined;
+    const keyStart = index + 1;
     index = skipSpace(bytes, keyEnd + 1);
     if (bytes[index] !== COLON) return undefined;
     const start = skipSpace(bytes, index + 1);
     const end = valueEnd(bytes, start);
-    if (end < 0) return undefined;
-    members.set(key, [start, end]);
+    if (end < 0 || !members.add(keyStart, keyEnd, start, end)) return undefined;
     index = skipSpace(bytes, end);
     if (bytes[index] === COMMA) {
       index = skipSpace(bytes, index + 1);
@@ -145,9 +228,8 @@ function stringEnd(bytes: Uint8Array, open: number): number {
   }
 }
 
-function keyText(bytes: Uint8Array, start: number, end: number): string | undefined {
+function decodeKey(bytes: Uint8Array, start: number, end: number): string | undefined {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
-  if (!text.includes('\\')) return text;
   try {
     return JSON.parse(`"${text}"`) as string;
   } catch {
