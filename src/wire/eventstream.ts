@@ -10,7 +10,7 @@
  */
 
 import { crc32 } from 'node:zlib';
-import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
+import { EventStreamCodec, HeaderMarshaller, type Message } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 
 export type {
@@ -46,6 +46,8 @@ export class EventStreamError extends Error {
 }
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
+/** The codec's own header reader, used alone: its `decode` checks both CRCs again, in JavaScript. */
+const headerMarshaller = new HeaderMarshaller(toUtf8, fromUtf8);
 
 /**
  * Encodes one event-stream frame.
@@ -89,8 +91,16 @@ export function decodeEventStreamMessage(frame: Uint8Array): Message {
       `event-stream message checksum mismatch: the frame says ${expected}, its ${totalLength} bytes give ${actual}`,
     );
   }
+  // Both CRCs are checked (above and in readPrelude, natively); the SDK's codec.decode would check
+  // them again with a JavaScript CRC32, a third of a frame's decoding time.
+  const headersLength = view.getUint32(4);
   try {
-    return codec.decode(frame);
+    return {
+      headers: headerMarshaller.parse(
+        new DataView(frame.buffer, frame.byteOffset + PRELUDE_LENGTH, headersLength),
+      ),
+      body: frame.subarray(PRELUDE_LENGTH + headersLength, totalLength - 4),
+    };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new EventStreamError('INVALID_HEADERS', `event-stream frame has invalid headers: ${reason}`, {
@@ -134,7 +144,7 @@ function readPrelude(prelude: Uint8Array): number {
 
 /**
  * Cuts a byte stream into frames and decodes each as soon as it is complete.
- * Keeps the bytes of at most one unfinished frame; copies each frame once.
+ * Keeps the bytes of at most one unfinished frame; copies each frame once (see `views`).
  *
  * @example
  * const decoder = new EventStreamDecoder();
@@ -142,9 +152,19 @@ function readPrelude(prelude: Uint8Array): number {
  * decoder.end(); // throws if a partial frame is left
  */
 export class EventStreamDecoder {
+  readonly #views: boolean;
   #chunks: Uint8Array[] = [];
   #bufferedLength = 0;
   #frameLength: number | undefined;
+
+  /**
+   * With `views`, a message's body may be a view into a chunk given to `push`,
+   * valid only while `onMessage` runs: for a caller that reads it there (saves
+   * a copy of each frame). By default each body is a copy of its own.
+   */
+  constructor(options: { views?: boolean } = {}) {
+    this.#views = options.views === true;
+  }
 
   /** Bytes received that do not yet form a complete frame. */
   get bufferedLength(): number {
@@ -194,8 +214,18 @@ export class EventStreamDecoder {
     return out;
   }
 
-  /** Removes the first `length` buffered bytes into a new array. */
+  /**
+   * Removes the first `length` buffered bytes: into a new array, or as a view
+   * when views are allowed and the first chunk holds them all.
+   */
   #take(length: number): Uint8Array {
+    const first = this.#chunks[0];
+    if (this.#views && first !== undefined && first.byteLength >= length) {
+      if (first.byteLength === length) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(length);
+      this.#bufferedLength -= length;
+      return first.subarray(0, length);
+    }
     const out = new Uint8Array(length);
     let filled = 0;
     while (filled < length) {
