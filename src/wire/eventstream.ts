@@ -10,8 +10,9 @@
  */
 
 import { crc32 } from 'node:zlib';
-import { EventStreamCodec, HeaderMarshaller, type Message } from '@smithy/eventstream-codec';
+import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { readEventStreamHeaders } from './eventstream-headers.js';
 
 export type {
   Message as EventStreamMessage,
@@ -46,8 +47,6 @@ export class EventStreamError extends Error {
 }
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
-/** The codec's own header reader, used alone: its `decode` checks both CRCs again, in JavaScript. */
-const headerMarshaller = new HeaderMarshaller(toUtf8, fromUtf8);
 
 /**
  * Encodes one event-stream frame.
@@ -82,7 +81,15 @@ export function decodeEventStreamMessage(frame: Uint8Array): Message {
       `event-stream frame is ${frame.byteLength} bytes but its prelude says ${totalLength}`,
     );
   }
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  return decodeFramedMessage(frame, totalLength);
+}
+
+/**
+ * The message of a frame of `totalLength` bytes whose prelude was checked
+ * (by {@link readPrelude}, on these bytes): the message CRC, then headers and body.
+ */
+function decodeFramedMessage(frame: Uint8Array, totalLength: number): Message {
+  const view = new DataView(frame.buffer, frame.byteOffset, totalLength);
   const expected = view.getUint32(totalLength - 4);
   const actual = crc32(frame.subarray(0, totalLength - 4));
   if (expected !== actual) {
@@ -92,13 +99,11 @@ export function decodeEventStreamMessage(frame: Uint8Array): Message {
     );
   }
   // Both CRCs are checked (above and in readPrelude, natively); the SDK's codec.decode would check
-  // them again with a JavaScript CRC32, a third of a frame's decoding time.
+  // them again with a JavaScript CRC32, a third of a frame's decoding time. Headers: the SDK's reader.
   const headersLength = view.getUint32(4);
   try {
     return {
-      headers: headerMarshaller.parse(
-        new DataView(frame.buffer, frame.byteOffset + PRELUDE_LENGTH, headersLength),
-      ),
+      headers: readEventStreamHeaders(frame, PRELUDE_LENGTH, headersLength),
       body: frame.subarray(PRELUDE_LENGTH + headersLength, totalLength - 4),
     };
   } catch (error) {
@@ -184,7 +189,7 @@ export class EventStreamDecoder {
       if (this.#bufferedLength < this.#frameLength) return;
       const frame = this.#take(this.#frameLength);
       this.#frameLength = undefined;
-      onMessage(decodeEventStreamMessage(frame));
+      onMessage(decodeFramedMessage(frame, frame.byteLength));
     }
   }
 
