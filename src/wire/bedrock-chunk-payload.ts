@@ -48,11 +48,19 @@ function startsWith(bytes: Uint8Array, at: number, text: string): boolean {
   return true;
 }
 
+const ALPHANUMERIC = 1;
+const BASE64 = 2;
+/** Per byte value: ALPHANUMERIC for `A–Z a–z 0–9`, BASE64 for those and `+ / =` (the alphabet and its padding). */
+const KIND = new Uint8Array(256);
+for (const byte of Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')) {
+  KIND[byte] = ALPHANUMERIC | BASE64;
+}
+for (const byte of Buffer.from('+/=')) KIND[byte] = BASE64;
+
 function isAlphanumeric(byte: number): boolean {
-  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+  return ((KIND[byte] as number) & ALPHANUMERIC) !== 0;
 }
 
-/** `A–Z a–z 0–9 + / =`: the base64 alphabet and its padding. */
 function isBase64Byte(byte: number): boolean {
-  return isAlphanumeric(byte) || byte === 0x2b || byte === 0x2f || byte === 0x3d;
+  return ((KIND[byte] as number) & BASE64) !== 0;
 }

@@ -226,9 +226,12 @@ export class EventStreamDecoder {
   #take(length: number): Uint8Array {
     const first = this.#chunks[0];
     if (this.#views && first !== undefined && first.byteLength >= length) {
-      if (first.byteLength === length) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(length);
       this.#bufferedLength -= length;
+      if (first.byteLength === length) {
+        this.#chunks.shift();
+        return first;
+      }
+      this.#chunks[0] = first.subarray(length);
       return first.subarray(0, length);
     }
     const out = new Uint8Array(length);
