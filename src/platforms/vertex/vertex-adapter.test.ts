@@ -154,6 +154,29 @@ describe('VertexAdapter.prepareMessages', () => {
     });
   });
 
+  it("splices the client's bytes when the call carries them: kept values as sent, the same JSON", () => {
+    const adapter = createVertexAdapter({ tokenSource: fixedToken('my-project') });
+    for (const stream of [true, false]) {
+      const original = call({ stream });
+      const plain = String(adapter.prepareMessages(original, target('global')).request.body);
+      const rawBody = Buffer.from(JSON.stringify(original.body, null, 1));
+      const spliced = adapter.prepareMessages({ ...original, rawBody }, target('global')).request.body;
+      expect(spliced).toBeInstanceOf(Uint8Array);
+      const text = Buffer.from(spliced as Uint8Array).toString('utf8');
+      expect(text).toContain(JSON.stringify(original.body['messages'], null, 1).replaceAll('\n', '\n '));
+      expect(JSON.stringify(JSON.parse(text))).toBe(plain);
+    }
+  });
+
+  it('refuses a spliced body larger than Vertex takes', () => {
+    const adapter = createVertexAdapter({ tokenSource: fixedToken('p') });
+    const huge = call({ body: { messages: [{ role: 'user', content: 'x'.repeat(31 * 1024 * 1024) }] } });
+    const rawBody = Buffer.from(JSON.stringify(huge.body));
+    expect(() => adapter.prepareMessages({ ...huge, rawBody }, target('global'))).toThrow(
+      /larger than the limit/,
+    );
+  });
+
   it('refuses a body larger than Vertex takes', () => {
     const adapter = createVertexAdapter({ tokenSource: fixedToken('p') });
     const huge = call({ body: { messages: [{ role: 'user', content: 'x'.repeat(31 * 1024 * 1024) }] } });
