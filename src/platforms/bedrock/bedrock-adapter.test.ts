@@ -161,8 +161,13 @@ describe('BedrockAdapter against a stub Bedrock', () => {
   });
 
   it("splices the client's bytes when the call carries them: kept values as sent, the same JSON, signed", async () => {
-    const plain = await send(messagesCall(false));
-    const call = messagesCall(false);
+    const long = (): MessagesCall => {
+      const call = messagesCall(false);
+      call.body['system'] = 'x'.repeat(3_000);
+      return call;
+    };
+    const plain = await send(long());
+    const call = long();
     const rawBody = Buffer.from(JSON.stringify(call.body, null, 1));
     const { prepared, recorded } = await send({ ...call, rawBody });
     expect(prepared.request.body).toBeInstanceOf(Uint8Array);
@@ -320,6 +325,14 @@ describe('BedrockAdapter without a network', () => {
     const call = messagesCall(false);
     call.body['messages'] = [{ role: 'user', content: 'x'.repeat(24_999_000) }];
     expect(adapter.prepareMessages(call, target).request.body?.length).toBeLessThanOrEqual(25_000_000);
+  });
+
+  it('serializes a small body even when the call carries its bytes (splicing costs more there)', () => {
+    const call = messagesCall(false);
+    const rawBody = Buffer.from(JSON.stringify(call.body));
+    const body = adapter.prepareMessages({ ...call, rawBody }, target).request.body;
+    expect(typeof body).toBe('string');
+    expect(body).toBe(adapter.prepareMessages(call, target).request.body);
   });
 
   it("holds the limit for a body spliced from the client's bytes too", () => {

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../wire/errors/gateway-error.js';
-import { spliceJsonObject } from '../../wire/json-splice.js';
+import { MIN_SPLICE_BYTES, spliceJsonObject } from '../../wire/json-splice.js';
 import type { MessagesCall } from '../types.js';
 import { bedrockDescriptor } from './descriptor.js';
 
@@ -20,7 +20,7 @@ export function serializeBedrockBody(body: Record<string, unknown>): string {
 
 /**
  * The InvokeModel body's bytes, as {@link serializeBedrockBody} with the same
- * limit, but spliced from the client's own bytes when the call carries them:
+ * limit, but spliced from the client's own bytes when the call carries them (from 2 KB on):
  * the values `body` kept from `call.body` are copied as sent and only the
  * edited ones serialized (see `spliceJsonObject`). A 100 KB body then costs
  * no `JSON.stringify` and no UTF-8 encoding for the signature and the socket.
@@ -30,7 +30,8 @@ export function serializeBedrockBody(body: Record<string, unknown>): string {
  */
 export function bedrockBodyBytes(call: MessagesCall, body: Record<string, unknown>): string | Uint8Array {
   const raw = call.rawBody;
-  const spliced = raw ? spliceJsonObject(raw, call.body, body) : undefined;
+  const spliced =
+    raw && raw.byteLength >= MIN_SPLICE_BYTES ? spliceJsonObject(raw, call.body, body) : undefined;
   if (!spliced) return serializeBedrockBody(body);
   checkBedrockBodySize(spliced.byteLength);
   return spliced;

@@ -158,6 +158,7 @@ describe('VertexAdapter.prepareMessages', () => {
     const adapter = createVertexAdapter({ tokenSource: fixedToken('my-project') });
     for (const stream of [true, false]) {
       const original = call({ stream });
+      original.body['system'] = 'x'.repeat(3_000);
       const plain = String(adapter.prepareMessages(original, target('global')).request.body);
       const rawBody = Buffer.from(JSON.stringify(original.body, null, 1));
       const spliced = adapter.prepareMessages({ ...original, rawBody }, target('global')).request.body;
@@ -166,6 +167,14 @@ describe('VertexAdapter.prepareMessages', () => {
       expect(text).toContain(JSON.stringify(original.body['messages'], null, 1).replaceAll('\n', '\n '));
       expect(JSON.stringify(JSON.parse(text))).toBe(plain);
     }
+  });
+
+  it('serializes a small body even when the call carries its bytes', () => {
+    const adapter = createVertexAdapter({ tokenSource: fixedToken('my-project') });
+    const original = call();
+    const rawBody = Buffer.from(JSON.stringify(original.body));
+    const body = adapter.prepareMessages({ ...original, rawBody }, target('global')).request.body;
+    expect(typeof body).toBe('string');
   });
 
   it('refuses a spliced body larger than Vertex takes', () => {
