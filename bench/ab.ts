@@ -69,7 +69,19 @@ const watchdog = setTimeout(() => {
 }, 15 * 60_000);
 
 try {
-  const emulator = await group.launch({ name: 'emulator', script: join(here, 'servers', 'emulator.js') });
+  const emulator = await group.launch({
+    name: 'emulator',
+    script: join(here, 'servers', 'emulator.js'),
+    ...(values.profile
+      ? {
+          nodeFlags: [
+            '--cpu-prof',
+            `--cpu-prof-dir=${values.profile}`,
+            '--cpu-prof-name=emulator.cpuprofile',
+          ],
+        }
+      : {}),
+  });
   const credentials = emulator.info['credentials'] as GatewayChildOptions['credentials'];
   const headers = {
     'content-type': 'application/json',
@@ -156,16 +168,16 @@ try {
     string,
     { concurrency: number; size?: number; stream?: boolean; short?: boolean; first?: boolean }
   > = {
-      'seq-small': { concurrency: 1 },
-      'conc-small': { concurrency: 64 },
-      'seq-large': { concurrency: 1, size: 100 * 1024 },
-      'conc-large': { concurrency: 64, size: 100 * 1024 },
-      stream: { concurrency: 8, stream: true },
-      /** Short streams (15 events, no pause), 64 in flight: the time to the last event. */
-      'conc-stream': { concurrency: 64, stream: true, short: true },
-      /** Short streams one at a time: the time to the first event, with nothing else in flight. */
-      'seq-first': { concurrency: 1, stream: true, short: true, first: true },
-    };
+    'seq-small': { concurrency: 1 },
+    'conc-small': { concurrency: 64 },
+    'seq-large': { concurrency: 1, size: 100 * 1024 },
+    'conc-large': { concurrency: 64, size: 100 * 1024 },
+    stream: { concurrency: 8, stream: true },
+    /** Short streams (15 events, no pause), 64 in flight: the time to the last event. */
+    'conc-stream': { concurrency: 64, stream: true, short: true },
+    /** Short streams one at a time: the time to the first event, with nothing else in flight. */
+    'seq-first': { concurrency: 1, stream: true, short: true, first: true },
+  };
   for (const scenarioName of (values.scenarios ?? '').split(',').filter(Boolean)) {
     const scenario = scenarios[scenarioName];
     if (!scenario) throw new Error(`no scenario ${scenarioName}`);
@@ -177,10 +189,15 @@ try {
     const prepared = await Promise.all(entries.map((entry) => entry.endpoint.prepare(body)));
     const clients = entries.map((entry) => new LoadClient(entry.endpoint, scenario.concurrency));
     const samples = entries.map(() => [] as number[]);
+    /** Stamped events' delays from the emulator to the client (the paced `stream` scenario). */
+    const eventDelays = entries.map(() => [] as number[]);
     const timedMs = entries.map(() => 0);
     const cpuUsed = entries.map(() => 0);
     const emulatorCpu = entries.map(() => 0);
-    const count = scenario.stream && !scenario.short && !scenario.first ? Math.max(8, Math.round(requests / 50)) : requests;
+    const count =
+      scenario.stream && !scenario.short && !scenario.first
+        ? Math.max(8, Math.round(requests / 50))
+        : requests;
     const run = async (position: number, total: number, keep: boolean) => {
       const client = clients[position] as LoadClient;
       const request = prepared[position] as PreparedRequest;
@@ -193,6 +210,7 @@ try {
           const timing = await client.stream(request);
           const at = scenario.short && !scenario.first ? timing.arrivals.at(-1) : timing.arrivals[0];
           if (keep) samples[position]?.push(at ?? Number.NaN);
+          if (keep) for (const delay of timing.delays) eventDelays[position]?.push(delay);
         } else {
           const elapsed = await client.time(request);
           if (keep) samples[position]?.push(elapsed);
@@ -231,6 +249,16 @@ try {
       console.log(
         `  ${entry.label.padEnd(22)} median ${summary.median.toFixed(3).padStart(8)} ms  p99 ${summary.p99.toFixed(2).padStart(8)} ms  added ${entry.label.startsWith('direct') ? '       —' : added.toFixed(3).padStart(8)} ms  ${rate.toFixed(0).padStart(6)}/s  emulator ${emulatorShare} ms CPU/req  ${cpu}`,
       );
+      const delays = eventDelays[position] ?? [];
+      if (delays.length > 0) {
+        const delay = summarize(delays);
+        const baseline = summarize(
+          eventDelays[entries.findIndex((other) => other.label === entry.baseline)] ?? [],
+        );
+        console.log(
+          `  ${''.padEnd(22)} each event, send stamp → client: median ${delay.median.toFixed(3)} ms  p99 ${delay.p99.toFixed(3)} ms  (${delays.length} events, ${delays.filter((value) => value > 5).length} over 5 ms, max ${Math.max(...delays).toFixed(1)} ms)  p99 added ${entry.label.startsWith('direct') ? '—' : (delay.p99 - baseline.p99).toFixed(3)} ms`,
+        );
+      }
     });
   }
 } finally {

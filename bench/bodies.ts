@@ -12,12 +12,17 @@ export interface Script {
   min_chars?: number;
   chunk_chars?: number;
   delay_ms?: number;
+  /** Stamp each text delta with the emulator's monotonic clock when it was written. */
+  stamp?: boolean;
 }
 
 /** A short answer for the latency runs. */
 export const SHORT_ANSWER: Script = { text: 'Done: the file is saved.' };
-/** About 200 text deltas of 16 characters, 5 ms apart (plus the framing events), for the streaming run. */
-export const PACED_STREAM: Script = { min_chars: 3200, chunk_chars: 16, delay_ms: 5 };
+/**
+ * About 200 text deltas of 16 characters, 5 ms apart (plus the framing events), for the streaming
+ * run; each stamped with the time the emulator wrote it, for the per-event delay.
+ */
+export const PACED_STREAM: Script = { min_chars: 3200, chunk_chars: 16, delay_ms: 5, stamp: true };
 /** A short stream (15 events, no pause) for the throughput run. */
 export const SHORT_STREAM: Script = {
   text: 'The build passed and the tests are green; nothing else to do here.',

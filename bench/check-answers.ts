@@ -28,7 +28,11 @@ export async function checkAnswers(systems: System[]): Promise<void> {
             JSON.stringify(answer.body).slice(0, 300),
         );
       }
-      if (typeof message.model !== 'string' || !message.model.startsWith(MODEL)) {
+      // A Bedrock profile id (`us.anthropic.claude-sonnet-4-6`) names the model too.
+      if (
+        typeof message.model !== 'string' ||
+        !message.model.replace(/^(\w+\.)?anthropic\./, '').startsWith(MODEL)
+      ) {
         throw new Error(`${system.label}: the answer names model ${String(message.model)}`);
       }
       const stream = await client.stream(

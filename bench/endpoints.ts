@@ -24,12 +24,16 @@ export interface Endpoint {
   prepare(body: Record<string, unknown>): Promise<PreparedRequest>;
 }
 
-/** The Anthropic Messages API at `origin`, with `headers` on every request. */
-export function anthropicEndpoint(origin: string, headers: Record<string, string>): Endpoint {
+/** The Anthropic Messages API at `origin`, with `headers` on every request (and `model` in every body, when given). */
+export function anthropicEndpoint(origin: string, headers: Record<string, string>, model?: string): Endpoint {
   return {
     origin,
     framing: 'sse',
-    prepare: async (body) => ({ path: '/v1/messages', headers, body: Buffer.from(JSON.stringify(body)) }),
+    prepare: async (body) => ({
+      path: '/v1/messages',
+      headers,
+      body: Buffer.from(JSON.stringify(model ? { ...body, model } : body)),
+    }),
   };
 }
 

@@ -13,6 +13,24 @@ export interface StreamTiming {
   arrivals: number[];
   /** Each event's type (`message_start`, …). */
   types: string[];
+  /**
+   * For each event the emulator stamped (script `stamp: true`: text deltas), the ms from the
+   * emulator writing it to its arrival here, both read on the machine's monotonic clock.
+   */
+  delays: number[];
+}
+
+/** What a splitter found in one event: its type, and the emulator's send stamp (monotonic ns) if any. */
+interface SplitEvent {
+  type: string;
+  sent?: bigint;
+}
+
+const STAMP = /"text":"@sent=(\d+);/;
+
+function splitEvent(type: string, text: string): SplitEvent {
+  const stamp = STAMP.exec(text)?.[1];
+  return stamp === undefined ? { type } : { type, sent: BigInt(stamp) };
 }
 
 /** An answer that is not what the bench asked for. */
@@ -25,18 +43,18 @@ class SseSplitter {
   private readonly decoder = new TextDecoder();
   private carry = '';
 
-  /** The types of the events this chunk completes. */
-  push(chunk: Uint8Array): string[] {
+  /** The events this chunk completes. */
+  push(chunk: Uint8Array): SplitEvent[] {
     this.carry += this.decoder.decode(chunk, { stream: true });
-    const types: string[] = [];
+    const events: SplitEvent[] = [];
     let end = this.carry.indexOf('\n\n');
     while (end !== -1) {
       const event = this.carry.slice(0, end);
       this.carry = this.carry.slice(end + 2);
-      types.push(/^event: ?(.*)$/m.exec(event)?.[1]?.trim() ?? 'message');
+      events.push(splitEvent(/^event: ?(.*)$/m.exec(event)?.[1]?.trim() ?? 'message', event));
       end = this.carry.indexOf('\n\n');
     }
-    return types;
+    return events;
   }
 }
 
@@ -48,29 +66,28 @@ class SseSplitter {
 class EventStreamSplitter {
   private buffer: Buffer = Buffer.alloc(0);
 
-  push(chunk: Uint8Array): string[] {
+  push(chunk: Uint8Array): SplitEvent[] {
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
-    const types: string[] = [];
+    const events: SplitEvent[] = [];
     while (this.buffer.length >= 12) {
       const total = this.buffer.readUInt32BE(0);
       if (this.buffer.length < total) break;
       const headersLength = this.buffer.readUInt32BE(4);
       const payload = this.buffer.subarray(12 + headersLength, total - 4).toString('utf8');
       this.buffer = this.buffer.subarray(total);
-      types.push(EventStreamSplitter.typeOf(payload));
+      events.push(EventStreamSplitter.eventOf(payload));
     }
-    return types;
+    return events;
   }
 
-  private static typeOf(payload: string): string {
+  private static eventOf(payload: string): SplitEvent {
     try {
       const { bytes } = JSON.parse(payload) as { bytes?: string };
-      if (!bytes) return 'exception';
-      return (
-        (JSON.parse(Buffer.from(bytes, 'base64').toString('utf8')) as { type?: string }).type ?? 'unknown'
-      );
+      if (!bytes) return { type: 'exception' };
+      const text = Buffer.from(bytes, 'base64').toString('utf8');
+      return splitEvent((JSON.parse(text) as { type?: string }).type ?? 'unknown', text);
     } catch {
-      return 'unknown';
+      return { type: 'unknown' };
     }
   }
 }
@@ -144,12 +161,14 @@ export class LoadClient {
       throw new UnexpectedAnswer(`expected ${expected}, got ${contentType || 'no content type'}`);
     }
     const splitter = this.endpoint.framing === 'sse' ? new SseSplitter() : new EventStreamSplitter();
-    const timing: StreamTiming = { arrivals: [], types: [] };
+    const timing: StreamTiming = { arrivals: [], types: [], delays: [] };
     for await (const chunk of answer.body) {
       const now = performance.now() - started;
-      for (const type of splitter.push(chunk as Buffer)) {
+      const clock = process.hrtime.bigint();
+      for (const event of splitter.push(chunk as Buffer)) {
         timing.arrivals.push(now);
-        timing.types.push(type);
+        timing.types.push(event.type);
+        if (event.sent !== undefined) timing.delays.push(Number(clock - event.sent) / 1e6);
         options.onEvent?.(timing.arrivals.length - 1);
       }
     }

@@ -46,6 +46,7 @@ const MAIN: SystemKey[] = [
   'gateway-anthropic',
   'gateway-bedrock',
   'portkey',
+  'portkey-bedrock',
 ];
 /** Measurement 4 (the log keeping metadata only, or no bodies) rides along the 100 KB latency runs. */
 const WITH_LOG_VARIANTS: SystemKey[] = [
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     progress('2. streaming: 200 events 5 ms apart');
     const streaming = await measureStreaming(
       pick(MAIN),
-      { concurrency: 8, streamsPerTurn: 8, rounds: 4 },
+      { concurrency: 8, streamsPerTurn: 8, rounds: 8 },
       reset,
     );
     progress('3. throughput: 256 short streams in flight');

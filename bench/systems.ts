@@ -9,6 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bedrockModelId, resolveModel } from '../src/catalog/resolve.js';
+import { MODEL } from './bodies.js';
 import { anthropicEndpoint, bedrockEndpoint, type Endpoint } from './endpoints.js';
 import type { ProcessGroup, ServerProcess } from './launcher.js';
 import type { GatewayChildOptions } from './servers/gateway.js';
@@ -22,7 +24,8 @@ export type SystemKey =
   | 'gateway-anthropic-metadata'
   | 'gateway-bedrock-metadata'
   | 'gateway-anthropic-none'
-  | 'portkey';
+  | 'portkey'
+  | 'portkey-bedrock';
 
 export interface System {
   key: SystemKey;
@@ -90,6 +93,7 @@ const LABELS: Record<SystemKey, string> = {
   'gateway-bedrock-metadata': 'claude-gateway → bedrock, bodies: metadata',
   'gateway-anthropic-none': 'claude-gateway → anthropic, bodies: none',
   portkey: 'Portkey 1.15.2',
+  'portkey-bedrock': 'Portkey 1.15.2 → bedrock',
 };
 
 interface GatewayPlan {
@@ -200,6 +204,25 @@ export async function startSystems(group: ProcessGroup, options: StartOptions): 
         'x-portkey-provider': 'anthropic',
         'x-portkey-custom-host': `${emulator.url}/v1`,
       }),
+    ),
+    // The same Portkey serving the same Anthropic client on Bedrock (it signs and calls Converse):
+    // the job claude-gateway → bedrock does, with the emulator's Bedrock work on both sides.
+    system(
+      'portkey-bedrock',
+      portkey as ServerProcess,
+      anthropicEndpoint(
+        (portkey as ServerProcess).url,
+        {
+          ...headers,
+          'x-portkey-provider': 'bedrock',
+          'x-portkey-aws-access-key-id': credentials.awsAccessKeyId,
+          'x-portkey-aws-secret-access-key': credentials.awsSecretAccessKey,
+          'x-portkey-aws-region': 'us-east-1',
+          'x-portkey-custom-host': emulator.url,
+        },
+        bedrockModelId(resolveModel(MODEL), 'us'),
+      ),
+      'direct-bedrock',
     ),
   ];
   const byKey = new Map(list.map((entry) => [entry.key, entry]));

@@ -3,8 +3,14 @@
  * apart. For each stream, the time to its first event and every gap between
  * two events as the client saw it: a gap longer than 5 ms means an event was
  * late (held back, or queued behind other work), a shorter one that it
- * caught up. Streams start staggered over half a stream's length, so no
- * two start together and about `concurrency` are in flight.
+ * caught up. Gaps carry the emulator's own timer jitter (a 5 ms timer fires
+ * late on a busy machine), the same for every system but not in the same
+ * places; so each text delta is also stamped by the emulator with the
+ * monotonic time it was written (script `stamp`), and the client takes each
+ * event's delay from there to its arrival: what the system in between added,
+ * event by event, with no timer in it.
+ * Streams start staggered over half a stream's length, so no two start
+ * together and about `concurrency` are in flight.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messagesBody, PACED_STREAM } from '../bodies.js';
@@ -26,6 +32,11 @@ export interface StreamingSystemResult {
   firstEvent: Summary;
   /** Each gap between consecutive events minus the emulator's interval. */
   gapExcess: Summary;
+  /**
+   * Each stamped event's delay from the emulator writing it to the client reading it (none when
+   * the system's upstream is an answer shape the emulator does not stamp: Converse).
+   */
+  eventDelay: Summary;
   /** Events per stream (NaN when streams differed). */
   events: number;
   streams: number;
@@ -52,6 +63,7 @@ export async function measureStreaming(
   const clients = systems.map((system) => new LoadClient(system.endpoint, scenario.concurrency));
   const firstEvents = systems.map(() => [] as number[]);
   const gaps = systems.map(() => [] as number[]);
+  const delays = systems.map(() => [] as number[]);
   const eventCounts = systems.map(() => new Set<number>());
   const failures = systems.map(() => 0);
   const run = async (position: number, count: number, keep: boolean) => {
@@ -63,11 +75,12 @@ export async function measureStreaming(
       while (next < count) {
         next += 1;
         try {
-          const { arrivals, types } = await client.stream(request);
+          const { arrivals, types, delays: eventDelays } = await client.stream(request);
           if (types.at(-1) !== 'message_stop') throw new Error(`the stream ended with ${types.at(-1)}`);
           if (!keep) continue;
           firstEvents[position]?.push(arrivals[0] ?? Number.NaN);
           eventCounts[position]?.add(arrivals.length);
+          for (const delay of eventDelays) delays[position]?.push(delay);
           for (let event = 1; event < arrivals.length; event++) {
             gaps[position]?.push((arrivals[event] as number) - (arrivals[event - 1] as number) - intervalMs);
           }
@@ -105,6 +118,7 @@ export async function measureStreaming(
           {
             firstEvent: summarize(firstEvents[position] ?? []),
             gapExcess: summarize(systemGaps),
+            eventDelay: summarize(delays[position] ?? []),
             events: counts.length === 1 ? (counts[0] as number) : Number.NaN,
             streams: firstEvents[position]?.length ?? 0,
             lateOver5ms: systemGaps.filter((gap) => gap > 5).length,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configuredModelSchema } from '../catalog/configured-models.js';
 import { authSchema } from '../identity/oidc-settings.js';
+import { trustedProxyProblem } from '../net/client-address.js';
 import { TRACE_SAMPLERS } from '../telemetry/samplers.js';
 
 /*
@@ -173,6 +174,19 @@ export const configSchema = z
           .prefault({}),
         /** Connections one client address may hold open at once; more are closed at once. 0: no cap. */
         maxConnectionsPerClient: z.number().int().min(0).default(256),
+        /**
+         * Proxies in front of the gateway (addresses or CIDR subnets) whose `X-Forwarded-For` is
+         * believed: the client is the first address from the right that is not one of them. Empty
+         * (the default): the connection's peer is the client and the header is never read.
+         */
+        trustedProxies: z
+          .array(
+            z.string().superRefine((entry, issues) => {
+              const problem = trustedProxyProblem(entry);
+              if (problem) issues.addIssue({ code: 'custom', message: problem });
+            }),
+          )
+          .default([]),
         /** Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). 0: no cap. */
         maxStreamsPerConnection: z.number().int().min(0).default(256),
         /**

@@ -94,6 +94,66 @@ describe('the scripted model', () => {
     });
   });
 
+  it('stamps each text delta with the monotonic time it was sent, on SSE and Bedrock event-stream', async () => {
+    const script = JSON.stringify({
+      text: 'one two three four five six',
+      chunk_chars: 6,
+      delay_ms: 2,
+      stamp: true,
+    });
+    const stampsOf = (texts: string[]) =>
+      texts.map((text) => {
+        const match = /^@sent=(\d+);(.*)$/s.exec(text);
+        if (!match) throw new Error(`no stamp in ${JSON.stringify(text)}`);
+        return { sent: BigInt(match[1] as string), text: match[2] as string };
+      });
+    const check = (stamps: { sent: bigint; text: string }[], before: bigint, after: bigint) => {
+      expect(stamps.map((stamp) => stamp.text).join('')).toBe('one two three four five six');
+      for (const [index, stamp] of stamps.entries()) {
+        expect(stamp.sent > before && stamp.sent < after).toBe(true);
+        // 2 ms apart: each event stamped when it went out, not all when the answer was planned.
+        if (index > 0)
+          expect(stamp.sent - (stamps[index - 1] as { sent: bigint }).sent >= 1_000_000n).toBe(true);
+      }
+    };
+    let before = process.hrtime.bigint();
+    const events = await sseEvents(
+      await anthropic({ ...base, stream: true }, { 'x-emulator-script': script }),
+    );
+    check(
+      stampsOf(
+        events
+          .filter((event) => event.event === 'content_block_delta')
+          .map((event) => (event.data['delta'] as { text: string }).text),
+      ),
+      before,
+      process.hrtime.bigint(),
+    );
+    before = process.hrtime.bigint();
+    const { items } = await bedrockEvents(
+      await bedrock(
+        'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        {
+          anthropic_version: 'bedrock-2023-05-31',
+          max_tokens: 100,
+          messages: [{ role: 'user', content: `@emulator ${script}` }],
+        },
+        'invoke-with-response-stream',
+      ),
+    );
+    const texts = items.flatMap((item) =>
+      item.kind === 'event' && item.event.type === 'content_block_delta'
+        ? [(item.event as { delta: { text: string } }).delta.text]
+        : [],
+    );
+    check(stampsOf(texts), before, process.hrtime.bigint());
+    // Without `stamp`, the text is the text.
+    const plain = await sseEvents(
+      await anthropic({ ...base, stream: true }, { 'x-emulator-script': JSON.stringify({ text: 'plain' }) }),
+    );
+    expect(plain.some((event) => JSON.stringify(event.data).includes('@sent='))).toBe(false);
+  });
+
   it('streams tool input at JSON token boundaries by default, as raw fragments with fine-grained streaming', async () => {
     const input = { lines_of_text: ['a long line of a poem', 'another line of the poem'], count: 12 };
     const script = JSON.stringify({ tool_use: { name: 'make_file', input }, chunk_chars: 10 });

@@ -34,6 +34,11 @@ export type BodyRead = { ok: true; bytes: Uint8Array } | { ok: false; reason: 't
 export async function readBodyLimited(context: EmulatorContext, limit: number): Promise<BodyRead> {
   const declared = Number(context.req.header('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) return { ok: false, reason: 'too-large', limit };
+  // With a declared length (HTTP framing holds the body to it), read it whole: @hono/node-server
+  // then reads the Node request directly, where `.body` would first build a WHATWG Request and a
+  // ReadableStream around it (about 40 µs a request, a tenth of the emulator's CPU in the bench).
+  if (Number.isFinite(declared))
+    return { ok: true, bytes: new Uint8Array(await context.req.raw.arrayBuffer()) };
   const stream = context.req.raw.body;
   if (!stream) return { ok: true, bytes: new Uint8Array() };
   const chunks: Uint8Array[] = [];

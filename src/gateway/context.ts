@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
+import type { ClientAddresses } from '../net/client-address.js';
 import type { StoreHealth } from '../store/store-health.js';
 import type { Store } from '../store/types.js';
 import type { ForwardSettings } from '../telemetry/settings.js';
@@ -36,6 +37,8 @@ export interface GatewayContext {
   /** Where Claude Code's own telemetry is forwarded; absent unless `telemetry.forwardClaudeCode`. */
   otlpForward?: ForwardSettings;
   logger: Logger;
+  /** Who a request came from: the peer, or `X-Forwarded-For` behind `server.trustedProxies`. */
+  clientAddresses: ClientAddresses;
   /** Set when a stop was asked for: new requests get 503, in-flight ones finish. */
   shuttingDown: boolean;
   requestsInFlight: number;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { ClientAddresses } from '../net/client-address.js';
 import { bodyTimedOut } from '../net/dual-protocol-server.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { type DecodedBody, decodeRequestBody, SUPPORTED_ENCODINGS } from './request-encoding.js';
@@ -72,6 +73,8 @@ export class Exchange {
   constructor(
     readonly request: NodeRequest,
     readonly response: NodeResponse,
+    /** Reads `X-Forwarded-For` from trusted proxies; absent: the peer is the client. */
+    private readonly addresses?: ClientAddresses,
   ) {
     this.method = (request.method ?? 'GET').toUpperCase();
     const raw = request.url ?? '/';
@@ -125,8 +128,10 @@ export class Exchange {
     return value;
   }
 
+  /** The client's address: the connection's peer, or whom trusted proxies forwarded for (`server.trustedProxies`). */
   get clientAddress(): string | undefined {
-    return this.request.socket?.remoteAddress;
+    const peer = this.request.socket?.remoteAddress;
+    return this.addresses?.active ? this.addresses.of(peer, this.header('x-forwarded-for')) : peer;
   }
 
   /**

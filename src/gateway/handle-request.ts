@@ -76,7 +76,7 @@ export async function handleRequest(
   request: NodeRequest,
   response: NodeResponse,
 ): Promise<void> {
-  const exchange = new Exchange(request, response);
+  const exchange = new Exchange(request, response, context.clientAddresses);
   const { method, path } = exchange;
   const dialect = dialectOfPath(path);
   /**

@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine.js';
 import { Identities } from '../identity/identities.js';
 import type { IdentityProvider } from '../identity/identity-provider.js';
 import { IdentityProviderError } from '../identity/identity-provider-error.js';
+import { ClientAddresses } from '../net/client-address.js';
 import {
   createDualProtocolServer,
   type ErrorRenderer,
@@ -293,6 +294,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...(telemetry ? { telemetry } : {}),
     ...(otlpForward ? { otlpForward } : {}),
     logger,
+    clientAddresses: new ClientAddresses(config.server.trustedProxies),
     shuttingDown: false,
     requestsInFlight: 0,
     inFlight: new InFlightRequests(),
@@ -331,6 +333,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ...config.server.clientTimeouts,
       maxConnectionsPerClient: config.server.maxConnectionsPerClient,
       maxStreamsPerConnection: config.server.maxStreamsPerConnection,
+      uncapped: (address) => context.clientAddresses.isTrusted(address),
       renderError: connectionErrorRenderer,
       ...(listenerTls ? { tls: listenerTls } : {}),
     },

@@ -81,6 +81,8 @@ export interface DualProtocolServerOptions extends Partial<ConnectionLimits> {
   renderError?: ErrorRenderer;
   /** How often open HTTP/2 sessions are checked for a connection error nghttp2 answered on its own (tests shorten it). */
   sessionCheckMs?: number;
+  /** Peers `maxConnectionsPerClient` does not count: the trusted proxies, which carry many clients' connections. */
+  uncapped?: (address: string) => boolean;
 }
 
 export interface DualProtocolServer {
@@ -442,6 +444,7 @@ export function createDualProtocolServer(
   const admit = (socket: net.Socket): boolean => {
     if (limits.maxConnectionsPerClient <= 0) return true;
     const client = clientOf(socket);
+    if (options.uncapped?.(client)) return true;
     const count = perClient.get(client) ?? 0;
     if (count >= limits.maxConnectionsPerClient) return false;
     perClient.set(client, count + 1);

@@ -6,6 +6,7 @@
 
 import type { Message, MessageHeaders } from '@smithy/eventstream-codec';
 import type { StreamEvent } from './anthropic-events.js';
+import { chunkPayloadBase64 } from './bedrock-chunk-payload.js';
 import { isJsonObject, previewText, safeParseJson } from './json.js';
 
 /** The in-stream exception types of `InvokeModelWithResponseStream` (botocore's ResponseStream). */
@@ -209,7 +210,7 @@ export function decodeBedrockFrame(message: Message, options: BedrockFrameOption
   }
   const eventType = readStringHeader(message.headers, ':event-type');
   if (messageType !== 'event' || eventType !== 'chunk') return { kind: 'unknown', messageType, eventType };
-  return decodeChunk(textDecoder.decode(message.body), options);
+  return decodeChunk(message.body, options);
 }
 
 /** How much of a chunk to decode. */
@@ -225,19 +226,8 @@ export interface BedrockFrameOptions {
 // Bedrock (and the Anthropic API) write the event's type first: {"type":"content_block_delta",…
 const LEADING_TYPE = /^\{\s*"type"\s*:\s*"([A-Za-z_]+)"/;
 
-function decodeChunk(payload: string, options: BedrockFrameOptions): BedrockFrame {
-  const parsedPayload = safeParseJson(payload);
-  if (
-    !parsedPayload.ok ||
-    !isJsonObject(parsedPayload.value) ||
-    typeof parsedPayload.value['bytes'] !== 'string'
-  ) {
-    throw new BedrockChunkError(
-      'INVALID_CHUNK_PAYLOAD',
-      `Bedrock chunk payload is not {"bytes":"<base64>"}: ${previewText(payload)}`,
-    );
-  }
-  const json = Buffer.from(parsedPayload.value['bytes'], 'base64').toString('utf8');
+function decodeChunk(body: Uint8Array, options: BedrockFrameOptions): BedrockFrame {
+  const json = Buffer.from(chunkPayloadBase64(body) ?? parsedChunkBase64(body), 'base64').toString('utf8');
   if (options.parse) {
     const type = LEADING_TYPE.exec(json)?.[1];
     if (type && !options.parse(type)) return { kind: 'event', event: { type }, json, parsed: false };
@@ -256,6 +246,23 @@ function decodeChunk(payload: string, options: BedrockFrameOptions): BedrockFram
   return invocationMetrics === undefined
     ? { kind: 'event', event: event as StreamEvent, json }
     : { kind: 'event', event: event as StreamEvent, json, invocationMetrics };
+}
+
+/** The `bytes` of a chunk payload written some other way than Bedrock's own, read as JSON. */
+function parsedChunkBase64(body: Uint8Array): string {
+  const payload = textDecoder.decode(body);
+  const parsedPayload = safeParseJson(payload);
+  if (
+    !parsedPayload.ok ||
+    !isJsonObject(parsedPayload.value) ||
+    typeof parsedPayload.value['bytes'] !== 'string'
+  ) {
+    throw new BedrockChunkError(
+      'INVALID_CHUNK_PAYLOAD',
+      `Bedrock chunk payload is not {"bytes":"<base64>"}: ${previewText(payload)}`,
+    );
+  }
+  return parsedPayload.value['bytes'];
 }
 
 function readInvocationMetrics(value: unknown): InvocationMetrics | undefined {

@@ -253,6 +253,23 @@ describe('EventStreamDecoder', () => {
     expect(messages.map(comparable)).toEqual(expected);
   });
 
+  it('with views, reads frames in place while onMessage runs, split anywhere', () => {
+    for (let split = 0; split < all.byteLength; split += 7) {
+      const decoder = new EventStreamDecoder({ views: true });
+      const seen: ReturnType<typeof comparable>[] = [];
+      for (const chunk of [all.subarray(0, split), all.subarray(split)]) {
+        decoder.push(chunk, (message) => seen.push(comparable(message)));
+      }
+      decoder.end();
+      expect(seen, `split at byte ${split}`).toEqual(expected);
+    }
+    const inPlace: boolean[] = [];
+    new EventStreamDecoder({ views: true }).push(all, (message) =>
+      inPlace.push(message.body.buffer === all.buffer),
+    );
+    expect(inPlace).toEqual(frames.map(() => true));
+  });
+
   it('errors when the input ends in the middle of a frame', async () => {
     const partial = all.subarray(0, all.byteLength - 3);
     await expect(decodeFrames([partial])).rejects.toThrow(

@@ -1,4 +1,4 @@
-import type { CountedPrompt } from './tokens.js';
+import { CACHE_LOOKBACK_BLOCKS, type CountedPrompt } from './tokens.js';
 
 /** The emulated prompt cache's answer for one request. */
 export interface CacheUsage {
@@ -9,8 +9,6 @@ export interface CacheUsage {
 /** Claude's minimum cacheable prefix (Sonnet/Opus; Haiku needs more, kept simple here). */
 const MINIMUM_CACHEABLE_TOKENS = 1_024;
 const TIME_TO_LIVE_MS = 5 * 60 * 1_000;
-/** How far before a breakpoint the API looks for an earlier cached prefix. */
-const LOOKBACK_BLOCKS = 20;
 
 /**
  * A prompt cache per platform, region and model, as the real ones are: at
@@ -28,9 +26,9 @@ export class PromptCache {
     const now = this.now();
     let cacheReadTokens = 0;
     for (const breakpoint of prompt.breakpoints) {
-      for (let index = breakpoint; index >= Math.max(0, breakpoint - LOOKBACK_BLOCKS); index--) {
+      for (let index = breakpoint; index >= Math.max(0, breakpoint - CACHE_LOOKBACK_BLOCKS); index--) {
         const boundary = prompt.boundaries[index];
-        if (!boundary) continue;
+        if (!boundary?.digest) continue;
         const expires = this.entries.get(`${scope}:${boundary.digest}`);
         if (expires !== undefined && expires > now) {
           cacheReadTokens = Math.max(cacheReadTokens, boundary.tokens);
@@ -42,7 +40,7 @@ export class PromptCache {
     let lastTokens = 0;
     for (const breakpoint of prompt.breakpoints) {
       const boundary = prompt.boundaries[breakpoint];
-      if (!boundary || boundary.tokens < MINIMUM_CACHEABLE_TOKENS) continue;
+      if (!boundary?.digest || boundary.tokens < MINIMUM_CACHEABLE_TOKENS) continue;
       this.entries.set(`${scope}:${boundary.digest}`, now + TIME_TO_LIVE_MS);
       lastTokens = Math.max(lastTokens, boundary.tokens);
     }

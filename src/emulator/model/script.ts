@@ -34,6 +34,14 @@ export const scriptSchema = z
     chunk_chars: z.number().int().min(1).max(10_000).optional(),
     /** Repeat the derived text until it has at least this many characters (for large answers). */
     min_chars: z.number().int().min(0).max(50_000_000).optional(),
+    /**
+     * Stream only: each text delta's text starts with `@sent=<ns>;`, the emulator's monotonic clock
+     * (`process.hrtime`, which every process on the machine shares) when the event was written. A
+     * client subtracts it from its own clock on arrival: the delay each event took through whatever
+     * sits between (the bench's per-event added delay), free of the emulator's timer jitter.
+     * Anthropic SSE and Bedrock InvokeModel streams; other shapes ignore it.
+     */
+    stamp: z.boolean().optional(),
   })
   .strict();
 

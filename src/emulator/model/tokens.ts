@@ -8,12 +8,10 @@ import { createHash } from 'node:crypto';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const encoder = new TextEncoder();
-
-/** Tokens in a piece of text. */
+/** Tokens in a piece of text (its UTF-8 length, measured without encoding it). */
 export function tokensInText(text: string): number {
   if (text.length === 0) return 0;
-  return Math.ceil(encoder.encode(text).length / 4);
+  return Math.ceil(Buffer.byteLength(text, 'utf8') / 4);
 }
 
 const IMAGE_TOKENS = 1_500;
@@ -68,8 +66,12 @@ export function blocksOf(content: unknown): unknown[] {
 /** A point in the prompt (after a tool, system block or message block): the tokens up to it and a digest of that prefix. */
 export interface PromptBoundary {
   tokens: number;
-  digest: string;
+  /** Only at a breakpoint and the {@link CACHE_LOOKBACK_BLOCKS} blocks before it: nothing else looks. */
+  digest?: string;
 }
+
+/** How far before a breakpoint the API looks for an earlier cached prefix. */
+export const CACHE_LOOKBACK_BLOCKS = 20;
 
 export interface CountedPrompt {
   total: number;
@@ -82,37 +84,82 @@ export interface CountedPrompt {
 /**
  * The input tokens of a Messages request body, in the order a prompt cache
  * sees it (tools, system, messages), with the running total and a digest of
- * the prefix after every block, so the prompt cache can find the longest
- * cached prefix. The digests leave `cache_control` out: moving a breakpoint
- * to a later block (as clients do each turn) keeps the earlier prefix's digest.
+ * the prefix at each block the prompt cache may look at (a breakpoint and the
+ * blocks just before it), so it can find the longest cached prefix. The
+ * digests leave `cache_control` out: moving a breakpoint to a later block (as
+ * clients do each turn) keeps the earlier prefix's digest.
  */
 export function countInputTokens(body: Record<string, unknown>): CountedPrompt {
+  // Validation and the reply each count the same parsed body: once is enough. (Bodies are read,
+  // never changed, once parsed; a WeakMap lets each go with its request.)
+  const known = counted.get(body);
+  if (known) return known;
+  const result = countPrompt(body);
+  counted.set(body, result);
+  return result;
+}
+
+const counted = new WeakMap<Record<string, unknown>, CountedPrompt>();
+
+/** What the prefix digest takes in, in order: a message's role, or a block (by its JSON, without `cache_control`). */
+type PromptStep = { role: string } | { block: unknown; json?: string };
+
+function countPrompt(body: Record<string, unknown>): CountedPrompt {
   let total = REQUEST_OVERHEAD;
   const boundaries: PromptBoundary[] = [];
   const breakpoints: number[] = [];
-  const prefix = createHash('sha256');
-  const visit = (part: unknown, tokens: number) => {
+  const steps: PromptStep[] = [];
+  const add = (block: unknown, tokens: number, json?: string) => {
     total += tokens;
-    const plain =
-      part && typeof part === 'object' && !Array.isArray(part)
-        ? stripCacheControl(part as Record<string, unknown>)
-        : part;
-    prefix.update(JSON.stringify(plain) ?? '');
-    boundaries.push({ tokens: Math.ceil(total), digest: prefix.copy().digest('hex') });
-    if (hasCacheControl(part)) breakpoints.push(boundaries.length - 1);
+    steps.push(json === undefined ? { block } : { block, json });
+    boundaries.push({ tokens: Math.ceil(total) });
+    if (hasCacheControl(block)) breakpoints.push(boundaries.length - 1);
   };
   const tools = Array.isArray(body['tools']) ? (body['tools'] as Json[]) : [];
   if (tools.length > 0) total += TOOLS_OVERHEAD;
-  for (const tool of tools) visit(tool, tokensInText(JSON.stringify(tool)));
-  for (const block of blocksOf(body['system'])) visit(block, tokensInBlock(block));
+  for (const tool of tools) {
+    // Without a cache_control key its JSON is the digest's too: stringified once.
+    const json =
+      tool && typeof tool === 'object' && 'cache_control' in tool ? undefined : JSON.stringify(tool);
+    add(tool, tokensInText(json ?? JSON.stringify(tool)), json);
+  }
+  for (const block of blocksOf(body['system'])) add(block, tokensInBlock(block));
   const messages = Array.isArray(body['messages']) ? body['messages'] : [];
   for (const message of messages) {
     total += PER_MESSAGE_OVERHEAD;
     const record = message && typeof message === 'object' ? (message as Record<string, unknown>) : {};
-    prefix.update(String(record['role']));
-    for (const block of blocksOf(record['content'])) visit(block, tokensInBlock(block));
+    steps.push({ role: String(record['role']) });
+    for (const block of blocksOf(record['content'])) add(block, tokensInBlock(block));
   }
+  if (breakpoints.length > 0) digestPrefixes(steps, boundaries, breakpoints);
   return { total: Math.ceil(total), boundaries, breakpoints };
+}
+
+/** Fills in the prefix digests the prompt cache reads: up to the last breakpoint, at each one and the blocks before it. */
+function digestPrefixes(steps: PromptStep[], boundaries: PromptBoundary[], breakpoints: number[]): void {
+  const wanted = new Set<number>();
+  for (const breakpoint of breakpoints) {
+    for (let index = Math.max(0, breakpoint - CACHE_LOOKBACK_BLOCKS); index <= breakpoint; index++)
+      wanted.add(index);
+  }
+  const last = breakpoints[breakpoints.length - 1] as number;
+  const prefix = createHash('sha256');
+  let block = -1;
+  for (const step of steps) {
+    if ('role' in step) {
+      prefix.update(step.role);
+      continue;
+    }
+    block += 1;
+    if (block > last) return;
+    const part = step.block;
+    const plain =
+      part && typeof part === 'object' && !Array.isArray(part)
+        ? stripCacheControl(part as Record<string, unknown>)
+        : part;
+    prefix.update(step.json ?? JSON.stringify(plain) ?? '');
+    if (wanted.has(block)) (boundaries[block] as PromptBoundary).digest = prefix.copy().digest('hex');
+  }
 }
 
 function hasCacheControl(value: unknown): boolean {

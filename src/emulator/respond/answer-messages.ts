@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelEntry, Platform } from '../../catalog/types.js';
-import type { Message } from '../../wire/anthropic-events.js';
+import { isEventOfType, type Message } from '../../wire/anthropic-events.js';
 import { encodeBedrockChunk, encodeBedrockException } from '../../wire/bedrock-chunk.js';
 import { renderBedrockStreamException } from '../../wire/errors/bedrock.js';
 import type { GatewayError } from '../../wire/errors/gateway-error.js';
@@ -167,7 +167,11 @@ export async function answerMessages(
   const events = replyToEvents(reply);
   const frames = call.shape
     ? call.shape.frames(events, started)
-    : encodeFrames(call.platform, events, reply, started);
+    : script?.stamp
+      ? events.map((event) =>
+          stampedFrame(event, (one) => encodeFrames(call.platform, [one], reply, started)),
+        )
+      : encodeFrames(call.platform, events, reply, started);
   const midStream =
     fault && ['reset-mid-stream', 'stream-error', 'stall'].includes(fault.kind) ? fault : undefined;
   const body = scheduledStream({
@@ -217,6 +221,21 @@ function platformHeaders(platform: Platform, reply: Reply, started: number): Rec
 }
 
 /** Encodes each event in the platform's stream framing. */
+/** A text delta encoded when it is sent, its text led by `@sent=<monotonic ns>;`; any other event as it is. */
+function stampedFrame(
+  rendered: RenderedEvent,
+  encode: (event: RenderedEvent) => Uint8Array[],
+): Uint8Array | (() => Uint8Array) {
+  const { event } = rendered;
+  if (!isEventOfType(event, 'content_block_delta') || event.delta.type !== 'text_delta')
+    return encode(rendered)[0] as Uint8Array;
+  const delta = event.delta;
+  return () => {
+    const stamped = { ...event, delta: { ...delta, text: `@sent=${process.hrtime.bigint()};${delta.text}` } };
+    return encode({ event: stamped, json: JSON.stringify(stamped) })[0] as Uint8Array;
+  };
+}
+
 function encodeFrames(
   platform: Platform,
   events: RenderedEvent[],

@@ -1,8 +1,8 @@
 import type { Fault } from '../faults.js';
 
 export interface ScheduledStreamPlan {
-  /** Encoded events, in order. */
-  frames: Uint8Array[];
+  /** Encoded events, in order; a function is called when its event is sent (a stamped event). */
+  frames: readonly (Uint8Array | (() => Uint8Array))[];
   /** Milliseconds between events. */
   delayMs: number;
   /** A mid-stream fault (reset, stream error, stall) to apply after `afterEvents` events. */
@@ -44,7 +44,7 @@ export function scheduledStream(plan: ScheduledStreamPlan): ReadableStream<Uint8
       controller.close();
       return false;
     }
-    controller.enqueue(frame);
+    controller.enqueue(typeof frame === 'function' ? frame() : frame);
     index += 1;
     return true;
   };

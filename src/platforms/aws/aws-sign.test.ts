@@ -1,3 +1,6 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { awsCredentialLookup, awsCredentialRecord } from '../../emulator/auth/aws-credentials.js';
 import { verifySigV4 } from '../../emulator/auth/sigv4.js';
@@ -128,5 +131,46 @@ describe('signAwsRequest', () => {
       credentials: longTerm,
     });
     expect((await verify({ ...signed, body: '{"max_tokens":6}' })).ok).toBe(false);
+  });
+
+  it("gives the AWS SDK's own signature (its JavaScript SHA-256, nothing preset) for the same request", async () => {
+    const signingDate = new Date('2026-03-04T05:06:07Z');
+    const bodies = ['{"max_tokens":5,"text":"é✓"}', new TextEncoder().encode('{"bytes":"é"}'), ''];
+    for (const credentials of [longTerm, temporary]) {
+      for (const body of bodies) {
+        for (let round = 0; round < 2; round++) {
+          const request: UpstreamRequest = { ...invoke, body };
+          const ours = await signAwsRequest(request, {
+            service: 'bedrock',
+            region: 'eu-west-3',
+            credentials,
+            signingDate,
+          });
+          const sdk = new SignatureV4({
+            service: 'bedrock',
+            region: 'eu-west-3',
+            credentials,
+            sha256: Sha256,
+          });
+          const theirs = await sdk.sign(
+            new HttpRequest({
+              method: 'POST',
+              protocol: 'http:',
+              hostname: '127.0.0.1',
+              port: 4567,
+              path: '/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke',
+              headers: {
+                'content-type': 'application/json',
+                accept: 'application/json',
+                host: '127.0.0.1:4567',
+              },
+              body,
+            }),
+            { signingDate },
+          );
+          expect(ours.headers).toEqual(theirs.headers);
+        }
+      }
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { UpstreamRequest } from '../types.js';
@@ -62,6 +63,9 @@ export async function signAwsRequest(
     }
   }
   headers['host'] = url.host;
+  // The payload's hash, one-shot: the signer takes a given x-amz-content-sha256 as the hash (and
+  // signs it), where it would make a hash object, feed it and hex the digest itself.
+  if (request.body !== undefined) headers['x-amz-content-sha256'] = hash('sha256', request.body, 'hex');
   const query: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
     const values = query[name] ?? [];

@@ -48,4 +48,41 @@ describe('NodeSha256', () => {
     const [expected] = await both(undefined, ['kept']);
     expect(Buffer.from(await hash.digest()).toString('hex')).toBe(expected);
   });
+
+  it('HMACs keyed by text exactly as @aws-crypto/sha256-js, also when the same data comes again', async () => {
+    const long = 'x'.repeat(1_000);
+    for (let round = 0; round < 3; round++) {
+      for (const secret of ['secret-a', 'secret-b', 'AWS4secret-a']) {
+        for (const parts of [
+          ['AKIDEXAMPLE'],
+          ['20260304'],
+          ['AKID', 'EXAMPLE'],
+          [long],
+          [new Uint8Array([1, 2, 255])],
+          [],
+        ]) {
+          const [ours, theirs] = await both(secret, parts);
+          expect(ours, `${secret} ${parts.join('+').slice(0, 20)}`).toBe(theirs);
+        }
+      }
+    }
+  });
+
+  it('hands out a digest of its own for remembered HMACs', async () => {
+    const first = new NodeSha256('secret');
+    first.update('AKID');
+    const digest = await first.digest();
+    digest.fill(0);
+    const [again, theirs] = await both('secret', ['AKID']);
+    expect(again).toBe(theirs);
+  });
+
+  it('starts over after reset, keyed by text', async () => {
+    const hash = new NodeSha256('secret');
+    hash.update('discarded');
+    hash.reset();
+    hash.update('kept');
+    const [expected] = await both('secret', ['kept']);
+    expect(Buffer.from(await hash.digest()).toString('hex')).toBe(expected);
+  });
 });

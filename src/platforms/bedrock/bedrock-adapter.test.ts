@@ -160,6 +160,29 @@ describe('BedrockAdapter against a stub Bedrock', () => {
     await response.text();
   });
 
+  it("splices the client's bytes when the call carries them: kept values as sent, the same JSON, signed", async () => {
+    const long = (): MessagesCall => {
+      const call = messagesCall(false);
+      call.body['system'] = 'x'.repeat(3_000);
+      return call;
+    };
+    const plain = await send(long());
+    const call = long();
+    const rawBody = Buffer.from(JSON.stringify(call.body, null, 1));
+    const { prepared, recorded } = await send({ ...call, rawBody });
+    expect(prepared.request.body).toBeInstanceOf(Uint8Array);
+    // The messages keep the client's indentation: copied, not serialized again.
+    expect(recorded.body.toString('utf8')).toContain(
+      JSON.stringify(call.body['messages'], null, 1).replaceAll('\n', '\n '),
+    );
+    expect(JSON.parse(recorded.body.toString('utf8'))).toStrictEqual(
+      JSON.parse(plain.recorded.body.toString('utf8')),
+    );
+    expect(prepared.changes).toEqual(plain.prepared.changes);
+    const verified = await verifySigV4(signedRequestOf(recorded), { lookupCredential, service: 'bedrock' });
+    expect(verified).toMatchObject({ ok: true, region: 'us-west-2', service: 'bedrock' });
+  });
+
   it('sends InvokeModelWithResponseStream and decodes the frames as they arrive', async () => {
     const { response, recorded } = await send(messagesCall(true));
     expect(recorded.target).toBe(`/model/${ENCODED_MODEL}/invoke-with-response-stream`);
@@ -302,6 +325,26 @@ describe('BedrockAdapter without a network', () => {
     const call = messagesCall(false);
     call.body['messages'] = [{ role: 'user', content: 'x'.repeat(24_999_000) }];
     expect(adapter.prepareMessages(call, target).request.body?.length).toBeLessThanOrEqual(25_000_000);
+  });
+
+  it('serializes a small body even when the call carries its bytes (splicing costs more there)', () => {
+    const call = messagesCall(false);
+    const rawBody = Buffer.from(JSON.stringify(call.body));
+    const body = adapter.prepareMessages({ ...call, rawBody }, target).request.body;
+    expect(typeof body).toBe('string');
+    expect(body).toBe(adapter.prepareMessages(call, target).request.body);
+  });
+
+  it("holds the limit for a body spliced from the client's bytes too", () => {
+    const call = messagesCall(false);
+    call.body['messages'] = [{ role: 'user', content: 'x'.repeat(25_000_000) }];
+    const over = { ...call, rawBody: Buffer.from(JSON.stringify(call.body)) };
+    expect(() => adapter.prepareMessages(over, target)).toThrow(/over Bedrock's limit of 25,000,000 bytes/);
+    call.body['messages'] = [{ role: 'user', content: 'x'.repeat(24_999_000) }];
+    const under = { ...call, rawBody: Buffer.from(JSON.stringify(call.body)) };
+    const body = adapter.prepareMessages(under, target).request.body;
+    expect(body).toBeInstanceOf(Uint8Array);
+    expect(body?.length).toBeLessThanOrEqual(25_000_000);
   });
 
   it('parses errors with the region of the target in the access hint', () => {

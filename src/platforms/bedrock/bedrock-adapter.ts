@@ -13,7 +13,7 @@ import type {
   StreamDecoderOptions,
   UpstreamRequest,
 } from '../types.js';
-import { serializeBedrockBody } from './bedrock-body-limit.js';
+import { bedrockBodyBytes, serializeBedrockBody } from './bedrock-body-limit.js';
 import { bedrockCountTokensBody, parseBedrockCountTokens } from './bedrock-count-tokens.js';
 import { bedrockHttpError } from './bedrock-error.js';
 import { bedrockModelPath } from './bedrock-path.js';
@@ -85,7 +85,7 @@ export class BedrockAdapter implements PlatformAdapter {
         method: 'POST',
         url: this.url(target, bedrockModelPath(target.modelId, operation)),
         headers: { ...lowerCased(call.forwardHeaders), 'content-type': JSON_TYPE, ...accept },
-        body: serializeBedrockBody(body),
+        body: bedrockBodyBytes(call, body),
       },
       changes,
     };

@@ -35,7 +35,8 @@ import { metricsOfInvocation } from './bedrock-metrics.js';
  * decoder.metrics; // { inputTokens: 12, outputTokens: 40, invocationLatencyMs: 900, firstByteLatencyMs: 300 }
  */
 export class BedrockStreamDecoder implements StreamDecoder {
-  readonly #frames = new EventStreamDecoder();
+  /** Views, not copies: each frame's payload is turned into text inside `push`. */
+  readonly #frames = new EventStreamDecoder({ views: true });
   readonly #options: StreamDecoderOptions;
 
   /** `options.parse` limits which events are parsed (the others keep only their type and JSON). */

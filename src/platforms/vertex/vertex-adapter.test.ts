@@ -154,6 +154,38 @@ describe('VertexAdapter.prepareMessages', () => {
     });
   });
 
+  it("splices the client's bytes when the call carries them: kept values as sent, the same JSON", () => {
+    const adapter = createVertexAdapter({ tokenSource: fixedToken('my-project') });
+    for (const stream of [true, false]) {
+      const original = call({ stream });
+      original.body['system'] = 'x'.repeat(3_000);
+      const plain = String(adapter.prepareMessages(original, target('global')).request.body);
+      const rawBody = Buffer.from(JSON.stringify(original.body, null, 1));
+      const spliced = adapter.prepareMessages({ ...original, rawBody }, target('global')).request.body;
+      expect(spliced).toBeInstanceOf(Uint8Array);
+      const text = Buffer.from(spliced as Uint8Array).toString('utf8');
+      expect(text).toContain(JSON.stringify(original.body['messages'], null, 1).replaceAll('\n', '\n '));
+      expect(JSON.stringify(JSON.parse(text))).toBe(plain);
+    }
+  });
+
+  it('serializes a small body even when the call carries its bytes', () => {
+    const adapter = createVertexAdapter({ tokenSource: fixedToken('my-project') });
+    const original = call();
+    const rawBody = Buffer.from(JSON.stringify(original.body));
+    const body = adapter.prepareMessages({ ...original, rawBody }, target('global')).request.body;
+    expect(typeof body).toBe('string');
+  });
+
+  it('refuses a spliced body larger than Vertex takes', () => {
+    const adapter = createVertexAdapter({ tokenSource: fixedToken('p') });
+    const huge = call({ body: { messages: [{ role: 'user', content: 'x'.repeat(31 * 1024 * 1024) }] } });
+    const rawBody = Buffer.from(JSON.stringify(huge.body));
+    expect(() => adapter.prepareMessages({ ...huge, rawBody }, target('global'))).toThrow(
+      /larger than the limit/,
+    );
+  });
+
   it('refuses a body larger than Vertex takes', () => {
     const adapter = createVertexAdapter({ tokenSource: fixedToken('p') });
     const huge = call({ body: { messages: [{ role: 'user', content: 'x'.repeat(31 * 1024 * 1024) }] } });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { GatewayError } from '../../wire/errors/index.js';
-import { serializeBody } from '../anthropic/serialize-body.js';
 import { upstreamHeaders } from '../anthropic/upstream-headers.js';
 import { type BetaMemory, selectBetas } from '../betas.js';
 import {
@@ -19,6 +18,7 @@ import type {
   UpstreamRequest,
 } from '../types.js';
 import { vertexBaseUrl } from './vertex-base-url.js';
+import { vertexBodyBytes } from './vertex-body-bytes.js';
 import { parseVertexAnswerError } from './vertex-error.js';
 import { encodePathSegment, type VertexMethod, vertexModelPath } from './vertex-model-path.js';
 import { type VertexOperation, vertexRequestBody } from './vertex-request-body.js';
@@ -151,7 +151,7 @@ export class VertexAdapter implements PlatformAdapter {
         method: 'POST',
         url: vertexBaseUrl(location, this.options.endpoint) + path,
         headers,
-        body: serializeBody('vertex', vertexRequestBody(call, operation, target.modelId)),
+        body: vertexBodyBytes(call, vertexRequestBody(call, operation, target.modelId)),
       },
       changes: betas.dropped.map((beta) => `dropped-beta:${beta}`),
     };
