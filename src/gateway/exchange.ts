@@ -4,6 +4,7 @@ import type { ClientAddresses } from '../net/client-address.js';
 import { bodyTimedOut } from '../net/dual-protocol-server.js';
 import { GatewayError } from '../wire/errors/gateway-error.js';
 import { type DecodedBody, decodeRequestBody, SUPPORTED_ENCODINGS } from './request-encoding.js';
+import { joinBody, joinChunks } from './shared-body.js';
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 export type NodeResponse = ServerResponse | Http2ServerResponse;
@@ -133,8 +134,12 @@ export class Exchange {
     return this.addresses?.active ? this.addresses.of(peer, this.header('x-forwarded-for')) : peer;
   }
 
-  /** Reads the body, stopping as soon as it passes `limit` bytes; a `Content-Encoding` is undone (the limit then bounds the decoded size too). */
-  readBody(limit: number): Promise<BodyResult> {
+  /**
+   * Reads the body, stopping as soon as it passes `limit` bytes; a `Content-Encoding` is undone (the limit
+   * then bounds the decoded size too). With `shared`, a large body is joined in shared memory, for a body
+   * the activity log keeps (see `joinBody`); `fetch` refuses such a buffer as a request body.
+   */
+  readBody(limit: number, options: { shared?: boolean } = {}): Promise<BodyResult> {
     const declared = Number(this.header('content-length'));
     if (Number.isFinite(declared) && declared > limit) {
       this.request.resume();
@@ -171,7 +176,7 @@ export class Exchange {
       let ended = false;
       this.request.once('end', () => {
         ended = true;
-        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+        const bytes = options.shared ? joinBody(chunks, total) : joinChunks(chunks, total);
         // This listener and its `chunks` live as long as the request, a stream's whole length:
         // emptied, the body is held once (as `bytes`, which the log keeps), not twice.
         chunks.length = 0;

@@ -124,9 +124,14 @@ export interface ValueEncoding {
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Bytes that own their memory: a view into a larger buffer would carry all of it to the writer thread. */
+/**
+ * Bytes that own their memory: a view into a larger buffer would carry all of it to the writer
+ * thread. (A copy with `new Uint8Array`: a Buffer's `slice` is a view, not a copy.)
+ */
 function ownBytes(value: Uint8Array): Uint8Array {
-  return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
+  return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength
+    ? value
+    : new Uint8Array(value);
 }
 
 /** better-sqlite3 binds numbers and strings only: booleans as 0/1, JSON as text. */
@@ -134,7 +139,7 @@ export const SQLITE_ENCODING: ValueEncoding = {
   boolean: (value) => (value ? 1 : 0),
   json: (value) => JSON.stringify(value),
   text: (value) => value,
-  // Decoded by the writer (its thread), off the request path: see sqliteWriterCore.
+  // Bound as the bytes they are: the insert casts them to text (see the store's writer statements).
   bytes: ownBytes,
 };
 

@@ -100,7 +100,7 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  it('takes a body as the bytes it arrived as and stores its text, decoded by the writer (thread or not)', async () => {
+  it('takes a body as the bytes it arrived as and stores its text, cast by SQLite (writer thread or not)', async () => {
     const body = '\uFEFF{"messages":[{"role":"user","content":"héllo 👋"}]}';
     for (const path of [join(folder, 'bytes.db'), ':memory:']) {
       const store = await openSqliteStore({ path, writer: path === ':memory:' ? 'inline' : 'worker' });
@@ -110,6 +110,32 @@ describe('SQLite store', () => {
       await store.flush();
       expect((await store.getRequest('req_bytes'))?.requestBody).toBe(body);
       await store.close();
+    }
+  });
+
+  it('stores a body in shared memory as text, the same as the writer thread sees it', async () => {
+    const body = `{"messages":[{"role":"user","content":"${'héllo 👋 '.repeat(4000)}"}]}`;
+    const path = join(folder, 'shared.db');
+    const store = await openSqliteStore({ path });
+    const encoded = Buffer.from(body);
+    const shared = Buffer.from(new SharedArrayBuffer(encoded.length));
+    encoded.copy(shared);
+    await store.recordRequest({ ...request({ id: 'req_shared' }), requestBody: shared });
+    await store.flush();
+    expect((await store.getRequest('req_shared'))?.requestBody).toBe(body);
+    // The main thread's view is untouched (the body is shared, not moved).
+    expect(shared.toString('utf8')).toBe(body);
+    await store.close();
+    const database = new Database(path, { readonly: true });
+    try {
+      // Text, not a blob: SQL on the column (LIKE, length, the sqlite3 shell) reads it as text.
+      expect(
+        database.prepare("SELECT typeof(request_body) AS type FROM requests WHERE id = 'req_shared'").get(),
+      ).toEqual({
+        type: 'text',
+      });
+    } finally {
+      database.close();
     }
   });
 

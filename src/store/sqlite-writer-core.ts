@@ -47,11 +47,9 @@ export function sqliteWriterCore(
   const pruneRequests = database.prepare(statements.pruneRequests);
   const pruneAttempts = database.prepare(statements.pruneAttempts);
   const pruneBudgetAlerts = database.prepare(statements.pruneBudgetAlerts);
-  // Bodies may come as the UTF-8 bytes they arrived as: decoded here, on the writer's thread.
-  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-  const text = (value: unknown) => (value instanceof Uint8Array ? utf8.decode(value) : value);
+  // Bodies may come as the UTF-8 bytes they arrived as: the insert casts them to text (see the store).
   const writeBatch = database.transaction((batch: SqliteWriteBatch) => {
-    for (const row of batch.requests) insertRequest.run(row.map(text));
+    for (const row of batch.requests) insertRequest.run(row);
     for (const row of batch.attempts) insertAttempt.run(row);
   });
   const pruneChunk = database.transaction(

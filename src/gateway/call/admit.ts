@@ -44,7 +44,8 @@ export async function admit(
   const caller = await context.callers.identify(exchange);
   activity.caller(caller);
   scope.limitSubjects = caller.policy?.subjects ?? (caller.key ? [caller.key] : []);
-  const body = await exchange.readBody(context.config.server.maxBodyBytes);
+  // Shared: the body goes to the activity log's writer thread after the request, without a copy.
+  const body = await exchange.readBody(context.config.server.maxBodyBytes, { shared: true });
   if (!body.ok) {
     if (body.reason === 'aborted') {
       activity.clientGone();
