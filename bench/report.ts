@@ -45,7 +45,7 @@ export function targetsSentence(): string {
     `Targets (claude-gateway in its default configuration: \`bodies: full\`, log and metrics on): ` +
     `Anthropic → Anthropic added latency ≤ ${TARGETS.addedOverBare}× the bare proxy's and ≥ ${TARGETS.portkeyOverOurs}× below Portkey's; ` +
     `Anthropic → Bedrock added latency ≤ ${TARGETS.bedrockAddedOverBare}× the bare proxy's (over the direct Bedrock baseline) ` +
-    `and ≥ ${TARGETS.bedrockRateOverPortkey}× Portkey's answers per second at 64 connections; ` +
+    `and ≥ ${TARGETS.bedrockRateOverPortkey}× the answers per second of Portkey on the same Bedrock job at 64 connections; ` +
     `p99 added delay of each stream event (the emulator's send stamp to the client) < ${TARGETS.eventGapP99Ms} ms; added time to first event < ${TARGETS.firstEventAddedMs} ms (median); ` +
     `RSS < ${TARGETS.idleRssBytes / 1024 / 1024} MB with 1,000 idle streams.`
   );
