@@ -113,6 +113,23 @@ describe('SQLite store', () => {
     }
   });
 
+  it('keeps a body that is not valid UTF-8 as the text a decoder makes of it (U+FFFD for each bad byte, NUL kept)', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"a":"x'),
+      Buffer.from([0xff, 0xfe, 0x00, 0xc3]),
+      Buffer.from('y"}'),
+    ]);
+    const expected = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    expect(expected).toContain('\uFFFD');
+    for (const path of [join(folder, 'invalid-utf8.db'), ':memory:']) {
+      const store = await openSqliteStore({ path, writer: path === ':memory:' ? 'inline' : 'worker' });
+      await store.recordRequest({ ...request({ id: 'req_invalid' }), requestBody: bytes });
+      await store.flush();
+      expect((await store.getRequest('req_invalid'))?.requestBody, path).toBe(expected);
+      await store.close();
+    }
+  });
+
   it('stores a body in shared memory as text, the same as the writer thread sees it', async () => {
     const body = `{"messages":[{"role":"user","content":"${'héllo 👋 '.repeat(4000)}"}]}`;
     const path = join(folder, 'shared.db');
