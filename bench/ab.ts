@@ -10,7 +10,7 @@
  *   npx tsc -p tsconfig.bench.json && node --expose-gc bench/.out/bench/ab.js \
  *     [--base /tmp/base/bench/.out] [--targets anthropic,bedrock/us] [--requests 2000] [--rounds 4] \
  *     [--scenarios seq-small,conc-small,seq-large,conc-large,stream,conc-stream,seq-first] [--profile DIR]
- *     [--this-env LOG_LEVEL=warn] [--this-options '{"bodies":"none"}'] [--this-flags --trace-gc] [--logs DIR]
+ *     [--this-env LOG_LEVEL=warn,BENCH_ALLOCATION_PROFILE_DIR=/tmp/alloc] [--this-options '{"bodies":"none"}'] [--this-flags --trace-gc] [--logs DIR]
  * `--base this` runs this build twice (with --this-env / --this-options on the second only).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

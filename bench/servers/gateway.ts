@@ -8,6 +8,7 @@
 import { parseConfig } from '../../src/config/load.js';
 import type { PlatformsConfig } from '../../src/config/schema.js';
 import { startGateway } from '../../src/gateway/server.js';
+import { startAllocationSampling } from './allocation-sampling.js';
 import { answerParent, reportFailure, reportReady } from './child-ipc.js';
 
 export interface GatewayChildOptions {
@@ -49,7 +50,11 @@ try {
     },
   };
   const gateway = await startGateway({ config, platforms });
-  answerParent(() => gateway.stop(0));
+  const writeAllocations = await startAllocationSampling(`gateway-${options.target}`);
+  answerParent(async () => {
+    await writeAllocations?.();
+    await gateway.stop(0);
+  });
   reportReady(gateway.port);
 } catch (error) {
   reportFailure(error);
