@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateSqlite } from './sqlite-schema.js';
@@ -108,5 +110,34 @@ describe('WorkerSqliteWriter', () => {
     await expect(writer.write({ requests: [], attempts: [] })).rejects.toMatchObject({
       code: 'STORE_CLOSED',
     });
+  });
+});
+
+describe('closing the store at the end of a script', () => {
+  it('ends the process normally once the writer thread has exited (needs the built dist/)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'claude-gateway-close-'));
+    const store = pathToFileURL(join(import.meta.dirname, '../../dist/store/sqlite-store.js')).href;
+    // Nothing else keeps this process alive: its last await is the store's close.
+    const script = join(folder, 'close.mjs');
+    writeFileSync(
+      script,
+      `const { openSqliteStore } = await import(${JSON.stringify(store)});
+const store = await openSqliteStore({ path: ${JSON.stringify(join(folder, 'gateway.db'))} });
+await store.recordRequest({ id: 'req_1', time: 1, dialect: 'anthropic', operation: 'messages', stream: false, status: 200, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, attemptCount: 1, changes: [], clientDisconnected: false, requestBody: '{}' });
+await store.flush();
+await store.close();
+console.log('closed', store.stats().written);
+`,
+    );
+    try {
+      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [script], (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+      expect(result, result.stderr).toMatchObject({ code: 0, stdout: 'closed 1\n' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

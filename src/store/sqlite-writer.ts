@@ -93,6 +93,9 @@ export class WorkerSqliteWriter implements SqliteWriter {
     if (worker) {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       await this.#request((id) => ({ id, type: 'close' })).catch(() => worker.terminate());
+      // Held until it has exited: the answer unrefs the thread, and with nothing else left to
+      // run (a script's last `await store.close()`) the process would end with this unsettled.
+      worker.ref();
       await exited;
     }
     this.#closed = true;
