@@ -19,6 +19,8 @@ export interface GatewayChildOptions {
   /** `sqlite://…` */
   storeUrl: string;
   bodies: 'full' | 'metadata' | 'none';
+  /** `store.compressBodies` (off, the default, when absent). */
+  compressBodies?: boolean;
   /** The activity journal (`store.journal`); on, without fsync, when absent (the default). */
   journal?: { enabled: boolean; fsync?: boolean };
   credentials: { anthropicApiKey: string; awsAccessKeyId: string; awsSecretAccessKey: string };
@@ -33,6 +35,7 @@ try {
       store: {
         url: options.storeUrl,
         bodies: options.bodies,
+        ...(options.compressBodies ? { compressBodies: true } : {}),
         ...(options.journal ? { journal: options.journal } : {}),
       },
       routes: [{ models: ['*'], targets: [options.target] }],

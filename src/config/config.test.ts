@@ -29,6 +29,7 @@ describe('parseConfig', () => {
       url: 'sqlite://./.claude-gateway/gateway.db',
       retentionDays: 30,
       bodies: 'full',
+      compressBodies: false,
       journal: { enabled: true, fsync: false },
     });
     expect(config.routes).toEqual([]);

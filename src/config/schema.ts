@@ -212,6 +212,12 @@ export const configSchema = z
         /** What of each request and answer to keep: everything, sizes only, or nothing. */
         bodies: z.enum(['full', 'metadata', 'none']).default('full'),
         /**
+         * SQLite: keep bodies of 2 KiB or more zstd-compressed (3.5–6 times less disk for
+         * Claude Code's traffic); plain text, readable by SQL, when off. Postgres compresses large
+         * text itself and ignores this.
+         */
+        compressBodies: z.boolean().default(false),
+        /**
          * Each finished request's row is appended to a local journal file before the answer's last
          * byte goes out, and replayed at the next start after a crash.
          */

@@ -169,7 +169,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     );
   const store =
     options.store ??
-    (await openStore(storeUrlFor(config), { journal: config.store.journal, logger: storeLogger }));
+    (await openStore(storeUrlFor(config), {
+      journal: config.store.journal,
+      compressBodies: config.store.compressBodies,
+      logger: storeLogger,
+    }));
   // Key and budget reads on the request path never turn a store outage into a 500 (see guardKeyReads);
   // /readyz says 503 while the store does not answer.
   const storeHealth = new StoreHealth(store);

@@ -1,3 +1,4 @@
+import { zstdDecompressSync } from 'node:zlib';
 import {
   type ApiKeyRecord,
   type AttemptOutcome,
@@ -52,8 +53,8 @@ export function decodeRequest(row: StoredRow): RequestRecord {
     durationMs: number(row.duration_ms),
     attemptCount: number(row.attempt_count) ?? 0,
     changes: stringList(json(row.changes)) ?? [],
-    requestBody: text(row.request_body),
-    responseBody: text(row.response_body),
+    requestBody: bodyText(row.request_body),
+    responseBody: bodyText(row.response_body),
     clientAddress: text(row.client_address),
     userAgent: text(row.user_agent),
     clientDisconnected: flag(row.client_disconnected),
@@ -157,6 +158,20 @@ export function number(value: unknown): number | undefined {
 export function text(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   return typeof value === 'string' ? value : String(value);
+}
+
+/** The first bytes of every zstd frame. */
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * A body column's text: as stored, or from the zstd blob SQLite keeps with
+ * `compressBodies` (see the store). A blob that is not zstd is read as UTF-8.
+ */
+function bodyText(value: unknown): string | undefined {
+  if (!(value instanceof Uint8Array)) return text(value);
+  const compressed = ZSTD_MAGIC.every((byte, index) => value[index] === byte);
+  return utf8.decode(compressed ? zstdDecompressSync(value) : value);
 }
 
 function flag(value: unknown): boolean {

@@ -18,6 +18,12 @@ export interface OpenStoreOptions {
    * Postgres store journals only with a `dir`; `:memory:` never. Off when absent.
    */
   journal?: JournalOptions & { enabled?: boolean };
+  /**
+   * SQLite: store large bodies zstd-compressed (`store.compressBodies`, see
+   * `openSqliteStore`). Postgres compresses large text itself (TOAST), so it
+   * ignores this.
+   */
+  compressBodies?: boolean;
 }
 
 const EXPECTED_FORMS =
@@ -40,7 +46,7 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<Store> {
   const trimmed = url.trim();
-  const { journal, ...storeOptions } = options;
+  const { journal, compressBodies, ...storeOptions } = options;
   const journaled = journal && journal.enabled !== false ? journal : undefined;
   if (/^postgres(ql)?:\/\//i.test(trimmed)) {
     // Loaded only for Postgres URLs: the client costs ~7 MB of memory a SQLite gateway never uses.
@@ -51,7 +57,11 @@ export async function openStore(
       : store;
   }
   if (trimmed === 'sqlite::memory:' || trimmed === 'sqlite://:memory:') {
-    return openSqliteStore({ path: ':memory:', ...storeOptions });
+    return openSqliteStore({
+      path: ':memory:',
+      ...storeOptions,
+      ...(compressBodies ? { compressBodies } : {}),
+    });
   }
   const sqlite = /^sqlite:(?:\/\/)?([^?]+)(?:\?(.*))?$/i.exec(trimmed);
   if (sqlite?.[1]) {
@@ -64,7 +74,12 @@ export async function openStore(
       );
     }
     const path = decodeURIComponent(sqlite[1]);
-    const store = await openSqliteStore({ path, writer, ...storeOptions });
+    const store = await openSqliteStore({
+      path,
+      writer,
+      ...storeOptions,
+      ...(compressBodies ? { compressBodies } : {}),
+    });
     return journaled
       ? withJournal(store, journaled, journaled.dir ?? dirname(path), `${basename(path)}-activity`, options)
       : store;

@@ -71,6 +71,14 @@ export interface SqliteStoreOptions {
    * connection, or `inline` on the main thread (always for `:memory:`).
    */
   writer?: 'worker' | 'inline';
+  /**
+   * Store request and answer bodies of {@link COMPRESSED_BODY_BYTES} or more zstd-compressed (as
+   * blobs, read back as text by every reader here): 3.5–6 times less disk for Claude Code's
+   * traffic, at about 0.2 ms of the writer thread's time per 100 KB. Off by default: the columns
+   * then hold plain text that SQL (the sqlite3 shell, LIKE) reads as it is. Rows written either
+   * way are read either way.
+   */
+  compressBodies?: boolean;
   logger?: StoreLogger;
   batch?: BatchTuning;
 }
@@ -132,7 +140,7 @@ class SqliteStore implements ReplayableStore {
     this.#database.pragma('synchronous = NORMAL');
     this.#database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     migrateSqlite(this.#database);
-    const statements = writerStatements();
+    const statements = writerStatements(options.compressBodies === true);
     this.#writer =
       inMemory || options.writer === 'inline'
         ? inlineSqliteWriter(this.#database, statements)
@@ -398,26 +406,45 @@ function nameTaken(error: unknown, name: string): unknown {
   return error;
 }
 
+/** Bodies this long or longer are compressed with `compressBodies` (smaller ones gain little). */
+export const COMPRESSED_BODY_BYTES = 2048;
+
 /**
  * A body may come as the UTF-8 bytes it arrived as: bound as a blob, SQLite
  * casts it to text itself, with no decoding to a string and encoding back to
  * UTF-8 in the writer (measured: a quarter less writer time per 100 KB row).
+ * With compressed bodies the writer binds each body itself (a compressed blob
+ * or a string), so the placeholder is plain.
  */
 const bodyPlaceholder =
-  (columns: readonly string[]): Placeholder =>
+  (columns: readonly string[], compressed: boolean): Placeholder =>
   (position) =>
-    BODY_COLUMNS.includes(columns[position - 1] ?? '') ? 'CAST(? AS TEXT)' : '?';
+    !compressed && BODY_COLUMNS.includes(columns[position - 1] ?? '') ? 'CAST(? AS TEXT)' : '?';
 
-function writerStatements(): SqliteWriterStatements {
+function writerStatements(compressBodies: boolean): SqliteWriterStatements {
   const requestColumns = REQUEST_COLUMNS.map((column) => column.name);
   const attemptColumns = ATTEMPT_COLUMNS.map((column) => column.name);
   return {
     pragmas: ['synchronous = NORMAL', `busy_timeout = ${BUSY_TIMEOUT_MS}`],
-    insertRequest: upsertSql('requests', requestColumns, ['id'], 1, bodyPlaceholder(requestColumns)),
+    insertRequest: upsertSql(
+      'requests',
+      requestColumns,
+      ['id'],
+      1,
+      bodyPlaceholder(requestColumns, compressBodies),
+    ),
     insertAttempt: upsertSql('attempts', attemptColumns, ['request_id', 'attempt'], 1, SQLITE_PLACEHOLDER),
     pruneRequests: `DELETE FROM requests WHERE rowid IN (SELECT rowid FROM requests WHERE time < ? LIMIT ${PRUNE_CHUNK_ROWS})`,
     pruneAttempts: `DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE time < ? LIMIT ${PRUNE_CHUNK_ROWS})`,
     pruneBudgetAlerts: PRUNE_BUDGET_ALERTS('budget_alerts'),
+    ...(compressBodies
+      ? {
+          compressedBodies: {
+            positions: BODY_COLUMNS.map((name) => requestColumns.indexOf(name)),
+            fromBytes: COMPRESSED_BODY_BYTES,
+          },
+        }
+      : {}),
   };
 }
 

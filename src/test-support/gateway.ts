@@ -132,6 +132,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     'test configuration',
   );
   const store = await openStore(config.store.url, {
+    compressBodies: config.store.compressBodies,
     ...options.storeOptions,
     batch: { flushIntervalMs: 5, ...options.storeOptions?.batch },
   });
