@@ -166,12 +166,19 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * A body column's text: as stored, or from the zstd blob SQLite keeps with
- * `compressBodies` (see the store). A blob that is not zstd is read as UTF-8.
+ * `compressBodies` (see the store). A blob that is not zstd is read as UTF-8;
+ * one that does not decompress (a damaged file) says so in place of the body,
+ * so one bad row never fails a whole listing.
  */
 function bodyText(value: unknown): string | undefined {
   if (!(value instanceof Uint8Array)) return text(value);
-  const compressed = ZSTD_MAGIC.every((byte, index) => value[index] === byte);
-  return utf8.decode(compressed ? zstdDecompressSync(value) : value);
+  if (!ZSTD_MAGIC.every((byte, index) => value[index] === byte)) return utf8.decode(value);
+  try {
+    return utf8.decode(zstdDecompressSync(value));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `(the stored body (${value.byteLength} compressed bytes) could not be decompressed: ${reason})`;
+  }
 }
 
 function flag(value: unknown): boolean {

@@ -117,4 +117,35 @@ describe('SQLite store with compressBodies', () => {
     expect((await reader.getRequest('req_compressed'))?.requestBody).toBe(compressed);
     await reader.close();
   });
+
+  it('reads a damaged compressed body as a note saying so, and the rest of the listing as stored', async () => {
+    const path = join(folder, 'damaged.db');
+    const store = await openSqliteStore({ path, compressBodies: true });
+    await store.recordRequest({
+      ...request({ id: 'req_damaged' }),
+      requestBody: Buffer.from(conversation(8)),
+    });
+    await store.recordRequest({
+      ...request({ id: 'req_fine', time: 2 }),
+      requestBody: Buffer.from('{"a":1}'),
+    });
+    await store.close();
+    const database = new Database(path);
+    try {
+      // The zstd frame's magic kept, its content cut short.
+      database
+        .prepare("UPDATE requests SET request_body = substr(request_body, 1, 40) WHERE id = 'req_damaged'")
+        .run();
+    } finally {
+      database.close();
+    }
+    const reader = await openSqliteStore({ path });
+    expect((await reader.getRequest('req_damaged'))?.requestBody).toMatch(
+      /^\(the stored body \(40 compressed bytes\) could not be decompressed: .+\)$/,
+    );
+    const listed = await reader.queryRequests({ includeBodies: true });
+    expect(listed.map((row) => row.id).sort()).toEqual(['req_damaged', 'req_fine']);
+    expect(listed.find((row) => row.id === 'req_fine')?.requestBody).toBe('{"a":1}');
+    await reader.close();
+  });
 });
