@@ -121,10 +121,8 @@ describe('SQLite store with compressBodies', () => {
   it('reads a damaged compressed body as a note saying so, and the rest of the listing as stored', async () => {
     const path = join(folder, 'damaged.db');
     const store = await openSqliteStore({ path, compressBodies: true });
-    await store.recordRequest({
-      ...request({ id: 'req_damaged' }),
-      requestBody: Buffer.from(conversation(8)),
-    });
+    for (const id of ['req_cut', 'req_flipped'])
+      await store.recordRequest({ ...request({ id }), requestBody: Buffer.from(conversation(8)) });
     await store.recordRequest({
       ...request({ id: 'req_fine', time: 2 }),
       requestBody: Buffer.from('{"a":1}'),
@@ -132,19 +130,27 @@ describe('SQLite store with compressBodies', () => {
     await store.close();
     const database = new Database(path);
     try {
-      // The zstd frame's magic kept, its content cut short.
+      // One frame cut short (its zstd magic kept), one with a byte changed in the middle.
       database
-        .prepare("UPDATE requests SET request_body = substr(request_body, 1, 40) WHERE id = 'req_damaged'")
+        .prepare("UPDATE requests SET request_body = substr(request_body, 1, 40) WHERE id = 'req_cut'")
         .run();
+      const { body } = database
+        .prepare("SELECT request_body AS body FROM requests WHERE id = 'req_flipped'")
+        .get() as { body: Buffer };
+      body[body.length >> 1] = (body[body.length >> 1] as number) ^ 0x55;
+      database.prepare("UPDATE requests SET request_body = ? WHERE id = 'req_flipped'").run(body);
     } finally {
       database.close();
     }
     const reader = await openSqliteStore({ path });
-    expect((await reader.getRequest('req_damaged'))?.requestBody).toMatch(
+    expect((await reader.getRequest('req_cut'))?.requestBody).toMatch(
       /^\(the stored body \(40 compressed bytes\) could not be decompressed: .+\)$/,
     );
+    expect((await reader.getRequest('req_flipped'))?.requestBody).toMatch(
+      /^\(the stored body \(\d+ compressed bytes\) could not be decompressed: .+\)$/,
+    );
     const listed = await reader.queryRequests({ includeBodies: true });
-    expect(listed.map((row) => row.id).sort()).toEqual(['req_damaged', 'req_fine']);
+    expect(listed.map((row) => row.id).sort()).toEqual(['req_cut', 'req_fine', 'req_flipped']);
     expect(listed.find((row) => row.id === 'req_fine')?.requestBody).toBe('{"a":1}');
     await reader.close();
   });

@@ -55,7 +55,10 @@ export function sqliteWriterCore(
   function bodyStorage(fromBytes: number | undefined): (value: unknown) => unknown {
     if (fromBytes === undefined) return (value) => value;
     const zlib = process.getBuiltinModule('node:zlib');
-    const options = { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } };
+    // With a checksum (4 bytes a frame), so a damaged blob fails to decompress instead of reading wrong.
+    const options = {
+      params: { [zlib.constants.ZSTD_c_compressionLevel]: 1, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
+    };
     const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
     return (value) => {
       if (typeof value !== 'string' && !(value instanceof Uint8Array)) return value;
